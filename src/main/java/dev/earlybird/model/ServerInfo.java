@@ -1,0 +1,15 @@
+package dev.earlybird.model;
+
+/**
+ * Facts about a target's server that decide which SQL to run and what the numbers mean.
+ *
+ * @param versionNum {@code server_version_num}, e.g. 170004
+ * @param version {@code server_version}, e.g. "17.4"
+ * @param pgssVersion installed pg_stat_statements extension version, e.g. "1.11"; null if not installed
+ */
+public record ServerInfo(
+    int versionNum, String version, String pgssVersion, boolean trackIoTiming, int pgssMax, String pgssTrack) {
+  public int major() {
+    return versionNum / 10000;
+  }
+}

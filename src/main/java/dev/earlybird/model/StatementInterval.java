@@ -1,0 +1,62 @@
+package dev.earlybird.model;
+
+import java.time.Instant;
+
+/**
+ * What one statement did between two consecutive snapshots. Every field is a non-negative difference of
+ * cumulative counters; {@code execSumSquaresMs} is the difference of {@link Counters#sumSquaresExecMs()},
+ * from which the per-call variance of the interval follows ({@link #execVarianceMs2()}).
+ */
+public record StatementInterval(
+    StatementKey key,
+    Instant start,
+    Instant end,
+    long calls,
+    double execMs,
+    double execSumSquaresMs,
+    long rows,
+    long sharedBlksHit,
+    long sharedBlksRead,
+    long sharedBlksDirtied,
+    long sharedBlksWritten,
+    long localBlksHit,
+    long localBlksRead,
+    long tempBlksRead,
+    long tempBlksWritten,
+    double ioReadMs,
+    double ioWriteMs,
+    double tempIoMs,
+    long plans,
+    double planMs,
+    long walRecords,
+    long walFpi,
+    long walBytes,
+    double jitMs) {
+
+  public StatementInterval {
+    if (end.isBefore(start)) {
+      throw new IllegalArgumentException("interval end " + end + " is before start " + start);
+    }
+    if (calls < 0 || execMs < 0) {
+      throw new IllegalArgumentException("negative delta for " + key + ": calls=" + calls + " execMs=" + execMs);
+    }
+  }
+
+  public double meanExecMs() {
+    return calls == 0 ? 0 : execMs / calls;
+  }
+
+  /** Population variance of per-call execution time within the interval, never negative. */
+  public double execVarianceMs2() {
+    if (calls == 0) {
+      return 0;
+    }
+    double mean = execMs / calls;
+    return Math.max(0, execSumSquaresMs / calls - mean * mean);
+  }
+
+  /** Execution time not spent waiting on block IO: the CPU estimate when {@code track_io_timing} is on. */
+  public double execMinusIoMs() {
+    return Math.max(0, execMs - ioReadMs - ioWriteMs - tempIoMs);
+  }
+}
