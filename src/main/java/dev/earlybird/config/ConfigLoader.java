@@ -88,7 +88,7 @@ public final class ConfigLoader {
       // getProblem() only: the full message quotes the offending line, which may hold a password.
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String what = "not valid YAML: " + e.getProblem()
-          + "; expected YAML syntax (check indentation, and quote values that contain \": \" or start with @, ` or %)";
+          + "; expected YAML syntax (check indentation; quote values that contain \": \" or start with :, @, `, %, [ or {)";
       if (mark == null) {
         problems.addForFile(what);
       } else {

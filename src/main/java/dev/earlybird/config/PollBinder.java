@@ -16,20 +16,23 @@ final class PollBinder {
       return PollConfig.defaults();
     }
     MapNode m = section.get();
-    Duration interval = m.value("interval", Values.duration(false), PollConfig.DEFAULT_INTERVAL);
+    Optional<Duration> givenInterval = m.optional("interval", Values.duration(false));
+    // When the interval itself is wrong, comparing the timeout with the default would only confuse.
+    boolean intervalKnown = givenInterval.isPresent() || m.get("interval").isEmpty();
+    Duration interval = givenInterval.orElse(PollConfig.DEFAULT_INTERVAL);
     Duration textRefresh = m.value("textRefresh", Values.duration(false), PollConfig.DEFAULT_TEXT_REFRESH);
     Duration connectTimeout = m.value("connectTimeout", Values.duration(false), PollConfig.DEFAULT_CONNECT_TIMEOUT);
     int textMaxLength = m.value("textMaxLength", Values.integer(1, 1_000_000), PollConfig.DEFAULT_TEXT_MAX_LENGTH);
-    Duration timeout = m.<Duration>optional("timeout", Values.duration(false)).orElse(null);
-    if (timeout != null && timeout.compareTo(interval) >= 0) {
+    Optional<Duration> givenTimeout = m.optional("timeout", Values.duration(false));
+    boolean timeoutFits = givenTimeout.map(t -> t.compareTo(interval) < 0).orElse(true);
+    if (!timeoutFits && intervalKnown) {
       // A poll still running when the next is due would pile up connections on a struggling server.
-      m.get("timeout").orElseThrow().problem(Durations.format(timeout) + " is not shorter than poll.interval ("
-          + Durations.format(interval) + "); expected a timeout below the interval (lower it, or leave it out "
-          + "for min(interval/2, 30s))");
-      timeout = null;
+      m.get("timeout").orElseThrow().problem(Durations.format(givenTimeout.get()) + " is not shorter than "
+          + "poll.interval (" + Durations.format(interval) + "); expected a timeout below the interval (lower it, "
+          + "or leave it out for min(interval/2, 30s))");
     }
-    Duration finalTimeout = timeout;
-    return m.build(() -> new PollConfig(interval, textRefresh, finalTimeout, connectTimeout, textMaxLength))
+    Duration timeout = timeoutFits ? givenTimeout.orElse(null) : null;
+    return m.build(() -> new PollConfig(interval, textRefresh, timeout, connectTimeout, textMaxLength))
         .orElseGet(PollConfig::defaults);
   }
 

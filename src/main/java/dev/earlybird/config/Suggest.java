@@ -18,6 +18,12 @@ final class Suggest {
       if (fold(candidate).equals(folded)) {
         return Optional.of(candidate);
       }
+      // An abbreviation: "warn" for warning, "crit" for critical.
+      if (folded.length() >= 3 && fold(candidate).startsWith(folded) && bestDistance > 0) {
+        best = candidate;
+        bestDistance = 0;
+        continue;
+      }
       int d = distance(folded, fold(candidate));
       if (d < bestDistance) {
         bestDistance = d;
