@@ -32,11 +32,15 @@ final class AlertsBinder {
     Map<String, ConfigNode> declared = new LinkedHashMap<>();
     List<ReceiverConfig> receivers = new ArrayList<>();
     for (ConfigNode item : m.list("receivers").orElse(List.of())) {
-      item.map(RECEIVER_KEYS).flatMap(r -> receiver(r, declared)).ifPresent(receivers::add);
+      item.requiredMap(RECEIVER_KEYS, "a receiver with name and type")
+          .flatMap(r -> receiver(r, declared))
+          .ifPresent(receivers::add);
     }
     List<RouteConfig> routes = new ArrayList<>();
     for (ConfigNode item : m.list("routes").orElse(List.of())) {
-      item.map(ROUTE_KEYS).flatMap(r -> route(r, declared.keySet())).ifPresent(routes::add);
+      item.requiredMap(ROUTE_KEYS, "a route with receivers")
+          .flatMap(r -> route(r, declared.keySet()))
+          .ifPresent(routes::add);
     }
     return m.build(() -> new AlertsConfig(leadTime, minSeverity, receivers, routes))
         .orElseGet(AlertsConfig::defaults);

@@ -87,8 +87,8 @@ public final class ConfigLoader {
     } catch (MarkedYAMLException e) {
       // getProblem() only: the full message quotes the offending line, which may hold a password.
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-      String what = "not valid YAML: " + e.getProblem()
-          + "; expected YAML syntax (check indentation; quote values that contain \": \" or start with :, @, `, %, [ or {)";
+      String what = "not valid YAML: " + e.getProblem() + "; expected YAML syntax (check indentation; "
+          + "quote values that contain \": \" or start with :, @, `, %, [ or {)";
       if (mark == null) {
         problems.addForFile(what);
       } else {

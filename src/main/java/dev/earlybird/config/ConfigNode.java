@@ -73,6 +73,15 @@ final class ConfigNode {
     return Optional.of(new MapNode(this, m, knownKeys));
   }
 
+  /** Like {@link #map}, but an empty list item ("- " with nothing after it) is reported, not skipped. */
+  Optional<MapNode> requiredMap(List<String> knownKeys, String expected) {
+    if (isNull()) {
+      problem("empty entry; expected " + expected);
+      return Optional.empty();
+    }
+    return map(knownKeys);
+  }
+
   Optional<List<ConfigNode>> list() {
     if (isNull()) {
       return Optional.empty();

@@ -41,7 +41,8 @@ public record DatabaseFilter(List<Pattern> include, List<Pattern> exclude) {
 
   @Override
   public int hashCode() {
-    return Objects.hash(include.stream().map(Pattern::pattern).toList(), exclude.stream().map(Pattern::pattern).toList());
+    return Objects.hash(
+        include.stream().map(Pattern::pattern).toList(), exclude.stream().map(Pattern::pattern).toList());
   }
 
   static boolean same(List<Pattern> a, List<Pattern> b) {

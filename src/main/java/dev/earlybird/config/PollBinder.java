@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /** Binds {@code poll:} and {@code retention:}, the sections of plain durations. */
 final class PollBinder {
-  static final List<String> POLL_KEYS = List.of("interval", "textRefresh", "timeout", "connectTimeout", "textMaxLength");
+  static final List<String> POLL_KEYS =
+      List.of("interval", "textRefresh", "timeout", "connectTimeout", "textMaxLength");
   static final List<String> RETENTION_KEYS = List.of("intervals", "hourly", "daily");
 
   private PollBinder() {}

@@ -14,7 +14,8 @@ public sealed interface StoreConfig permits StoreConfig.DuckDb, StoreConfig.Post
     if (s.startsWith("duckdb:")) {
       String file = s.substring("duckdb:".length());
       if (file.isBlank()) {
-        throw new IllegalArgumentException("\"duckdb:\" needs a file; expected duckdb:PATH like duckdb:./data/earlybird.duckdb");
+        throw new IllegalArgumentException(
+            "\"duckdb:\" needs a file; expected duckdb:PATH like duckdb:./data/earlybird.duckdb");
       }
       try {
         return new DuckDb(Path.of(file));

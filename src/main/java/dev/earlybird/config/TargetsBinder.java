@@ -22,7 +22,9 @@ final class TargetsBinder {
     List<TargetConfig> targets = new ArrayList<>();
     Map<String, ConfigNode> namesSeen = new HashMap<>();
     for (ConfigNode item : items.orElse(List.of())) {
-      item.map(TARGET_KEYS).flatMap(t -> target(t, namesSeen)).ifPresent(targets::add);
+      item.requiredMap(TARGET_KEYS, "a target with at least name and url")
+          .flatMap(t -> target(t, namesSeen))
+          .ifPresent(targets::add);
     }
     return targets;
   }

@@ -23,6 +23,7 @@ public record TenantSettings(ZoneId timezone, LocalTime workdayStart, Set<DayOfW
     Objects.requireNonNull(timezone, "timezone");
     Objects.requireNonNull(workdayStart, "workdayStart");
     // EnumSet keeps Monday-first order in toString; wrapped so nobody can change it.
-    workdays = Collections.unmodifiableSet(workdays.isEmpty() ? EnumSet.noneOf(DayOfWeek.class) : EnumSet.copyOf(workdays));
+    workdays = Collections.unmodifiableSet(
+        workdays.isEmpty() ? EnumSet.noneOf(DayOfWeek.class) : EnumSet.copyOf(workdays));
   }
 }

@@ -126,6 +126,9 @@ class ProblemsTest {
             "duplicate key; already set at line 1"),
         row("not YAML", "poll: {interval: 5s\n", "test.yml:2: ", "not valid YAML"),
         row("not a map at top", "- a\n- b\n", "test.yml:1: ", "expected a map with keys listen, store"),
+        row("empty target entry", "targets:\n  -\n", "test.yml:2: targets[0]: ",
+            "empty entry; expected a target with at least name and url"),
+        row("empty receiver entry", "alerts: {receivers: [~]}", "test.yml:1: alerts.receivers[0]: ", "empty entry"),
         row("two documents", "poll: {}\n---\npoll: {}\n", "test.yml:", "not valid YAML"));
   }
 
