@@ -1,0 +1,48 @@
+package dev.earlybird.config;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/** The whole configuration of one agent, validated; build it with {@link ConfigLoader} or {@link #defaults}. */
+public record AgentConfig(
+    HostPort listen,
+    StoreConfig store,
+    PollConfig poll,
+    RetentionConfig retention,
+    List<TargetConfig> targets,
+    TenantsConfig tenants,
+    AnalysisConfig analysis,
+    AlertsConfig alerts) {
+  public AgentConfig {
+    Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(poll, "poll");
+    Objects.requireNonNull(retention, "retention");
+    targets = List.copyOf(targets);
+    Objects.requireNonNull(tenants, "tenants");
+    Objects.requireNonNull(analysis, "analysis");
+    Objects.requireNonNull(alerts, "alerts");
+    Set<String> names = new HashSet<>();
+    for (TargetConfig t : targets) {
+      if (!names.add(t.name())) {
+        throw new IllegalArgumentException("duplicate target name " + t.name());
+      }
+    }
+  }
+
+  /** Every setting at its default, with these targets; for tests and the demo. */
+  public static AgentConfig defaults(List<TargetConfig> targets) {
+    return new AgentConfig(HostPort.DEFAULT, StoreConfig.DEFAULT, PollConfig.defaults(), RetentionConfig.defaults(),
+        targets, TenantsConfig.DEFAULT, AnalysisConfig.defaults(), AlertsConfig.defaults());
+  }
+
+  public AgentConfig withTargets(List<TargetConfig> newTargets) {
+    return new AgentConfig(listen, store, poll, retention, newTargets, tenants, analysis, alerts);
+  }
+
+  public AgentConfig withPoll(PollConfig newPoll) {
+    return new AgentConfig(listen, store, newPoll, retention, targets, tenants, analysis, alerts);
+  }
+}
