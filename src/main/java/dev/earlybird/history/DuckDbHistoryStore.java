@@ -319,11 +319,12 @@ public final class DuckDbHistoryStore implements HistoryStore {
 
   // --- reads: a fresh duplicate() connection each, so they never wait for or disturb the writer ---
 
-  private interface SqlRead<T> {
+  interface SqlRead<T> {
     T run(Connection c) throws SQLException;
   }
 
-  private <T> T read(String what, SqlRead<T> work) {
+  /** Package-private so tests can inspect tables through the same read path. */
+  <T> T read(String what, SqlRead<T> work) {
     try (Connection c = writer.duplicate()) {
       return work.run(c);
     } catch (SQLException e) {
