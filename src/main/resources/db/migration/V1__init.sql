@@ -4,8 +4,10 @@
 -- Rollup buckets are half-open on the left: bucket b holds intervals whose END lies in (b, b + length].
 
 -- Small tables (upserts allowed, primary keys).
+-- No primary key on target either: written by the single writer with UPDATE, then INSERT when absent
+-- (DuckDB's ON CONFLICT path costs several milliseconds per poll).
 CREATE TABLE target (
-  name VARCHAR PRIMARY KEY,
+  name VARCHAR NOT NULL,
   server_version VARCHAR,
   up BOOLEAN NOT NULL DEFAULT false,
   last_poll_us BIGINT,
@@ -41,17 +43,23 @@ CREATE TABLE rollup_watermark (
 );
 
 -- The last committed snapshot per target, so a restarted agent diffs against exactly what it stored.
+-- version counts the target's polls; no primary key (updated by the single writer, inserted once).
 CREATE TABLE last_snapshot (
-  target VARCHAR PRIMARY KEY,
+  target VARCHAR NOT NULL,
+  version BIGINT NOT NULL,
   taken_at_us BIGINT NOT NULL,
   stats_reset_us BIGINT,
   dealloc BIGINT
 );
 
--- No primary key: rows are deleted and appended by key by the single writer (an ART index would make
--- every poll pay for upserts).
+-- Entries of the last snapshot, append-only between compactions: a poll appends a row (version = the
+-- poll's version) for each new or changed entry and a vanished = true row for each vanished one; the
+-- state is the newest row per key. Deleting or upserting by key costs DuckDB tens of milliseconds per
+-- poll; appending ~100 rows costs a few. The writer rewrites a target's rows when superseded rows pile up.
 CREATE TABLE last_snapshot_entry (
   target VARCHAR NOT NULL,
+  version BIGINT NOT NULL,
+  vanished BOOLEAN NOT NULL,
   dbid BIGINT NOT NULL,
   userid BIGINT NOT NULL,
   queryid BIGINT NOT NULL,

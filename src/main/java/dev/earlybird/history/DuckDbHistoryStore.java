@@ -39,8 +39,8 @@ public final class DuckDbHistoryStore implements HistoryStore {
   private final DuckDBConnection writer;
   /** Guards the write connection: writes are meant to come from one thread, this makes misuse safe. */
   private final ReentrantLock writeLock = new ReentrantLock();
-  /** Last committed snapshot per target, so a poll writes only the entries that changed. */
-  private final Map<String, Snapshot> committed = new HashMap<>();
+  /** Last committed snapshot state per target, so a poll writes only the entries that changed. */
+  private final Map<String, SnapshotTable.Stored> committed = new HashMap<>();
   private Rollups.Watermarks watermarks;
   private volatile Duration lastWriteLatency = Duration.ZERO;
   /** Test hook: runs just before a poll's commit (to prove a failure there leaves nothing behind). */
@@ -126,53 +126,55 @@ public final class DuckDbHistoryStore implements HistoryStore {
     long started = System.nanoTime();
     write("record a poll of " + poll.target(), () -> {
       Snapshot next = poll.snapshot().orElse(null);
-      Snapshot previous = null;
-      if (next != null) {
-        previous = committed.containsKey(poll.target())
-            ? committed.get(poll.target())
-            : SnapshotTable.load(writer, poll.target()).orElse(null);
-      }
-      // First statement of the transaction: also what makes the Appenders below join it. A failed poll
-      // keeps the statements count of the last good one.
-      try (PreparedStatement ps = writer.prepareStatement(next != null
-          ? """
-            INSERT INTO target (name, up, last_poll_us, last_error, statements) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (name) DO UPDATE SET up = excluded.up, last_poll_us = excluded.last_poll_us,
-              last_error = excluded.last_error, statements = excluded.statements"""
-          : """
-            INSERT INTO target (name, up, last_poll_us, last_error) VALUES (?, ?, ?, ?)
-            ON CONFLICT (name) DO UPDATE SET up = excluded.up, last_poll_us = excluded.last_poll_us,
-              last_error = excluded.last_error""")) {
-        ps.setString(1, poll.target());
-        ps.setBoolean(2, next != null);
-        ps.setLong(3, Columns.micros(poll.polledAt()));
-        ps.setString(4, poll.error().orElse(null));
-        if (next != null) {
-          ps.setLong(5, next.entries().size());
-        }
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps = writer.prepareStatement("INSERT INTO poll VALUES (?, ?, ?, ?, ?, ?)")) {
-        ps.setString(1, poll.target());
-        ps.setLong(2, Columns.micros(poll.polledAt()));
-        ps.setInt(3, next == null ? 0 : next.entries().size());
-        ps.setInt(4, poll.intervals().size());
-        ps.setString(5, poll.error().orElse(null));
-        ps.setLong(6, Columns.micros(clock.instant()));
-        ps.executeUpdate();
+      // The first statement of the transaction (this SELECT or the UPDATE below) is also what makes the
+      // Appenders join the transaction.
+      SnapshotTable.Stored previous = committed.containsKey(poll.target())
+          ? committed.get(poll.target())
+          : SnapshotTable.load(writer, poll.target()).orElse(null);
+      updateTargetStatus(poll, next);
+      try (DuckDBAppender a = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "poll")) {
+        a.beginRow().append(poll.target()).append(Columns.micros(poll.polledAt()));
+        a.append(next == null ? 0 : next.entries().size()).append(poll.intervals().size());
+        a.append(poll.error().orElse(null)).append(Columns.micros(clock.instant())).endRow();
       }
       appendIntervals(poll.intervals());
       Rollups.foldLate(writer, watermarks, poll.intervals());
-      if (next != null) {
-        SnapshotTable.persist(writer, previous, next);
-      }
+      SnapshotTable.Stored stored = next == null ? previous : SnapshotTable.persist(writer, previous, next);
       beforePollCommit.run();
       writer.commit();
-      if (next != null) {
-        committed.put(poll.target(), next);
+      if (stored != null) {
+        committed.put(poll.target(), stored);
       }
     });
     lastWriteLatency = Duration.ofNanos(System.nanoTime() - started);
+  }
+
+  /** UPDATE, then INSERT if the target is new: cheaper than DuckDB's ON CONFLICT on every poll. */
+  private void updateTargetStatus(PollRecord poll, Snapshot next) throws SQLException {
+    // A failed poll keeps the statements count of the last good one.
+    String sql = next != null
+        ? "UPDATE target SET up = ?, last_poll_us = ?, last_error = ?, statements = ? WHERE name = ?"
+        : "UPDATE target SET up = ?, last_poll_us = ?, last_error = ?, statements = statements + ? WHERE name = ?";
+    int updated;
+    try (PreparedStatement ps = writer.prepareStatement(sql)) {
+      ps.setBoolean(1, next != null);
+      ps.setLong(2, Columns.micros(poll.polledAt()));
+      ps.setString(3, poll.error().orElse(null));
+      ps.setLong(4, next != null ? next.entries().size() : 0);
+      ps.setString(5, poll.target());
+      updated = ps.executeUpdate();
+    }
+    if (updated == 0) {
+      try (PreparedStatement ps = writer.prepareStatement(
+          "INSERT INTO target (up, last_poll_us, last_error, statements, name) VALUES (?, ?, ?, ?, ?)")) {
+        ps.setBoolean(1, next != null);
+        ps.setLong(2, Columns.micros(poll.polledAt()));
+        ps.setString(3, poll.error().orElse(null));
+        ps.setLong(4, next != null ? next.entries().size() : 0);
+        ps.setString(5, poll.target());
+        ps.executeUpdate();
+      }
+    }
   }
 
   private void appendIntervals(List<StatementInterval> intervals) throws SQLException {
@@ -194,21 +196,32 @@ public final class DuckDbHistoryStore implements HistoryStore {
   @Override
   public void upsertTarget(TargetRecord t) {
     write("store target " + t.name(), () -> {
+      int updated;
       try (PreparedStatement ps = writer.prepareStatement(
           """
-          INSERT INTO target (name, up, last_poll_us, server_version, statements, last_error) VALUES (?, ?, ?, ?, ?, ?)
-          ON CONFLICT (name) DO UPDATE SET up = excluded.up, last_poll_us = excluded.last_poll_us,
-            server_version = excluded.server_version, statements = excluded.statements, last_error = excluded.last_error""")) {
-        ps.setString(1, t.name());
-        ps.setBoolean(2, t.up());
-        SnapshotTable.setNullableLong(ps, 3, t.lastPollAt().map(Columns::micros).orElse(null));
-        ps.setString(4, t.serverVersion());
-        ps.setLong(5, t.statements());
-        ps.setString(6, t.lastError().orElse(null));
-        ps.executeUpdate();
+          UPDATE target SET up = ?, last_poll_us = ?, server_version = ?, statements = ?, last_error = ?
+          WHERE name = ?""")) {
+        bindTarget(ps, t);
+        updated = ps.executeUpdate();
+      }
+      if (updated == 0) {
+        try (PreparedStatement ps = writer.prepareStatement(
+            "INSERT INTO target (up, last_poll_us, server_version, statements, last_error, name) VALUES (?, ?, ?, ?, ?, ?)")) {
+          bindTarget(ps, t);
+          ps.executeUpdate();
+        }
       }
       writer.commit();
     });
+  }
+
+  private static void bindTarget(PreparedStatement ps, TargetRecord t) throws SQLException {
+    ps.setBoolean(1, t.up());
+    SnapshotTable.setNullableLong(ps, 2, t.lastPollAt().map(Columns::micros).orElse(null));
+    ps.setString(3, t.serverVersion());
+    ps.setLong(4, t.statements());
+    ps.setString(5, t.lastError().orElse(null));
+    ps.setString(6, t.name());
   }
 
   @Override
@@ -302,8 +315,10 @@ public final class DuckDbHistoryStore implements HistoryStore {
     } catch (SQLException | RuntimeException e) {
       try {
         writer.rollback();
-        // Rolled back: reload watermarks in case a step of maintain was committed and the next was not.
+        // Rolled back: reload watermarks in case a step of maintain was committed and the next was not;
+        // forget cached snapshot state, it is reloaded from what was committed.
         watermarks = Rollups.load(writer);
+        committed.clear();
         writer.commit();
       } catch (SQLException r) {
         e.addSuppressed(r);
@@ -334,7 +349,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
 
   @Override
   public Optional<Snapshot> lastSnapshot(String target) {
-    return read("the last snapshot of " + target, c -> SnapshotTable.load(c, target));
+    return read("the last snapshot of " + target, c -> SnapshotTable.load(c, target).map(SnapshotTable.Stored::snapshot));
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,93 +19,97 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * The persisted last snapshot of each target. A steady-state poll changes a few percent of the entries, so
- * only changed, new and vanished entries are written: their old rows are deleted by key and the new rows
- * appended (prepared upserts run at ~1,000 rows/s in DuckDB; this costs a few milliseconds).
+ * a poll only appends rows for new/changed entries and tombstones for vanished ones (see V1__init.sql);
+ * when superseded rows outnumber live ones {@link #REWRITE_FACTOR} times, the target's rows are rewritten.
  */
 final class SnapshotTable {
-  /** Above this share of entries to touch, replacing all rows of the target is cheaper than by key. */
-  private static final double REWRITE_SHARE = 0.5;
+  static final int REWRITE_FACTOR = 3;
+
+  /** What the writer knows about a target's stored state: the snapshot, its version and row count. */
+  record Stored(Snapshot snapshot, long version, long rows) {}
 
   private SnapshotTable() {}
 
-  /** Writes {@code next} given the committed {@code previous} (null: the target has no stored snapshot). */
-  static void persist(DuckDBConnection c, Snapshot previous, Snapshot next) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            """
-            INSERT INTO last_snapshot (target, taken_at_us, stats_reset_us, dealloc) VALUES (?, ?, ?, ?)
-            ON CONFLICT (target) DO UPDATE SET taken_at_us = excluded.taken_at_us,
-              stats_reset_us = excluded.stats_reset_us, dealloc = excluded.dealloc""")) {
-      ps.setString(1, next.target());
-      ps.setLong(2, Columns.micros(next.takenAt()));
-      setNullableLong(ps, 3, next.statsReset().map(Columns::micros).orElse(null));
-      setNullableLong(ps, 4, next.dealloc().isPresent() ? next.dealloc().getAsLong() : null);
-      ps.executeUpdate();
-    }
-    Map<StatementKey, Counters> old = previous == null ? Map.of() : previous.entries();
-    List<StatementKey> remove = new ArrayList<>();
-    List<Map.Entry<StatementKey, Counters>> add = new ArrayList<>();
+  /** Writes {@code next} on top of {@code previous} (null: nothing stored) and returns the new state. */
+  static Stored persist(DuckDBConnection c, Stored previous, Snapshot next) throws SQLException {
+    long version = previous == null ? 1 : previous.version() + 1;
+    List<Map.Entry<StatementKey, Counters>> changed = new ArrayList<>();
+    List<StatementKey> vanished = new ArrayList<>();
+    Map<StatementKey, Counters> old = previous == null ? Map.of() : previous.snapshot().entries();
     for (var e : next.entries().entrySet()) {
-      Counters before = old.get(e.getKey());
-      if (before == null) {
-        add.add(e);
-      } else if (!before.equals(e.getValue())) {
-        remove.add(e.getKey());
-        add.add(e);
+      if (!e.getValue().equals(old.get(e.getKey()))) {
+        changed.add(e);
       }
     }
     for (StatementKey k : old.keySet()) {
       if (!next.entries().containsKey(k)) {
-        remove.add(k);
+        vanished.add(k);
       }
     }
-    if (previous == null || remove.size() > REWRITE_SHARE * Math.max(1, next.entries().size())) {
-      deleteAll(c, next.target());
-      add = new ArrayList<>(next.entries().entrySet());
-    } else if (!remove.isEmpty()) {
-      deleteKeys(c, next.target(), remove);
+    long rows = previous == null ? 0 : previous.rows();
+    boolean rewrite =
+        previous == null
+            || rows + changed.size() + vanished.size() > (long) REWRITE_FACTOR * next.entries().size() + 1_000;
+    if (rewrite) {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM last_snapshot_entry WHERE target = ?")) {
+        ps.setString(1, next.target());
+        ps.executeUpdate();
+      }
+      changed = new ArrayList<>(next.entries().entrySet());
+      vanished = List.of();
+      rows = 0;
     }
-    if (!add.isEmpty()) {
+    writeHead(c, previous == null, next, version);
+    if (!changed.isEmpty() || !vanished.isEmpty()) {
       try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "last_snapshot_entry")) {
-        for (var e : add) {
-          appendEntry(a, e.getKey(), e.getValue());
+        for (var e : changed) {
+          appendEntry(a, version, false, e.getKey(), e.getValue());
+        }
+        Counters none = new Counters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+        for (StatementKey k : vanished) {
+          appendEntry(a, version, true, k, none);
         }
       }
     }
+    return new Stored(next, version, rows + changed.size() + vanished.size());
   }
 
-  private static void deleteAll(Connection c, String target) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM last_snapshot_entry WHERE target = ?")) {
-      ps.setString(1, target);
-      ps.executeUpdate();
+  private static void writeHead(Connection c, boolean maybeAbsent, Snapshot next, long version) throws SQLException {
+    int updated;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            """
+            UPDATE last_snapshot SET version = ?, taken_at_us = ?, stats_reset_us = ?, dealloc = ?
+            WHERE target = ?""")) {
+      bindHead(ps, next, version);
+      ps.setString(5, next.target());
+      updated = ps.executeUpdate();
     }
-  }
-
-  /** One DELETE joined with a VALUES list; the list holds only numbers and booleans formatted here. */
-  private static void deleteKeys(Connection c, String target, List<StatementKey> keys) throws SQLException {
-    StringBuilder values = new StringBuilder(keys.size() * 48);
-    for (StatementKey k : keys) {
-      if (!values.isEmpty()) {
-        values.append(',');
+    if (updated == 0 && maybeAbsent) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO last_snapshot (version, taken_at_us, stats_reset_us, dealloc, target) VALUES (?, ?, ?, ?, ?)")) {
+        bindHead(ps, next, version);
+        ps.setString(5, next.target());
+        ps.executeUpdate();
       }
-      values.append('(').append(k.dbId()).append(',').append(k.userId()).append(',').append(k.queryId());
-      values.append(',').append(k.toplevel()).append(')');
-    }
-    String sql =
-        """
-        DELETE FROM last_snapshot_entry e USING (VALUES %s) AS k(dbid, userid, queryid, toplevel)
-        WHERE e.target = ? AND e.dbid = k.dbid AND e.userid = k.userid AND e.queryid = k.queryid
-          AND e.toplevel = k.toplevel"""
-            .formatted(values);
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, target);
-      ps.executeUpdate();
+    } else if (updated != 1) {
+      throw new HistoryException("last_snapshot holds " + updated + " rows for " + next.target() + ", expected 1");
     }
   }
 
-  private static void appendEntry(DuckDBAppender a, StatementKey k, Counters x) throws SQLException {
+  private static void bindHead(PreparedStatement ps, Snapshot s, long version) throws SQLException {
+    ps.setLong(1, version);
+    ps.setLong(2, Columns.micros(s.takenAt()));
+    setNullableLong(ps, 3, s.statsReset().map(Columns::micros).orElse(null));
+    setNullableLong(ps, 4, s.dealloc().isPresent() ? s.dealloc().getAsLong() : null);
+  }
+
+  private static void appendEntry(DuckDBAppender a, long version, boolean vanished, StatementKey k, Counters x)
+      throws SQLException {
     a.beginRow();
-    a.append(k.target()).append(k.dbId()).append(k.userId()).append(k.queryId()).append(k.toplevel());
+    a.append(k.target()).append(version).append(vanished);
+    a.append(k.dbId()).append(k.userId()).append(k.queryId()).append(k.toplevel());
     a.append(x.calls()).append(x.rows()).append(x.sharedBlksHit()).append(x.sharedBlksRead());
     a.append(x.sharedBlksDirtied()).append(x.sharedBlksWritten()).append(x.localBlksHit()).append(x.localBlksRead());
     a.append(x.tempBlksRead()).append(x.tempBlksWritten()).append(x.plans()).append(x.walRecords());
@@ -116,33 +121,47 @@ final class SnapshotTable {
     a.endRow();
   }
 
-  static Optional<Snapshot> load(Connection c, String target) throws SQLException {
-    Snapshot head;
+  /** The stored state of a target: rows applied in version order, newest row per key wins. */
+  static Optional<Stored> load(Connection c, String target) throws SQLException {
+    Instant takenAt;
+    Optional<Instant> statsReset;
+    OptionalLong deallocs;
+    long version;
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT taken_at_us, stats_reset_us, dealloc FROM last_snapshot WHERE target = ?")) {
+        c.prepareStatement(
+            "SELECT taken_at_us, stats_reset_us, dealloc, version FROM last_snapshot WHERE target = ?")) {
       ps.setString(1, target);
       try (var rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();
         }
+        takenAt = Columns.instant(rs.getLong(1));
         long reset = rs.getLong(2);
-        Optional<java.time.Instant> statsReset = rs.wasNull() ? Optional.empty() : Optional.of(Columns.instant(reset));
+        statsReset = rs.wasNull() ? Optional.empty() : Optional.of(Columns.instant(reset));
         long dealloc = rs.getLong(3);
-        OptionalLong deallocs = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(dealloc);
-        head = new Snapshot(target, Columns.instant(rs.getLong(1)), statsReset, deallocs, Map.of());
+        deallocs = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(dealloc);
+        version = rs.getLong(4);
       }
     }
     Map<StatementKey, Counters> entries = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT * FROM last_snapshot_entry WHERE target = ?")) {
+    long rows = 0;
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT * FROM last_snapshot_entry WHERE target = ? ORDER BY version")) {
       ps.setString(1, target);
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
+          rows++;
           var key =
               new StatementKey(
                   target, rs.getLong("dbid"), rs.getLong("userid"), rs.getLong("queryid"), rs.getBoolean("toplevel"));
+          if (rs.getBoolean("vanished")) {
+            entries.remove(key);
+            continue;
+          }
           long since = rs.getLong("stats_since_us");
           var statsSince = rs.wasNull() ? null : Columns.instant(since);
-          var counters =
+          entries.put(
+              key,
               new Counters(
                   rs.getLong("calls"), rs.getDouble("total_exec_ms"), rs.getDouble("mean_exec_ms"),
                   rs.getDouble("stddev_exec_ms"), rs.getLong("rows"), rs.getLong("shared_blks_hit"),
@@ -151,14 +170,11 @@ final class SnapshotTable {
                   rs.getLong("temp_blks_written"), rs.getDouble("blk_read_time_ms"), rs.getDouble("blk_write_time_ms"),
                   rs.getDouble("temp_blk_read_time_ms"), rs.getDouble("temp_blk_write_time_ms"), rs.getLong("plans"),
                   rs.getDouble("total_plan_ms"), rs.getLong("wal_records"), rs.getLong("wal_fpi"),
-                  rs.getLong("wal_bytes"), rs.getDouble("jit_total_ms"), statsSince);
-          if (entries.put(key, counters) != null) {
-            throw new HistoryException("last snapshot of " + target + " holds " + key + " twice");
-          }
+                  rs.getLong("wal_bytes"), rs.getDouble("jit_total_ms"), statsSince));
         }
       }
     }
-    return Optional.of(new Snapshot(target, head.takenAt(), head.statsReset(), head.dealloc(), entries));
+    return Optional.of(new Stored(new Snapshot(target, takenAt, statsReset, deallocs, entries), version, rows));
   }
 
   static void setNullableLong(PreparedStatement ps, int i, Long v) throws SQLException {
