@@ -1,0 +1,104 @@
+package dev.earlybird.history;
+
+import dev.earlybird.model.StatementInterval;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.duckdb.DuckDBAppender;
+
+/**
+ * The metric columns shared by statement_interval, statement_hourly and statement_daily, in table order
+ * (longs, then doubles), so appenders, rollup SQL and readers cannot disagree on the order.
+ */
+final class Columns {
+  static final List<String> LONGS =
+      List.of(
+          "calls", "rows", "shared_blks_hit", "shared_blks_read", "shared_blks_dirtied", "shared_blks_written",
+          "local_blks_hit", "local_blks_read", "temp_blks_read", "temp_blks_written", "plans", "wal_records",
+          "wal_fpi", "wal_bytes");
+  static final List<String> DOUBLES =
+      List.of("exec_ms", "exec_sumsq_ms", "io_read_ms", "io_write_ms", "temp_io_ms", "plan_ms", "jit_ms");
+
+  /** "calls, rows, ..." */
+  static final String METRICS = String.join(", ", LONGS) + ", " + String.join(", ", DOUBLES);
+
+  /**
+   * "CAST(sum(calls) AS BIGINT) AS calls, ..., sum(exec_ms) AS exec_ms": sums of BIGINT are HUGEINT in
+   * DuckDB and NUMERIC in PostgreSQL, so they are cast back.
+   */
+  static final String SUMS =
+      LONGS.stream().map(c -> "CAST(sum(" + c + ") AS BIGINT) AS " + c).collect(Collectors.joining(", "))
+          + ", "
+          + DOUBLES.stream().map(c -> "sum(" + c + ") AS " + c).collect(Collectors.joining(", "));
+
+  private Columns() {}
+
+  static long micros(Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
+  }
+
+  static Instant instant(long micros) {
+    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+  }
+
+  /** Start of the bucket of {@code length} holding an interval that ends at {@code endUs}: (b, b+length]. */
+  static long bucketOfEnd(long endUs, long lengthUs) {
+    return Math.floorDiv(endUs - 1, lengthUs) * lengthUs;
+  }
+
+  static long floorTo(long us, long lengthUs) {
+    return Math.floorDiv(us, lengthUs) * lengthUs;
+  }
+
+  static void appendMetrics(DuckDBAppender a, StatementInterval i) throws SQLException {
+    a.append(i.calls()).append(i.rows()).append(i.sharedBlksHit()).append(i.sharedBlksRead());
+    a.append(i.sharedBlksDirtied()).append(i.sharedBlksWritten()).append(i.localBlksHit()).append(i.localBlksRead());
+    a.append(i.tempBlksRead()).append(i.tempBlksWritten()).append(i.plans()).append(i.walRecords());
+    a.append(i.walFpi()).append(i.walBytes());
+    a.append(i.execMs()).append(i.execSumSquaresMs()).append(i.ioReadMs()).append(i.ioWriteMs());
+    a.append(i.tempIoMs()).append(i.planMs()).append(i.jitMs());
+  }
+
+  static void appendUsage(DuckDBAppender a, Usage u) throws SQLException {
+    a.append(u.intervals());
+    a.append(u.calls()).append(u.rows()).append(u.sharedBlksHit()).append(u.sharedBlksRead());
+    a.append(u.sharedBlksDirtied()).append(u.sharedBlksWritten()).append(u.localBlksHit()).append(u.localBlksRead());
+    a.append(u.tempBlksRead()).append(u.tempBlksWritten()).append(u.plans()).append(u.walRecords());
+    a.append(u.walFpi()).append(u.walBytes());
+    a.append(u.execMs()).append(u.execSumSquaresMs()).append(u.ioReadMs()).append(u.ioWriteMs());
+    a.append(u.tempIoMs()).append(u.planMs()).append(u.jitMs());
+  }
+
+  static Usage usageOf(StatementInterval i) {
+    return new Usage(
+        1, i.calls(), i.rows(), i.sharedBlksHit(), i.sharedBlksRead(), i.sharedBlksDirtied(), i.sharedBlksWritten(),
+        i.localBlksHit(), i.localBlksRead(), i.tempBlksRead(), i.tempBlksWritten(), i.plans(), i.walRecords(),
+        i.walFpi(), i.walBytes(), i.execMs(), i.execSumSquaresMs(), i.ioReadMs(), i.ioWriteMs(), i.tempIoMs(),
+        i.planMs(), i.jitMs());
+  }
+
+  static Usage plus(Usage a, Usage b) {
+    return new Usage(
+        a.intervals() + b.intervals(), a.calls() + b.calls(), a.rows() + b.rows(),
+        a.sharedBlksHit() + b.sharedBlksHit(), a.sharedBlksRead() + b.sharedBlksRead(),
+        a.sharedBlksDirtied() + b.sharedBlksDirtied(), a.sharedBlksWritten() + b.sharedBlksWritten(),
+        a.localBlksHit() + b.localBlksHit(), a.localBlksRead() + b.localBlksRead(),
+        a.tempBlksRead() + b.tempBlksRead(), a.tempBlksWritten() + b.tempBlksWritten(), a.plans() + b.plans(),
+        a.walRecords() + b.walRecords(), a.walFpi() + b.walFpi(), a.walBytes() + b.walBytes(),
+        a.execMs() + b.execMs(), a.execSumSquaresMs() + b.execSumSquaresMs(), a.ioReadMs() + b.ioReadMs(),
+        a.ioWriteMs() + b.ioWriteMs(), a.tempIoMs() + b.tempIoMs(), a.planMs() + b.planMs(), a.jitMs() + b.jitMs());
+  }
+
+  /** Reads an "intervals" column followed by {@link #METRICS} columns by name. */
+  static Usage readUsage(ResultSet rs) throws SQLException {
+    return new Usage(
+        rs.getLong("intervals"), rs.getLong("calls"), rs.getLong("rows"), rs.getLong("shared_blks_hit"),
+        rs.getLong("shared_blks_read"), rs.getLong("shared_blks_dirtied"), rs.getLong("shared_blks_written"),
+        rs.getLong("local_blks_hit"), rs.getLong("local_blks_read"), rs.getLong("temp_blks_read"),
+        rs.getLong("temp_blks_written"), rs.getLong("plans"), rs.getLong("wal_records"), rs.getLong("wal_fpi"),
+        rs.getLong("wal_bytes"), rs.getDouble("exec_ms"), rs.getDouble("exec_sumsq_ms"), rs.getDouble("io_read_ms"),
+        rs.getDouble("io_write_ms"), rs.getDouble("temp_io_ms"), rs.getDouble("plan_ms"), rs.getDouble("jit_ms"));
+  }
+}

@@ -1,0 +1,420 @@
+package dev.earlybird.history;
+
+import dev.earlybird.model.DatabaseInfo;
+import dev.earlybird.model.Snapshot;
+import dev.earlybird.model.StatementInterval;
+import dev.earlybird.model.StatementText;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The embedded store: one DuckDB file, one write connection used by one writer thread, and a fresh
+ * {@code duplicate()} connection per read so that reads run concurrently with writes (MVCC).
+ *
+ * <p>Transactions: the write connection has autocommit off. A DuckDB Appender joins the connection's
+ * transaction only once a statement has run in it (transactions start lazily; an Appender used first
+ * commits on its own), so every write transaction runs a statement before any Appender.
+ */
+public final class DuckDbHistoryStore implements HistoryStore {
+  private final Path file;
+  private final InstantSource clock;
+  private final DuckDBConnection writer;
+  /** Guards the write connection: writes are meant to come from one thread, this makes misuse safe. */
+  private final ReentrantLock writeLock = new ReentrantLock();
+  /** Last committed snapshot state per target, so a poll writes only the entries that changed. */
+  private final Map<String, SnapshotTable.Stored> committed = new HashMap<>();
+  private Rollups.Watermarks watermarks;
+  private volatile Duration lastWriteLatency = Duration.ZERO;
+  /** Test hook: runs just before a poll's commit (to prove a failure there leaves nothing behind). */
+  Runnable beforePollCommit = () -> {};
+
+  private DuckDbHistoryStore(Path file, InstantSource clock, DuckDBConnection writer) throws SQLException {
+    this.file = file;
+    this.clock = clock;
+    this.writer = writer;
+    writer.setAutoCommit(false);
+    SchemaMigrator.migrate(writer, file.toString());
+    this.watermarks = Rollups.load(writer);
+    writer.commit();
+  }
+
+  public static DuckDbHistoryStore open(Path file) {
+    return open(file, InstantSource.system());
+  }
+
+  /** Opens (creating if needed) the store file and migrates its schema; errors say how to fix them. */
+  public static DuckDbHistoryStore open(Path file, InstantSource clock) {
+    Path abs = file.toAbsolutePath();
+    try {
+      Files.createDirectories(abs.getParent());
+    } catch (IOException e) {
+      throw new HistoryException(
+          "cannot create directory " + abs.getParent() + " for the history store: " + e + ". Check permissions or change `store:`.", e);
+    }
+    if (Files.exists(abs) && !(Files.isReadable(abs) && Files.isWritable(abs))) {
+      throw new HistoryException(
+          "history store " + abs + " is not readable and writable by this user: fix its permissions (the agent needs read-write) or change `store:`.");
+    }
+    DuckDBConnection c;
+    try {
+      c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + abs);
+    } catch (SQLException e) {
+      throw openError(abs, e);
+    }
+    try {
+      return new DuckDbHistoryStore(abs, clock, c);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.close();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      if (e instanceof HistoryException h) {
+        throw h;
+      }
+      throw new HistoryException("cannot initialize history store " + abs + ": " + e.getMessage(), e);
+    }
+  }
+
+  static HistoryException openError(Path file, SQLException e) {
+    String msg = String.valueOf(e.getMessage());
+    String lower = msg.toLowerCase(java.util.Locale.ROOT);
+    if (lower.contains("lock")) {
+      return new HistoryException(
+          "history store " + file + " is in use by another process (DuckDB allows one read-write process per file): "
+              + "stop the other Earlybird agent using it, or point `store:` at another file. DuckDB said: " + msg, e);
+    }
+    if (lower.contains("permission")) {
+      return new HistoryException(
+          "history store " + file + " cannot be opened: permission denied. Give the agent's user read-write access to the file and its directory. DuckDB said: " + msg, e);
+    }
+    if (lower.contains("not a valid duckdb") || lower.contains("corrupt") || lower.contains("checksum")
+        || lower.contains("serializ") || lower.contains("version")) {
+      return new HistoryException(
+          "history store " + file + " is not a readable DuckDB database (corrupt, or written by an incompatible DuckDB): "
+              + "move it (and its .wal) aside to start a new store. DuckDB said: " + msg, e);
+    }
+    return new HistoryException("cannot open history store " + file + ": " + msg, e);
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  // --- writes ---
+
+  @Override
+  public void recordPoll(PollRecord poll) {
+    long started = System.nanoTime();
+    write("record a poll of " + poll.target(), () -> {
+      Snapshot next = poll.snapshot().orElse(null);
+      // The first statement of the transaction (this SELECT or the UPDATE below) is also what makes the
+      // Appenders join the transaction.
+      SnapshotTable.Stored previous = committed.containsKey(poll.target())
+          ? committed.get(poll.target())
+          : SnapshotTable.load(writer, poll.target()).orElse(null);
+      updateTargetStatus(poll, next);
+      try (DuckDBAppender a = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "poll")) {
+        a.beginRow().append(poll.target()).append(Columns.micros(poll.polledAt()));
+        a.append(next == null ? 0 : next.entries().size()).append(poll.intervals().size());
+        a.append(poll.error().orElse(null)).append(Columns.micros(clock.instant())).endRow();
+      }
+      appendIntervals(poll.intervals());
+      Rollups.foldLate(writer, watermarks, poll.intervals());
+      SnapshotTable.Stored stored = next == null ? previous : SnapshotTable.persist(writer, previous, next);
+      beforePollCommit.run();
+      writer.commit();
+      if (stored != null) {
+        committed.put(poll.target(), stored);
+      }
+    });
+    lastWriteLatency = Duration.ofNanos(System.nanoTime() - started);
+  }
+
+  /** UPDATE, then INSERT if the target is new: cheaper than DuckDB's ON CONFLICT on every poll. */
+  private void updateTargetStatus(PollRecord poll, Snapshot next) throws SQLException {
+    // A failed poll keeps the statements count of the last good one.
+    String sql = next != null
+        ? "UPDATE target SET up = ?, last_poll_us = ?, last_error = ?, statements = ? WHERE name = ?"
+        : "UPDATE target SET up = ?, last_poll_us = ?, last_error = ?, statements = statements + ? WHERE name = ?";
+    int updated;
+    try (PreparedStatement ps = writer.prepareStatement(sql)) {
+      ps.setBoolean(1, next != null);
+      ps.setLong(2, Columns.micros(poll.polledAt()));
+      ps.setString(3, poll.error().orElse(null));
+      ps.setLong(4, next != null ? next.entries().size() : 0);
+      ps.setString(5, poll.target());
+      updated = ps.executeUpdate();
+    }
+    if (updated == 0) {
+      try (PreparedStatement ps = writer.prepareStatement(
+          "INSERT INTO target (up, last_poll_us, last_error, statements, name) VALUES (?, ?, ?, ?, ?)")) {
+        ps.setBoolean(1, next != null);
+        ps.setLong(2, Columns.micros(poll.polledAt()));
+        ps.setString(3, poll.error().orElse(null));
+        ps.setLong(4, next != null ? next.entries().size() : 0);
+        ps.setString(5, poll.target());
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  private void appendIntervals(List<StatementInterval> intervals) throws SQLException {
+    if (intervals.isEmpty()) {
+      return;
+    }
+    try (DuckDBAppender a = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "statement_interval")) {
+      for (StatementInterval i : intervals) {
+        var k = i.key();
+        a.beginRow();
+        a.append(k.target()).append(k.dbId()).append(k.userId()).append(k.queryId()).append(k.toplevel());
+        a.append(Columns.micros(i.start())).append(Columns.micros(i.end()));
+        Columns.appendMetrics(a, i);
+        a.endRow();
+      }
+    }
+  }
+
+  @Override
+  public void upsertTarget(TargetRecord t) {
+    write("store target " + t.name(), () -> {
+      int updated;
+      try (PreparedStatement ps = writer.prepareStatement(
+          """
+          UPDATE target SET up = ?, last_poll_us = ?, server_version = ?, statements = ?, last_error = ?
+          WHERE name = ?""")) {
+        bindTarget(ps, t);
+        updated = ps.executeUpdate();
+      }
+      if (updated == 0) {
+        try (PreparedStatement ps = writer.prepareStatement(
+            "INSERT INTO target (up, last_poll_us, server_version, statements, last_error, name) VALUES (?, ?, ?, ?, ?, ?)")) {
+          bindTarget(ps, t);
+          ps.executeUpdate();
+        }
+      }
+      writer.commit();
+    });
+  }
+
+  private static void bindTarget(PreparedStatement ps, TargetRecord t) throws SQLException {
+    ps.setBoolean(1, t.up());
+    SnapshotTable.setNullableLong(ps, 2, t.lastPollAt().map(Columns::micros).orElse(null));
+    ps.setString(3, t.serverVersion());
+    ps.setLong(4, t.statements());
+    ps.setString(5, t.lastError().orElse(null));
+    ps.setString(6, t.name());
+  }
+
+  @Override
+  public void upsertDatabases(String target, List<DatabaseInfo> databases) {
+    write("store databases of " + target, () -> {
+      Map<Long, String> known = new HashMap<>();
+      for (DatabaseInfo d : HistoryReads.databases(writer, target)) {
+        known.put(d.oid(), d.name());
+      }
+      // Only new or renamed databases are written: upserts are slow in DuckDB and this runs every discovery.
+      try (PreparedStatement ps = writer.prepareStatement(
+          """
+          INSERT INTO target_database (target, oid, name) VALUES (?, ?, ?)
+          ON CONFLICT (target, oid) DO UPDATE SET name = excluded.name""")) {
+        for (DatabaseInfo d : databases) {
+          if (!d.name().equals(known.put(d.oid(), d.name()))) {
+            ps.setString(1, target);
+            ps.setLong(2, d.oid());
+            ps.setString(3, d.name());
+            ps.executeUpdate();
+          }
+        }
+      }
+      writer.commit();
+    });
+  }
+
+  @Override
+  public void saveTexts(List<StatementText> texts) {
+    if (texts.isEmpty()) {
+      return;
+    }
+    write("store query texts", () -> {
+      Map<String, Set<TextKey>> known = new HashMap<>();
+      List<StatementText> fresh = new ArrayList<>();
+      for (StatementText t : texts) {
+        Set<TextKey> keys = known.computeIfAbsent(t.target(), this::knownOnWriter);
+        if (keys.add(new TextKey(t.dbId(), t.queryId()))) {
+          fresh.add(t);
+        }
+      }
+      if (!fresh.isEmpty()) {
+        long now = Columns.micros(clock.instant());
+        try (var s = writer.createStatement()) {
+          s.execute("SELECT 1"); // start the transaction so the Appender joins it
+        }
+        try (DuckDBAppender a = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "statement_text")) {
+          for (StatementText t : fresh) {
+            a.beginRow().append(t.target()).append(t.dbId()).append(t.queryId()).append(t.text());
+            a.append(t.truncated()).append(t.family()).append(now).endRow();
+          }
+        }
+      }
+      writer.commit();
+    });
+  }
+
+  private Set<TextKey> knownOnWriter(String target) {
+    try {
+      return new HashSet<>(HistoryReads.knownTextKeys(writer, target));
+    } catch (SQLException e) {
+      throw new HistoryException("cannot read known texts of " + target + " from " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void maintain(Instant now, Retention retention) {
+    write("roll up and apply retention", () -> {
+      watermarks = Rollups.maintain(writer, watermarks, now, retention);
+    });
+    // Outside any transaction: gives space freed by retention back to the file.
+    write("checkpoint", () -> {
+      writer.commit();
+      writer.setAutoCommit(true);
+      try (var s = writer.createStatement()) {
+        s.execute("CHECKPOINT");
+      } finally {
+        writer.setAutoCommit(false);
+      }
+    });
+  }
+
+  private interface SqlWork {
+    void run() throws SQLException;
+  }
+
+  private void write(String what, SqlWork work) {
+    writeLock.lock();
+    try {
+      work.run();
+    } catch (SQLException | RuntimeException e) {
+      try {
+        writer.rollback();
+        // Rolled back: reload watermarks in case a step of maintain was committed and the next was not;
+        // forget cached snapshot state, it is reloaded from what was committed.
+        watermarks = Rollups.load(writer);
+        committed.clear();
+        writer.commit();
+      } catch (SQLException r) {
+        e.addSuppressed(r);
+      }
+      if (e instanceof HistoryException h) {
+        throw h;
+      }
+      throw new HistoryException("cannot " + what + " in history store " + file + ": " + e.getMessage(), e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  // --- reads: a fresh duplicate() connection each, so they never wait for or disturb the writer ---
+
+  interface SqlRead<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Package-private so tests can inspect tables through the same read path. */
+  <T> T read(String what, SqlRead<T> work) {
+    try (Connection c = writer.duplicate()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new HistoryException("cannot read " + what + " from history store " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Optional<Snapshot> lastSnapshot(String target) {
+    return read("the last snapshot of " + target, c -> SnapshotTable.load(c, target).map(SnapshotTable.Stored::snapshot));
+  }
+
+  @Override
+  public Set<TextKey> knownTextKeys(String target) {
+    return read("known texts of " + target, c -> HistoryReads.knownTextKeys(c, target));
+  }
+
+  @Override
+  public Optional<StatementText> text(String target, long dbId, long queryId) {
+    return read("a query text", c -> HistoryReads.text(c, target, dbId, queryId));
+  }
+
+  @Override
+  public List<TargetRecord> targets() {
+    return read("targets", HistoryReads::targets);
+  }
+
+  @Override
+  public List<DatabaseInfo> databases(String target) {
+    return read("databases of " + target, c -> HistoryReads.databases(c, target));
+  }
+
+  @Override
+  public List<HotQueryRow> hotQueries(HotQueryFilter filter) {
+    return read("hot queries", c -> HistoryReads.hotQueries(c, filter));
+  }
+
+  @Override
+  public List<SeriesPoint> querySeries(String target, long dbId, long queryId, Instant from, Instant to) {
+    return read("a query series", c -> HistoryReads.querySeries(c, target, dbId, queryId, from, to));
+  }
+
+  @Override
+  public StoreStats stats() {
+    long size = 0;
+    for (Path p : List.of(file, file.resolveSibling(file.getFileName() + ".wal"))) {
+      try {
+        size += Files.exists(p) ? Files.size(p) : 0;
+      } catch (IOException e) {
+        // a file that vanished between exists() and size() counts as empty
+      }
+    }
+    long fileSize = size;
+    return read("store statistics", c -> {
+      try (var s = c.createStatement();
+          var rs = s.executeQuery(
+              """
+              SELECT (SELECT count(*) FROM statement_interval), (SELECT count(*) FROM statement_hourly),
+                     (SELECT count(*) FROM statement_daily)""")) {
+        rs.next();
+        return new StoreStats(fileSize, rs.getLong(1), rs.getLong(2), rs.getLong(3), lastWriteLatency);
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    writeLock.lock();
+    try {
+      writer.rollback();
+      writer.close();
+    } catch (SQLException e) {
+      throw new HistoryException("cannot close history store " + file + ": " + e.getMessage(), e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package dev.earlybird.history;
+
+import dev.earlybird.model.DatabaseInfo;
+import dev.earlybird.model.StatementText;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Read queries. Each is ONE statement that reads the watermarks itself, so it sees one consistent snapshot
+ * of data and watermarks even while the writer rolls up: every period comes from exactly one tier.
+ */
+final class HistoryReads {
+  /** Watermarks as one row; 0 when nothing was rolled/purged yet. */
+  private static final String WATERMARKS =
+      """
+      wm AS (
+        SELECT coalesce(max(value_us) FILTER (WHERE name = 'hourly'), 0) AS hw,
+               coalesce(max(value_us) FILTER (WHERE name = 'hourly_purged'), 0) AS pw
+        FROM rollup_watermark)""";
+
+  /**
+   * The three tiers as one row set with a common shape; parameters: (from, to) three times. A bucket
+   * (b, b+L] counts when it overlaps (from, to].
+   */
+  private static final String TIERS =
+      """
+      tiers AS (
+        SELECT target, dbid, queryid, start_us AS p_start, end_us AS p_end, 'RAW' AS resolution,
+               1 AS intervals, %1$s
+        FROM statement_interval, wm
+        WHERE end_us > wm.hw AND end_us > ? AND end_us <= ? %2$s
+        UNION ALL
+        SELECT target, dbid, queryid, bucket_us, bucket_us + %3$d, 'HOUR', intervals, %1$s
+        FROM statement_hourly, wm
+        WHERE bucket_us >= wm.pw AND bucket_us < wm.hw AND bucket_us + %3$d > ? AND bucket_us < ? %2$s
+        UNION ALL
+        SELECT target, dbid, queryid, bucket_us, bucket_us + %4$d, 'DAY', intervals, %1$s
+        FROM statement_daily, wm
+        WHERE bucket_us + %4$d <= wm.pw AND bucket_us + %4$d > ? AND bucket_us < ? %2$s)""";
+
+  private HistoryReads() {}
+
+  private static String tiers(String filter) {
+    return TIERS.formatted(Columns.METRICS, filter, Rollups.HOUR_US, Rollups.DAY_US);
+  }
+
+  static List<HotQueryRow> hotQueries(Connection c, HotQueryFilter f) throws SQLException {
+    String targetFilter = f.target().isPresent() ? "AND target = ?" : "";
+    String sql =
+        """
+        WITH %s, %s
+        SELECT t.target, d.name AS database, t.dbid, t.queryid, x.family, x.query,
+               CAST(sum(t.intervals) AS BIGINT) AS intervals, %s
+        FROM tiers t
+        LEFT JOIN target_database d ON d.target = t.target AND d.oid = t.dbid
+        LEFT JOIN statement_text x ON x.target = t.target AND x.dbid = t.dbid AND x.queryid = t.queryid
+        %s
+        GROUP BY t.target, d.name, t.dbid, t.queryid, x.family, x.query
+        ORDER BY exec_ms DESC, t.target, t.dbid, t.queryid
+        %s"""
+            .formatted(
+                WATERMARKS,
+                tiers(targetFilter),
+                Columns.SUMS,
+                f.database().isPresent() ? "WHERE d.name = ?" : "",
+                f.limit().isPresent() ? "LIMIT " + f.limit().getAsInt() : "");
+    List<HotQueryRow> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = bindTiers(ps, 1, Columns.micros(f.from()), Columns.micros(f.to()), f.target().orElse(null));
+      if (f.database().isPresent()) {
+        ps.setString(i, f.database().get());
+      }
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new HotQueryRow(
+                  rs.getString("target"), rs.getString("database"), rs.getLong("dbid"), rs.getLong("queryid"),
+                  rs.getString("family"), rs.getString("query"), Columns.readUsage(rs)));
+        }
+      }
+    }
+    return out;
+  }
+
+  static List<SeriesPoint> querySeries(Connection c, String target, long dbId, long queryId, Instant from, Instant to)
+      throws SQLException {
+    String sql =
+        """
+        WITH %s, %s
+        SELECT min(p_start) AS p_start, p_end, resolution, CAST(sum(intervals) AS BIGINT) AS intervals, %s
+        FROM tiers
+        GROUP BY p_end, resolution
+        ORDER BY p_end"""
+            .formatted(WATERMARKS, tiers("AND target = ? AND dbid = ? AND queryid = ?"), Columns.SUMS);
+    List<SeriesPoint> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      long f = Columns.micros(from), t = Columns.micros(to);
+      int i = 1;
+      for (int tier = 0; tier < 3; tier++) {
+        ps.setLong(i++, f);
+        ps.setLong(i++, t);
+        ps.setString(i++, target);
+        ps.setLong(i++, dbId);
+        ps.setLong(i++, queryId);
+      }
+      // The raw tier binds (from, to) as (end > from, end <= to); rollup tiers as (end > from, start < to).
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new SeriesPoint(
+                  Columns.instant(rs.getLong("p_start")), Columns.instant(rs.getLong("p_end")),
+                  SeriesPoint.Resolution.valueOf(rs.getString("resolution")), Columns.readUsage(rs)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static int bindTiers(PreparedStatement ps, int i, long from, long to, String target) throws SQLException {
+    for (int tier = 0; tier < 3; tier++) {
+      ps.setLong(i++, from);
+      ps.setLong(i++, to);
+      if (target != null) {
+        ps.setString(i++, target);
+      }
+    }
+    return i;
+  }
+
+  static List<TargetRecord> targets(Connection c) throws SQLException {
+    List<TargetRecord> out = new ArrayList<>();
+    try (var s = c.createStatement();
+        var rs =
+            s.executeQuery(
+                "SELECT name, up, last_poll_us, server_version, statements, last_error FROM target ORDER BY name")) {
+      while (rs.next()) {
+        long last = rs.getLong(3);
+        Optional<Instant> lastPoll = rs.wasNull() ? Optional.empty() : Optional.of(Columns.instant(last));
+        out.add(
+            new TargetRecord(
+                rs.getString(1), rs.getBoolean(2), lastPoll, rs.getString(4), rs.getLong(5),
+                Optional.ofNullable(rs.getString(6))));
+      }
+    }
+    return out;
+  }
+
+  static List<DatabaseInfo> databases(Connection c, String target) throws SQLException {
+    List<DatabaseInfo> out = new ArrayList<>();
+    try (var ps = c.prepareStatement("SELECT oid, name FROM target_database WHERE target = ? ORDER BY name")) {
+      ps.setString(1, target);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new DatabaseInfo(target, rs.getLong(1), rs.getString(2)));
+        }
+      }
+    }
+    return out;
+  }
+
+  static Set<TextKey> knownTextKeys(Connection c, String target) throws SQLException {
+    Set<TextKey> out = new HashSet<>();
+    try (var ps = c.prepareStatement("SELECT dbid, queryid FROM statement_text WHERE target = ?")) {
+      ps.setString(1, target);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new TextKey(rs.getLong(1), rs.getLong(2)));
+        }
+      }
+    }
+    return out;
+  }
+
+  static Optional<StatementText> text(Connection c, String target, long dbId, long queryId) throws SQLException {
+    try (var ps =
+        c.prepareStatement(
+            "SELECT query, truncated, family FROM statement_text WHERE target = ? AND dbid = ? AND queryid = ?")) {
+      ps.setString(1, target);
+      ps.setLong(2, dbId);
+      ps.setLong(3, queryId);
+      try (var rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new StatementText(target, dbId, queryId, rs.getString(1), rs.getBoolean(2), rs.getString(3)))
+            : Optional.empty();
+      }
+    }
+  }
+}

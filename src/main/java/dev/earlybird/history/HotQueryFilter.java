@@ -1,0 +1,34 @@
+package dev.earlybird.history;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Window and filters of a hot-query read. An interval counts when its end lies in {@code (from, to]};
+ * rolled-up periods count in whole buckets: an hourly/daily bucket counts when it overlaps the window.
+ */
+public record HotQueryFilter(
+    Instant from, Instant to, Optional<String> target, Optional<String> database, OptionalInt limit) {
+  public HotQueryFilter {
+    if (to.isBefore(from)) {
+      throw new IllegalArgumentException("window ends before it starts: " + from + " .. " + to);
+    }
+  }
+
+  public static HotQueryFilter between(Instant from, Instant to) {
+    return new HotQueryFilter(from, to, Optional.empty(), Optional.empty(), OptionalInt.empty());
+  }
+
+  public HotQueryFilter withTarget(String t) {
+    return new HotQueryFilter(from, to, Optional.of(t), database, limit);
+  }
+
+  public HotQueryFilter withDatabase(String d) {
+    return new HotQueryFilter(from, to, target, Optional.of(d), limit);
+  }
+
+  public HotQueryFilter withLimit(int n) {
+    return new HotQueryFilter(from, to, target, database, OptionalInt.of(n));
+  }
+}

@@ -1,0 +1,44 @@
+package dev.earlybird.history;
+
+import dev.earlybird.model.Snapshot;
+import dev.earlybird.model.StatementInterval;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One poll of a target, stored atomically: its intervals, the snapshot that becomes the target's persisted
+ * "last snapshot", and the poll's outcome. A failed poll has an error, no snapshot and no intervals (the
+ * persisted snapshot stays the last good one, so the next good poll diffs against it: no gap).
+ */
+public record PollRecord(
+    String target,
+    Instant polledAt,
+    Optional<Snapshot> snapshot,
+    List<StatementInterval> intervals,
+    Optional<String> error) {
+
+  public PollRecord {
+    intervals = List.copyOf(intervals);
+    if (snapshot.isPresent() == error.isPresent()) {
+      throw new IllegalArgumentException("a poll has either a snapshot or an error: " + target);
+    }
+    if (error.isPresent() && !intervals.isEmpty()) {
+      throw new IllegalArgumentException("a failed poll has no intervals: " + target);
+    }
+    snapshot.ifPresent(
+        s -> {
+          if (!s.target().equals(target)) {
+            throw new IllegalArgumentException("snapshot of " + s.target() + " recorded for " + target);
+          }
+        });
+  }
+
+  public static PollRecord success(Snapshot snapshot, List<StatementInterval> intervals) {
+    return new PollRecord(snapshot.target(), snapshot.takenAt(), Optional.of(snapshot), intervals, Optional.empty());
+  }
+
+  public static PollRecord failure(String target, Instant polledAt, String error) {
+    return new PollRecord(target, polledAt, Optional.empty(), List.of(), Optional.of(error));
+  }
+}

@@ -1,0 +1,178 @@
+package dev.earlybird.history;
+
+import dev.earlybird.model.StatementInterval;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Hourly and daily rollups and retention, driven by watermarks stored in the same transaction as the rows
+ * they describe, so a crash never loses or doubles a roll.
+ *
+ * <p>A bucket b of length L holds the intervals whose END lies in (b, b+L]: an interval that spans an hour
+ * boundary counts in full in the hour of its end. Days are UTC days. Readers take each period from exactly
+ * one tier: raw for ends after the hourly watermark, hourly for ends in (hourly_purged, hourly], daily for
+ * ends at or before hourly_purged (which never passes the daily watermark).
+ */
+final class Rollups {
+  static final long HOUR_US = 3_600_000_000L;
+  static final long DAY_US = 24 * HOUR_US;
+  /** Hours are rolled a little after they end, so that polls in flight at the boundary are rarely late. */
+  static final Duration GRACE = Duration.ofMinutes(2);
+
+  static final String HOURLY = "hourly";
+  static final String DAILY = "daily";
+  static final String HOURLY_PURGED = "hourly_purged";
+
+  /** Current watermarks in microseconds; 0 = nothing rolled/purged yet. */
+  record Watermarks(long hourly, long daily, long hourlyPurged) {}
+
+  private Rollups() {}
+
+  static Watermarks load(Connection c) throws SQLException {
+    long h = 0, d = 0, p = 0;
+    try (Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT name, value_us FROM rollup_watermark")) {
+      while (rs.next()) {
+        switch (rs.getString(1)) {
+          case HOURLY -> h = rs.getLong(2);
+          case DAILY -> d = rs.getLong(2);
+          case HOURLY_PURGED -> p = rs.getLong(2);
+          default -> {}
+        }
+      }
+    }
+    return new Watermarks(h, d, p);
+  }
+
+  /**
+   * Runs rollups then retention, one transaction per step; returns the new watermarks. The connection has
+   * autocommit off; on failure the current step is rolled back and the exception propagates.
+   */
+  static Watermarks maintain(Connection c, Watermarks wm, Instant now, Retention r) throws SQLException {
+    long nowUs = Columns.micros(now);
+    long hourly = wm.hourly();
+    long newHourly = Columns.floorTo(nowUs - GRACE.toNanos() / 1000, HOUR_US);
+    if (newHourly > hourly) {
+      exec(
+          c,
+          """
+          INSERT INTO statement_hourly
+          SELECT target, dbid, queryid, (end_us - 1) - ((end_us - 1) %% %d) AS bucket_us, count(*) AS intervals, %s
+          FROM statement_interval WHERE end_us > ? AND end_us <= ?
+          GROUP BY target, dbid, queryid, (end_us - 1) - ((end_us - 1) %% %d)"""
+              .formatted(HOUR_US, Columns.SUMS, HOUR_US),
+          hourly,
+          newHourly);
+      setWatermark(c, HOURLY, newHourly);
+      c.commit();
+      hourly = newHourly;
+    }
+    long daily = wm.daily();
+    long newDaily = Columns.floorTo(hourly, DAY_US);
+    if (newDaily > daily) {
+      // Hourly bucket b is in day b - (b % DAY): both are aligned to UTC midnight.
+      exec(
+          c,
+          """
+          INSERT INTO statement_daily
+          SELECT target, dbid, queryid, bucket_us - (bucket_us %% %d) AS bucket_us,
+                 CAST(sum(intervals) AS BIGINT) AS intervals, %s
+          FROM statement_hourly WHERE bucket_us >= ? AND bucket_us < ?
+          GROUP BY target, dbid, queryid, bucket_us - (bucket_us %% %d)"""
+              .formatted(DAY_US, Columns.SUMS, DAY_US),
+          daily,
+          newDaily);
+      setWatermark(c, DAILY, newDaily);
+      c.commit();
+      daily = newDaily;
+    }
+    // Retention never deletes what is not rolled up yet, whatever the settings.
+    long rawCutoff = Math.min(nowUs - micros(r.intervals()), hourly);
+    exec(c, "DELETE FROM statement_interval WHERE end_us <= ?", rawCutoff);
+    exec(c, "DELETE FROM poll WHERE taken_at_us <= ?", nowUs - micros(r.intervals()));
+    long purged = wm.hourlyPurged();
+    long newPurged = Math.min(Columns.floorTo(nowUs - micros(r.hourly()), DAY_US), daily);
+    if (newPurged > purged) {
+      exec(c, "DELETE FROM statement_hourly WHERE bucket_us < ?", newPurged);
+      setWatermark(c, HOURLY_PURGED, newPurged);
+      purged = newPurged;
+    }
+    exec(c, "DELETE FROM statement_daily WHERE bucket_us + ? <= ?", DAY_US, nowUs - micros(r.daily()));
+    c.commit();
+    return new Watermarks(hourly, daily, purged);
+  }
+
+  /**
+   * Intervals arriving for a period that is already rolled up (a late or slow poll) are added to the
+   * rollups too, in the poll's transaction, as extra rollup rows; readers sum rows per bucket.
+   */
+  static void foldLate(DuckDBConnection c, Watermarks wm, List<StatementInterval> intervals) throws SQLException {
+    Map<List<Object>, Usage> hourly = new LinkedHashMap<>();
+    Map<List<Object>, Usage> daily = new LinkedHashMap<>();
+    for (StatementInterval i : intervals) {
+      long end = Columns.micros(i.end());
+      if (end > wm.hourly()) {
+        continue;
+      }
+      Usage u = Columns.usageOf(i);
+      var k = i.key();
+      if (end > wm.hourlyPurged()) {
+        hourly.merge(List.of(k.target(), k.dbId(), k.queryId(), Columns.bucketOfEnd(end, HOUR_US)), u, Columns::plus);
+      }
+      if (end <= wm.daily()) {
+        daily.merge(List.of(k.target(), k.dbId(), k.queryId(), Columns.bucketOfEnd(end, DAY_US)), u, Columns::plus);
+      }
+    }
+    append(c, "statement_hourly", hourly);
+    append(c, "statement_daily", daily);
+  }
+
+  private static void append(DuckDBConnection c, String table, Map<List<Object>, Usage> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
+      for (var e : rows.entrySet()) {
+        List<Object> k = new ArrayList<>(e.getKey());
+        a.beginRow();
+        a.append((String) k.get(0)).append((long) (Long) k.get(1)).append((long) (Long) k.get(2));
+        a.append((long) (Long) k.get(3));
+        Columns.appendUsage(a, e.getValue());
+        a.endRow();
+      }
+    }
+  }
+
+  private static void setWatermark(Connection c, String name, long valueUs) throws SQLException {
+    exec(
+        c,
+        """
+        INSERT INTO rollup_watermark (name, value_us) VALUES (?, ?)
+        ON CONFLICT (name) DO UPDATE SET value_us = excluded.value_us""",
+        name,
+        valueUs);
+  }
+
+  private static long micros(Duration d) {
+    return d.toSeconds() * 1_000_000L + d.toNanosPart() / 1_000;
+  }
+
+  private static void exec(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      ps.executeUpdate();
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.earlybird.history;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Applies the ordered SQL resources {@code db/migration/V<n>__*.sql} that a store has not seen yet, each in
+ * its own transaction together with its {@code schema_version} row. Refuses stores from a newer build.
+ */
+final class SchemaMigrator {
+  /** In order; append new migrations here (a test checks every file in the folder is listed). */
+  static final List<String> MIGRATIONS = List.of("V1__init.sql");
+
+  static final String LOCATION = "db/migration/";
+
+  private SchemaMigrator() {}
+
+  static int latestVersion() {
+    return MIGRATIONS.size();
+  }
+
+  /** Returns the schema version after migrating. The connection must have autocommit off. */
+  static int migrate(Connection c, String storeName) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(
+          """
+          CREATE TABLE IF NOT EXISTS schema_version (
+            version INTEGER PRIMARY KEY,
+            description VARCHAR NOT NULL,
+            applied_at_us BIGINT NOT NULL)""");
+      c.commit();
+    }
+    int current = currentVersion(c);
+    if (current > latestVersion()) {
+      throw new HistoryException(
+          "history store "
+              + storeName
+              + " has schema version "
+              + current
+              + " but this Earlybird build knows versions up to "
+              + latestVersion()
+              + ": it was written by a newer Earlybird. Run that newer version, or point `store:` at another file.");
+    }
+    for (int v = current + 1; v <= latestVersion(); v++) {
+      String name = MIGRATIONS.get(v - 1);
+      try (Statement s = c.createStatement();
+          var insert = c.prepareStatement("INSERT INTO schema_version VALUES (?, ?, ?)")) {
+        s.execute(load(name));
+        insert.setInt(1, v);
+        insert.setString(2, name);
+        insert.setLong(3, Columns.micros(Instant.now()));
+        insert.executeUpdate();
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw new HistoryException("migration " + name + " of history store " + storeName + " failed: " + e.getMessage(), e);
+      }
+    }
+    return latestVersion();
+  }
+
+  static int currentVersion(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {
+      rs.next();
+      int v = rs.getInt(1);
+      c.commit();
+      return v;
+    }
+  }
+
+  private static String load(String name) {
+    try (InputStream in = SchemaMigrator.class.getClassLoader().getResourceAsStream(LOCATION + name)) {
+      if (in == null) {
+        throw new IllegalStateException("migration resource missing from the build: " + LOCATION + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read migration " + name, e);
+    }
+  }
+}

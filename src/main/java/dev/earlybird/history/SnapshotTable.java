@@ -1,0 +1,187 @@
+package dev.earlybird.history;
+
+import dev.earlybird.model.Counters;
+import dev.earlybird.model.Snapshot;
+import dev.earlybird.model.StatementKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The persisted last snapshot of each target. A steady-state poll changes a few percent of the entries, so
+ * a poll only appends rows for new/changed entries and tombstones for vanished ones (see V1__init.sql);
+ * when superseded rows outnumber live ones {@link #REWRITE_FACTOR} times, the target's rows are rewritten.
+ */
+final class SnapshotTable {
+  static final int REWRITE_FACTOR = 3;
+
+  /** What the writer knows about a target's stored state: the snapshot, its version and row count. */
+  record Stored(Snapshot snapshot, long version, long rows) {}
+
+  private SnapshotTable() {}
+
+  /** Writes {@code next} on top of {@code previous} (null: nothing stored) and returns the new state. */
+  static Stored persist(DuckDBConnection c, Stored previous, Snapshot next) throws SQLException {
+    long version = previous == null ? 1 : previous.version() + 1;
+    List<Map.Entry<StatementKey, Counters>> changed = new ArrayList<>();
+    List<StatementKey> vanished = new ArrayList<>();
+    Map<StatementKey, Counters> old = previous == null ? Map.of() : previous.snapshot().entries();
+    for (var e : next.entries().entrySet()) {
+      if (!e.getValue().equals(old.get(e.getKey()))) {
+        changed.add(e);
+      }
+    }
+    for (StatementKey k : old.keySet()) {
+      if (!next.entries().containsKey(k)) {
+        vanished.add(k);
+      }
+    }
+    long rows = previous == null ? 0 : previous.rows();
+    boolean rewrite =
+        previous == null
+            || rows + changed.size() + vanished.size() > (long) REWRITE_FACTOR * next.entries().size() + 1_000;
+    if (rewrite) {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM last_snapshot_entry WHERE target = ?")) {
+        ps.setString(1, next.target());
+        ps.executeUpdate();
+      }
+      changed = new ArrayList<>(next.entries().entrySet());
+      vanished = List.of();
+      rows = 0;
+    }
+    writeHead(c, previous == null, next, version);
+    if (!changed.isEmpty() || !vanished.isEmpty()) {
+      try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "last_snapshot_entry")) {
+        for (var e : changed) {
+          appendEntry(a, version, false, e.getKey(), e.getValue());
+        }
+        Counters none = new Counters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+        for (StatementKey k : vanished) {
+          appendEntry(a, version, true, k, none);
+        }
+      }
+    }
+    return new Stored(next, version, rows + changed.size() + vanished.size());
+  }
+
+  private static void writeHead(Connection c, boolean maybeAbsent, Snapshot next, long version) throws SQLException {
+    int updated;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            """
+            UPDATE last_snapshot SET version = ?, taken_at_us = ?, stats_reset_us = ?, dealloc = ?
+            WHERE target = ?""")) {
+      bindHead(ps, next, version);
+      ps.setString(5, next.target());
+      updated = ps.executeUpdate();
+    }
+    if (updated == 0 && maybeAbsent) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO last_snapshot (version, taken_at_us, stats_reset_us, dealloc, target) VALUES (?, ?, ?, ?, ?)")) {
+        bindHead(ps, next, version);
+        ps.setString(5, next.target());
+        ps.executeUpdate();
+      }
+    } else if (updated != 1) {
+      throw new HistoryException("last_snapshot holds " + updated + " rows for " + next.target() + ", expected 1");
+    }
+  }
+
+  private static void bindHead(PreparedStatement ps, Snapshot s, long version) throws SQLException {
+    ps.setLong(1, version);
+    ps.setLong(2, Columns.micros(s.takenAt()));
+    setNullableLong(ps, 3, s.statsReset().map(Columns::micros).orElse(null));
+    setNullableLong(ps, 4, s.dealloc().isPresent() ? s.dealloc().getAsLong() : null);
+  }
+
+  private static void appendEntry(DuckDBAppender a, long version, boolean vanished, StatementKey k, Counters x)
+      throws SQLException {
+    a.beginRow();
+    a.append(k.target()).append(version).append(vanished);
+    a.append(k.dbId()).append(k.userId()).append(k.queryId()).append(k.toplevel());
+    a.append(x.calls()).append(x.rows()).append(x.sharedBlksHit()).append(x.sharedBlksRead());
+    a.append(x.sharedBlksDirtied()).append(x.sharedBlksWritten()).append(x.localBlksHit()).append(x.localBlksRead());
+    a.append(x.tempBlksRead()).append(x.tempBlksWritten()).append(x.plans()).append(x.walRecords());
+    a.append(x.walFpi()).append(x.walBytes());
+    a.append(x.totalExecMs()).append(x.meanExecMs()).append(x.stddevExecMs()).append(x.blkReadTimeMs());
+    a.append(x.blkWriteTimeMs()).append(x.tempBlkReadTimeMs()).append(x.tempBlkWriteTimeMs());
+    a.append(x.totalPlanMs()).append(x.jitTotalMs());
+    a.append(x.statsSince() == null ? null : (Long) Columns.micros(x.statsSince()));
+    a.endRow();
+  }
+
+  /** The stored state of a target: rows applied in version order, newest row per key wins. */
+  static Optional<Stored> load(Connection c, String target) throws SQLException {
+    Instant takenAt;
+    Optional<Instant> statsReset;
+    OptionalLong deallocs;
+    long version;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT taken_at_us, stats_reset_us, dealloc, version FROM last_snapshot WHERE target = ?")) {
+      ps.setString(1, target);
+      try (var rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        takenAt = Columns.instant(rs.getLong(1));
+        long reset = rs.getLong(2);
+        statsReset = rs.wasNull() ? Optional.empty() : Optional.of(Columns.instant(reset));
+        long dealloc = rs.getLong(3);
+        deallocs = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(dealloc);
+        version = rs.getLong(4);
+      }
+    }
+    Map<StatementKey, Counters> entries = new HashMap<>();
+    long rows = 0;
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT * FROM last_snapshot_entry WHERE target = ? ORDER BY version")) {
+      ps.setString(1, target);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows++;
+          var key =
+              new StatementKey(
+                  target, rs.getLong("dbid"), rs.getLong("userid"), rs.getLong("queryid"), rs.getBoolean("toplevel"));
+          if (rs.getBoolean("vanished")) {
+            entries.remove(key);
+            continue;
+          }
+          long since = rs.getLong("stats_since_us");
+          var statsSince = rs.wasNull() ? null : Columns.instant(since);
+          entries.put(
+              key,
+              new Counters(
+                  rs.getLong("calls"), rs.getDouble("total_exec_ms"), rs.getDouble("mean_exec_ms"),
+                  rs.getDouble("stddev_exec_ms"), rs.getLong("rows"), rs.getLong("shared_blks_hit"),
+                  rs.getLong("shared_blks_read"), rs.getLong("shared_blks_dirtied"), rs.getLong("shared_blks_written"),
+                  rs.getLong("local_blks_hit"), rs.getLong("local_blks_read"), rs.getLong("temp_blks_read"),
+                  rs.getLong("temp_blks_written"), rs.getDouble("blk_read_time_ms"), rs.getDouble("blk_write_time_ms"),
+                  rs.getDouble("temp_blk_read_time_ms"), rs.getDouble("temp_blk_write_time_ms"), rs.getLong("plans"),
+                  rs.getDouble("total_plan_ms"), rs.getLong("wal_records"), rs.getLong("wal_fpi"),
+                  rs.getLong("wal_bytes"), rs.getDouble("jit_total_ms"), statsSince));
+        }
+      }
+    }
+    return Optional.of(new Stored(new Snapshot(target, takenAt, statsReset, deallocs, entries), version, rows));
+  }
+
+  static void setNullableLong(PreparedStatement ps, int i, Long v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, Types.BIGINT);
+    } else {
+      ps.setLong(i, v);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.earlybird.history;
+
+/**
+ * Sums of interval deltas over some set of intervals (a poll, an hour, a window). Sums of squares are kept
+ * so that mean and variance of per-call execution time follow for any aggregate.
+ */
+public record Usage(
+    long intervals,
+    long calls,
+    long rows,
+    long sharedBlksHit,
+    long sharedBlksRead,
+    long sharedBlksDirtied,
+    long sharedBlksWritten,
+    long localBlksHit,
+    long localBlksRead,
+    long tempBlksRead,
+    long tempBlksWritten,
+    long plans,
+    long walRecords,
+    long walFpi,
+    long walBytes,
+    double execMs,
+    double execSumSquaresMs,
+    double ioReadMs,
+    double ioWriteMs,
+    double tempIoMs,
+    double planMs,
+    double jitMs) {
+
+  /** Block read + write + temp IO time. */
+  public double ioMs() {
+    return ioReadMs + ioWriteMs + tempIoMs;
+  }
+
+  /** CPU estimate when track_io_timing is on; clamped on the aggregate, not per interval. */
+  public double execMinusIoMs() {
+    return Math.max(0, execMs - ioMs());
+  }
+
+  public double meanExecMs() {
+    return calls == 0 ? 0 : execMs / calls;
+  }
+
+  /** Population variance of per-call execution time over the aggregate, never negative. */
+  public double execVarianceMs2() {
+    if (calls == 0) {
+      return 0;
+    }
+    double mean = execMs / calls;
+    return Math.max(0, execSumSquaresMs / calls - mean * mean);
+  }
+}

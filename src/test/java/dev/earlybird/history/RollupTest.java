@@ -1,0 +1,156 @@
+package dev.earlybird.history;
+
+import static dev.earlybird.history.Fixtures.interval;
+import static dev.earlybird.history.Fixtures.key;
+import static dev.earlybird.history.Fixtures.snapshot;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.earlybird.model.StatementInterval;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RollupTest {
+  /** Polls every 10 minutes, offset by 7 minutes so intervals span hour boundaries. */
+  static final Instant START = Instant.parse("2026-03-01T00:07:00Z");
+  static final Duration STEP = Duration.ofMinutes(10);
+  static final int POLLS = 3 * 24 * 6; // three days
+
+  @TempDir Path dir;
+  DuckDbHistoryStore store;
+
+  @BeforeEach
+  void open() {
+    store = DuckDbHistoryStore.open(dir.resolve("r.duckdb"), () -> START);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private void writeThreeDays() {
+    for (int p = 1; p <= POLLS; p++) {
+      Instant s = START.plus(STEP.multipliedBy(p - 1)), e = START.plus(STEP.multipliedBy(p));
+      List<StatementInterval> intervals = new ArrayList<>();
+      intervals.add(interval(key("t", 1, 10, 100, true), s, e, 2, 20));
+      intervals.add(interval(key("t", 1, 11, 100, false), s, e, 1, 5));
+      intervals.add(interval(key("t", 2, 10, 200, true), s, e, p % 3, p % 3 * 1.5));
+      store.recordPoll(PollRecord.success(snapshot("t", e, Map.of()), intervals));
+    }
+  }
+
+  private static Instant end() {
+    return START.plus(STEP.multipliedBy(POLLS));
+  }
+
+  @Test
+  void totalsAreTheSameBeforeAndAfterRollupAndRetention() {
+    writeThreeDays();
+    var window = HotQueryFilter.between(START, end());
+    var before = store.hotQueries(window);
+    var seriesBefore = store.querySeries("t", 1, 100, START, end());
+    assertThat(before).extracting(HotQueryRow::calls).containsExactly(POLLS * 3L, totalCalls200());
+    assertThat(seriesBefore).hasSize(POLLS);
+
+    // Now = end + 30 min: every hour but the last (ending after midnight) is rolled; raw retention 1 day
+    // deletes the first two days of raw.
+    Instant now = end().plus(Duration.ofMinutes(30));
+    store.maintain(now, new Retention(Duration.ofDays(1), Duration.ofDays(35), Duration.ofDays(400)));
+    store.maintain(now, new Retention(Duration.ofDays(1), Duration.ofDays(35), Duration.ofDays(400))); // idempotent
+    var after = store.hotQueries(window);
+    // Sums are re-associated by the rollups, so doubles may differ in the last bits.
+    assertThat(after).usingRecursiveComparison().withComparatorForType(RollupTest::closeTo, Double.class).isEqualTo(before);
+    assertThat(store.stats().intervalRows()).as("raw older than a day is gone").isLessThan(3L * POLLS / 2);
+    assertThat(store.stats().hourlyRows()).isPositive();
+
+    var seriesAfter = store.querySeries("t", 1, 100, START, end());
+    assertThat(seriesAfter.stream().mapToLong(p -> p.usage().calls()).sum()).isEqualTo(POLLS * 3L);
+    assertThat(seriesAfter).extracting(SeriesPoint::resolution).contains(SeriesPoint.Resolution.HOUR, SeriesPoint.Resolution.RAW);
+    assertThat(seriesAfter).isSortedAccordingTo(java.util.Comparator.comparing(SeriesPoint::end));
+
+    // Later: hourly retention 1 day moves older periods to daily rollups; totals still equal.
+    Instant later = end().plus(Duration.ofDays(2));
+    store.maintain(later, new Retention(Duration.ofDays(1), Duration.ofDays(1), Duration.ofDays(400)));
+    var afterDaily = store.hotQueries(window);
+    assertThat(afterDaily).extracting(HotQueryRow::calls).containsExactly(POLLS * 3L, totalCalls200());
+    assertThat(afterDaily.get(0).execMs()).isEqualTo(before.get(0).execMs());
+    assertThat(store.stats().dailyRows()).isPositive();
+    assertThat(store.querySeries("t", 1, 100, START, end()))
+        .extracting(SeriesPoint::resolution).contains(SeriesPoint.Resolution.DAY);
+  }
+
+  @Test
+  void anIntervalSpanningAnHourGoesToTheHourOfItsEnd() {
+    Instant s = Instant.parse("2026-03-01T09:55:00Z"), e = Instant.parse("2026-03-01T10:05:00Z");
+    store.recordPoll(PollRecord.success(snapshot("t", e, Map.of()), List.of(interval(key("t", 1, 1, 1, true), s, e, 4, 4))));
+    Instant exactly = Instant.parse("2026-03-01T11:00:00Z");
+    store.recordPoll(PollRecord.success(snapshot("t", exactly, Map.of()), List.of(interval(key("t", 1, 1, 1, true), e, exactly, 1, 1))));
+    store.maintain(Instant.parse("2026-03-01T13:00:00Z"), Retention.DEFAULT);
+    assertThat(store.querySeries("t", 1, 1, s.minusSeconds(3600), exactly.plusSeconds(3600)))
+        .extracting(SeriesPoint::start, SeriesPoint::resolution, p -> p.usage().calls())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(Instant.parse("2026-03-01T10:00:00Z"), SeriesPoint.Resolution.HOUR, 5L));
+  }
+
+  @Test
+  void aLatePollForARolledHourIsCountedOnce() {
+    Instant e1 = Instant.parse("2026-03-01T10:30:00Z");
+    store.recordPoll(PollRecord.success(snapshot("t", e1, Map.of()), List.of(interval(key("t", 1, 1, 1, true), e1.minusSeconds(60), e1, 1, 1))));
+    store.maintain(Instant.parse("2026-03-02T12:00:00Z"), Retention.DEFAULT); // rolls hours and the first day
+    Instant late = Instant.parse("2026-03-01T10:40:00Z");
+    store.recordPoll(PollRecord.success(snapshot("u", late, Map.of()), List.of(interval(key("u", 1, 1, 1, true), late.minusSeconds(60), late, 7, 7))));
+    var window = HotQueryFilter.between(Instant.parse("2026-03-01T00:00:00Z"), Instant.parse("2026-03-02T12:00:00Z"));
+    assertThat(store.hotQueries(window)).extracting(HotQueryRow::target, HotQueryRow::calls)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("t", 1L), org.assertj.core.groups.Tuple.tuple("u", 7L));
+    // Once hourly data is purged, the daily rollup (which got the late interval too) answers the same.
+    store.maintain(Instant.parse("2026-03-05T12:00:00Z"), new Retention(Duration.ofHours(1), Duration.ofDays(1), Duration.ofDays(400)));
+    assertThat(store.hotQueries(window)).extracting(HotQueryRow::target, HotQueryRow::calls)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("t", 1L), org.assertj.core.groups.Tuple.tuple("u", 7L));
+  }
+
+  @Test
+  void retentionDeletesOnlyOldRows() {
+    writeThreeDays();
+    Instant now = end();
+    store.maintain(now, new Retention(Duration.ofHours(6), Duration.ofDays(1), Duration.ofDays(2)));
+    long oldestRaw = store.read("raw", c -> {
+      try (var rs = c.createStatement().executeQuery("SELECT min(end_us), count(*) FROM statement_interval")) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+    assertThat(Columns.instant(oldestRaw)).isAfter(now.minus(Duration.ofHours(6)));
+    assertThat(store.stats().intervalRows()).isEqualTo(3L * 6 * 6);
+    long oldestHourly = store.read("hourly", c -> {
+      try (var rs = c.createStatement().executeQuery("SELECT min(bucket_us) FROM statement_hourly")) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+    assertThat(Columns.instant(oldestHourly)).isAfterOrEqualTo(now.minus(Duration.ofDays(2)));
+    // Raw that is not rolled up yet is never deleted, even with zero retention.
+    store.recordPoll(PollRecord.success(snapshot("t", now.plusSeconds(30), Map.of()),
+        List.of(interval(key("t", 1, 1, 1, true), now, now.plusSeconds(30), 1, 1))));
+    store.maintain(now.plusSeconds(60), new Retention(Duration.ZERO, Duration.ofDays(1), Duration.ofDays(2)));
+    assertThat(store.hotQueries(HotQueryFilter.between(now, now.plusSeconds(60)))).extracting(HotQueryRow::calls).containsExactly(1L);
+  }
+
+  private static int closeTo(Double a, Double b) {
+    return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a)) ? 0 : Double.compare(a, b);
+  }
+
+  private static long totalCalls200() {
+    long sum = 0;
+    for (int p = 1; p <= POLLS; p++) {
+      sum += p % 3;
+    }
+    return sum;
+  }
+}
