@@ -50,7 +50,7 @@ final class PgBinaries {
     Path jar = jarFor(major);
     // zonky asks for the archive by OS and architecture; we only ship linux x86_64 (see pom), so ignore them.
     // The archive is buffered (about 15 MB) so the zip can be closed before zonky reads the stream.
-    return (system, machine) -> new ByteArrayInputStream(RootPrivileges.adapt(archive(jar)));
+    return (system, machine) -> new ByteArrayInputStream(RootPrivileges.adapt(major, archive(jar)));
   }
 
   private static byte[] archive(Path jar) throws IOException {

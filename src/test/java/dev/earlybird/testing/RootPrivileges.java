@@ -4,7 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -50,13 +52,21 @@ final class RootPrivileges {
     return MODE;
   }
 
-  /** The archive as zonky should extract it in the current mode. */
-  static byte[] adapt(byte[] txz) throws IOException {
+  private static final Map<Integer, byte[]> WRAPPED_ARCHIVES = new ConcurrentHashMap<>();
+
+  /** The archive of {@code major} as zonky should extract it in the current mode. */
+  static byte[] adapt(int major, byte[] txz) throws IOException {
     if (MODE != Mode.RUNUSER) {
       return txz;
     }
     ensureUser();
-    return wrapBinaries(txz);
+    // Cached: zonky names its extraction directory after the archive's hash, so every start must see the same bytes.
+    byte[] cached = WRAPPED_ARCHIVES.get(major);
+    if (cached == null) {
+      cached = wrapBinaries(txz);
+      WRAPPED_ARCHIVES.put(major, cached);
+    }
+    return cached;
   }
 
   private static Mode detect() {
@@ -82,9 +92,9 @@ final class RootPrivileges {
 
   private static byte[] wrapBinaries(byte[] txz) throws IOException {
     var out = new ByteArrayOutputStream(txz.length * 2);
-    // Preset 0: the archive is extracted once per JVM; compressing fast matters more than size.
+    // Stored uncompressed (still valid xz): it only lives in memory until zonky extracts it.
     try (var in = new TarArchiveInputStream(new XZCompressorInputStream(new java.io.ByteArrayInputStream(txz)));
-        var tar = new TarArchiveOutputStream(new XZOutputStream(out, new LZMA2Options(0)))) {
+        var tar = new TarArchiveOutputStream(new XZOutputStream(out, uncompressed()))) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       TarArchiveEntry entry;
       while ((entry = in.getNextEntry()) != null) {
@@ -112,6 +122,12 @@ final class RootPrivileges {
       }
     }
     return out.toByteArray();
+  }
+
+  private static LZMA2Options uncompressed() throws IOException {
+    var options = new LZMA2Options();
+    options.setMode(LZMA2Options.MODE_UNCOMPRESSED);
+    return options;
   }
 
   private static String wrapper() {
