@@ -36,9 +36,6 @@ import java.util.function.Predicate;
  * the {@link Counters} record and nothing else per row.
  */
 public final class PgStatStatementsSource implements AutoCloseable {
-  /** Rows fetched per round trip; bounds memory for servers with {@code pg_stat_statements.max} in the 10,000s. */
-  static final int FETCH_SIZE = 5_000;
-
   private final PgEndpoint endpoint;
   private Connection connection;
   private ServerInfo serverInfo;
@@ -59,9 +56,17 @@ public final class PgStatStatementsSource implements AutoCloseable {
     return endpoint.targetName();
   }
 
-  /** Server version, extension version and the settings that matter; re-read after every reconnect. */
+  /**
+   * Server version, extension version and the settings that matter, read now (settings change on reload, the
+   * extension on {@code ALTER EXTENSION ... UPDATE}, which also changes the counter query).
+   */
   public ServerInfo serverInfo() throws SourceException {
-    connection();
+    Connection c = connection();
+    try {
+      adopt(ServerFacts.read(c));
+    } catch (SQLException e) {
+      throw failed("server info", e);
+    }
     return serverInfo;
   }
 
@@ -226,8 +231,9 @@ public final class PgStatStatementsSource implements AutoCloseable {
   private PreparedStatement snapshotStatement(Connection c) throws SQLException {
     if (snapshotStatement == null) {
       String sql = StatementQueries.header(pgssVersion) + ";\n" + StatementQueries.counters(pgssVersion);
+      // No fetch size: the driver only streams with a cursor inside a transaction, which costs a COMMIT round
+      // trip per poll. pg_stat_statements.max bounds the result (10,000 rows are a few MB), so read it whole.
       snapshotStatement = c.prepareStatement(sql);
-      snapshotStatement.setFetchSize(FETCH_SIZE);
     }
     if (acceptedDbIdsArray == null) {
       Long[] boxed = new Long[acceptedDbIds.length];
@@ -265,14 +271,29 @@ public final class PgStatStatementsSource implements AutoCloseable {
     }
     Connection c = PgConnector.open(endpoint);
     try {
-      serverInfo = ServerFacts.read(c);
-      pgssVersion = serverInfo.pgssVersion() == null ? null : PgssVersion.parse(serverInfo.pgssVersion());
+      adopt(ServerFacts.read(c));
     } catch (SQLException | RuntimeException e) {
       closeQuietly(c);
       throw SourceException.of("target " + target() + ": server info", e);
     }
     connection = c;
     return c;
+  }
+
+  private void adopt(ServerInfo info) {
+    PgssVersion version = info.pgssVersion() == null ? null : PgssVersion.parse(info.pgssVersion());
+    if (!java.util.Objects.equals(version, pgssVersion) && snapshotStatement != null) {
+      // Other columns: prepare the query of the new version.
+      try {
+        snapshotStatement.close();
+      } catch (SQLException ignored) {
+        // closing a statement we are replacing; the connection stays usable
+      }
+      snapshotStatement = null;
+      acceptedDbIdsArray = null;
+    }
+    serverInfo = info;
+    pgssVersion = version;
   }
 
   /** Classifies the error and drops the connection, so the next call starts from a fresh session. */

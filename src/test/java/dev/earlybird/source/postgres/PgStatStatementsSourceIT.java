@@ -106,11 +106,13 @@ class PgStatStatementsSourceIT {
         db,
         """
         CREATE OR REPLACE FUNCTION count_customers() RETURNS bigint LANGUAGE plpgsql AS $$
-        BEGIN RETURN (SELECT count(*) FROM customers WHERE region <> 'nowhere'); END $$""",
+        DECLARE n bigint;
+        BEGIN SELECT count(*) INTO n FROM customers WHERE region <> 'nowhere'; RETURN n; END $$""",
         "SELECT count_customers()",
         "SELECT count_customers()");
     long dbId = oid(server, db);
-    long inner = queryIds(server, db, "(SELECT count(*) FROM customers").getFirst();
+    // plpgsql cuts the INTO clause out of the text, and versions differ in the spacing left behind.
+    long inner = PgTestSupport.queryIdsLike(server, db, "SELECT count(*)%FROM customers WHERE region <> %").getFirst();
     try (var source = new PgStatStatementsSource(superuserEndpoint(server, "postgres"))) {
       Snapshot snapshot = source.snapshot();
       List<StatementKey> keys =

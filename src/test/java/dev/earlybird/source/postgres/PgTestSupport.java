@@ -33,13 +33,18 @@ final class PgTestSupport {
 
   /** queryids of entries in {@code database} whose text starts with {@code prefix}, read as superuser. */
   static List<Long> queryIds(PgServer server, String database, String prefix) throws SQLException {
+    return queryIdsLike(server, database, prefix.replace("?", "$1").replace("%", "\\%").replace("_", "\\_") + "%");
+  }
+
+  /** queryids of entries in {@code database} whose text matches the LIKE {@code pattern}. */
+  static List<Long> queryIdsLike(PgServer server, String database, String pattern) throws SQLException {
     try (var c = server.superuser("postgres");
         var ps =
             c.prepareStatement(
                 "SELECT DISTINCT queryid FROM pg_stat_statements"
                     + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = ?) AND query LIKE ?")) {
       ps.setString(1, database);
-      ps.setString(2, prefix.replace("?", "$1").replace("%", "\\%").replace("_", "\\_") + "%");
+      ps.setString(2, pattern);
       var ids = new ArrayList<Long>();
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
