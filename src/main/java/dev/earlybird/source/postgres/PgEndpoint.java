@@ -9,7 +9,7 @@ import java.util.Objects;
  * hold one) out.
  *
  * @param jdbcUrl {@code jdbc:postgresql://host:port/database[?params]}; URL parameters win over the properties
- *     {@link PgConnector} sets (e.g. {@code prepareThreshold=0} for PgBouncer transaction pooling, {@code sslmode})
+ *     {@link PgConnector} sets (e.g. {@code sslmode=verify-full&sslrootcert=...})
  * @param password may be null (trust, .pgpass, or a token set later)
  * @param statementTimeout per statement on the server; the socket timeout is set above it
  */

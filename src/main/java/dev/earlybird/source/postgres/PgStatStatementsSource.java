@@ -32,7 +32,7 @@ import java.util.function.Predicate;
  * connectable database.
  *
  * <p>A steady-state {@link #snapshot()} is one round trip: the header (server clock, dealloc, stats_reset) and
- * the counters go as two statements before a single Sync, server-prepared, counters decoded by column index into
+ * the counters go as two statements before a single Sync, counters decoded by column index into
  * the {@link Counters} record and nothing else per row.
  */
 public final class PgStatStatementsSource implements AutoCloseable {
