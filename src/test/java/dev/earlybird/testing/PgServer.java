@@ -160,6 +160,8 @@ public final class PgServer implements AutoCloseable {
               .setDataDirectory(dataDir)
               // We delete the directory ourselves in close(): stop() must keep it for the next start().
               .setCleanDataDirectory(false)
+              // PostgresServers' single hook stops, then deletes; zonky's own hook would race that delete.
+              .setRegisterShutdownHook(false)
               .setPGStartupWait(Duration.ofSeconds(120))
               .setOutputRedirector(log)
               .setErrorRedirector(log)
@@ -193,6 +195,7 @@ public final class PgServer implements AutoCloseable {
   public synchronized void close() {
     requireDedicated("close");
     shutdownAndDelete();
+    PostgresServers.forget(this);
   }
 
   synchronized void shutdownAndDelete() {

@@ -3,6 +3,7 @@ package dev.earlybird.testing;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,11 +27,21 @@ public final class PostgresServers {
   public static final Map<String, String> DEFAULT_SETTINGS = defaults();
 
   private static final Map<Integer, PgServer> SHARED = new ConcurrentHashMap<>();
+  /** Every server not yet closed, shared or dedicated: stopped and deleted at JVM exit, one after the other. */
+  private static final Set<PgServer> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
     Runtime.getRuntime()
         .addShutdownHook(
-            new Thread(() -> SHARED.values().forEach(PgServer::shutdownAndDelete), "earlybird-pg-shutdown"));
+            new Thread(
+                () -> LIVE.forEach(s -> {
+                  try {
+                    s.shutdownAndDelete();
+                  } catch (RuntimeException e) {
+                    System.err.println("[earlybird-testing] could not stop " + s + ": " + e);
+                  }
+                }),
+                "earlybird-pg-shutdown"));
   }
 
   private PostgresServers() {}
@@ -41,6 +52,7 @@ public final class PostgresServers {
         major,
         m -> {
           var server = new PgServer(m, dataRoot().resolve("shared-" + m + "-" + shortId()), DEFAULT_SETTINGS, true);
+          LIVE.add(server);
           server.start();
           System.out.printf("[earlybird-testing] started shared %s in %d ms%n", server, server.lastStartup().toMillis());
           return server;
@@ -68,9 +80,14 @@ public final class PostgresServers {
           }
         });
     var server = new PgServer(major, dataRoot().resolve("dedicated-" + major + "-" + shortId()), settings, false);
+    LIVE.add(server);
     server.start();
     System.out.printf("[earlybird-testing] started %s in %d ms%n", server, server.lastStartup().toMillis());
     return server;
+  }
+
+  static void forget(PgServer server) {
+    LIVE.remove(server);
   }
 
   /** {@code target/pg-data}, next to the binaries directory. */
