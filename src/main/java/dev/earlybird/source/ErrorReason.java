@@ -1,0 +1,30 @@
+package dev.earlybird.source;
+
+import java.util.Locale;
+
+/**
+ * Why a read from a source failed, coarse enough to be a metric label ({@code earlybird_poll_errors_total{reason}})
+ * and precise enough to tell an operator where to look.
+ */
+public enum ErrorReason {
+  /** TCP connect refused or reset, server shutting down, connection lost. */
+  CONNECT,
+  /** The host name did not resolve (transient DNS failures of RDS endpoints are common). */
+  DNS,
+  /** Wrong user or password, or no pg_hba entry. */
+  AUTH,
+  /** Statement, lock, socket or connect timeout. */
+  TIMEOUT,
+  /** The role lacks a privilege (e.g. pg_read_all_stats). */
+  PERMISSION,
+  /** pg_stat_statements is not preloaded or not created in the connect database. */
+  MISSING_EXTENSION,
+  /** The server returned something the reader cannot use. */
+  BAD_VALUE,
+  OTHER;
+
+  /** Lowercase name for metric labels, e.g. {@code missing_extension}. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

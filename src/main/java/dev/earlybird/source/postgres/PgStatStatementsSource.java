@@ -1,0 +1,321 @@
+package dev.earlybird.source.postgres;
+
+import dev.earlybird.model.Counters;
+import dev.earlybird.model.DatabaseInfo;
+import dev.earlybird.model.ServerInfo;
+import dev.earlybird.model.Snapshot;
+import dev.earlybird.model.StatementKey;
+import dev.earlybird.source.ErrorReason;
+import dev.earlybird.source.SourceException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Predicate;
+
+/**
+ * Reads pg_stat_statements of one target over one connection, opened lazily and re-opened after a failure.
+ *
+ * <p>Not thread-safe, by contract: one poll at a time per target (the poller skips a tick rather than queue one).
+ * {@link #databases} decides which databases {@link #snapshot()} reads; until it is called, snapshot reads every
+ * connectable database.
+ *
+ * <p>A steady-state {@link #snapshot()} is one round trip: the header (server clock, dealloc, stats_reset) and
+ * the counters go as two statements before a single Sync, counters decoded by column index into
+ * the {@link Counters} record and nothing else per row.
+ */
+public final class PgStatStatementsSource implements AutoCloseable {
+  private final PgEndpoint endpoint;
+  private Connection connection;
+  private ServerInfo serverInfo;
+  private PgssVersion pgssVersion;
+  private PreparedStatement snapshotStatement;
+  private long[] acceptedDbIds;
+  private Array acceptedDbIdsArray;
+  private int lastSize = 64;
+  private long skippedNullQueryIds;
+  private final StatementTexts texts;
+
+  public PgStatStatementsSource(PgEndpoint endpoint) {
+    this.endpoint = endpoint;
+    this.texts = new StatementTexts(endpoint.targetName());
+  }
+
+  public String target() {
+    return endpoint.targetName();
+  }
+
+  /**
+   * Server version, extension version and the settings that matter, read now (settings change on reload, the
+   * extension on {@code ALTER EXTENSION ... UPDATE}, which also changes the counter query).
+   */
+  public ServerInfo serverInfo() throws SourceException {
+    Connection c = connection();
+    try {
+      adopt(ServerFacts.read(c));
+    } catch (SQLException e) {
+      throw failed("server info", e);
+    }
+    return serverInfo;
+  }
+
+  /**
+   * Connectable, non-template databases accepted by {@code filter}; also what {@link #snapshot()} reads from now
+   * on, so excluded databases' rows are never shipped.
+   */
+  public List<DatabaseInfo> databases(Predicate<String> filter) throws SourceException {
+    Connection c = connection();
+    var result = new ArrayList<DatabaseInfo>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(StatementQueries.DATABASES)) {
+      while (rs.next()) {
+        String name = rs.getString(2);
+        if (filter.test(name)) {
+          result.add(new DatabaseInfo(target(), rs.getLong(1), name));
+        }
+      }
+    } catch (SQLException e) {
+      throw failed("databases", e);
+    }
+    acceptedDbIds = result.stream().mapToLong(DatabaseInfo::oid).toArray();
+    acceptedDbIdsArray = null;
+    return List.copyOf(result);
+  }
+
+  /** Cumulative counters of all entries in the accepted databases, at the server's clock. */
+  public Snapshot snapshot() throws SourceException {
+    if (acceptedDbIds == null) {
+      databases(name -> true);
+    }
+    Connection c = connection();
+    requireExtension();
+    try {
+      PreparedStatement ps = snapshotStatement(c);
+      if (!ps.execute()) {
+        throw new SourceException(ErrorReason.BAD_VALUE, "target " + target() + ": snapshot header returned no rows");
+      }
+      Instant takenAt;
+      OptionalLong dealloc = OptionalLong.empty();
+      Optional<Instant> statsReset = Optional.empty();
+      try (ResultSet header = ps.getResultSet()) {
+        if (!header.next()) {
+          throw new SourceException(ErrorReason.BAD_VALUE, "target " + target() + ": empty snapshot header");
+        }
+        takenAt = header.getObject(1, OffsetDateTime.class).toInstant();
+        long d = header.getLong(2);
+        if (!header.wasNull()) {
+          dealloc = OptionalLong.of(d);
+        }
+        OffsetDateTime reset = header.getObject(3, OffsetDateTime.class);
+        if (reset != null) {
+          statsReset = Optional.of(reset.toInstant());
+        }
+      }
+      if (!ps.getMoreResults()) {
+        throw new SourceException(ErrorReason.BAD_VALUE, "target " + target() + ": counters query returned nothing");
+      }
+      Map<StatementKey, Counters> entries;
+      try (ResultSet rs = ps.getResultSet()) {
+        entries = readCounters(rs);
+      }
+      lastSize = entries.size();
+      return new Snapshot(target(), takenAt, statsReset, dealloc, entries);
+    } catch (SQLException e) {
+      throw failed("snapshot", e);
+    }
+  }
+
+  /**
+   * Entries skipped in the last {@link #snapshot()} because their queryid was NULL: statements of other users,
+   * hidden because this role is not a member of {@code pg_read_all_stats}. Non-zero means the data is incomplete.
+   */
+  public long skippedNullQueryIds() {
+    return skippedNullQueryIds;
+  }
+
+  /**
+   * Query texts of the given entries, cut to {@code maxLength} characters (see {@link StatementTexts}). Expensive
+   * on the server (reads the whole text file): call only for new keys, throttled.
+   */
+  public List<dev.earlybird.model.StatementText> texts(Collection<StatementKey> keys, int maxLength)
+      throws SourceException {
+    Connection c = connection();
+    requireExtension();
+    try {
+      return texts.fetch(c, keys, maxLength);
+    } catch (SQLException e) {
+      throw failed("texts", e);
+    }
+  }
+
+  /** Closes the connection; the next call opens a new one. */
+  @Override
+  public void close() {
+    dropConnection();
+  }
+
+  private Map<StatementKey, Counters> readCounters(ResultSet rs) throws SQLException {
+    var entries = HashMap.<StatementKey, Counters>newHashMap(lastSize + lastSize / 8 + 16);
+    long nullIds = 0;
+    String target = target();
+    // Entries of one reset epoch share stats_since: reuse the Instant instead of one per row.
+    long lastSinceMicros = Long.MIN_VALUE;
+    Instant lastSince = null;
+    while (rs.next()) {
+      long queryId = rs.getLong(StatementQueries.QUERYID);
+      if (rs.wasNull()) {
+        nullIds++;
+        continue;
+      }
+      Instant since = null;
+      long sinceMicros = rs.getLong(StatementQueries.STATS_SINCE_MICROS);
+      if (!rs.wasNull()) {
+        if (sinceMicros != lastSinceMicros) {
+          lastSinceMicros = sinceMicros;
+          lastSince =
+              Instant.ofEpochSecond(
+                  Math.floorDiv(sinceMicros, 1_000_000L), Math.floorMod(sinceMicros, 1_000_000L) * 1000L);
+        }
+        since = lastSince;
+      }
+      var key =
+          new StatementKey(
+              target,
+              rs.getLong(StatementQueries.DBID),
+              rs.getLong(StatementQueries.USERID),
+              queryId,
+              rs.getBoolean(StatementQueries.TOPLEVEL));
+      var counters =
+          new Counters(
+              rs.getLong(StatementQueries.CALLS),
+              rs.getDouble(StatementQueries.TOTAL_EXEC),
+              rs.getDouble(StatementQueries.MEAN_EXEC),
+              rs.getDouble(StatementQueries.STDDEV_EXEC),
+              rs.getLong(StatementQueries.ROWS),
+              rs.getLong(StatementQueries.SHARED_HIT),
+              rs.getLong(StatementQueries.SHARED_READ),
+              rs.getLong(StatementQueries.SHARED_DIRTIED),
+              rs.getLong(StatementQueries.SHARED_WRITTEN),
+              rs.getLong(StatementQueries.LOCAL_HIT),
+              rs.getLong(StatementQueries.LOCAL_READ),
+              rs.getLong(StatementQueries.TEMP_READ),
+              rs.getLong(StatementQueries.TEMP_WRITTEN),
+              rs.getDouble(StatementQueries.BLK_READ_TIME),
+              rs.getDouble(StatementQueries.BLK_WRITE_TIME),
+              rs.getDouble(StatementQueries.TEMP_READ_TIME),
+              rs.getDouble(StatementQueries.TEMP_WRITE_TIME),
+              rs.getLong(StatementQueries.PLANS),
+              rs.getDouble(StatementQueries.TOTAL_PLAN),
+              rs.getLong(StatementQueries.WAL_RECORDS),
+              rs.getLong(StatementQueries.WAL_FPI),
+              rs.getLong(StatementQueries.WAL_BYTES),
+              rs.getDouble(StatementQueries.JIT_TOTAL),
+              since);
+      entries.put(key, counters);
+    }
+    skippedNullQueryIds = nullIds;
+    return entries;
+  }
+
+  private PreparedStatement snapshotStatement(Connection c) throws SQLException {
+    if (snapshotStatement == null) {
+      String sql = StatementQueries.header(pgssVersion) + ";\n" + StatementQueries.counters(pgssVersion);
+      // No fetch size: the driver only streams with a cursor inside a transaction, which costs a COMMIT round
+      // trip per poll. pg_stat_statements.max bounds the result (10,000 rows are a few MB), so read it whole.
+      snapshotStatement = c.prepareStatement(sql);
+    }
+    if (acceptedDbIdsArray == null) {
+      Long[] boxed = new Long[acceptedDbIds.length];
+      for (int i = 0; i < boxed.length; i++) {
+        boxed[i] = acceptedDbIds[i];
+      }
+      acceptedDbIdsArray = c.createArrayOf("int8", boxed);
+      snapshotStatement.setArray(1, acceptedDbIdsArray);
+    }
+    return snapshotStatement;
+  }
+
+  /**
+   * Fails without a round trip when the facts read at connect say the extension cannot work, and drops the
+   * connection so the next poll re-reads them (a DBA may have fixed it meanwhile).
+   */
+  private void requireExtension() throws SourceException {
+    String problem = null;
+    if (serverInfo.pgssMax() <= 0) {
+      problem = "pg_stat_statements is not in shared_preload_libraries";
+    } else if (pgssVersion == null) {
+      problem = "extension pg_stat_statements is not created in the connect database";
+    } else if (!pgssVersion.supported()) {
+      problem = "pg_stat_statements " + pgssVersion + " is older than 1.8; run ALTER EXTENSION pg_stat_statements UPDATE";
+    }
+    if (problem != null) {
+      dropConnection();
+      throw new SourceException(ErrorReason.MISSING_EXTENSION, "target " + target() + ": " + problem);
+    }
+  }
+
+  private Connection connection() throws SourceException {
+    if (connection != null) {
+      return connection;
+    }
+    Connection c = PgConnector.open(endpoint);
+    try {
+      adopt(ServerFacts.read(c));
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(c);
+      throw SourceException.of("target " + target() + ": server info", e);
+    }
+    connection = c;
+    return c;
+  }
+
+  private void adopt(ServerInfo info) {
+    PgssVersion version = info.pgssVersion() == null ? null : PgssVersion.parse(info.pgssVersion());
+    if (!java.util.Objects.equals(version, pgssVersion) && snapshotStatement != null) {
+      // Other columns: prepare the query of the new version.
+      try {
+        snapshotStatement.close();
+      } catch (SQLException ignored) {
+        // closing a statement we are replacing; the connection stays usable
+      }
+      snapshotStatement = null;
+      acceptedDbIdsArray = null;
+    }
+    serverInfo = info;
+    pgssVersion = version;
+  }
+
+  /** Classifies the error and drops the connection, so the next call starts from a fresh session. */
+  private SourceException failed(String what, SQLException e) {
+    dropConnection();
+    return SourceException.of("target " + target() + ": " + what, e);
+  }
+
+  private void dropConnection() {
+    snapshotStatement = null;
+    acceptedDbIdsArray = null;
+    if (connection != null) {
+      closeQuietly(connection);
+      connection = null;
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // the connection is being thrown away; nothing useful to do with a close error
+    }
+  }
+}

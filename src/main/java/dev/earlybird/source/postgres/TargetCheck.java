@@ -1,0 +1,185 @@
+package dev.earlybird.source.postgres;
+
+import static dev.earlybird.source.postgres.CheckResult.fail;
+import static dev.earlybird.source.postgres.CheckResult.pass;
+import static dev.earlybird.source.postgres.CheckResult.warn;
+
+import dev.earlybird.model.ServerInfo;
+import dev.earlybird.source.ErrorReason;
+import dev.earlybird.source.SourceException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What {@code earlybird check} says about one PostgreSQL target: can we connect, is the server new enough, is
+ * pg_stat_statements loaded, created and readable by our role, and are the settings that decide the quality of
+ * the data sane. Every WARN and FAIL carries a concrete fix. Earlybird never fixes anything itself (it is
+ * read-only and never runs {@code CREATE EXTENSION}).
+ */
+public final class TargetCheck {
+  /** Below this, busy fleets evict entries between polls and lose their history. */
+  static final int RECOMMENDED_PGSS_MAX = 5000;
+
+  private static final String ROLE_SQL =
+      """
+      /* earlybird */ SELECT current_user,
+             (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),
+             pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')""";
+  private static final String PROBE_SQL =
+      """
+      /* earlybird */ SELECT count(*) FROM (SELECT 1 FROM pg_stat_statements(false) LIMIT 1) s""";
+
+  private TargetCheck() {}
+
+  /** Runs every check over a fresh connection, which it closes. Never throws for a problem of the target. */
+  public static List<CheckResult> run(PgEndpoint endpoint) {
+    var results = new ArrayList<CheckResult>();
+    try (Connection c = PgConnector.open(endpoint)) {
+      results.add(pass("reachable", endpoint.safeUrl() + " as " + endpoint.user()));
+      check(c, results);
+    } catch (SourceException e) {
+      results.add(fail("reachable", e.getMessage(), connectFix(e.reason(), endpoint)));
+    } catch (SQLException e) {
+      SourceException se = SourceException.of("target " + endpoint.targetName(), e);
+      results.add(fail("queries", se.getMessage(), connectFix(se.reason(), endpoint)));
+    }
+    return List.copyOf(results);
+  }
+
+  private static void check(Connection c, List<CheckResult> results) throws SQLException {
+    ServerInfo info = ServerFacts.read(c);
+    if (info.major() >= 13) {
+      results.add(pass("server version", "PostgreSQL " + info.version()));
+    } else {
+      results.add(
+          fail(
+              "server version",
+              "PostgreSQL " + info.version() + " is older than 13",
+              "Upgrade the server to PostgreSQL 13 or newer; Earlybird reads pg_stat_statements 1.8+."));
+      return;
+    }
+
+    boolean loaded = info.pgssMax() > 0;
+    results.add(
+        loaded
+            ? pass("pg_stat_statements loaded", "in shared_preload_libraries")
+            : fail(
+                "pg_stat_statements loaded",
+                "pg_stat_statements is not in shared_preload_libraries",
+                "Add pg_stat_statements to shared_preload_libraries (postgresql.conf, or the DB parameter group on"
+                    + " RDS/Aurora) and restart the server."));
+
+    boolean created = info.pgssVersion() != null;
+    if (!created) {
+      results.add(
+          fail(
+              "pg_stat_statements created",
+              "extension pg_stat_statements is not created in database " + currentDatabase(c),
+              "As a superuser (or rds_superuser), in the database the target URL names, run: CREATE EXTENSION"
+                  + " pg_stat_statements;  (Earlybird never creates it itself.)"));
+    } else if (!PgssVersion.parse(info.pgssVersion()).supported()) {
+      results.add(
+          fail(
+              "pg_stat_statements created",
+              "extension version " + info.pgssVersion() + " is older than 1.8",
+              "Run: ALTER EXTENSION pg_stat_statements UPDATE;"));
+    } else {
+      results.add(pass("pg_stat_statements created", "version " + info.pgssVersion()));
+    }
+
+    checkRole(c, results, loaded && created);
+    if (loaded) {
+      checkSettings(info, results);
+    }
+  }
+
+  private static void checkRole(Connection c, List<CheckResult> results, boolean probe) throws SQLException {
+    String role;
+    boolean canReadAll;
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(ROLE_SQL)) {
+      rs.next();
+      role = rs.getString(1);
+      canReadAll = rs.getBoolean(2) || rs.getBoolean(3);
+    }
+    String fix = "As a superuser run: GRANT pg_read_all_stats TO " + quoteIdent(role) + ";";
+    if (probe) {
+      try (Statement s = c.createStatement()) {
+        s.executeQuery(PROBE_SQL).close();
+      } catch (SQLException e) {
+        ErrorReason reason = SourceException.classify(e);
+        results.add(
+            fail(
+                "pg_stat_statements readable",
+                "reading pg_stat_statements failed (" + reason.label() + "): " + e.getMessage(),
+                reason == ErrorReason.PERMISSION ? fix : "Fix the error above, then run earlybird check again."));
+        return;
+      }
+    }
+    results.add(
+        canReadAll
+            ? pass("pg_stat_statements readable", "role " + role + " sees every user's statements")
+            : fail(
+                "pg_stat_statements readable",
+                "role " + role + " is neither superuser nor member of pg_read_all_stats: other users' statements"
+                    + " show a NULL queryid and are skipped",
+                fix));
+  }
+
+  private static void checkSettings(ServerInfo info, List<CheckResult> results) {
+    results.add(
+        info.trackIoTiming()
+            ? pass("track_io_timing", "on: CPU is estimated as execution time minus IO time")
+            : warn(
+                "track_io_timing",
+                "off: IO wait cannot be told from CPU, so CPU falls back to the whole execution time",
+                "Set track_io_timing = on (ALTER SYSTEM SET track_io_timing = on; SELECT pg_reload_conf(); or the"
+                    + " DB parameter group on RDS/Aurora). Check the overhead first with pg_test_timing."));
+    results.add(
+        info.pgssMax() >= RECOMMENDED_PGSS_MAX
+            ? pass("pg_stat_statements.max", Integer.toString(info.pgssMax()))
+            : warn(
+                "pg_stat_statements.max",
+                info.pgssMax()
+                    + ": with more distinct statements than this, the least used are evicted between polls and"
+                    + " their history is lost (watch dealloc)",
+                "Set pg_stat_statements.max = 10000 (needs a restart)."));
+    String track = info.pgssTrack() == null ? "" : info.pgssTrack();
+    results.add(
+        track.equals("none")
+            ? warn(
+                "pg_stat_statements.track",
+                "none: no statement is recorded",
+                "Set pg_stat_statements.track = top (or all to include statements inside functions) and reload.")
+            : pass("pg_stat_statements.track", track));
+  }
+
+  private static String connectFix(ErrorReason reason, PgEndpoint endpoint) {
+    return switch (reason) {
+      case DNS -> "The host name in " + endpoint.safeUrl() + " does not resolve: check the name and DNS.";
+      case CONNECT -> "Nothing accepted the connection at " + endpoint.safeUrl()
+          + ": check host, port, that the server runs and that firewalls/security groups allow this agent.";
+      case TIMEOUT -> "The server did not answer in time: check network reachability and the connect timeout.";
+      case AUTH -> "Authentication failed for user " + endpoint.user()
+          + ": check the password (or IAM token) and pg_hba.conf for this host.";
+      case PERMISSION -> "The role may not connect: GRANT CONNECT ON DATABASE ... TO " + endpoint.user() + ";";
+      case MISSING_EXTENSION, BAD_VALUE, OTHER -> "Check the target URL and the server log.";
+    };
+  }
+
+  private static String currentDatabase(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("/* earlybird */ SELECT current_database()")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private static String quoteIdent(String name) {
+    return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * pg_stat_statements of one PostgreSQL target: connection settings that bound Earlybird's own impact ({@link
+ * dev.earlybird.source.postgres.PgConnector}), the counter snapshot per extension version 1.8 (PostgreSQL 13)
+ * to 1.12 (18) and query texts on demand ({@link dev.earlybird.source.postgres.PgStatStatementsSource}), databases
+ * from {@code pg_database}, and the checks behind {@code earlybird check} ({@link
+ * dev.earlybird.source.postgres.TargetCheck}).
+ *
+ * <p>Read-only by construction: the session is {@code default_transaction_read_only}, statistics are never
+ * reset and the extension is never created. Produces {@code dev.earlybird.model} records and {@link
+ * dev.earlybird.source.SourceException}s; may depend on {@code model}, {@code source} and the PostgreSQL JDBC
+ * driver, nothing above (not config: the composition root maps config onto {@link
+ * dev.earlybird.source.postgres.PgEndpoint}).
+ */
+package dev.earlybird.source.postgres;
