@@ -1,0 +1,244 @@
+package dev.earlybird.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Every Earlybird metric, with bounded label sets. Pollers report what they saw; {@link #scrape(String)} only
+ * formats what is in memory.
+ *
+ * <p>Series of a database that disappeared, or of a target that has been failing for a while, are removed
+ * rather than frozen, so Prometheus marks them stale instead of showing the last value forever.
+ */
+public final class AgentMetrics {
+  static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+  static final String TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, TargetMeters> targets = new ConcurrentHashMap<>();
+  private final Map<DatabaseLabels, DatabaseMeters> databases = new ConcurrentHashMap<>();
+  private final Timer storeWrites;
+  private final AtomicLong storeSizeBytes = new AtomicLong();
+
+  public AgentMetrics(String version) {
+    Gauge.builder("earlybird.build.info", () -> 1)
+        .description("Earlybird build; value is always 1")
+        .tags("version", version, "java", Runtime.version().toString())
+        .register(registry);
+    storeWrites =
+        Timer.builder("earlybird.store.write.duration")
+            .description("Time to write one poll into the history store")
+            .serviceLevelObjectives(ms(5), ms(20), ms(50), ms(100), ms(250), ms(1000), ms(5000))
+            .register(registry);
+    Gauge.builder("earlybird.store.size", storeSizeBytes, AtomicLong::get)
+        .description("Size of the history store file")
+        .baseUnit("bytes")
+        .register(registry);
+  }
+
+  private static Duration ms(long millis) {
+    return Duration.ofMillis(millis);
+  }
+
+  /** Registers a target's series up front, so a target that never comes up still shows {@code up 0}. */
+  public void registerTarget(String target) {
+    meters(target);
+  }
+
+  public void pollSucceeded(
+      String target, String source, Duration took, Instant at, int statements, long deallocated, boolean reset) {
+    TargetMeters m = meters(target);
+    m.up.set(1);
+    m.lastSuccess.set(at);
+    m.statements.set(statements);
+    m.pollDuration(source).record(took);
+    if (deallocated > 0) {
+      m.deallocated.increment(deallocated);
+    }
+    if (reset) {
+      m.resets.increment();
+    }
+  }
+
+  /** {@code reason} is one of a small fixed set (connect, dns, auth, timeout, ...), never free text. */
+  public void pollFailed(String target, String source, String reason, Duration took) {
+    TargetMeters m = meters(target);
+    m.up.set(0);
+    m.pollDuration(source).record(took);
+    Counter.builder("earlybird.poll.errors")
+        .description("Failed polls by source and reason")
+        .tags("target", target, "source", source, "reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  public void pollSkipped(String target) {
+    meters(target).skipped.increment();
+  }
+
+  public void textsFetched(String target, int texts) {
+    meters(target).textFetches.increment();
+    meters(target).texts.increment(texts);
+  }
+
+  /** Adds one poll's activity of one database (top-level statements only, to avoid double counting). */
+  public void databaseActivity(DatabaseLabels labels, DatabaseActivity activity) {
+    DatabaseMeters m = databases.computeIfAbsent(labels, this::databaseMeters);
+    m.calls.increment(activity.calls());
+    m.execSeconds.increment(activity.execSeconds());
+    m.cpuSeconds.increment(activity.cpuSeconds());
+    m.rows.increment(activity.rows());
+    m.tempBytes.increment(activity.tempBytes());
+  }
+
+  /** Drops the series of databases of {@code target} that are no longer in {@code current}. */
+  public void retainDatabases(String target, Set<String> current) {
+    for (DatabaseLabels l : List.copyOf(databases.keySet())) {
+      if (l.target().equals(target) && !current.contains(l.database())) {
+        removeDatabase(l);
+      }
+    }
+  }
+
+  /**
+   * Drops the per-database and statement-count series of a target that has been failing longer than the
+   * staleness window; {@code earlybird_target_up} stays (at 0) so alerts can fire on it.
+   */
+  public void forgetTargetDetails(String target) {
+    retainDatabases(target, Set.of());
+    TargetMeters m = targets.get(target);
+    if (m != null) {
+      m.statements.set(0);
+    }
+  }
+
+  public void storeWrite(Duration took, long sizeBytes) {
+    storeWrites.record(took);
+    storeSizeBytes.set(sizeBytes);
+  }
+
+  /**
+   * Formats all metrics. OpenMetrics when the scraper accepts it (Prometheus does), else the classic text
+   * format.
+   */
+  public Scrape scrape(String acceptHeader) {
+    String type = acceptHeader != null && acceptHeader.contains("application/openmetrics-text") ? OPENMETRICS : TEXT;
+    return new Scrape(type, registry.scrape(type));
+  }
+
+  public record Scrape(String contentType, String body) {}
+
+  private TargetMeters meters(String target) {
+    return targets.computeIfAbsent(target, t -> new TargetMeters(t, registry));
+  }
+
+  private DatabaseMeters databaseMeters(DatabaseLabels l) {
+    Tags tags = Tags.of("target", l.target(), "database", l.database(), "tenant", l.tenant());
+    return new DatabaseMeters(
+        counter("earlybird.database.calls", "Calls of top-level statements", null, tags),
+        counter("earlybird.database.exec.seconds", "Execution time of top-level statements", null, tags),
+        counter(
+            "earlybird.database.cpu.seconds",
+            "CPU time of top-level statements (exec minus IO time, or exec time when track_io_timing is off)",
+            null,
+            tags),
+        counter("earlybird.database.rows", "Rows returned or affected by top-level statements", null, tags),
+        counter("earlybird.database.temp", "Temporary file bytes written by top-level statements", "bytes", tags));
+  }
+
+  private Counter counter(String name, String help, String unit, Tags tags) {
+    return Counter.builder(name).description(help).baseUnit(unit).tags(tags).register(registry);
+  }
+
+  private void removeDatabase(DatabaseLabels l) {
+    DatabaseMeters m = databases.remove(l);
+    if (m != null) {
+      for (Meter meter : m.all()) {
+        registry.remove(meter);
+      }
+    }
+  }
+
+  /** Labels of the per-database series. */
+  public record DatabaseLabels(String target, String database, String tenant) {}
+
+  /** One poll's activity of one database; all values non-negative. */
+  public record DatabaseActivity(long calls, double execSeconds, double cpuSeconds, long rows, long tempBytes) {}
+
+  private record DatabaseMeters(Counter calls, Counter execSeconds, Counter cpuSeconds, Counter rows, Counter tempBytes) {
+    List<Meter> all() {
+      return List.of(calls, execSeconds, cpuSeconds, rows, tempBytes);
+    }
+  }
+
+  /** Per-target self-metrics. */
+  private static final class TargetMeters {
+    final String target;
+    final PrometheusMeterRegistry registry;
+    final AtomicLong up = new AtomicLong();
+    final AtomicLong statements = new AtomicLong();
+    final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
+    final Counter deallocated;
+    final Counter resets;
+    final Counter skipped;
+    final Counter textFetches;
+    final Counter texts;
+    final Map<String, Timer> durations = new ConcurrentHashMap<>();
+    final List<Meter> all = new ArrayList<>();
+
+    TargetMeters(String target, PrometheusMeterRegistry registry) {
+      this.target = target;
+      this.registry = registry;
+      Gauge.builder("earlybird.target.up", up, AtomicLong::get)
+          .description("1 if the last poll of the target worked, else 0")
+          .tag("target", target)
+          .register(registry);
+      Gauge.builder(
+              "earlybird.target.last.success.timestamp.seconds",
+              lastSuccess,
+              r -> r.get() == null ? Double.NaN : r.get().toEpochMilli() / 1000.0)
+          .description("Unix time of the last successful poll of the target")
+          .tag("target", target)
+          .register(registry);
+      Gauge.builder("earlybird.statements", statements, AtomicLong::get)
+          .description("pg_stat_statements entries in the target's last snapshot")
+          .tag("target", target)
+          .register(registry);
+      deallocated = counter("earlybird.statements.deallocated", "Entries pg_stat_statements evicted (raise pg_stat_statements.max if this grows)");
+      resets = counter("earlybird.statements.resets", "Detected resets of pg_stat_statements");
+      skipped = counter("earlybird.poll.skipped", "Polls skipped because the previous one overran the interval");
+      textFetches = counter("earlybird.text.fetches", "Reads of query texts (the expensive part of pg_stat_statements)");
+      texts = counter("earlybird.texts.fetched", "Query texts fetched and stored");
+    }
+
+    private Counter counter(String name, String help) {
+      return Counter.builder(name).description(help).tag("target", target).register(registry);
+    }
+
+    Timer pollDuration(String source) {
+      return durations.computeIfAbsent(
+          source,
+          s ->
+              Timer.builder("earlybird.poll.duration")
+                  .description("Wall time of one poll of a target, by source")
+                  .tags("target", target, "source", s)
+                  .serviceLevelObjectives(
+                      ms(10), ms(50), ms(100), ms(250), ms(500), ms(1000), ms(2500), ms(5000), ms(10000), ms(30000))
+                  .register(registry));
+    }
+  }
+}
