@@ -1,0 +1,113 @@
+package dev.earlybird.web;
+
+import dev.earlybird.analysis.HotList;
+import dev.earlybird.analysis.HotQuery;
+import dev.earlybird.config.TenantsConfig;
+import dev.earlybird.metrics.FleetState;
+import dev.earlybird.model.TargetStatus;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneId;
+import java.util.List;
+
+/** The JSON API under {@code /api/v1}. Field names are camelCase, times ISO-8601 UTC, queryId a string. */
+public final class Api {
+  static final int MAX_LIMIT = 1000;
+
+  private final FleetState fleet;
+  private final HotList hotList;
+  private final TenantsConfig tenants;
+  private final InstantSource clock;
+
+  public Api(FleetState fleet, HotList hotList, TenantsConfig tenants, InstantSource clock) {
+    this.fleet = fleet;
+    this.hotList = hotList;
+    this.tenants = tenants;
+    this.clock = clock;
+  }
+
+  record TargetJson(
+      String name, boolean up, Instant lastPollAt, String serverVersion, int statements, String lastError) {
+    static TargetJson of(TargetStatus s) {
+      return new TargetJson(s.name(), s.up(), s.lastPollAt(), s.serverVersion(), s.statements(), s.lastError());
+    }
+  }
+
+  void targets(Context ctx) {
+    ctx.json(fleet.all().stream().map(TargetJson::of).toList());
+  }
+
+  record HotQueryJson(
+      String target,
+      String database,
+      String tenant,
+      String queryId,
+      String family,
+      String query,
+      long calls,
+      double totalExecMs,
+      double meanMs,
+      double cpuMs,
+      String cpuSource,
+      double sharePct,
+      Double baselineMeanMs) {
+    static HotQueryJson of(HotQuery q) {
+      return new HotQueryJson(
+          q.target(),
+          q.database(),
+          q.tenant(),
+          Long.toString(q.queryId()),
+          q.family(),
+          q.query(),
+          q.calls(),
+          round(q.totalExecMs()),
+          round(q.meanMs()),
+          round(q.cpuMs()),
+          q.cpuSource().label(),
+          round(q.sharePct()),
+          q.baselineMeanMs() == null ? null : round(q.baselineMeanMs()));
+    }
+  }
+
+  record HotQueriesJson(Instant from, Instant to, List<HotQueryJson> queries) {}
+
+  void hotQueries(Context ctx) {
+    HotList.Request request = hotRequest(ctx);
+    List<HotQueryJson> rows = hotList.rank(request).stream().map(HotQueryJson::of).toList();
+    ctx.json(new HotQueriesJson(request.from(), request.to(), rows));
+  }
+
+  HotList.Request hotRequest(Context ctx) {
+    String tenant = blankToNull(ctx.queryParam("tenant"));
+    ZoneId zone = tenant == null ? Window.utc() : tenants.settingsFor(tenant).timezone();
+    Window w = Window.parse(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("date"), clock.instant(), zone);
+    int limit = limit(ctx.queryParam("limit"));
+    return new HotList.Request(
+        w.from(), w.to(), blankToNull(ctx.queryParam("target")), blankToNull(ctx.queryParam("database")), tenant, limit);
+  }
+
+  private static int limit(String value) {
+    if (value == null || value.isBlank()) {
+      return 100;
+    }
+    try {
+      int n = Integer.parseInt(value.strip());
+      if (n < 1 || n > MAX_LIMIT) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new BadRequest("'limit' must be a whole number from 1 to " + MAX_LIMIT + ", got '" + value + "'");
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
+
+  /** Milliseconds to three decimals: enough for humans and dashboards, no float noise in JSON. */
+  static double round(double v) {
+    return Math.round(v * 1000.0) / 1000.0;
+  }
+}

@@ -1,0 +1,77 @@
+package dev.earlybird.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.earlybird.metrics.AgentMetrics;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP server: health, readiness, metrics, the JSON API and the pages. */
+public final class WebServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+
+  private final Javalin app;
+
+  public WebServer(Api api, Pages pages, AgentMetrics metrics, Readiness readiness) {
+    ObjectMapper json =
+        new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    app =
+        Javalin.create(
+            config -> {
+              config.jsonMapper(new JavalinJackson(json, true));
+              config.concurrency.useVirtualThreads = true;
+              config.startup.showJavalinBanner = false;
+              config.routes.get("/-/healthy", ctx -> ctx.result("Healthy\n"));
+              config.routes.get(
+                  "/-/ready",
+                  ctx -> {
+                    if (readiness.isReady()) {
+                      ctx.result("Ready\n");
+                    } else {
+                      ctx.status(503).result("Not ready\n");
+                    }
+                  });
+              config.routes.get(
+                  "/metrics",
+                  ctx -> {
+                    AgentMetrics.Scrape s = metrics.scrape(ctx.header("Accept"));
+                    ctx.contentType(s.contentType()).result(s.body());
+                  });
+              config.routes.get("/api/v1/targets", api::targets);
+              config.routes.get("/api/v1/hot-queries", api::hotQueries);
+              config.routes.get("/", pages::fleet);
+              config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+              config.routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                    error(ctx, 500, "internal error; see the agent's log");
+                  });
+            });
+  }
+
+  private static void error(Context ctx, int status, String message) {
+    ctx.status(status).json(java.util.Map.of("error", message));
+  }
+
+  public WebServer start(String host, int port) {
+    app.start(host, port);
+    return this;
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

@@ -1,0 +1,60 @@
+package dev.earlybird.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.earlybird.history.HotQueryRow;
+import dev.earlybird.history.Usage;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HotListTest {
+  private static Usage usage(long calls, double execMs, double ioMs) {
+    return new Usage(1, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, execMs, 0, ioMs, 0, 0, 0, 0);
+  }
+
+  private static HotQueryRow row(String target, String db, long queryId, long calls, double execMs, double ioMs) {
+    return new HotQueryRow(target, db, 1, queryId, "f" + queryId, "SELECT " + queryId, usage(calls, execMs, ioMs));
+  }
+
+  private final List<HotQueryRow> rows =
+      List.of(
+          row("a", "tenant_x", 1, 10, 1000, 900), // IO-bound: little CPU
+          row("a", "tenant_y", 2, 100, 500, 0),
+          row("b", "tenant_x", 3, 5, 300, 100));
+
+  @Test
+  void ranksByCpuWithIoSubtractedWhenTrackIoTimingIsOn() {
+    List<HotQuery> hot = HotList.rank(rows, t -> true, db -> db.substring(7), null, 10);
+    assertThat(hot).extracting(HotQuery::queryId).containsExactly(2L, 3L, 1L);
+    assertThat(hot.get(0).cpuMs()).isEqualTo(500);
+    assertThat(hot.get(0).cpuSource()).isEqualTo(CpuSource.EXEC_MINUS_IO);
+    assertThat(hot.get(0).meanMs()).isEqualTo(5);
+    // Shares are of the statement's own target: a has 100 + 500 ms of CPU.
+    assertThat(hot.get(0).sharePct()).isCloseTo(500.0 / 6, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(hot.get(1).sharePct()).isEqualTo(100);
+  }
+
+  @Test
+  void fallsBackToExecTimeWhenIoIsNotTimed() {
+    List<HotQuery> hot = HotList.rank(rows, t -> false, db -> db, null, 10);
+    assertThat(hot).extracting(HotQuery::queryId).containsExactly(1L, 2L, 3L);
+    assertThat(hot).allSatisfy(q -> assertThat(q.cpuSource()).isEqualTo(CpuSource.EXEC_TIME));
+  }
+
+  @Test
+  void tenantFilterAndLimitApplyAfterSharesAreComputed() {
+    List<HotQuery> hot = HotList.rank(rows, t -> true, db -> db.substring(7), "x", 1);
+    assertThat(hot).singleElement().satisfies(q -> {
+      assertThat(q.queryId()).isEqualTo(3);
+      assertThat(q.tenant()).isEqualTo("x");
+      assertThat(q.sharePct()).isEqualTo(100);
+    });
+  }
+
+  @Test
+  void zeroCallsGiveZeroMeanNotNaN() {
+    List<HotQuery> hot = HotList.rank(List.of(row("a", "d", 9, 0, 0, 0)), t -> true, db -> db, null, 10);
+    assertThat(hot.get(0).meanMs()).isZero();
+    assertThat(hot.get(0).sharePct()).isZero();
+  }
+}

@@ -1,0 +1,153 @@
+package dev.earlybird.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.earlybird.analysis.HotList;
+import dev.earlybird.config.TenantsConfig;
+import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.PollRecord;
+import dev.earlybird.metrics.AgentMetrics;
+import dev.earlybird.metrics.FleetState;
+import dev.earlybird.model.Counters;
+import dev.earlybird.model.Snapshot;
+import dev.earlybird.model.StatementInterval;
+import dev.earlybird.model.StatementKey;
+import dev.earlybird.model.StatementText;
+import dev.earlybird.model.TargetStatus;
+import dev.earlybird.model.DatabaseInfo;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP surface over a real DuckDB store and a real Javalin server on a free port. */
+class WebServerTest {
+  static final Instant NOW = Instant.parse("2026-11-20T06:00:00Z");
+  static final String EVIL = "<script>alert('x')</script>";
+  static final long QUERY_ID = -8_646_911_284_551_352_320L; // below -2^53: must survive JSON as a string
+
+  @TempDir Path dir;
+  DuckDbHistoryStore store;
+  WebServer web;
+  Readiness readiness = new Readiness();
+  HttpClient http = HttpClient.newHttpClient();
+  ObjectMapper json = new ObjectMapper();
+
+  @BeforeEach
+  void start() {
+    store = DuckDbHistoryStore.open(dir.resolve("h.duckdb"));
+    StatementKey key = new StatementKey("pg1", 5, 10, QUERY_ID, true);
+    Counters c = new Counters(4, 40, 10, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+    Snapshot snap = new Snapshot("pg1", NOW, Optional.empty(), OptionalLong.empty(), Map.of(key, c));
+    StatementInterval i = new StatementInterval(key, NOW.minusSeconds(60), NOW, 4, 40, 404, 4,
+        0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0);
+    store.upsertDatabases("pg1", List.of(new DatabaseInfo("pg1", 5, "tenant_acme")));
+    store.saveTexts(List.of(new StatementText("pg1", 5, QUERY_ID, "SELECT '" + EVIL + "'", false, "abc")));
+    store.recordPoll(new PollRecord("pg1", NOW, Optional.of(snap), List.of(i), Optional.empty()));
+    FleetState fleet = new FleetState(List.of("pg1", "pg2"));
+    fleet.update("pg1", s -> new TargetStatus("pg1", true, NOW, "17.4", 1, null, true));
+    fleet.update("pg2", s -> new TargetStatus("pg2", false, null, null, 0, "connect: " + EVIL, false));
+    AgentMetrics metrics = new AgentMetrics("test");
+    metrics.registerTarget("pg1");
+    TenantsConfig tenants = TenantsConfig.DEFAULT;
+    InstantSource clock = InstantSource.fixed(NOW.plusSeconds(1));
+    web = new WebServer(new Api(fleet, new HotList(store, fleet, tenants), tenants, clock), new Pages(fleet), metrics, readiness)
+        .start("127.0.0.1", 0);
+  }
+
+  @AfterEach
+  void stop() {
+    web.close();
+    store.close();
+  }
+
+  private HttpResponse<String> get(String path, String accept) throws Exception {
+    var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + path)).timeout(Duration.ofSeconds(5));
+    if (accept != null) {
+      b.header("Accept", accept);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void healthIsAlwaysOkAndReadinessFollowsTheFlag() throws Exception {
+    assertThat(get("/-/healthy", null).statusCode()).isEqualTo(200);
+    assertThat(get("/-/ready", null).statusCode()).isEqualTo(503);
+    readiness.set(true);
+    assertThat(get("/-/ready", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void targetsListEveryTargetWithTheContractFields() throws Exception {
+    JsonNode t = json.readTree(get("/api/v1/targets", null).body());
+    assertThat(t).hasSize(2);
+    assertThat(t.get(0).get("name").asText()).isEqualTo("pg1");
+    assertThat(t.get(0).get("up").asBoolean()).isTrue();
+    assertThat(t.get(0).get("lastPollAt").asText()).isEqualTo("2026-11-20T06:00:00Z");
+    assertThat(t.get(0).get("serverVersion").asText()).isEqualTo("17.4");
+    assertThat(t.get(0).get("statements").asInt()).isEqualTo(1);
+    assertThat(t.get(1).get("up").asBoolean()).isFalse();
+    assertThat(t.get(1).get("lastError").asText()).contains("connect");
+  }
+
+  @Test
+  void hotQueriesCarryTheQueryIdAsAStringAndCpuFromExecMinusIo() throws Exception {
+    JsonNode body = json.readTree(get("/api/v1/hot-queries?from=2026-11-20T05:00:00Z&to=2026-11-20T07:00:00Z", null).body());
+    assertThat(body.get("from").asText()).isEqualTo("2026-11-20T05:00:00Z");
+    JsonNode q = body.get("queries").get(0);
+    assertThat(q.get("queryId").isTextual()).isTrue();
+    assertThat(q.get("queryId").asText()).isEqualTo(Long.toString(QUERY_ID));
+    assertThat(q.get("database").asText()).isEqualTo("tenant_acme");
+    assertThat(q.get("tenant").asText()).isEqualTo("acme");
+    assertThat(q.get("calls").asLong()).isEqualTo(4);
+    assertThat(q.get("totalExecMs").asDouble()).isEqualTo(40);
+    assertThat(q.get("meanMs").asDouble()).isEqualTo(10);
+    assertThat(q.get("cpuMs").asDouble()).isEqualTo(30);
+    assertThat(q.get("cpuSource").asText()).isEqualTo("exec_minus_io");
+    assertThat(q.get("sharePct").asDouble()).isEqualTo(100);
+    assertThat(q.get("query").asText()).contains(EVIL);
+    assertThat(q.has("baselineMeanMs")).isTrue();
+
+    JsonNode otherTenant = json.readTree(get("/api/v1/hot-queries?tenant=globex&from=2026-11-20T05:00:00Z", null).body());
+    assertThat(otherTenant.get("queries")).isEmpty();
+  }
+
+  @Test
+  void badParametersAre400WithTheParameterNamed() throws Exception {
+    HttpResponse<String> r = get("/api/v1/hot-queries?limit=lots", null);
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(r.body()).get("error").asText()).contains("'limit'");
+    assertThat(get("/api/v1/hot-queries?date=tomorrow", null).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void fleetPageEscapesWhatCameFromADatabase() throws Exception {
+    HttpResponse<String> r = get("/", null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("pg1", "17.4").doesNotContain(EVIL).contains("&lt;script&gt;");
+  }
+
+  @Test
+  void metricsNegotiateOpenMetricsAndText() throws Exception {
+    HttpResponse<String> om = get("/metrics", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
+    assertThat(om.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/openmetrics-text");
+    assertThat(om.body()).contains("earlybird_target_up{target=\"pg1\"} 0").endsWith("# EOF\n");
+    HttpResponse<String> text = get("/metrics", null);
+    assertThat(text.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+    assertThat(text.body()).contains("# TYPE earlybird_target_up gauge").doesNotContain("# EOF");
+  }
+}
