@@ -1,5 +1,25 @@
 package dev.earlybird;
 
+import dev.earlybird.cli.CheckCommand;
+import dev.earlybird.cli.DemoCommand;
+import dev.earlybird.cli.RunCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code earlybird} command line. Exit codes: 0 ok, 1 a check or run failed, 2 bad config or usage. */
+@Command(
+    name = "earlybird",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = "Watches query performance across PostgreSQL fleets.",
+    subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
-  public static void main(String[] args) {}
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with Earlybird's exit codes, for tests that run commands in-process. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()).setExitCodeExceptionMapper(e -> 2);
+  }
 }

@@ -1,0 +1,148 @@
+package dev.earlybird;
+
+import dev.earlybird.analysis.HotList;
+import dev.earlybird.config.AgentConfig;
+import dev.earlybird.config.StoreConfig;
+import dev.earlybird.config.TargetConfig;
+import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.HistoryStore;
+import dev.earlybird.history.HistoryWriter;
+import dev.earlybird.history.Retention;
+import dev.earlybird.metrics.AgentMetrics;
+import dev.earlybird.metrics.FleetState;
+import dev.earlybird.schedule.Backoff;
+import dev.earlybird.schedule.Maintenance;
+import dev.earlybird.schedule.PollLoop;
+import dev.earlybird.schedule.TargetPoller;
+import dev.earlybird.config.PollConfig;
+import dev.earlybird.source.postgres.PgEndpoint;
+import dev.earlybird.source.postgres.PgStatStatementsSource;
+import dev.earlybird.web.Api;
+import dev.earlybird.web.Pages;
+import dev.earlybird.web.Readiness;
+import dev.earlybird.web.WebServer;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: the one place where the agent's objects are created and wired with {@code new}.
+ * {@code run} and {@code demo} both start an Agent from an {@link AgentConfig}.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+  private final AgentConfig config;
+  private final Readiness readiness = new Readiness();
+  private final HistoryStore store;
+  private final HistoryWriter writer;
+  private final PollLoop polls;
+  private final Maintenance maintenance;
+  private final WebServer web;
+
+  private Agent(AgentConfig config, InstantSource clock) {
+    this.config = config;
+    List<String> names = config.targets().stream().map(TargetConfig::name).toList();
+    AgentMetrics metrics = new AgentMetrics(Version.current());
+    FleetState fleet = new FleetState(names);
+    this.store = openStore(config.store());
+    this.writer = new HistoryWriter(store, 64);
+    Random random = new Random();
+    Duration interval = config.poll().interval();
+    Duration backoffCap = Duration.ofMinutes(5).compareTo(interval.multipliedBy(8)) < 0
+        ? Duration.ofMinutes(5) : interval.multipliedBy(8);
+    List<TargetPoller> pollers =
+        config.targets().stream()
+            .map(
+                t ->
+                    new TargetPoller(
+                        t,
+                        config.poll(),
+                        config.tenants(),
+                        target -> new PgStatStatementsSource(endpoint(target, config.poll())),
+                        store,
+                        writer,
+                        metrics,
+                        fleet,
+                        clock,
+                        new Backoff(interval, backoffCap, random)))
+            .toList();
+    this.polls = new PollLoop(pollers, interval, clock);
+    var r = config.retention();
+    this.maintenance =
+        new Maintenance(writer, new Retention(r.intervals(), r.hourly(), r.daily()), clock, Duration.ofMinutes(1));
+    HotList hotList = new HotList(store, fleet, config.tenants());
+    this.web =
+        new WebServer(
+            new Api(fleet, hotList, config.tenants(), clock), new Pages(fleet), metrics, readiness);
+  }
+
+  /** Maps a target's config onto what the PostgreSQL source needs; the only place a password is revealed. */
+  public static PgEndpoint endpoint(TargetConfig t, PollConfig poll) {
+    return new PgEndpoint(
+        t.name(),
+        t.url(),
+        t.user(),
+        t.password() == null ? null : t.password().reveal(),
+        poll.connectTimeout(),
+        poll.timeout());
+  }
+
+  private static HistoryStore openStore(StoreConfig store) {
+    return switch (store) {
+      case StoreConfig.DuckDb d -> DuckDbHistoryStore.open(d.file());
+      case StoreConfig.Postgres p ->
+          throw new IllegalArgumentException(
+              "store: a PostgreSQL store (" + p.jdbcUrl().replaceAll("password=[^&]*", "password=***")
+                  + ") is not supported yet; use duckdb:PATH");
+    };
+  }
+
+  /** Creates the agent, opens the store and starts HTTP and polling. */
+  public static Agent start(AgentConfig config, InstantSource clock) {
+    Agent agent = new Agent(config, clock);
+    try {
+      agent.web.start(config.listen().host(), config.listen().port());
+      agent.polls.start();
+      agent.maintenance.start();
+      agent.readiness.set(true);
+      log.info("Earlybird {} polling {} target(s) every {}; listening on {}", Version.current(),
+          config.targets().size(), config.poll().interval(), agent.url());
+      return agent;
+    } catch (RuntimeException e) {
+      agent.close();
+      throw e;
+    }
+  }
+
+  public String url() {
+    String host = config.listen().host();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    } else if (host.equals("0.0.0.0")) {
+      host = "127.0.0.1";
+    }
+    return "http://" + host + ":" + web.port() + "/";
+  }
+
+  /**
+   * Stops in the safe order: not ready, stop scheduling (the poll in flight finishes), drain the writer,
+   * close the store, stop HTTP. Nothing is resolved or reset because the agent stops.
+   */
+  @Override
+  public void close() {
+    readiness.set(false);
+    polls.close();
+    maintenance.close();
+    writer.close();
+    try {
+      store.close();
+    } catch (Exception e) {
+      log.warn("closing the history store: {}", e.getMessage());
+    }
+    web.close();
+  }
+}

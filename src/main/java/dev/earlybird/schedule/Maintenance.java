@@ -1,0 +1,55 @@
+package dev.earlybird.schedule;
+
+import dev.earlybird.history.HistoryWriter;
+import dev.earlybird.history.Retention;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Rolls up and prunes the history store periodically, through the single writer. */
+public final class Maintenance implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Maintenance.class);
+
+  private final HistoryWriter writer;
+  private final Retention retention;
+  private final InstantSource clock;
+  private final Duration every;
+  private volatile boolean running;
+  private Thread thread;
+
+  public Maintenance(HistoryWriter writer, Retention retention, InstantSource clock, Duration every) {
+    this.writer = writer;
+    this.retention = retention;
+    this.clock = clock;
+    this.every = every;
+  }
+
+  public void start() {
+    running = true;
+    thread = Thread.ofVirtual().name("store-maintenance").start(this::loop);
+  }
+
+  private void loop() {
+    while (running) {
+      LockSupport.parkNanos(every.toNanos());
+      if (!running) {
+        return;
+      }
+      try {
+        writer.submit(s -> s.maintain(clock.instant(), retention)).join();
+      } catch (RuntimeException e) {
+        log.error("history store maintenance failed; will retry: {}", e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (thread != null) {
+      LockSupport.unpark(thread);
+    }
+  }
+}

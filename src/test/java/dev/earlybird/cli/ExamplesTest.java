@@ -1,0 +1,33 @@
+package dev.earlybird.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.earlybird.config.AgentConfig;
+import dev.earlybird.config.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The example configs the README points to must stay valid. */
+class ExamplesTest {
+  @ParameterizedTest
+  @ValueSource(strings = {"examples/local.yml", "examples/rds-fleet.yml"})
+  void exampleLoads(String file) throws Exception {
+    Path path = Path.of(file);
+    Map<String, String> env = Map.of("EARLYBIRD_PG_PASSWORD", "example-secret");
+    AgentConfig config = ConfigLoader.parse(Files.readString(path), file, path.getParent(), env::get);
+    assertThat(config.targets()).isNotEmpty();
+    assertThat(config.targets().getFirst().password().reveal()).isEqualTo("example-secret");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"demo"})
+  void demoConfigLoads(String target) throws Exception {
+    String yaml = DemoCommand.config("127.0.0.1:0", Path.of("/tmp/x.duckdb"), "jdbc:postgresql://127.0.0.1:5432/postgres", "10s");
+    AgentConfig config = ConfigLoader.parse(yaml, "demo", Path.of("."), k -> null);
+    assertThat(config.targets()).extracting(t -> t.name()).containsExactly(target);
+    assertThat(config.tenants().tenantOf("tenant_acme")).isEqualTo("acme");
+  }
+}
