@@ -1,0 +1,139 @@
+package dev.earlybird.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The real agent jar run as a separate process, as a user runs it, with its HTTP API as the probe. */
+final class AgentProcess implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private AgentProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  static Path jar() {
+    Path jar = Path.of(System.getProperty("earlybird.jar", "target/earlybird.jar"));
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: run the integration tests with 'mvnw verify' (after package)");
+    }
+    return jar;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Runs {@code earlybird ARGS} to completion and returns exit code and output. */
+  static Result runToEnd(Duration timeout, String... args) throws IOException, InterruptedException {
+    List<String> cmd = command(args);
+    Path out = Files.createTempFile("earlybird-cli", ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("earlybird " + String.join(" ", args) + " did not finish in " + timeout + ":\n" + Files.readString(out));
+    }
+    return new Result(p.exitValue(), Files.readString(out));
+  }
+
+  record Result(int exitCode, String output) {}
+
+  private static List<String> command(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-jar");
+    cmd.add(jar().toString());
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  /** Starts {@code earlybird run --config CONFIG} and waits until it is ready. */
+  static AgentProcess run(Path config, int port, Path log) throws IOException {
+    Process p =
+        new ProcessBuilder(command("run", "--config", config.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    AgentProcess agent = new AgentProcess(p, port, log);
+    await("agent ready on port " + port)
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .failFast("agent exited", () -> !p.isAlive())
+        .until(() -> agent.status("/-/ready") == 200);
+    return agent;
+  }
+
+  int status(String path) {
+    try {
+      return HTTP.send(request(path), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  String get(String path) throws IOException, InterruptedException {
+    HttpResponse<String> r = HTTP.send(request(path), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new AssertionError("GET " + path + " -> " + r.statusCode() + ": " + r.body());
+    }
+    return r.body();
+  }
+
+  JsonNode json(String path) throws IOException, InterruptedException {
+    return JSON.readTree(get(path));
+  }
+
+  private HttpRequest request(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build();
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  /** SIGTERM: the agent shuts down gracefully. */
+  int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+      throw new AssertionError("agent did not stop within 30s of SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  String log() throws IOException {
+    return Files.readString(log);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.earlybird.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.earlybird.testing.PgServer;
+import dev.earlybird.testing.PostgresServers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The command line as a user meets it: exit codes and what is printed. */
+class CliIT {
+  static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "run", "check", "demo"})
+  void helpAndVersionOnEveryCommand(String command) throws Exception {
+    String[] help = command.isEmpty() ? new String[] {"--help"} : new String[] {command, "--help"};
+    AgentProcess.Result h = AgentProcess.runToEnd(TIMEOUT, help);
+    assertThat(h.exitCode()).isZero();
+    assertThat(h.output()).contains("Usage:");
+    String[] version = command.isEmpty() ? new String[] {"--version"} : new String[] {command, "--version"};
+    AgentProcess.Result v = AgentProcess.runToEnd(TIMEOUT, version);
+    assertThat(v.exitCode()).isZero();
+    assertThat(v.output()).startsWith("earlybird ");
+  }
+
+  @Test
+  void badConfigExitsWithTwoAndNamesFileLineAndKey(@TempDir Path dir) throws Exception {
+    Path cfg = dir.resolve("bad.yml");
+    Files.writeString(
+        cfg,
+        """
+        poll:
+          interval: 5 minutes
+        targets:
+          - name: a
+            url: jdbc:postgresql://127.0.0.1/postgres
+            pasword: secret-value
+        """);
+    for (String command : new String[] {"run", "check"}) {
+      AgentProcess.Result r = AgentProcess.runToEnd(TIMEOUT, command, "--config", cfg.toString());
+      assertThat(r.exitCode()).as(command).isEqualTo(2);
+      assertThat(r.output())
+          .contains("bad.yml:2:", "poll.interval")
+          .contains("bad.yml:6:", "pasword", "password")
+          .doesNotContain("secret-value");
+    }
+  }
+
+  @Test
+  void missingConfigFileIsAClearError(@TempDir Path dir) throws Exception {
+    AgentProcess.Result r = AgentProcess.runToEnd(TIMEOUT, "check", "--config", dir.resolve("nope.yml").toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.output()).contains("nope.yml");
+  }
+
+  @Test
+  void checkPassesOnAGoodTargetAndExplainsHowToFixABadOne(@TempDir Path dir) throws Exception {
+    PgServer pg = PostgresServers.shared(17);
+    pg.createDatabase("cli_no_extension");
+    pg.execute("cli_no_extension", "DROP EXTENSION IF EXISTS pg_stat_statements");
+    Path cfg = dir.resolve("check.yml");
+    Files.writeString(
+        cfg,
+        """
+        targets:
+          - name: good
+            url: "%s"
+            user: postgres
+          - name: noext
+            url: "%s"
+            user: postgres
+        """
+            .formatted(pg.jdbcUrl("postgres"), pg.jdbcUrl("cli_no_extension")));
+    AgentProcess.Result r = AgentProcess.runToEnd(TIMEOUT, "check", "--config", cfg.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.output())
+        .contains("target good: ok")
+        .contains("target noext: FAILED")
+        .contains("CREATE EXTENSION pg_stat_statements")
+        .contains("1 of 2 target(s) passed");
+
+    Files.writeString(
+        cfg, "targets:\n  - name: good\n    url: \"%s\"\n    user: postgres\n".formatted(pg.jdbcUrl("postgres")));
+    AgentProcess.Result ok = AgentProcess.runToEnd(TIMEOUT, "check", "--config", cfg.toString());
+    assertThat(ok.exitCode()).as(ok.output()).isZero();
+    assertThat(ok.output()).contains("PASS", "17.").doesNotContain("FAIL");
+  }
+}
