@@ -383,7 +383,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
   }
 
   @Override
-  public StoreStats stats() {
+  public long fileSizeBytes() {
     long size = 0;
     for (Path p : List.of(file, file.resolveSibling(file.getFileName() + ".wal"))) {
       try {
@@ -392,7 +392,12 @@ public final class DuckDbHistoryStore implements HistoryStore {
         // a file that vanished between exists() and size() counts as empty
       }
     }
-    long fileSize = size;
+    return size;
+  }
+
+  @Override
+  public StoreStats stats() {
+    long fileSize = fileSizeBytes();
     return read("store statistics", c -> {
       try (var s = c.createStatement();
           var rs = s.executeQuery(

@@ -54,6 +54,9 @@ public interface HistoryStore extends AutoCloseable {
 
   StoreStats stats();
 
+  /** Bytes the store takes on disk; cheap (no query), for a metric updated every poll. */
+  long fileSizeBytes();
+
   @Override
   void close();
 }

@@ -207,7 +207,7 @@ public final class TargetPoller {
           }
           s.recordPoll(record);
         });
-    metrics.storeWrite(Duration.ofNanos(System.nanoTime() - t0), store.stats().fileSizeBytes());
+    metrics.storeWrite(Duration.ofNanos(System.nanoTime() - t0), store.fileSizeBytes());
   }
 
   private void submit(java.util.function.Consumer<HistoryStore> write) {
