@@ -1,5 +1,7 @@
 package dev.earlybird.history;
 
+import dev.earlybird.model.PerCall;
+
 /**
  * Sums of interval deltas over some set of intervals (a poll, an hour, a window). Sums of squares are kept
  * so that mean and variance of per-call execution time follow for any aggregate.
@@ -39,15 +41,11 @@ public record Usage(
   }
 
   public double meanExecMs() {
-    return calls == 0 ? 0 : execMs / calls;
+    return PerCall.mean(calls, execMs);
   }
 
   /** Population variance of per-call execution time over the aggregate, never negative. */
   public double execVarianceMs2() {
-    if (calls == 0) {
-      return 0;
-    }
-    double mean = execMs / calls;
-    return Math.max(0, execSumSquaresMs / calls - mean * mean);
+    return PerCall.variance(calls, execMs, execSumSquaresMs);
   }
 }

@@ -43,16 +43,12 @@ public record StatementInterval(
   }
 
   public double meanExecMs() {
-    return calls == 0 ? 0 : execMs / calls;
+    return PerCall.mean(calls, execMs);
   }
 
   /** Population variance of per-call execution time within the interval, never negative. */
   public double execVarianceMs2() {
-    if (calls == 0) {
-      return 0;
-    }
-    double mean = execMs / calls;
-    return Math.max(0, execSumSquaresMs / calls - mean * mean);
+    return PerCall.variance(calls, execMs, execSumSquaresMs);
   }
 
   /** Execution time not spent waiting on block IO: the CPU estimate when {@code track_io_timing} is on. */

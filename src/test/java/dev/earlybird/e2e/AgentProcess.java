@@ -70,14 +70,19 @@ final class AgentProcess implements AutoCloseable {
 
   /** Starts {@code earlybird run --config CONFIG} and waits until it is ready. */
   static AgentProcess run(Path config, int port, Path log) throws IOException {
+    return start(List.of("run", "--config", config.toString()), port, log, Duration.ofSeconds(60));
+  }
+
+  /** Starts {@code earlybird ARGS} and waits until its HTTP server is ready. */
+  static AgentProcess start(List<String> args, int port, Path log, Duration readyWithin) throws IOException {
     Process p =
-        new ProcessBuilder(command("run", "--config", config.toString()))
+        new ProcessBuilder(command(args.toArray(String[]::new)))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     AgentProcess agent = new AgentProcess(p, port, log);
     await("agent ready on port " + port)
-        .atMost(Duration.ofSeconds(60))
+        .atMost(readyWithin)
         .pollInterval(Duration.ofMillis(200))
         .failFast("agent exited", () -> !p.isAlive())
         .until(() -> agent.status("/-/ready") == 200);

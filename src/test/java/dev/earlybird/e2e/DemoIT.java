@@ -1,0 +1,51 @@
+package dev.earlybird.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's first command: {@code earlybird demo} shows targets, metrics and a growing history. */
+class DemoIT {
+  @Test
+  void demoShowsTargetsMetricsAndGrowingHistory(@TempDir Path dir) throws Exception {
+    int port = AgentProcess.freePort();
+    try (AgentProcess demo =
+        AgentProcess.start(
+            List.of("demo", "--listen", "127.0.0.1:" + port, "--interval", "2s", "--data", dir.toString()),
+            port,
+            dir.resolve("demo.log"),
+            Duration.ofSeconds(180))) {
+      await("URL printed").atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(demo.log()).contains("Earlybird demo is running: http://127.0.0.1:" + port + "/"));
+      await("demo target polled").atMost(Duration.ofSeconds(60))
+          .until(() -> demo.json("/api/v1/targets").get(0).get("up").asBoolean());
+
+      List<Long> totals = new ArrayList<>();
+      await("history grows").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2))
+          .until(() -> {
+            long calls = 0;
+            for (JsonNode q : demo.json("/api/v1/hot-queries?limit=1000").get("queries")) {
+              calls += q.get("calls").asLong();
+            }
+            totals.add(calls);
+            return totals.size() >= 2 && calls > totals.getFirst() && calls > 0;
+          });
+      JsonNode top = demo.json("/api/v1/hot-queries?tenant=acme&limit=5").get("queries");
+      assertThat(top).isNotEmpty();
+      assertThat(top.get(0).get("database").asText()).isEqualTo("tenant_acme");
+      assertThat(top.get(0).get("query").asText()).isNotBlank();
+      assertThat(demo.get("/metrics"))
+          .contains("earlybird_target_up{target=\"demo\"} 1")
+          .containsPattern("earlybird_database_calls_total\\{database=\"tenant_globex\",target=\"demo\",tenant=\"globex\"} [1-9]");
+      assertThat(demo.get("/")).contains("demo", "17.");
+      assertThat(demo.stop()).isIn(0, 143);
+    }
+  }
+}
