@@ -17,6 +17,8 @@ record BenchReport(
     double setupSeconds,
     Measurements m,
     long textReads,
+    PollBench.ServerExec serverExec,
+    Overheads overheads,
     long storeFileBytes) {
 
   double timeRatio() {
@@ -49,6 +51,12 @@ record BenchReport(
     for (Samples s : List.of(m.rawBytes, m.pollBytes, m.intervals, m.newKeys)) {
       line(b, "%-34s %10.0f %10.0f %10.0f", s.name(), s.median(), s.p90(), s.max());
     }
+    line(b, "server exec (pg_stat_statements mean, all calls): raw %.2f ms; source counters %.2f ms + header %.2f ms",
+        serverExec.rawMs(), serverExec.countersMs(), serverExec.headerMs());
+    line(b, "server compute of the raw read without sending rows (EXPLAIN ANALYZE, median of 5): %.2f ms",
+        serverExec.explainMs());
+    line(b, "inside the poll: Snapshot's Map.copyOf of the entries %.2f ms; persist's compare of all entries %.2f ms (%d changed)",
+        overheads.copyMs(), overheads.compareMs(), overheads.changed());
     b.append('\n');
     line(b, "time  ratio poll/raw (medians) %.2f  goal <= %.1f  %s   (p90 ratio %.2f)",
         timeRatio(), PollBench.TIME_GOAL, verdict(timeRatio(), PollBench.TIME_GOAL), m.pollMs.p90() / m.rawMs.p90());
@@ -84,6 +92,12 @@ record BenchReport(
     field(b, "bytesGoal", num(PollBench.BYTES_GOAL));
     field(b, "bytesVerdict", quote(verdict(bytesRatio(), PollBench.BYTES_GOAL)));
     field(b, "textReads", Long.toString(textReads));
+    field(b, "serverExecRawMs", num(serverExec.rawMs()));
+    field(b, "serverExecCountersMs", num(serverExec.countersMs()));
+    field(b, "serverExecHeaderMs", num(serverExec.headerMs()));
+    field(b, "serverExplainRawMs", num(serverExec.explainMs()));
+    field(b, "snapshotMapCopyMs", num(overheads.copyMs()));
+    field(b, "persistCompareMs", num(overheads.compareMs()));
     b.setLength(b.length() - 2);
     return b.append("\n}\n").toString();
   }

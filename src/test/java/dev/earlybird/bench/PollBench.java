@@ -109,10 +109,12 @@ public class PollBench {
           throw new IllegalStateException("raw read returned " + raw.columns() + " columns, the source reads " + RawCounterRead.COLUMNS);
         }
         long textReads = textReads(server.get());
+        ServerExec exec = serverExec(server.get(), RawCounterRead.sql(raw.extVersion()));
+        Overheads overheads = Overheads.measure(poller.previous(), poller.beforePrevious());
         var report =
             new BenchReport(
                 Instant.now(), cfg, info.version(), raw.extVersion(), dbs, rows, poller.lastEntries(),
-                churn, setupS, m, textReads, store.stats().fileSizeBytes());
+                churn, setupS, m, textReads, exec, overheads, store.stats().fileSizeBytes());
         String text = report.text();
         System.out.println(text);
         Files.writeString(outDir.resolve("poll-bench-" + stamp + ".txt"), text);
@@ -153,6 +155,38 @@ public class PollBench {
     }
   }
 
+  /**
+   * Server-side mean execution time of the raw read and of the source's two statements, from
+   * pg_stat_statements itself: what is left of the wall time is transfer and client-side decoding.
+   */
+  record ServerExec(double rawMs, double countersMs, double headerMs, double explainMs) {}
+
+  private static ServerExec serverExec(PgServer server, String rawSql) throws Exception {
+    try (Connection c = server.superuser("postgres");
+        Statement s = c.createStatement()) {
+      // EXPLAIN ANALYZE runs the function and the projection but sends no rows (and skips output functions):
+      // the server's compute alone.
+      var explain = new Samples("explain", 5);
+      for (int i = 0; i < 5; i++) {
+        try (ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + rawSql)) {
+          rs.next();
+          var m = java.util.regex.Pattern.compile("\"Execution Time\": ([0-9.]+)").matcher(rs.getString(1));
+          explain.add(m.find() ? Double.parseDouble(m.group(1)) : Double.NaN);
+        }
+      }
+      try (ResultSet rs =
+            s.executeQuery(
+                """
+                SELECT max(mean_exec_time) FILTER (WHERE query LIKE '/* earlybird-bench raw */%'),
+                       max(mean_exec_time) FILTER (WHERE query LIKE '/* earlybird */ SELECT dbid%'),
+                       max(mean_exec_time) FILTER (WHERE query LIKE '/* earlybird */ SELECT clock_timestamp()%')
+                  FROM pg_stat_statements(true)""")) {
+        rs.next();
+        return new ServerExec(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), explain.median());
+      }
+    }
+  }
+
   static void log(String format, Object... args) {
     System.out.printf("[poll-bench] " + format + "%n", args);
   }
@@ -178,6 +212,7 @@ public class PollBench {
     private final HistoryWriter writer;
     private final DuckDbHistoryStore store;
     private Snapshot previous;
+    private Snapshot beforePrevious;
 
     SteadyPoll(PgStatStatementsSource source, HistoryWriter writer, DuckDbHistoryStore store) {
       this.source = source;
@@ -196,9 +231,18 @@ public class PollBench {
       long t3 = System.nanoTime();
       store.stats();
       double statsMs = (System.nanoTime() - t3) / 1e6;
+      beforePrevious = previous;
       previous = next;
       return new Timing(
           (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, statsMs, diff.intervals().size(), diff.newKeys().size());
+    }
+
+    Snapshot previous() {
+      return previous;
+    }
+
+    Snapshot beforePrevious() {
+      return beforePrevious;
     }
 
     int lastEntries() {
