@@ -83,7 +83,7 @@ record BenchReport(
     field(b, "churnPerRound", Integer.toString(churnPerRound));
     for (Samples s : List.of(m.rawMs, m.pollMs, m.snapshotMs, m.diffMs, m.storeMs, m.statsMs, m.rawBytes, m.pollBytes,
         m.intervals, m.newKeys)) {
-      field(b, camel(s.name()), "{\"median\": %s, \"p90\": %s, \"max\": %s}".formatted(num(s.median()), num(s.p90()), num(s.max())));
+      field(b, s.key(), "{\"median\": %s, \"p90\": %s, \"max\": %s}".formatted(num(s.median()), num(s.p90()), num(s.max())));
     }
     field(b, "timeRatio", num(timeRatio()));
     field(b, "timeGoal", num(PollBench.TIME_GOAL));
@@ -100,15 +100,6 @@ record BenchReport(
     field(b, "persistCompareMs", num(overheads.compareMs()));
     b.setLength(b.length() - 2);
     return b.append("\n}\n").toString();
-  }
-
-  private static String camel(String name) {
-    String[] words = name.replaceAll("[^A-Za-z0-9 ]", " ").trim().split("\\s+");
-    var b = new StringBuilder(words[0].toLowerCase(Locale.ROOT));
-    for (int i = 1; i < words.length; i++) {
-      b.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1).toLowerCase(Locale.ROOT));
-    }
-    return b.toString();
   }
 
   private static void line(StringBuilder b, String format, Object... args) {

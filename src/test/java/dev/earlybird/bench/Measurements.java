@@ -14,16 +14,16 @@ final class Measurements {
   final Samples newKeys;
 
   Measurements(int rounds) {
-    rawMs = new Samples("raw read ms", rounds);
-    rawBytes = new Samples("raw read bytes", rounds);
-    pollMs = new Samples("poll ms", rounds);
-    pollBytes = new Samples("poll bytes", rounds);
-    snapshotMs = new Samples("snapshot() ms", rounds);
-    diffMs = new Samples("StatementDiff.between ms", rounds);
-    storeMs = new Samples("recordPoll via HistoryWriter ms", rounds);
-    statsMs = new Samples("store.stats() ms", rounds);
-    intervals = new Samples("intervals per poll", rounds);
-    newKeys = new Samples("new keys per poll", rounds);
+    rawMs = new Samples("raw read ms", "rawMs", rounds);
+    rawBytes = new Samples("raw read bytes", "rawBytes", rounds);
+    pollMs = new Samples("poll ms", "pollMs", rounds);
+    pollBytes = new Samples("poll bytes", "pollBytes", rounds);
+    snapshotMs = new Samples("snapshot() ms", "snapshotMs", rounds);
+    diffMs = new Samples("StatementDiff.between ms", "diffMs", rounds);
+    storeMs = new Samples("recordPoll via HistoryWriter ms", "storeMs", rounds);
+    statsMs = new Samples("store.stats() ms", "statsMs", rounds);
+    intervals = new Samples("intervals per poll", "intervals", rounds);
+    newKeys = new Samples("new keys per poll", "newKeys", rounds);
   }
 
   void add(PollBench.SteadyPoll.Timing t) {

@@ -5,12 +5,23 @@ import java.util.Arrays;
 /** Measurements of one quantity over the measured rounds; nearest-rank percentiles. */
 final class Samples {
   private final String name;
+  private final String key;
   private final double[] values;
   private int size;
 
-  Samples(String name, int capacity) {
+  /** {@code name} for the text report, {@code key} for the JSON one. */
+  Samples(String name, String key, int capacity) {
     this.name = name;
+    this.key = key;
     this.values = new double[capacity];
+  }
+
+  Samples(String name, int capacity) {
+    this(name, name, capacity);
+  }
+
+  String key() {
+    return key;
   }
 
   void add(double v) {
