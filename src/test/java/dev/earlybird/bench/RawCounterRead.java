@@ -2,6 +2,7 @@ package dev.earlybird.bench;
 
 import dev.earlybird.source.SourceException;
 import dev.earlybird.source.postgres.PgConnector;
+import dev.earlybird.source.postgres.PgStatStatementsSource;
 import dev.earlybird.source.postgres.PgEndpoint;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,9 +15,8 @@ import java.sql.Statement;
  * pg_stat_statements(false)} over one persistent connection with the agent's settings ({@link PgConnector}),
  * every column read by index with the getter the source uses, nothing built per row.
  *
- * <p>The SELECT list mirrors {@code StatementQueries.counters} (package-private there, on purpose), per
- * installed extension version. If the source's columns change, change them here too; {@link #columns()} is
- * checked against the source's 28 by the bench.
+ * <p>The SQL is the source's own counter query ({@link PgStatStatementsSource#countersSql}) for the installed
+ * extension version, so the two can never drift apart; only the row decoding differs.
  */
 final class RawCounterRead implements AutoCloseable {
   static final int COLUMNS = 28;
@@ -83,32 +83,14 @@ final class RawCounterRead implements AutoCloseable {
     return rows;
   }
 
+  /**
+   * The agent's own counter query over every database: its accepted-oids parameter becomes all oids, so the
+   * SQL runs as it is (also under EXPLAIN) and reads what the agent reads.
+   */
   static String sql(String extVersion) {
-    String[] parts = extVersion.strip().split("\\.");
-    int major = Integer.parseInt(parts[0]);
-    int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
-    boolean v19 = major > 1 || minor >= 9;
-    boolean v110 = major > 1 || minor >= 10;
-    boolean v111 = major > 1 || minor >= 11;
-    String toplevel = v19 ? "toplevel" : "true";
-    String ioRead = v111 ? "shared_blk_read_time + local_blk_read_time" : "blk_read_time";
-    String ioWrite = v111 ? "shared_blk_write_time + local_blk_write_time" : "blk_write_time";
-    String tempIo = v110 ? "temp_blk_read_time, temp_blk_write_time" : "0::float8, 0::float8";
-    String jit =
-        v111
-            ? "jit_generation_time + jit_inlining_time + jit_optimization_time + jit_emission_time + jit_deform_time"
-            : v110 ? "jit_generation_time + jit_inlining_time + jit_optimization_time + jit_emission_time" : "0::float8";
-    String statsSince = v111 ? "(extract(epoch FROM stats_since) * 1000000)::int8" : "NULL::int8";
-    return """
-        /* earlybird-bench raw */ SELECT dbid::int8, userid::int8, queryid, %s, calls,
-               total_exec_time, mean_exec_time, stddev_exec_time, rows,
-               shared_blks_hit, shared_blks_read, shared_blks_dirtied, shared_blks_written,
-               local_blks_hit, local_blks_read, temp_blks_read, temp_blks_written,
-               %s, %s, %s,
-               plans, total_plan_time, wal_records, wal_fpi, wal_bytes::int8,
-               %s, %s
-          FROM pg_stat_statements(false)"""
-        .formatted(toplevel, ioRead, ioWrite, tempIo, jit, statsSince);
+    return PgStatStatementsSource.countersSql(extVersion)
+        .replace("/* earlybird */", "/* earlybird-bench raw */")
+        .replace("ANY(?)", "ANY(ARRAY(SELECT oid::int8 FROM pg_database))");
   }
 
   @Override

@@ -52,6 +52,14 @@ public final class PgStatStatementsSource implements AutoCloseable {
     this.texts = new StatementTexts(endpoint.targetName());
   }
 
+  /**
+   * The counter query this source runs for a pg_stat_statements extension version (one {@code int8[]} parameter:
+   * the accepted database oids). Public so that a benchmark measures the very same read, never a copy.
+   */
+  public static String countersSql(String extVersion) {
+    return StatementQueries.counters(PgssVersion.parse(extVersion));
+  }
+
   public String target() {
     return endpoint.targetName();
   }
