@@ -9,7 +9,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -198,7 +197,6 @@ public final class AgentMetrics {
     final Counter textFetches;
     final Counter texts;
     final Map<String, Timer> durations = new ConcurrentHashMap<>();
-    final List<Meter> all = new ArrayList<>();
 
     TargetMeters(String target, PrometheusMeterRegistry registry) {
       this.target = target;

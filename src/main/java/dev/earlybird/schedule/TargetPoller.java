@@ -7,7 +7,6 @@ import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.PollRecord;
 import dev.earlybird.history.TextKey;
-import java.util.Optional;
 import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.metrics.FleetState;
 import dev.earlybird.model.DatabaseInfo;
@@ -28,6 +27,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -107,9 +107,8 @@ public final class TargetPoller {
       return;
     }
     try {
-      Snapshot next = read(started);
-      Duration took = Duration.between(started, clock.instant());
-      success(next, took);
+      Polled polled = read(started);
+      success(polled, Duration.between(started, clock.instant()));
     } catch (SourceException e) {
       failure(e.reason(), e.getMessage(), started);
     } catch (StoreFailure e) {
@@ -126,7 +125,10 @@ public final class TargetPoller {
     }
   }
 
-  private Snapshot read(Instant now) throws SourceException {
+  /** What one successful poll read and found. */
+  private record Polled(Snapshot snapshot, DiffResult diff) {}
+
+  private Polled read(Instant now) throws SourceException {
     if (source == null) {
       source = connector.apply(target);
       server = source.serverInfo();
@@ -142,8 +144,6 @@ public final class TargetPoller {
       restore();
     }
     DiffResult diff = StatementDiff.between(previous, next);
-    lastDiffDeallocated = diff.deallocated();
-    lastDiffReset = diff.reset();
     if (diff.badValues() > 0) {
       log.warn("target {}: skipped {} entries with NaN, infinite or negative counters", target.name(), diff.badValues());
     }
@@ -168,7 +168,7 @@ public final class TargetPoller {
     write(next, diff, texts);
     publish(diff);
     previous = next;
-    return next;
+    return new Polled(next, diff);
   }
 
   /** Reads the last committed snapshot and the stored text keys, ordered after any pending write. */
@@ -249,7 +249,8 @@ public final class TargetPoller {
     }
   }
 
-  private void success(Snapshot next, Duration took) {
+  private void success(Polled polled, Duration took) {
+    Snapshot next = polled.snapshot();
     Instant at = clock.instant();
     lastSuccessAt = at;
     if (lastReason != null) {
@@ -257,14 +258,12 @@ public final class TargetPoller {
       lastReason = null;
     }
     backoff.succeeded();
-    metrics.pollSucceeded(target.name(), SOURCE, took, at, next.entries().size(), lastDiffDeallocated, lastDiffReset);
+    metrics.pollSucceeded(
+        target.name(), SOURCE, took, at, next.entries().size(), polled.diff().deallocated(), polled.diff().reset());
     fleet.update(
         target.name(),
         s -> new TargetStatus(target.name(), true, at, server.version(), next.entries().size(), null, server.trackIoTiming()));
   }
-
-  private long lastDiffDeallocated;
-  private boolean lastDiffReset;
 
   private void failure(ErrorReason reason, String message, Instant started) {
     Instant now = clock.instant();

@@ -9,6 +9,7 @@ import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /** The JSON API under {@code /api/v1}. Field names are camelCase, times ISO-8601 UTC, queryId a string. */
@@ -80,7 +81,7 @@ public final class Api {
 
   HotList.Request hotRequest(Context ctx) {
     String tenant = blankToNull(ctx.queryParam("tenant"));
-    ZoneId zone = tenant == null ? Window.utc() : tenants.settingsFor(tenant).timezone();
+    ZoneId zone = tenant == null ? ZoneOffset.UTC : tenants.settingsFor(tenant).timezone();
     Window w = Window.parse(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("date"), clock.instant(), zone);
     int limit = limit(ctx.queryParam("limit"));
     return new HotList.Request(

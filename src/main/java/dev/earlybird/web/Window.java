@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 /** A time window from request parameters: {@code from}+{@code to}, or a calendar {@code date}, or the last 24 h. */
 record Window(Instant from, Instant to) {
@@ -48,9 +47,5 @@ record Window(Instant from, Instant to) {
             "'" + name + "' must be an ISO-8601 instant like 2026-11-20T06:00:00Z, got '" + value + "'");
       }
     }
-  }
-
-  static ZoneId utc() {
-    return ZoneOffset.UTC;
   }
 }
