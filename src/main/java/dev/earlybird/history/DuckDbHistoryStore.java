@@ -153,7 +153,8 @@ public final class DuckDbHistoryStore implements HistoryStore {
   private void updateTargetStatus(PollRecord poll, Snapshot next) throws SQLException {
     // A failed poll keeps the statements count of the last good one.
     String sql = next != null
-        ? "UPDATE target SET up = ?, last_poll_us = ?, last_error = ?, statements = ? WHERE name = ?"
+        ? "UPDATE target SET up = ?, last_poll_us = ?, last_error = ?, statements = ?,"
+            + " first_poll_us = coalesce(first_poll_us, ?) WHERE name = ?"
         : "UPDATE target SET up = ?, last_poll_us = ?, last_error = ?, statements = statements + ? WHERE name = ?";
     int updated;
     try (PreparedStatement ps = writer.prepareStatement(sql)) {
@@ -161,17 +162,23 @@ public final class DuckDbHistoryStore implements HistoryStore {
       ps.setLong(2, Columns.micros(poll.polledAt()));
       ps.setString(3, poll.error().orElse(null));
       ps.setLong(4, next != null ? next.entries().size() : 0);
-      ps.setString(5, poll.target());
+      int i = 5;
+      if (next != null) {
+        ps.setLong(i++, Columns.micros(poll.polledAt()));
+      }
+      ps.setString(i, poll.target());
       updated = ps.executeUpdate();
     }
     if (updated == 0) {
       try (PreparedStatement ps = writer.prepareStatement(
-          "INSERT INTO target (up, last_poll_us, last_error, statements, name) VALUES (?, ?, ?, ?, ?)")) {
+          "INSERT INTO target (up, last_poll_us, last_error, statements, name, first_poll_us)"
+              + " VALUES (?, ?, ?, ?, ?, ?)")) {
         ps.setBoolean(1, next != null);
         ps.setLong(2, Columns.micros(poll.polledAt()));
         ps.setString(3, poll.error().orElse(null));
         ps.setLong(4, next != null ? next.entries().size() : 0);
         ps.setString(5, poll.target());
+        SnapshotTable.setNullableLong(ps, 6, next != null ? Columns.micros(poll.polledAt()) : null);
         ps.executeUpdate();
       }
     }
