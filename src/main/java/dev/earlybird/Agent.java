@@ -1,5 +1,7 @@
 package dev.earlybird;
 
+import dev.earlybird.analysis.Analyzer;
+import dev.earlybird.analysis.CpuSource;
 import dev.earlybird.analysis.HotList;
 import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.StoreConfig;
@@ -10,6 +12,7 @@ import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.Retention;
 import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.metrics.FleetState;
+import dev.earlybird.schedule.AnalysisLoop;
 import dev.earlybird.schedule.Backoff;
 import dev.earlybird.schedule.Maintenance;
 import dev.earlybird.schedule.PollLoop;
@@ -18,6 +21,7 @@ import dev.earlybird.config.PollConfig;
 import dev.earlybird.source.postgres.PgEndpoint;
 import dev.earlybird.source.postgres.PgStatStatementsSource;
 import dev.earlybird.web.Api;
+import dev.earlybird.web.FindingsApi;
 import dev.earlybird.web.Pages;
 import dev.earlybird.web.Readiness;
 import dev.earlybird.web.WebServer;
@@ -41,6 +45,7 @@ public final class Agent implements AutoCloseable {
   private final HistoryWriter writer;
   private final PollLoop polls;
   private final Maintenance maintenance;
+  private final AnalysisLoop analysis;
   private final WebServer web;
 
   private Agent(AgentConfig config, InstantSource clock) {
@@ -75,9 +80,20 @@ public final class Agent implements AutoCloseable {
     this.maintenance =
         new Maintenance(writer, new Retention(r.intervals(), r.hourly(), r.daily()), clock, Duration.ofMinutes(1));
     HotList hotList = new HotList(store, fleet, config.tenants());
+    Analyzer analyzer = new Analyzer(store, writer, config.analysis(), config.tenants(), cpuSources(fleet));
+    // Polls ending in a window may land up to about one poll after it ends.
+    Duration settle = interval.compareTo(Duration.ofSeconds(30)) < 0 ? interval.plusSeconds(1) : Duration.ofSeconds(31);
+    this.analysis = new AnalysisLoop(analyzer, metrics, clock, settle);
+    FindingsApi findings = new FindingsApi(store);
     this.web =
         new WebServer(
-            new Api(fleet, hotList, config.tenants(), clock), new Pages(fleet), metrics, readiness);
+            new Api(fleet, hotList, config.tenants(), clock), findings, new Pages(fleet, findings), metrics, readiness);
+  }
+
+  /** CPU per target: measured where the target reports IO time, else execution time as an upper bound. */
+  private static java.util.function.Function<String, CpuSource> cpuSources(FleetState fleet) {
+    return t -> fleet.get(t).map(s -> s.trackIoTiming() ? CpuSource.EXEC_MINUS_IO : CpuSource.EXEC_TIME)
+        .orElse(CpuSource.EXEC_TIME);
   }
 
   /** Maps a target's config onto what the PostgreSQL source needs; the only place a password is revealed. */
@@ -108,6 +124,7 @@ public final class Agent implements AutoCloseable {
       agent.web.start(config.listen().host(), config.listen().port());
       agent.polls.start();
       agent.maintenance.start();
+      agent.analysis.start();
       agent.readiness.set(true);
       log.info("Earlybird {} polling {} target(s) every {}; listening on {}", Version.current(),
           config.targets().size(), config.poll().interval(), agent.url());
@@ -137,6 +154,7 @@ public final class Agent implements AutoCloseable {
     readiness.set(false);
     polls.close();
     maintenance.close();
+    analysis.close();
     writer.close();
     try {
       store.close();

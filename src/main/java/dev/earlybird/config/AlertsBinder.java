@@ -1,5 +1,6 @@
 package dev.earlybird.config;
 
+import dev.earlybird.model.Severity;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

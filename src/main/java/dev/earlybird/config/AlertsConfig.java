@@ -1,5 +1,6 @@
 package dev.earlybird.config;
 
+import dev.earlybird.model.Severity;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;

@@ -93,12 +93,18 @@ final class Columns {
 
   /** Reads an "intervals" column followed by {@link #METRICS} columns by name. */
   static Usage readUsage(ResultSet rs) throws SQLException {
+    return readUsage(rs, "");
+  }
+
+  /** The same, with every column name prefixed (two usages in one row). */
+  static Usage readUsage(ResultSet rs, String p) throws SQLException {
     return new Usage(
-        rs.getLong("intervals"), rs.getLong("calls"), rs.getLong("rows"), rs.getLong("shared_blks_hit"),
-        rs.getLong("shared_blks_read"), rs.getLong("shared_blks_dirtied"), rs.getLong("shared_blks_written"),
-        rs.getLong("local_blks_hit"), rs.getLong("local_blks_read"), rs.getLong("temp_blks_read"),
-        rs.getLong("temp_blks_written"), rs.getLong("plans"), rs.getLong("wal_records"), rs.getLong("wal_fpi"),
-        rs.getLong("wal_bytes"), rs.getDouble("exec_ms"), rs.getDouble("exec_sumsq_ms"), rs.getDouble("io_read_ms"),
-        rs.getDouble("io_write_ms"), rs.getDouble("temp_io_ms"), rs.getDouble("plan_ms"), rs.getDouble("jit_ms"));
+        rs.getLong(p + "intervals"), rs.getLong(p + "calls"), rs.getLong(p + "rows"), rs.getLong(p + "shared_blks_hit"),
+        rs.getLong(p + "shared_blks_read"), rs.getLong(p + "shared_blks_dirtied"), rs.getLong(p + "shared_blks_written"),
+        rs.getLong(p + "local_blks_hit"), rs.getLong(p + "local_blks_read"), rs.getLong(p + "temp_blks_read"),
+        rs.getLong(p + "temp_blks_written"), rs.getLong(p + "plans"), rs.getLong(p + "wal_records"),
+        rs.getLong(p + "wal_fpi"), rs.getLong(p + "wal_bytes"), rs.getDouble(p + "exec_ms"),
+        rs.getDouble(p + "exec_sumsq_ms"), rs.getDouble(p + "io_read_ms"), rs.getDouble(p + "io_write_ms"),
+        rs.getDouble(p + "temp_io_ms"), rs.getDouble(p + "plan_ms"), rs.getDouble(p + "jit_ms"));
   }
 }

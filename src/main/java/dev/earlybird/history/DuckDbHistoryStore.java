@@ -1,6 +1,8 @@
 package dev.earlybird.history;
 
 import dev.earlybird.model.DatabaseInfo;
+import dev.earlybird.model.Finding;
+import dev.earlybird.model.Period;
 import dev.earlybird.model.Snapshot;
 import dev.earlybird.model.StatementInterval;
 import dev.earlybird.model.StatementText;
@@ -20,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.duckdb.DuckDBAppender;
@@ -311,6 +314,14 @@ public final class DuckDbHistoryStore implements HistoryStore {
     });
   }
 
+  @Override
+  public void recordEvaluation(Instant windowEnd, List<Finding> changed, List<String> deletedIds) {
+    write("record findings", () -> {
+      FindingTable.record(writer, windowEnd, changed, deletedIds);
+      writer.commit();
+    });
+  }
+
   private interface SqlWork {
     void run() throws SQLException;
   }
@@ -387,6 +398,69 @@ public final class DuckDbHistoryStore implements HistoryStore {
   @Override
   public List<SeriesPoint> querySeries(String target, long dbId, long queryId, Instant from, Instant to) {
     return read("a query series", c -> HistoryReads.querySeries(c, target, dbId, queryId, from, to));
+  }
+
+  @Override
+  public OptionalLong analysisWatermark() {
+    return read("the analysis watermark", FindingTable::watermark);
+  }
+
+  @Override
+  public List<Finding> openFindings() {
+    return read("open findings", FindingTable::open);
+  }
+
+  @Override
+  public List<FindingRow> findings(FindingFilter filter) {
+    return read("findings", c -> FindingTable.find(c, filter));
+  }
+
+  @Override
+  public Set<String> polledTargets(Period period) {
+    return read("polled targets", c -> {
+      try (var ps = c.prepareStatement(
+          "SELECT DISTINCT target FROM poll WHERE error IS NULL AND taken_at_us > ? AND taken_at_us <= ?")) {
+        ps.setLong(1, Columns.micros(period.from()));
+        ps.setLong(2, Columns.micros(period.to()));
+        Set<String> out = new HashSet<>();
+        try (var rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(rs.getString(1));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public Map<String, Instant> firstPolls() {
+    return read("first polls", c -> {
+      Map<String, Instant> out = new HashMap<>();
+      try (var s = c.createStatement();
+          var rs = s.executeQuery("SELECT name, first_poll_us FROM target WHERE first_poll_us IS NOT NULL")) {
+        while (rs.next()) {
+          out.put(rs.getString(1), Columns.instant(rs.getLong(2)));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public List<StatementComparison> compare(
+      Period window, List<Period> baseline, Map<String, Set<Long>> scope, CandidateFilter filter) {
+    return read("a window and its baseline", c -> Comparisons.compare(c, window, baseline, scope, filter));
+  }
+
+  @Override
+  public List<OutlierRow> outliers(Period window, OutlierFilter filter) {
+    return read("family outliers", c -> Comparisons.outliers(c, window, filter));
+  }
+
+  @Override
+  public Map<StatementRef, Usage> usage(List<Period> periods, List<StatementRef> statements) {
+    return read("baseline usage", c -> Comparisons.usage(c, periods, statements));
   }
 
   @Override

@@ -18,7 +18,7 @@ import java.util.Set;
  */
 final class HistoryReads {
   /** Watermarks as one row; 0 when nothing was rolled/purged yet. */
-  private static final String WATERMARKS =
+  static final String WATERMARKS =
       """
       wm AS (
         SELECT coalesce(max(value_us) FILTER (WHERE name = 'hourly'), 0) AS hw,
@@ -47,7 +47,7 @@ final class HistoryReads {
 
   private HistoryReads() {}
 
-  private static String tiers(String filter) {
+  static String tiers(String filter) {
     return TIERS.formatted(Columns.METRICS, filter, Rollups.HOUR_US, Rollups.DAY_US);
   }
 

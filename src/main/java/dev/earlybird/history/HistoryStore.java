@@ -1,11 +1,15 @@
 package dev.earlybird.history;
 
 import dev.earlybird.model.DatabaseInfo;
+import dev.earlybird.model.Finding;
+import dev.earlybird.model.Period;
 import dev.earlybird.model.Snapshot;
 import dev.earlybird.model.StatementText;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -34,7 +38,43 @@ public interface HistoryStore extends AutoCloseable {
   /** Rolls completed hours/days up (incrementally, idempotently) and applies retention. */
   void maintain(Instant now, Retention retention);
 
+  /**
+   * Stores the outcome of evaluating one analysis window atomically: changed findings (upserted by id),
+   * dropped pending ones, and the window's end as the analysis watermark.
+   */
+  void recordEvaluation(Instant windowEnd, List<Finding> changed, List<String> deletedIds);
+
   // --- reads ---
+
+  /** End of the last evaluated analysis window, if any. */
+  OptionalLong analysisWatermark();
+
+  /** Pending and active findings (the analysis' working set). */
+  List<Finding> openFindings();
+
+  /** Active and resolved findings for readers, with their statement texts. */
+  List<FindingRow> findings(FindingFilter filter);
+
+  /** Targets with at least one successful poll whose snapshot was taken in the period. */
+  Set<String> polledTargets(Period period);
+
+  /** When each target was first polled successfully. */
+  Map<String, Instant> firstPolls();
+
+  /**
+   * The statements of a window with their baseline sums over the given periods, filtered to candidates.
+   *
+   * @param scope target -> database oids whose baseline is read (their zone's periods); empty = all. Ranks,
+   *     totals and window sums always cover every statement of the window.
+   */
+  List<StatementComparison> compare(
+      Period window, List<Period> baseline, Map<String, Set<Long>> scope, CandidateFilter filter);
+
+  /** Statements far slower per call than their family's median across the fleet, in a window. */
+  List<OutlierRow> outliers(Period window, OutlierFilter filter);
+
+  /** Sums over the periods for the given statements; statements that did not run are absent. */
+  Map<StatementRef, Usage> usage(List<Period> periods, List<StatementRef> statements);
 
   Optional<Snapshot> lastSnapshot(String target);
 

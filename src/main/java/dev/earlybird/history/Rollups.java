@@ -108,6 +108,8 @@ final class Rollups {
       purged = newPurged;
     }
     exec(c, "DELETE FROM statement_daily WHERE bucket_us + ? <= ?", DAY_US, nowUs - micros(r.daily()));
+    // Resolved findings are kept as long as the daily history that explains them.
+    exec(c, "DELETE FROM finding WHERE state = 'resolved' AND resolved_us <= ?", nowUs - micros(r.daily()));
     c.commit();
     return new Watermarks(hourly, daily, purged);
   }

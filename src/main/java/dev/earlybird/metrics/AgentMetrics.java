@@ -125,6 +125,45 @@ public final class AgentMetrics {
     }
   }
 
+  /** Labels of {@code earlybird_findings_active}: kind and severity are small fixed sets. */
+  public record FindingLabels(String kind, String severity, String target) {}
+
+  private final Map<FindingLabels, AtomicLong> findingsActive = new ConcurrentHashMap<>();
+  private final Counter.Builder evaluations =
+      Counter.builder("earlybird.analysis.evaluations").description("Analysis windows evaluated");
+
+  /**
+   * Sets the active findings per kind, severity and target after an evaluation. A label set that has no
+   * findings any more is set to 0 (not removed): alert rules can tell "none" from "not evaluated".
+   */
+  public void findingsActive(Map<FindingLabels, Long> counts, Duration took) {
+    for (var e : counts.entrySet()) {
+      findingsActive
+          .computeIfAbsent(e.getKey(), l -> {
+            AtomicLong v = new AtomicLong();
+            Gauge.builder("earlybird.findings.active", v, AtomicLong::get)
+                .description("Active findings by kind, severity and target")
+                .tags("kind", l.kind(), "severity", l.severity(), "target", l.target())
+                .register(registry);
+            return v;
+          })
+          .set(e.getValue());
+    }
+    findingsActive.forEach((labels, v) -> {
+      if (!counts.containsKey(labels)) {
+        v.set(0);
+      }
+    });
+    evaluations.register(registry).increment();
+    analysisDuration.record(took);
+  }
+
+  private final Timer analysisDuration =
+      Timer.builder("earlybird.analysis.duration")
+          .description("Time to evaluate one analysis window over the whole fleet")
+          .serviceLevelObjectives(ms(100), ms(500), ms(1000), ms(5000), ms(15000), ms(60000))
+          .register(registry);
+
   public void storeWrite(Duration took, long sizeBytes) {
     storeWrites.record(took);
     storeSizeBytes.set(sizeBytes);

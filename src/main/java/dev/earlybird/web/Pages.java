@@ -11,9 +11,15 @@ import java.util.Map;
 public final class Pages {
   private final TemplateEngine jte = TemplateEngine.createPrecompiled(ContentType.Html);
   private final FleetState fleet;
+  private final FindingsApi findings;
 
-  public Pages(FleetState fleet) {
+  public Pages(FleetState fleet, FindingsApi findings) {
     this.fleet = fleet;
+    this.findings = findings;
+  }
+
+  void findings(Context ctx) {
+    render(ctx, "findings.jte", Map.of("findings", findings.rows(ctx)));
   }
 
   void fleet(Context ctx) {

@@ -16,7 +16,7 @@ public final class WebServer implements AutoCloseable {
 
   private final Javalin app;
 
-  public WebServer(Api api, Pages pages, AgentMetrics metrics, Readiness readiness) {
+  public WebServer(Api api, FindingsApi findings, Pages pages, AgentMetrics metrics, Readiness readiness) {
     ObjectMapper json =
         new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -45,7 +45,9 @@ public final class WebServer implements AutoCloseable {
                   });
               config.routes.get("/api/v1/targets", api::targets);
               config.routes.get("/api/v1/hot-queries", api::hotQueries);
+              config.routes.get("/api/v1/findings", findings::list);
               config.routes.get("/", pages::fleet);
+              config.routes.get("/findings", pages::findings);
               config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
               config.routes.exception(
                   Exception.class,

@@ -1,5 +1,6 @@
 package dev.earlybird.config;
 
+import dev.earlybird.model.Severity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

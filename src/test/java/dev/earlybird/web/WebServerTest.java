@@ -65,7 +65,8 @@ class WebServerTest {
     metrics.registerTarget("pg1");
     TenantsConfig tenants = TenantsConfig.DEFAULT;
     InstantSource clock = InstantSource.fixed(NOW.plusSeconds(1));
-    web = new WebServer(new Api(fleet, new HotList(store, fleet, tenants), tenants, clock), new Pages(fleet), metrics, readiness)
+    FindingsApi findingsApi = new FindingsApi(store);
+    web = new WebServer(new Api(fleet, new HotList(store, fleet, tenants), tenants, clock), findingsApi, new Pages(fleet, findingsApi), metrics, readiness)
         .start("127.0.0.1", 0);
   }
 

@@ -1,4 +1,4 @@
-package dev.earlybird.config;
+package dev.earlybird.model;
 
 import java.util.Locale;
 

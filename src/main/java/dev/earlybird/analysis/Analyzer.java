@@ -1,0 +1,225 @@
+package dev.earlybird.analysis;
+
+import dev.earlybird.config.AnalysisConfig;
+import dev.earlybird.config.BaselineMode;
+import dev.earlybird.config.TenantsConfig;
+import dev.earlybird.history.CandidateFilter;
+import dev.earlybird.history.HistoryStore;
+import dev.earlybird.history.HistoryWriter;
+import dev.earlybird.history.OutlierFilter;
+import dev.earlybird.history.OutlierRow;
+import dev.earlybird.history.StatementComparison;
+import dev.earlybird.model.DatabaseInfo;
+import dev.earlybird.model.Evidence;
+import dev.earlybird.model.Finding;
+import dev.earlybird.model.FindingState;
+import dev.earlybird.model.Period;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+
+/**
+ * Evaluates analysis windows over the whole fleet: reads each window and its baselines from the store (the
+ * heavy lifting happens in the store's SQL, so memory is bounded by the candidates), detects, advances the
+ * findings' lifecycle and writes the outcome through the single writer, atomically with the window's end.
+ *
+ * <p>Windows are aligned to multiples of {@code analysis.regression.window} since the epoch. One call of
+ * {@link #evaluate} per window end; the stored watermark makes a restarted agent go on where it stopped,
+ * without evaluating a window twice.
+ */
+public final class Analyzer {
+  private final HistoryStore store;
+  private final HistoryWriter writer;
+  private final AnalysisConfig config;
+  private final TenantsConfig tenants;
+  private final Function<String, CpuSource> cpuSources;
+  private final Detector detector;
+  private final Lifecycle lifecycle;
+  private OptionalLong watermarkUs;
+
+  public Analyzer(
+      HistoryStore store,
+      HistoryWriter writer,
+      AnalysisConfig config,
+      TenantsConfig tenants,
+      Function<String, CpuSource> cpuSources) {
+    this.store = store;
+    this.writer = writer;
+    this.config = config;
+    this.tenants = tenants;
+    this.cpuSources = cpuSources;
+    this.detector = new Detector(config);
+    this.lifecycle = new Lifecycle(config.regression().persistence(), config.regression().resolveAfter());
+  }
+
+  /** What one evaluation did. */
+  public record Evaluation(Period window, int candidates, List<Finding> changed, int dropped, Duration took) {}
+
+  /** Consecutive windows a condition must hold before its finding is active. */
+  public int persistence() {
+    return Math.max(1, config.regression().persistence());
+  }
+
+  public Duration window() {
+    return config.regression().window();
+  }
+
+  /**
+   * The end of the latest complete window not evaluated yet, if any.
+   *
+   * @param settle how long after a window's end its last polls may still be landing
+   */
+  public Optional<Instant> due(Instant now, Duration settle) {
+    if (watermarkUs == null) {
+      watermarkUs = store.analysisWatermark();
+    }
+    long w = window().toMillis();
+    long latest = Math.floorDiv(now.minus(settle).toEpochMilli(), w) * w;
+    if (watermarkUs.isPresent() && latest * 1000 <= watermarkUs.getAsLong()) {
+      return Optional.empty();
+    }
+    return Optional.of(Instant.ofEpochMilli(latest));
+  }
+
+  public Evaluation evaluate(Instant end) {
+    long started = System.nanoTime();
+    Period window = new Period(end.minus(window()), end);
+    Set<String> polled = store.polledTargets(window);
+    Map<String, Instant> firstPolls = store.firstPolls();
+    List<Finding> open = store.openFindings();
+    Set<String> targets = new HashSet<>(polled);
+    open.forEach(f -> targets.add(f.target()));
+    Map<String, Map<Long, String>> dbNames = new HashMap<>();
+    for (String t : targets) {
+      Map<Long, String> m = new HashMap<>();
+      for (DatabaseInfo d : store.databases(t)) {
+        m.put(d.oid(), d.name());
+      }
+      dbNames.put(t, m);
+    }
+    Names names = new Names(dbNames, tenants, cpuSources);
+
+    List<Detector.Compared> rows = new ArrayList<>();
+    if (!polled.isEmpty()) {
+      Map<BaselinePlan, Map<String, Set<Long>>> groups = groups(window, polled, dbNames, firstPolls);
+      CandidateFilter filter = new CandidateFilter(config.hot().top(), config.regression().minCalls(),
+          config.regression().minRatio(), config.regression().minExtraMsPerWindow());
+      for (var g : groups.entrySet()) {
+        BaselinePlan plan = g.getKey();
+        Map<String, Set<Long>> scope = groups.size() == 1 ? Map.of() : g.getValue();
+        for (StatementComparison r : store.compare(window, plan.periods(), scope, filter)) {
+          if (scope.isEmpty() || scope.getOrDefault(r.target(), Set.of()).contains(r.dbId())) {
+            rows.add(new Detector.Compared(r, plan.label(), covered(plan, Optional.ofNullable(firstPolls.get(r.target())))));
+          }
+        }
+      }
+    }
+    List<OutlierRow> outliers = polled.isEmpty() ? List.of() : store.outliers(window,
+        new OutlierFilter(config.regression().minCalls(), config.outlier().minDatabases(), config.outlier().minRatio(),
+            config.regression().minExtraMsPerWindow()));
+    Map<String, Evidence.Regression> frozen = new HashMap<>();
+    for (Finding f : open) {
+      if (f.evidence() instanceof Evidence.Regression r) {
+        frozen.put(f.fingerprint(), r);
+      }
+    }
+    Detector.Detection d = detector.detect(window, rows, outliers, names, frozen);
+    Set<String> unknown = new HashSet<>(d.unknown());
+    // A target that was not polled in the window tells nothing about its findings.
+    open.stream().filter(f -> !polled.contains(f.target())).forEach(f -> unknown.add(f.fingerprint()));
+    Lifecycle.Changes changes = lifecycle.advance(open, d.holds(), unknown, window);
+    try {
+      writer.submit(s -> s.recordEvaluation(end, changes.changed(), changes.deletedIds())).get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while recording findings", e);
+    }
+    watermarkUs = OptionalLong.of(end.toEpochMilli() * 1000);
+    return new Evaluation(window, rows.size() + outliers.size(), changes.changed(), changes.deletedIds().size(),
+        Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /** Active findings after the last evaluation, by (kind, severity, target). */
+  public Map<List<String>, Long> activeCounts() {
+    Map<List<String>, Long> out = new HashMap<>();
+    for (Finding f : store.openFindings()) {
+      if (f.state() == FindingState.ACTIVE) {
+        out.merge(List.of(f.kind().label(), f.severity().yamlName(), f.target()), 1L, Long::sum);
+      }
+    }
+    return out;
+  }
+
+  /** Databases grouped by the baseline plan they need: one plan unless tenants live in different zones. */
+  private Map<BaselinePlan, Map<String, Set<Long>>> groups(
+      Period window, Set<String> polled, Map<String, Map<Long, String>> dbNames, Map<String, Instant> firstPolls) {
+    Map<BaselinePlan, Map<String, Set<Long>>> groups = new LinkedHashMap<>();
+    for (String target : polled) {
+      Optional<Instant> first = Optional.ofNullable(firstPolls.get(target));
+      Map<Long, String> dbs = dbNames.getOrDefault(target, Map.of());
+      if (config.baseline().mode() == BaselineMode.ROLLING || dbs.isEmpty()) {
+        BaselinePlan plan = BaselinePlan.of(config.baseline(), window, tenants.defaults().timezone(), first, gap());
+        groups.computeIfAbsent(plan, p -> new HashMap<>()).computeIfAbsent(target, t -> new HashSet<>()).addAll(dbs.keySet());
+        continue;
+      }
+      for (var db : dbs.entrySet()) {
+        ZoneId zone = tenants.settingsFor(tenants.tenantOf(db.getValue())).timezone();
+        BaselinePlan plan = BaselinePlan.of(config.baseline(), window, zone, first, gap());
+        groups.computeIfAbsent(plan, p -> new HashMap<>()).computeIfAbsent(target, t -> new HashSet<>()).add(db.getKey());
+      }
+    }
+    return groups;
+  }
+
+  /**
+   * The rolling baseline ends this long before the window, so that the windows of a streak are all compared
+   * with a baseline from before the streak began (otherwise a change would be absorbed before it persists).
+   */
+  private Duration gap() {
+    return window().multipliedBy(persistence() - 1);
+  }
+
+  /** "Absent from the baseline" means new only if the target was watched for enough of it. */
+  static boolean covered(BaselinePlan plan, Optional<Instant> firstPoll) {
+    if (firstPoll.isEmpty()) {
+      return false;
+    }
+    Duration needed = plan.length().dividedBy(2);
+    if (needed.compareTo(Duration.ofDays(1)) > 0) {
+      needed = Duration.ofDays(1);
+    }
+    return plan.coveredSince(firstPoll).compareTo(needed) >= 0;
+  }
+
+  private record Names(Map<String, Map<Long, String>> dbNames, TenantsConfig tenants, Function<String, CpuSource> cpu)
+      implements Detector.Names {
+    @Override
+    public String database(String target, long dbId) {
+      return dbNames.getOrDefault(target, Map.of()).get(dbId);
+    }
+
+    @Override
+    public String tenant(String target, long dbId) {
+      String db = database(target, dbId);
+      return db == null ? null : tenants.tenantOf(db);
+    }
+
+    @Override
+    public CpuSource cpuSource(String target) {
+      return cpu.apply(target);
+    }
+  }
+}

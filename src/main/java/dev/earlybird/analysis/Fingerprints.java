@@ -1,0 +1,28 @@
+package dev.earlybird.analysis;
+
+import dev.earlybird.model.FindingKind;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/** Stable names for findings: the same condition on the same statement always has the same fingerprint. */
+final class Fingerprints {
+  private Fingerprints() {}
+
+  static String of(FindingKind kind, String target, long dbId, long queryId) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest((kind.label() + "\u0000" + target + "\u0000" + dbId + "\u0000" + queryId).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  /** One occurrence: the fingerprint and when it began, so a finding that comes back is a new row. */
+  static String occurrence(String fingerprint, Instant since) {
+    return fingerprint + "-" + since.getEpochSecond();
+  }
+}

@@ -1,0 +1,224 @@
+package dev.earlybird.history;
+
+import dev.earlybird.model.Period;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Window-versus-baseline reads for the analysis. Everything heavy happens in one SQL statement (aggregate
+ * the window, aggregate the baseline periods for the window's statements only, rank, filter), so memory on
+ * the agent's side is bounded by the candidates returned, not by the fleet's number of statements.
+ */
+final class Comparisons {
+  /** CPU estimate used for ranking: execution minus block and temp IO time (all IO is 0 without track_io_timing). */
+  static final String CPU = "greatest(%1$sexec_ms - %1$sio_read_ms - %1$sio_write_ms - %1$stemp_io_ms, 0)";
+
+  private Comparisons() {}
+
+  /** Reads the tiers of one period under the CTE name {@code name}. */
+  private static String tiers(String name, String filter) {
+    return HistoryReads.tiers(filter).replaceFirst("^tiers AS", name + " AS");
+  }
+
+  /** "(target = ? AND dbid IN (1, 2))" OR-ed per target; dbids are numbers, safe to inline. */
+  private static String scopeFilter(Map<String, Set<Long>> scope) {
+    if (scope.isEmpty()) {
+      return "";
+    }
+    return "AND ("
+        + scope.entrySet().stream()
+            .map(e -> "(target = ? AND dbid IN ("
+                + e.getValue().stream().map(String::valueOf).collect(Collectors.joining(", ")) + "))")
+            .collect(Collectors.joining(" OR "))
+        + ")";
+  }
+
+  private static int bindPeriod(PreparedStatement ps, int i, Period p, Map<String, Set<Long>> scope) throws SQLException {
+    for (int tier = 0; tier < 3; tier++) {
+      ps.setLong(i++, Columns.micros(p.from()));
+      ps.setLong(i++, Columns.micros(p.to()));
+      for (String target : scope.keySet()) {
+        ps.setString(i++, target);
+      }
+    }
+    return i;
+  }
+
+  /** The baseline CTEs: {@code base_t} (all periods' tier rows) and {@code base} (summed per statement of cur). */
+  private static String baseCtes(int periods, String filter) {
+    if (periods == 0) {
+      // No baseline: an empty relation of the right shape.
+      return """
+          base AS (SELECT target, dbid, queryid, CAST(0 AS BIGINT) AS intervals, %s FROM statement_hourly WHERE false)"""
+          .formatted(Columns.METRICS);
+    }
+    List<String> parts = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int p = 0; p < periods; p++) {
+      parts.add(tiers("base_" + p, filter));
+      names.add("SELECT * FROM base_" + p);
+    }
+    return String.join(",\n", parts)
+        + """
+        ,
+        base AS (
+          SELECT b.target, b.dbid, b.queryid, CAST(sum(b.intervals) AS BIGINT) AS intervals, %s
+          FROM (%s) b
+          JOIN (SELECT target AS kt, dbid AS kd, queryid AS kq FROM cur) k
+            ON k.kt = b.target AND k.kd = b.dbid AND k.kq = b.queryid
+          GROUP BY b.target, b.dbid, b.queryid)"""
+            .formatted(Columns.SUMS, String.join(" UNION ALL ", names));
+  }
+
+  private static String prefixed(String alias, String prefix) {
+    List<String> cols = new ArrayList<>(List.of("intervals"));
+    cols.addAll(Columns.LONGS);
+    cols.addAll(Columns.DOUBLES);
+    return cols.stream()
+        .map(c -> "coalesce(" + alias + "." + c + ", 0) AS " + prefix + c)
+        .collect(Collectors.joining(", "));
+  }
+
+  static List<StatementComparison> compare(
+      Connection c, Period window, List<Period> baseline, Map<String, Set<Long>> scope, CandidateFilter f)
+      throws SQLException {
+    String filter = scopeFilter(scope);
+    String sql =
+        """
+        WITH %s, %s,
+        cur AS (
+          SELECT target, dbid, queryid, CAST(sum(intervals) AS BIGINT) AS intervals, %s
+          FROM cur_t GROUP BY target, dbid, queryid),
+        %s,
+        j AS (
+          SELECT %s, %s, %s AS cpu_ms,
+                 row_number() OVER (PARTITION BY c.target ORDER BY %s DESC, c.dbid, c.queryid) AS target_rank,
+                 row_number() OVER (PARTITION BY c.target, c.dbid ORDER BY %s DESC, c.queryid) AS db_rank,
+                 sum(%s) OVER (PARTITION BY c.target) AS target_cpu_ms,
+                 c.target AS target, c.dbid AS dbid, c.queryid AS queryid
+          FROM cur c LEFT JOIN base b ON b.target = c.target AND b.dbid = c.dbid AND b.queryid = c.queryid)
+        SELECT j.*, x.family AS family FROM j
+        LEFT JOIN statement_text x ON x.target = j.target AND x.dbid = j.dbid AND x.queryid = j.queryid
+        WHERE target_rank <= ? OR db_rank <= ?
+           OR (w_calls >= ? AND b_calls >= ? AND w_exec_ms * b_calls >= ? * b_exec_ms * w_calls
+               AND w_exec_ms - b_exec_ms * w_calls / b_calls >= ?)
+           OR EXISTS (SELECT 1 FROM finding f WHERE f.state IN ('pending', 'active')
+                      AND f.target = j.target AND f.dbid = j.dbid AND f.queryid = j.queryid)
+        ORDER BY j.target, target_rank"""
+            .formatted(
+                HistoryReads.WATERMARKS,
+                tiers("cur_t", ""),
+                Columns.SUMS,
+                baseCtes(baseline.size(), filter),
+                prefixed("c", "w_"),
+                prefixed("b", "b_"),
+                CPU.formatted("c."),
+                CPU.formatted("c."),
+                CPU.formatted("c."),
+                CPU.formatted("c."));
+    List<StatementComparison> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      // The scope narrows the baseline only: ranks and target totals always cover the whole window.
+      int i = bindPeriod(ps, 1, window, Map.of());
+      for (Period p : baseline) {
+        i = bindPeriod(ps, i, p, scope);
+      }
+      ps.setInt(i++, f.top());
+      ps.setInt(i++, f.top());
+      ps.setLong(i++, f.minCalls());
+      ps.setLong(i++, f.minCalls());
+      ps.setDouble(i++, f.minRatio());
+      ps.setDouble(i, f.minExtraMs());
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new StatementComparison(
+                  rs.getString("target"), rs.getLong("dbid"), rs.getLong("queryid"), rs.getString("family"),
+                  Columns.readUsage(rs, "w_"),
+                  Columns.readUsage(rs, "b_"), rs.getDouble("cpu_ms"), rs.getInt("target_rank"),
+                  rs.getDouble("target_cpu_ms")));
+        }
+      }
+    }
+    return out;
+  }
+
+  static List<OutlierRow> outliers(Connection c, Period window, OutlierFilter f) throws SQLException {
+    String sql =
+        """
+        WITH %s, %s,
+        cur AS (
+          SELECT target, dbid, queryid, sum(calls) AS calls, sum(exec_ms) AS exec_ms
+          FROM cur_t GROUP BY target, dbid, queryid),
+        per AS (
+          SELECT c.target, c.dbid, c.queryid, x.family, CAST(c.calls AS BIGINT) AS calls, c.exec_ms / c.calls AS mean_ms
+          FROM cur c JOIN statement_text x ON x.target = c.target AND x.dbid = c.dbid AND x.queryid = c.queryid
+          WHERE c.calls >= ? AND x.family IS NOT NULL),
+        fam AS (
+          SELECT family, percentile_cont(0.5) WITHIN GROUP (ORDER BY mean_ms) AS median_ms, count(*) AS n
+          FROM per GROUP BY family HAVING count(*) >= ?)
+        SELECT per.target, per.dbid, per.queryid, per.family, per.calls, per.mean_ms, fam.median_ms, fam.n
+        FROM per JOIN fam ON fam.family = per.family
+        WHERE (per.mean_ms >= ? * fam.median_ms AND (per.mean_ms - fam.median_ms) * per.calls >= ?)
+           OR EXISTS (SELECT 1 FROM finding f WHERE f.state IN ('pending', 'active') AND f.kind = 'outlier'
+                      AND f.target = per.target AND f.dbid = per.dbid AND f.queryid = per.queryid)
+        ORDER BY per.family, per.mean_ms DESC"""
+            .formatted(HistoryReads.WATERMARKS, tiers("cur_t", ""));
+    List<OutlierRow> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = bindPeriod(ps, 1, window, Map.of());
+      ps.setLong(i++, f.minCalls());
+      ps.setInt(i++, f.minDatabases());
+      ps.setDouble(i++, f.minRatio());
+      ps.setDouble(i, f.minExtraMs());
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new OutlierRow(
+                  rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getLong(5), rs.getDouble(6),
+                  rs.getDouble(7), rs.getInt(8)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Baseline sums for given statements (the hot list's baseline column); keys absent from the result did not run. */
+  static Map<StatementRef, Usage> usage(Connection c, List<Period> periods, List<StatementRef> keys) throws SQLException {
+    Map<StatementRef, Usage> out = new java.util.HashMap<>();
+    if (keys.isEmpty() || periods.isEmpty()) {
+      return out;
+    }
+    String values = keys.stream().map(k -> "(?, ?, ?)").collect(Collectors.joining(", "));
+    String sql =
+        """
+        WITH %s,
+        cur(target, dbid, queryid) AS (VALUES %s),
+        %s
+        SELECT * FROM base"""
+            .formatted(HistoryReads.WATERMARKS, values, baseCtes(periods.size(), ""));
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      for (StatementRef k : keys) {
+        ps.setString(i++, k.target());
+        ps.setLong(i++, k.dbId());
+        ps.setLong(i++, k.queryId());
+      }
+      for (Period p : periods) {
+        i = bindPeriod(ps, i, p, Map.of());
+      }
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(new StatementRef(rs.getString("target"), rs.getLong("dbid"), rs.getLong("queryid")), Columns.readUsage(rs));
+        }
+      }
+    }
+    return out;
+  }
+}

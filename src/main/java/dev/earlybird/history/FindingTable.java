@@ -1,0 +1,177 @@
+package dev.earlybird.history;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.earlybird.model.Evidence;
+import dev.earlybird.model.Finding;
+import dev.earlybird.model.FindingKind;
+import dev.earlybird.model.FindingState;
+import dev.earlybird.model.Severity;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** Reads and writes the {@code finding} table; evidence is stored as JSON, typed by the finding's kind. */
+final class FindingTable {
+  static final String WATERMARK = "findings";
+  // Unknown fields are ignored so that a store written by a newer build with more evidence still reads.
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final String COLUMNS =
+      "f.id, f.fingerprint, f.kind, f.state, f.severity, f.target, f.dbid, f.database, f.tenant, f.queryid, f.family,"
+          + " f.summary, f.since_us, f.last_seen_us, f.resolved_us, f.streak, f.clear_streak, f.evidence";
+
+  private FindingTable() {}
+
+  static Class<? extends Evidence> evidenceType(FindingKind kind) {
+    return switch (kind) {
+      case REGRESSION -> Evidence.Regression.class;
+      case NEW -> Evidence.New.class;
+      case OUTLIER -> Evidence.Outlier.class;
+      case HOT -> Evidence.Hot.class;
+      case FORECAST, ADVICE -> throw new IllegalArgumentException("no evidence type for " + kind + " yet");
+    };
+  }
+
+  /** Upserts changed findings, deletes dropped ones and moves the watermark: the caller commits. */
+  static void record(Connection c, Instant windowEnd, List<Finding> changed, List<String> deletedIds)
+      throws SQLException {
+    try (PreparedStatement del = c.prepareStatement("DELETE FROM finding WHERE id = ?")) {
+      for (String id : deletedIds) {
+        del.setString(1, id);
+        del.executeUpdate();
+      }
+    }
+    // DELETE + INSERT rather than ON CONFLICT: every column may change, and DuckDB's upsert is no cheaper.
+    try (PreparedStatement del = c.prepareStatement("DELETE FROM finding WHERE id = ?");
+        PreparedStatement ins = c.prepareStatement(
+            "INSERT INTO finding VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (Finding f : changed) {
+        del.setString(1, f.id());
+        del.executeUpdate();
+        int i = 1;
+        ins.setString(i++, f.id());
+        ins.setString(i++, f.fingerprint());
+        ins.setString(i++, f.kind().label());
+        ins.setString(i++, f.state().label());
+        ins.setString(i++, f.severity().yamlName());
+        ins.setString(i++, f.target());
+        ins.setLong(i++, f.dbId());
+        ins.setString(i++, f.database());
+        ins.setString(i++, f.tenant());
+        ins.setLong(i++, f.queryId());
+        ins.setString(i++, f.family());
+        ins.setString(i++, f.summary());
+        ins.setLong(i++, Columns.micros(f.since()));
+        ins.setLong(i++, Columns.micros(f.lastSeen()));
+        if (f.resolvedAt().isPresent()) {
+          ins.setLong(i++, Columns.micros(f.resolvedAt().get()));
+        } else {
+          ins.setNull(i++, Types.BIGINT);
+        }
+        ins.setInt(i++, f.streak());
+        ins.setInt(i++, f.clearStreak());
+        ins.setString(i, json(f.evidence()));
+        ins.executeUpdate();
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        """
+        INSERT INTO analysis_watermark (name, value_us) VALUES (?, ?)
+        ON CONFLICT (name) DO UPDATE SET value_us = excluded.value_us""")) {
+      ps.setString(1, WATERMARK);
+      ps.setLong(2, Columns.micros(windowEnd));
+      ps.executeUpdate();
+    }
+  }
+
+  static OptionalLong watermark(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT value_us FROM analysis_watermark WHERE name = ?")) {
+      ps.setString(1, WATERMARK);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+      }
+    }
+  }
+
+  static List<Finding> open(Connection c) throws SQLException {
+    List<Finding> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+            "SELECT " + COLUMNS + " FROM finding f WHERE f.state IN ('pending', 'active') ORDER BY f.id");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(read(rs));
+      }
+    }
+    return out;
+  }
+
+  /** Active and resolved findings (never pending), newest first, with their statement's text. */
+  static List<FindingRow> find(Connection c, FindingFilter f) throws SQLException {
+    StringBuilder where = new StringBuilder("f.state <> 'pending'");
+    List<String> params = new ArrayList<>();
+    f.kind().ifPresent(k -> { where.append(" AND f.kind = ?"); params.add(k.label()); });
+    f.state().ifPresent(s -> { where.append(" AND f.state = ?"); params.add(s.label()); });
+    f.target().ifPresent(t -> { where.append(" AND f.target = ?"); params.add(t); });
+    f.tenant().ifPresent(t -> { where.append(" AND f.tenant = ?"); params.add(t); });
+    String sql =
+        """
+        SELECT %s, x.query FROM finding f
+        LEFT JOIN statement_text x ON x.target = f.target AND x.dbid = f.dbid AND x.queryid = f.queryid
+        WHERE %s
+        ORDER BY CASE f.state WHEN 'active' THEN 0 ELSE 1 END,
+                 CASE f.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
+                 f.last_seen_us DESC, f.id
+        LIMIT %d"""
+            .formatted(COLUMNS, where, f.limit());
+    List<FindingRow> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.size(); i++) {
+        ps.setString(i + 1, params.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new FindingRow(read(rs), rs.getString("query")));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Finding read(ResultSet rs) throws SQLException {
+    FindingKind kind = FindingKind.parse(rs.getString("kind"));
+    long resolved = rs.getLong("resolved_us");
+    Optional<Instant> resolvedAt = rs.wasNull() ? Optional.empty() : Optional.of(Columns.instant(resolved));
+    return new Finding(
+        rs.getString("id"), rs.getString("fingerprint"), kind,
+        Severity.valueOf(rs.getString("severity").toUpperCase(java.util.Locale.ROOT)),
+        FindingState.parse(rs.getString("state")), rs.getString("target"), rs.getLong("dbid"),
+        rs.getString("database"), rs.getString("tenant"), rs.getLong("queryid"), rs.getString("family"),
+        rs.getString("summary"), Columns.instant(rs.getLong("since_us")), Columns.instant(rs.getLong("last_seen_us")),
+        resolvedAt, rs.getInt("streak"), rs.getInt("clear_streak"), evidence(kind, rs.getString("evidence")));
+  }
+
+  private static String json(Evidence e) {
+    try {
+      return JSON.writeValueAsString(e);
+    } catch (JsonProcessingException ex) {
+      throw new IllegalStateException("cannot serialize evidence " + e, ex);
+    }
+  }
+
+  private static Evidence evidence(FindingKind kind, String json) {
+    try {
+      return JSON.readValue(json, evidenceType(kind));
+    } catch (JsonProcessingException ex) {
+      throw new IllegalStateException("stored evidence of a " + kind.label() + " finding is not readable: " + json, ex);
+    }
+  }
+}

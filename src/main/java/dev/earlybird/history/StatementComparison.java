@@ -1,0 +1,22 @@
+package dev.earlybird.history;
+
+/**
+ * A statement {@code (target, dbId, queryId)} in a window and in its baseline, summed over users and nesting
+ * levels.
+ *
+ * @param family null until the statement's text was fetched
+ * @param baseline all zeros when the statement did not run in the baseline periods
+ * @param cpuMs the window's CPU estimate used for ranking (execution minus IO time, never negative)
+ * @param targetRank 1-based rank by CPU among all statements of the target in the window
+ * @param targetCpuMs the target's total of that CPU estimate over ALL its statements in the window
+ */
+public record StatementComparison(
+    String target,
+    long dbId,
+    long queryId,
+    String family,
+    Usage window,
+    Usage baseline,
+    double cpuMs,
+    int targetRank,
+    double targetCpuMs) {}

@@ -1,0 +1,94 @@
+package dev.earlybird.schedule;
+
+import dev.earlybird.analysis.Analyzer;
+import dev.earlybird.metrics.AgentMetrics;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Evaluates each analysis window once it is complete and its last polls have landed. Runs on a platform
+ * thread: the store's reads are native calls that would pin a virtual thread's carrier for their duration.
+ * A failed evaluation is retried on the next tick; it never stops polling.
+ */
+public final class AnalysisLoop implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AnalysisLoop.class);
+
+  private final Analyzer analyzer;
+  private final AgentMetrics metrics;
+  private final InstantSource clock;
+  private final Duration settle;
+  private final Duration tick;
+  private volatile boolean running;
+  private Thread thread;
+  private String lastError;
+
+  /** @param settle how long after a window's end its polls may still be landing (about one poll) */
+  public AnalysisLoop(Analyzer analyzer, AgentMetrics metrics, InstantSource clock, Duration settle) {
+    this.analyzer = analyzer;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.settle = settle;
+    Duration quarter = analyzer.window().dividedBy(4);
+    this.tick = quarter.compareTo(Duration.ofSeconds(5)) < 0 ? quarter : Duration.ofSeconds(5);
+  }
+
+  public void start() {
+    running = true;
+    thread = Thread.ofPlatform().daemon().name("analysis").start(this::loop);
+  }
+
+  private void loop() {
+    while (running) {
+      runDue();
+      LockSupport.parkNanos(tick.toNanos());
+    }
+  }
+
+  /** Evaluates the latest complete window if it was not evaluated yet; returns its end. */
+  Optional<Instant> runDue() {
+    try {
+      Optional<Instant> due = analyzer.due(clock.instant(), settle);
+      if (due.isEmpty()) {
+        return due;
+      }
+      Analyzer.Evaluation e = analyzer.evaluate(due.get());
+      Map<AgentMetrics.FindingLabels, Long> counts = new HashMap<>();
+      analyzer.activeCounts().forEach((k, v) -> counts.put(new AgentMetrics.FindingLabels(k.get(0), k.get(1), k.get(2)), v));
+      metrics.findingsActive(counts, e.took());
+      e.changed().stream()
+          .filter(f -> f.resolvedAt().isPresent() || (f.state() == dev.earlybird.model.FindingState.ACTIVE
+              && f.clearStreak() == 0 && f.streak() == analyzer.persistence()))
+          .forEach(f -> log.info("finding {} {} {} on {}/{} queryid {}: {}", f.state().label(), f.kind().label(),
+              f.severity().yamlName(), f.target(), f.database(), f.queryId(), f.summary()));
+      log.debug("analysis of window {} took {} ({} candidates)", e.window(), e.took(), e.candidates());
+      lastError = null;
+      return due;
+    } catch (RuntimeException e) {
+      if (!String.valueOf(e.getMessage()).equals(lastError)) {
+        log.error("analysis failed; will retry: {}", e.getMessage(), e);
+        lastError = String.valueOf(e.getMessage());
+      }
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (thread != null) {
+      LockSupport.unpark(thread);
+      try {
+        thread.join(Duration.ofSeconds(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package dev.earlybird.web;
+
+import dev.earlybird.history.FindingFilter;
+import dev.earlybird.history.FindingRow;
+import dev.earlybird.history.HistoryStore;
+import dev.earlybird.model.Evidence;
+import dev.earlybird.model.Finding;
+import dev.earlybird.model.FindingKind;
+import dev.earlybird.model.FindingState;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** {@code GET /api/v1/findings} and the data of the {@code /findings} page. */
+public final class FindingsApi {
+  private final HistoryStore store;
+
+  public FindingsApi(HistoryStore store) {
+    this.store = store;
+  }
+
+  record FindingJson(
+      String id,
+      String fingerprint,
+      String kind,
+      String severity,
+      String state,
+      String target,
+      String database,
+      String tenant,
+      String queryId,
+      String family,
+      String query,
+      String summary,
+      Instant since,
+      Instant lastSeen,
+      Instant resolvedAt,
+      Evidence evidence) {
+    static FindingJson of(FindingRow row) {
+      Finding f = row.finding();
+      return new FindingJson(f.id(), f.fingerprint(), f.kind().label(), f.severity().yamlName(), f.state().label(),
+          f.target(), f.database(), f.tenant(), Long.toString(f.queryId()), f.family(), row.query(), f.summary(),
+          f.since(), f.lastSeen(), f.resolvedAt().orElse(null), f.evidence());
+    }
+  }
+
+  record FindingsJson(List<FindingJson> findings) {}
+
+  void list(Context ctx) {
+    ctx.json(new FindingsJson(rows(ctx).stream().map(FindingJson::of).toList()));
+  }
+
+  List<FindingRow> rows(Context ctx) {
+    return store.findings(filter(ctx));
+  }
+
+  static FindingFilter filter(Context ctx) {
+    Optional<FindingKind> kind = param(ctx, "kind").map(k -> parse(k, "kind", FindingKind.values(), FindingKind::label));
+    Optional<FindingState> state = param(ctx, "state").map(s -> {
+      FindingState parsed = parse(s, "state", FindingState.values(), FindingState::label);
+      if (parsed == FindingState.PENDING) {
+        throw new BadRequest("'state' must be active or resolved, got '" + s + "'");
+      }
+      return parsed;
+    });
+    return new FindingFilter(kind, state, param(ctx, "target"), param(ctx, "tenant"), 1000);
+  }
+
+  private static Optional<String> param(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+  }
+
+  private static <E extends Enum<E>> E parse(
+      String value, String name, E[] values, java.util.function.Function<E, String> label) {
+    for (E e : values) {
+      if (label.apply(e).equals(value.toLowerCase(Locale.ROOT))) {
+        return e;
+      }
+    }
+    throw new BadRequest("'" + name + "' must be one of "
+        + Arrays.stream(values).map(label).filter(l -> !l.equals("pending")).collect(Collectors.joining(", "))
+        + ", got '" + value + "'");
+  }
+}
