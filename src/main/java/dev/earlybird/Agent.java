@@ -79,7 +79,7 @@ public final class Agent implements AutoCloseable {
     var r = config.retention();
     this.maintenance =
         new Maintenance(writer, new Retention(r.intervals(), r.hourly(), r.daily()), clock, Duration.ofMinutes(1));
-    HotList hotList = new HotList(store, fleet, config.tenants());
+    HotList hotList = new HotList(store, fleet, config.tenants(), config.analysis().baseline());
     Analyzer analyzer = new Analyzer(store, writer, config.analysis(), config.tenants(), cpuSources(fleet));
     // Polls ending in a window may land up to about one poll after it ends.
     Duration settle = interval.compareTo(Duration.ofSeconds(30)) < 0 ? interval.plusSeconds(1) : Duration.ofSeconds(31);

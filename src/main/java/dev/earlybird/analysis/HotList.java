@@ -1,6 +1,12 @@
 package dev.earlybird.analysis;
 
+import dev.earlybird.config.BaselineConfig;
 import dev.earlybird.config.TenantsConfig;
+import dev.earlybird.history.StatementRef;
+import dev.earlybird.history.Usage;
+import dev.earlybird.model.Period;
+import java.time.Duration;
+import java.time.ZoneId;
 import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.HotQueryFilter;
 import dev.earlybird.history.HotQueryRow;
@@ -24,11 +30,13 @@ public final class HotList {
   private final HistoryStore store;
   private final FleetState fleet;
   private final TenantsConfig tenants;
+  private final BaselineConfig baseline;
 
-  public HotList(HistoryStore store, FleetState fleet, TenantsConfig tenants) {
+  public HotList(HistoryStore store, FleetState fleet, TenantsConfig tenants, BaselineConfig baseline) {
     this.store = store;
     this.fleet = fleet;
     this.tenants = tenants;
+    this.baseline = baseline;
   }
 
   /** What to rank; null filters mean all. */
@@ -41,7 +49,28 @@ public final class HotList {
                 r.from(), r.to(), Optional.ofNullable(r.target()), Optional.ofNullable(r.database()), OptionalInt.empty()));
     Predicate<String> trackIo =
         t -> fleet.get(t).map(TargetStatus::trackIoTiming).orElse(false);
-    return rank(rows, trackIo, tenants::tenantOf, r.tenant(), r.limit());
+    List<HotQuery> ranked = rank(rows, trackIo, tenants::tenantOf, r.tenant(), r.limit(), Duration.between(r.from(), r.to()));
+    return withBaselines(ranked, r);
+  }
+
+  /**
+   * Attaches each listed statement's baseline mean: the configured baseline for the same window (in the
+   * tenant's zone when filtered by tenant), read only for the statements listed.
+   */
+  private List<HotQuery> withBaselines(List<HotQuery> ranked, Request r) {
+    if (ranked.isEmpty()) {
+      return ranked;
+    }
+    ZoneId zone = r.tenant() == null ? tenants.defaults().timezone() : tenants.settingsFor(r.tenant()).timezone();
+    BaselinePlan plan = BaselinePlan.of(baseline, new Period(r.from(), r.to()), zone, Optional.empty());
+    List<StatementRef> keys = ranked.stream().map(q -> new StatementRef(q.target(), q.dbId(), q.queryId())).toList();
+    Map<StatementRef, Usage> before = store.usage(plan.periods(), keys);
+    return ranked.stream()
+        .map(q -> {
+          Usage u = before.get(new StatementRef(q.target(), q.dbId(), q.queryId()));
+          return q.withBaseline(plan.label(), u == null || u.calls() == 0 ? null : u.meanExecMs());
+        })
+        .toList();
   }
 
   /**
@@ -53,7 +82,9 @@ public final class HotList {
       Predicate<String> trackIoTiming,
       java.util.function.Function<String, String> tenantOf,
       String tenant,
-      int limit) {
+      int limit,
+      Duration window) {
+    double windowMs = Math.max(1, window.toMillis());
     Map<String, Double> targetCpu = new HashMap<>();
     List<HotQuery> all = new ArrayList<>(rows.size());
     for (HotQueryRow row : rows) {
@@ -75,19 +106,22 @@ public final class HotList {
               cpu,
               source,
               0,
-              null));
+              null,
+              row.rows(),
+              0,
+              null,
+              null,
+              row.dbId()));
     }
     return all.stream()
         .filter(q -> tenant == null || tenant.equals(q.tenant()))
-        .map(q -> withShare(q, targetCpu.getOrDefault(q.target(), 0.0)))
+        .map(q -> {
+          double total = targetCpu.getOrDefault(q.target(), 0.0);
+          return q.withShares(total <= 0 ? 0 : 100.0 * q.cpuMs() / total, 100.0 * q.cpuMs() / windowMs);
+        })
         .sorted(Comparator.comparingDouble(HotQuery::cpuMs).reversed().thenComparing(HotQuery::totalExecMs, Comparator.reverseOrder()))
         .limit(limit)
         .toList();
   }
 
-  private static HotQuery withShare(HotQuery q, double total) {
-    double share = total <= 0 ? 0 : 100.0 * q.cpuMs() / total;
-    return new HotQuery(q.target(), q.database(), q.tenant(), q.queryId(), q.family(), q.query(), q.calls(),
-        q.totalExecMs(), q.meanMs(), q.cpuMs(), q.cpuSource(), share, q.baselineMeanMs());
-  }
 }

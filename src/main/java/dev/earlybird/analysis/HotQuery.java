@@ -5,7 +5,10 @@ package dev.earlybird.analysis;
  * levels, over a window.
  *
  * @param sharePct the statement's share of its target's CPU in the window, 0..100
- * @param baselineMeanMs mean per call in the baseline; null until baselines exist for it
+ * @param windowSharePct its CPU as a share of the window's wall clock: 100 = one core busy all window
+ * @param baselineMeanMs mean per call in the baseline; null when it did not run in the baseline
+ * @param changePct change of the mean per call against the baseline, in percent; null without a baseline
+ * @param baseline which baseline ({@code seasonal}, {@code rolling}, ...); null before baselines are attached
  */
 public record HotQuery(
     String target,
@@ -20,4 +23,21 @@ public record HotQuery(
     double cpuMs,
     CpuSource cpuSource,
     double sharePct,
-    Double baselineMeanMs) {}
+    Double baselineMeanMs,
+    long rows,
+    double windowSharePct,
+    Double changePct,
+    String baseline,
+    long dbId) {
+
+  HotQuery withShares(double sharePct, double windowSharePct) {
+    return new HotQuery(target, database, tenant, queryId, family, query, calls, totalExecMs, meanMs, cpuMs,
+        cpuSource, sharePct, baselineMeanMs, rows, windowSharePct, changePct, baseline, dbId);
+  }
+
+  HotQuery withBaseline(String label, Double baselineMeanMs) {
+    Double change = baselineMeanMs == null || baselineMeanMs <= 0 ? null : 100 * (meanMs - baselineMeanMs) / baselineMeanMs;
+    return new HotQuery(target, database, tenant, queryId, family, query, calls, totalExecMs, meanMs, cpuMs,
+        cpuSource, sharePct, baselineMeanMs, rows, windowSharePct, change, label, dbId);
+  }
+}

@@ -52,7 +52,11 @@ public final class Api {
       double cpuMs,
       String cpuSource,
       double sharePct,
-      Double baselineMeanMs) {
+      Double baselineMeanMs,
+      long rows,
+      double windowSharePct,
+      Double changePct,
+      String baseline) {
     static HotQueryJson of(HotQuery q) {
       return new HotQueryJson(
           q.target(),
@@ -67,7 +71,11 @@ public final class Api {
           round(q.cpuMs()),
           q.cpuSource().label(),
           round(q.sharePct()),
-          q.baselineMeanMs() == null ? null : round(q.baselineMeanMs()));
+          q.baselineMeanMs() == null ? null : round(q.baselineMeanMs()),
+          q.rows(),
+          round(q.windowSharePct()),
+          q.changePct() == null ? null : round(q.changePct()),
+          q.baseline());
     }
   }
 

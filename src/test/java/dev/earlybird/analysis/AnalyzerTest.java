@@ -232,4 +232,20 @@ class AnalyzerTest {
     assertThat(e.ratio()).isGreaterThan(5);
     assertThat(outliers.get(0).family()).isEqualTo(QueryFamily.of(sql));
   }
+
+  @Test
+  void theHotListShowsEachStatementsBaselineMeanAndChange() {
+    polls(16, NORMAL);
+    window(List.of(new Load(1, 100, 30, 2.0, 0.5), new Load(2, 200, 30, 6.0, 1.5)));
+    var fleet = new dev.earlybird.metrics.FleetState(List.of(TARGET));
+    var hot = new HotList(store, fleet, TenantsConfig.DEFAULT, new BaselineConfig(BaselineMode.ROLLING, Duration.ofMinutes(2)))
+        .rank(new HotList.Request(clock.minusSeconds(40), clock, null, null, null, 10));
+    assertThat(hot).extracting(HotQuery::queryId).containsExactly(200L, 100L);
+    HotQuery slow = hot.get(0);
+    assertThat(slow.baseline()).isEqualTo("rolling");
+    assertThat(slow.baselineMeanMs()).isBetween(1.8, 2.2);
+    assertThat(slow.changePct()).isBetween(150.0, 250.0);
+    assertThat(slow.tenant()).isEqualTo("b");
+    assertThat(slow.rows()).isEqualTo(120);
+  }
 }

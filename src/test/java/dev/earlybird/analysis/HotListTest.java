@@ -24,7 +24,7 @@ class HotListTest {
 
   @Test
   void ranksByCpuWithIoSubtractedWhenTrackIoTimingIsOn() {
-    List<HotQuery> hot = HotList.rank(rows, t -> true, db -> db.substring(7), null, 10);
+    List<HotQuery> hot = HotList.rank(rows, t -> true, db -> db.substring(7), null, 10, java.time.Duration.ofHours(1));
     assertThat(hot).extracting(HotQuery::queryId).containsExactly(2L, 3L, 1L);
     assertThat(hot.get(0).cpuMs()).isEqualTo(500);
     assertThat(hot.get(0).cpuSource()).isEqualTo(CpuSource.EXEC_MINUS_IO);
@@ -36,14 +36,14 @@ class HotListTest {
 
   @Test
   void fallsBackToExecTimeWhenIoIsNotTimed() {
-    List<HotQuery> hot = HotList.rank(rows, t -> false, db -> db, null, 10);
+    List<HotQuery> hot = HotList.rank(rows, t -> false, db -> db, null, 10, java.time.Duration.ofHours(1));
     assertThat(hot).extracting(HotQuery::queryId).containsExactly(1L, 2L, 3L);
     assertThat(hot).allSatisfy(q -> assertThat(q.cpuSource()).isEqualTo(CpuSource.EXEC_TIME));
   }
 
   @Test
   void tenantFilterAndLimitApplyAfterSharesAreComputed() {
-    List<HotQuery> hot = HotList.rank(rows, t -> true, db -> db.substring(7), "x", 1);
+    List<HotQuery> hot = HotList.rank(rows, t -> true, db -> db.substring(7), "x", 1, java.time.Duration.ofHours(1));
     assertThat(hot).singleElement().satisfies(q -> {
       assertThat(q.queryId()).isEqualTo(3);
       assertThat(q.tenant()).isEqualTo("x");
@@ -53,8 +53,23 @@ class HotListTest {
 
   @Test
   void zeroCallsGiveZeroMeanNotNaN() {
-    List<HotQuery> hot = HotList.rank(List.of(row("a", "d", 9, 0, 0, 0)), t -> true, db -> db, null, 10);
+    List<HotQuery> hot = HotList.rank(List.of(row("a", "d", 9, 0, 0, 0)), t -> true, db -> db, null, 10, java.time.Duration.ofHours(1));
     assertThat(hot.get(0).meanMs()).isZero();
     assertThat(hot.get(0).sharePct()).isZero();
+  }
+
+  @Test
+  void windowShareIsCpuOverTheWindowsWallClock() {
+    // 500 ms of CPU in a 10 s window: 5% of one core.
+    List<HotQuery> hot = HotList.rank(rows, t -> true, db -> db, null, 1, java.time.Duration.ofSeconds(10));
+    assertThat(hot.get(0).windowSharePct()).isCloseTo(5.0, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void changeIsTheMeanAgainstTheBaselineInPercent() {
+    HotQuery q = HotList.rank(rows, t -> true, db -> db, null, 1, java.time.Duration.ofHours(1)).get(0);
+    assertThat(q.meanMs()).isEqualTo(5);
+    assertThat(q.withBaseline("rolling", 2.0).changePct()).isEqualTo(150);
+    assertThat(q.withBaseline("rolling", null).changePct()).isNull();
   }
 }

@@ -66,7 +66,7 @@ class WebServerTest {
     TenantsConfig tenants = TenantsConfig.DEFAULT;
     InstantSource clock = InstantSource.fixed(NOW.plusSeconds(1));
     FindingsApi findingsApi = new FindingsApi(store);
-    web = new WebServer(new Api(fleet, new HotList(store, fleet, tenants), tenants, clock), findingsApi, new Pages(fleet, findingsApi), metrics, readiness)
+    web = new WebServer(new Api(fleet, new HotList(store, fleet, tenants, dev.earlybird.config.BaselineConfig.defaults()), tenants, clock), findingsApi, new Pages(fleet, findingsApi), metrics, readiness)
         .start("127.0.0.1", 0);
   }
 
