@@ -4,6 +4,7 @@ import dev.earlybird.Agent;
 import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.ConfigException;
 import dev.earlybird.config.ConfigLoader;
+import dev.earlybird.config.Durations;
 import dev.earlybird.demo.DemoFleet;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -11,7 +12,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,14 +38,23 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--interval", defaultValue = "10s", description = "Poll interval (default ${DEFAULT-VALUE})")
   String interval;
 
+  @Option(names = "--regress-after", paramLabel = "DURATION",
+      description = "When to inject the demo's regression (drop an index in tenant_" + DemoFleet.REGRESSED_TENANT
+          + "); default: once the baseline has filled (15 poll intervals); 'never' to keep the fleet healthy")
+  String regressAfter;
+
   @Spec CommandSpec spec;
 
-  /** The demo's config, as YAML, so it goes through the same validation as a user's. */
+  /**
+   * The demo's config, as YAML, so it goes through the same validation as a user's. Analysis windows scale
+   * with the poll interval so that a regression shows within minutes: window 3 polls, rolling baseline 12.
+   */
   static String config(String listen, Path store, String jdbcUrl, String interval) {
+    Duration poll = Durations.parse(interval);
     return """
         listen: "%s"
         store: "duckdb:%s"
-        poll: { interval: %s, textRefresh: 30s }
+        poll: { interval: %s, textRefresh: %s }
         targets:
           - name: demo
             url: "%s"
@@ -49,8 +63,18 @@ public final class DemoCommand implements Callable<Integer> {
           pattern: "^tenant_(?<tenant>.+)$"
           defaults: { timezone: America/New_York, workdayStart: "07:00" }
           overrides: { acme: { timezone: Europe/London } }
+        analysis:
+          hot: { top: 25, findings: 3 }
+          baseline: { mode: rolling, lookback: %s }
+          regression: { window: %s, minCalls: 20, minRatio: 1.5, minExtraPerHour: 5s }
         """
-        .formatted(listen, store, interval, jdbcUrl);
+        .formatted(listen, store, interval, Durations.format(poll.multipliedBy(3)), jdbcUrl,
+            Durations.format(poll.multipliedBy(12)), Durations.format(poll.multipliedBy(3)));
+  }
+
+  /** The default injection time: the baseline (12 polls) plus a window (3 polls) after the start. */
+  static Duration defaultRegressAfter(Duration poll) {
+    return poll.multipliedBy(15);
   }
 
   @Override
@@ -70,6 +94,16 @@ public final class DemoCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("earlybird demo: " + String.join("\n", e.problems()));
       return 2;
     }
+    Optional<Duration> injectAfter;
+    try {
+      injectAfter = "never".equals(regressAfter) ? Optional.empty()
+          : Optional.of(regressAfter == null ? defaultRegressAfter(config.poll().interval()) : Durations.parse(regressAfter));
+    } catch (IllegalArgumentException e) {
+      fleet.close();
+      spec.commandLine().getErr().println("earlybird demo: --regress-after: " + e.getMessage()
+          + "; expected a duration like 90s or 5m, or 'never'");
+      return 2;
+    }
     Agent agent;
     try {
       agent = Agent.start(config, InstantSource.system());
@@ -77,17 +111,37 @@ public final class DemoCommand implements Callable<Integer> {
       fleet.close();
       throw e;
     }
+    ScheduledExecutorService injector = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "demo-regression");
+      t.setDaemon(true);
+      return t;
+    });
+    injectAfter.ifPresent(after -> injector.schedule(() -> {
+      try {
+        fleet.injectRegression();
+        out.println("Demo: dropped index " + DemoFleet.DROPPED_INDEX + " in tenant_" + DemoFleet.REGRESSED_TENANT
+            + ": the orders-of-a-customer lookup now scans the table. Watch " + agent.url() + "findings");
+      } catch (Exception e) {
+        out.println("Demo: could not inject the regression: " + e.getMessage());
+      }
+      out.flush();
+    }, after.toMillis(), TimeUnit.MILLISECONDS));
     out.println();
     out.println("Earlybird demo is running: " + agent.url());
     out.println("  fleet page      " + agent.url());
     out.println("  hot queries     " + agent.url() + "api/v1/hot-queries");
+    out.println("  findings        " + agent.url() + "findings");
     out.println("  metrics         " + agent.url() + "metrics");
     out.println("Four tenant databases (" + String.join(", ", DemoFleet.TENANTS) + ") get a steady workload;");
     out.println("the agent polls every " + interval + ", so history and metrics grow from the second poll on.");
+    injectAfter.ifPresent(after -> out.println("After " + Durations.format(after) + " the demo drops an index in tenant_"
+        + DemoFleet.REGRESSED_TENANT + "; a regression finding follows about two analysis windows ("
+        + Durations.format(config.analysis().regression().window().multipliedBy(2)) + ") later."));
     out.println("Press Ctrl+C to stop.");
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      injector.shutdownNow();
       agent.close();
       try {
         fleet.close();

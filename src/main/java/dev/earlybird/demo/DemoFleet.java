@@ -56,6 +56,11 @@ public final class DemoFleet implements AutoCloseable {
             try (Connection t = pg.getDatabase("postgres", db).getConnection()) {
               DemoSchema.create(t, 1 + i);
             }
+          } else {
+            // A demo restarted on the same data starts healthy again: the regression is injected anew.
+            try (Connection t = pg.getDatabase("postgres", db).getConnection(); Statement ts = t.createStatement()) {
+              ts.execute("CREATE INDEX IF NOT EXISTS " + DROPPED_INDEX + " ON orders (customer_id)");
+            }
           }
           urls.add(pg.getJdbcUrl("postgres", db));
         }
@@ -64,6 +69,21 @@ public final class DemoFleet implements AutoCloseable {
     } catch (SQLException | RuntimeException e) {
       pg.close();
       throw e;
+    }
+  }
+
+  /** The tenant whose index the demo drops, and the index. */
+  public static final String REGRESSED_TENANT = "umbrella";
+  public static final String DROPPED_INDEX = "orders_customer_idx";
+
+  /**
+   * The demo's injected regression: drops the index behind the frequent "orders of a customer" lookup in one
+   * tenant, so that statement turns from an index scan into a scan of the whole orders table.
+   */
+  public void injectRegression() throws SQLException {
+    try (Connection c = postgres.getDatabase("postgres", "tenant_" + REGRESSED_TENANT).getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("DROP INDEX IF EXISTS " + DROPPED_INDEX);
     }
   }
 

@@ -11,14 +11,18 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's first command: {@code earlybird demo} shows targets, metrics and a growing history. */
+/**
+ * The README's first command: {@code earlybird demo} shows targets, metrics and a growing history, then injects
+ * a regression (an index dropped in one tenant) and the regression finding appears.
+ */
 class DemoIT {
   @Test
   void demoShowsTargetsMetricsAndGrowingHistory(@TempDir Path dir) throws Exception {
     int port = AgentProcess.freePort();
     try (AgentProcess demo =
         AgentProcess.start(
-            List.of("demo", "--listen", "127.0.0.1:" + port, "--interval", "2s", "--data", dir.toString()),
+            List.of("demo", "--listen", "127.0.0.1:" + port, "--interval", "2s", "--regress-after", "40s", "--data",
+                dir.toString()),
             port,
             dir.resolve("demo.log"),
             Duration.ofSeconds(180))) {
@@ -45,6 +49,20 @@ class DemoIT {
           .contains("earlybird_target_up{target=\"demo\"} 1")
           .containsPattern("earlybird_database_calls_total\\{database=\"tenant_globex\",target=\"demo\",tenant=\"globex\"} [1-9]");
       assertThat(demo.get("/")).contains("demo", "17.");
+
+      await("the injected regression is found").atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(2))
+          .until(() -> demo.json("/api/v1/findings?kind=regression&state=active").get("findings").size() > 0);
+      assertThat(demo.log()).contains("dropped index orders_customer_idx in tenant_umbrella");
+      JsonNode findings = demo.json("/api/v1/findings?kind=regression&state=active").get("findings");
+      assertThat(findings).allSatisfy(f -> assertThat(f.get("tenant").asText()).isEqualTo("umbrella"));
+      JsonNode f = findings.get(0);
+      assertThat(f.get("query").asText()).contains("customer_id");
+      assertThat(f.get("evidence").get("ratio").asDouble()).isGreaterThan(2);
+      assertThat(f.get("evidence").get("pValue").asDouble()).isLessThan(0.01);
+      assertThat(f.get("severity").asText()).isIn("info", "warning", "critical");
+      assertThat(demo.get("/findings")).contains("regression", "tenant_umbrella");
+      assertThat(demo.get("/metrics"))
+          .containsPattern("earlybird_findings_active\\{kind=\"regression\",severity=\"[a-z]+\",target=\"demo\"} 1");
       assertThat(demo.stop()).isIn(0, 143);
     }
   }
