@@ -151,4 +151,48 @@ class WebServerTest {
     assertThat(text.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
     assertThat(text.body()).contains("# TYPE earlybird_target_up gauge").doesNotContain("# EOF");
   }
+
+  private void storeARegression() {
+    var evidence = new dev.earlybird.model.Evidence.Regression("seasonal", 2.0, 7.0, 400, 120, 0.5, 3.5, 1e-6, 42.0, "exec_time");
+    var f = new dev.earlybird.model.Finding("fp1-1", "fp1", dev.earlybird.model.FindingKind.REGRESSION,
+        dev.earlybird.model.Severity.WARNING, dev.earlybird.model.FindingState.ACTIVE, "pg1", 5, "tenant_acme", "acme",
+        QUERY_ID, "abc", "3.5x slower per call", NOW.minusSeconds(120), NOW, Optional.empty(), 2, 0, evidence);
+    store.recordEvaluation(NOW, List.of(f), List.of());
+  }
+
+  @Test
+  void findingsCarryTheContractFieldsAndEvidence() throws Exception {
+    storeARegression();
+    JsonNode f = json.readTree(get("/api/v1/findings?kind=regression&state=active&tenant=acme", null).body())
+        .get("findings").get(0);
+    assertThat(f.get("id").asText()).isEqualTo("fp1-1");
+    assertThat(f.get("kind").asText()).isEqualTo("regression");
+    assertThat(f.get("severity").asText()).isEqualTo("warning");
+    assertThat(f.get("state").asText()).isEqualTo("active");
+    assertThat(f.get("target").asText()).isEqualTo("pg1");
+    assertThat(f.get("database").asText()).isEqualTo("tenant_acme");
+    assertThat(f.get("tenant").asText()).isEqualTo("acme");
+    assertThat(f.get("queryId").asText()).isEqualTo(Long.toString(QUERY_ID));
+    assertThat(f.get("family").asText()).isEqualTo("abc");
+    assertThat(f.get("query").asText()).contains(EVIL);
+    assertThat(f.get("summary").asText()).contains("slower");
+    assertThat(f.get("since").asText()).isEqualTo("2026-11-20T05:58:00Z");
+    assertThat(f.get("evidence").get("ratio").asDouble()).isEqualTo(3.5);
+    assertThat(f.get("evidence").get("pValue").asDouble()).isEqualTo(1e-6);
+    assertThat(f.get("evidence").get("extraSecondsPerHour").asDouble()).isEqualTo(42.0);
+    assertThat(json.readTree(get("/api/v1/findings?kind=hot", null).body()).get("findings")).isEmpty();
+    assertThat(json.readTree(get("/api/v1/findings?state=resolved", null).body()).get("findings")).isEmpty();
+  }
+
+  @Test
+  void findingsPageEscapesQueryTextAndBadFiltersAre400() throws Exception {
+    storeARegression();
+    HttpResponse<String> page = get("/findings", null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("regression", "tenant_acme", "3.5x slower").doesNotContain(EVIL).contains("&lt;script&gt;");
+    HttpResponse<String> bad = get("/api/v1/findings?kind=slow", null);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(bad.body()).get("error").asText()).contains("'kind'", "regression");
+    assertThat(get("/api/v1/findings?state=pending", null).statusCode()).isEqualTo(400);
+  }
 }
