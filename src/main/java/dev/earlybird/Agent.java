@@ -22,6 +22,7 @@ import dev.earlybird.source.postgres.PgEndpoint;
 import dev.earlybird.source.postgres.PgStatStatementsSource;
 import dev.earlybird.web.Api;
 import dev.earlybird.web.FindingsApi;
+import dev.earlybird.web.QueriesApi;
 import dev.earlybird.web.Pages;
 import dev.earlybird.web.Readiness;
 import dev.earlybird.web.WebServer;
@@ -85,9 +86,11 @@ public final class Agent implements AutoCloseable {
     Duration settle = interval.compareTo(Duration.ofSeconds(30)) < 0 ? interval.plusSeconds(1) : Duration.ofSeconds(31);
     this.analysis = new AnalysisLoop(analyzer, metrics, clock, settle);
     FindingsApi findings = new FindingsApi(store);
+    QueriesApi queries = new QueriesApi(store, config.tenants(), clock);
     this.web =
         new WebServer(
-            new Api(fleet, hotList, config.tenants(), clock), findings, new Pages(fleet, findings), metrics, readiness);
+            new Api(fleet, hotList, config.tenants(), clock), findings, queries, new Pages(fleet, findings, queries),
+            metrics, readiness);
   }
 
   /** CPU per target: measured where the target reports IO time, else execution time as an upper bound. */

@@ -23,7 +23,7 @@ public final class FindingsApi {
     this.store = store;
   }
 
-  record FindingJson(
+  public record FindingJson(
       String id,
       String fingerprint,
       String kind,

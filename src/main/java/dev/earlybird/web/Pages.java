@@ -12,10 +12,16 @@ public final class Pages {
   private final TemplateEngine jte = TemplateEngine.createPrecompiled(ContentType.Html);
   private final FleetState fleet;
   private final FindingsApi findings;
+  private final QueriesApi queries;
 
-  public Pages(FleetState fleet, FindingsApi findings) {
+  public Pages(FleetState fleet, FindingsApi findings, QueriesApi queries) {
     this.fleet = fleet;
     this.findings = findings;
+    this.queries = queries;
+  }
+
+  void query(Context ctx) {
+    render(ctx, "query.jte", Map.of("view", queries.view(ctx)));
   }
 
   void findings(Context ctx) {

@@ -16,7 +16,8 @@ public final class WebServer implements AutoCloseable {
 
   private final Javalin app;
 
-  public WebServer(Api api, FindingsApi findings, Pages pages, AgentMetrics metrics, Readiness readiness) {
+  public WebServer(
+      Api api, FindingsApi findings, QueriesApi queries, Pages pages, AgentMetrics metrics, Readiness readiness) {
     ObjectMapper json =
         new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -48,7 +49,11 @@ public final class WebServer implements AutoCloseable {
               config.routes.get("/api/v1/findings", findings::list);
               config.routes.get("/", pages::fleet);
               config.routes.get("/findings", pages::findings);
+              config.routes.get("/api/v1/queries/{target}/{database}/{queryId}", queries::get);
+              config.routes.get("/queries/{target}/{database}/{queryId}", pages::query);
               config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+              config.routes.exception(
+                  io.javalin.http.NotFoundResponse.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
               config.routes.exception(
                   Exception.class,
                   (e, ctx) -> {

@@ -66,7 +66,9 @@ class WebServerTest {
     TenantsConfig tenants = TenantsConfig.DEFAULT;
     InstantSource clock = InstantSource.fixed(NOW.plusSeconds(1));
     FindingsApi findingsApi = new FindingsApi(store);
-    web = new WebServer(new Api(fleet, new HotList(store, fleet, tenants, dev.earlybird.config.BaselineConfig.defaults()), tenants, clock), findingsApi, new Pages(fleet, findingsApi), metrics, readiness)
+    QueriesApi queriesApi = new QueriesApi(store, tenants, clock);
+    web = new WebServer(new Api(fleet, new HotList(store, fleet, tenants, dev.earlybird.config.BaselineConfig.defaults()), tenants, clock),
+            findingsApi, queriesApi, new Pages(fleet, findingsApi, queriesApi), metrics, readiness)
         .start("127.0.0.1", 0);
   }
 
@@ -189,10 +191,33 @@ class WebServerTest {
     storeARegression();
     HttpResponse<String> page = get("/findings", null);
     assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.body()).contains("regression", "tenant_acme", "3.5x slower").doesNotContain(EVIL).contains("&lt;script&gt;");
+    assertThat(page.body()).contains("regression", "tenant_acme", "3.5x slower").doesNotContain(EVIL).contains("&lt;script&gt;")
+        .contains("href=\"/queries/pg1/tenant_acme/" + QUERY_ID + "\"");
     HttpResponse<String> bad = get("/api/v1/findings?kind=slow", null);
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(json.readTree(bad.body()).get("error").asText()).contains("'kind'", "regression");
     assertThat(get("/api/v1/findings?state=pending", null).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aStatementsPageShowsItsEscapedTextSeriesAndFindings() throws Exception {
+    storeARegression();
+    String path = "/queries/pg1/tenant_acme/" + QUERY_ID + "?from=2026-11-20T05:00:00Z&to=2026-11-20T07:00:00Z";
+    JsonNode q = json.readTree(get("/api" + "/v1" + path, null).body());
+    assertThat(q.get("query").asText()).contains(EVIL);
+    assertThat(q.get("tenant").asText()).isEqualTo("acme");
+    assertThat(q.get("series")).singleElement().satisfies(p -> {
+      assertThat(p.get("calls").asLong()).isEqualTo(4);
+      assertThat(p.get("meanMs").asDouble()).isEqualTo(10);
+      assertThat(p.get("resolution").asText()).isEqualTo("raw");
+    });
+    assertThat(q.get("findings")).singleElement().satisfies(f -> assertThat(f.get("kind").asText()).isEqualTo("regression"));
+    HttpResponse<String> page = get(path, null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<svg", "3.5x slower").doesNotContain(EVIL).contains("&lt;script&gt;");
+    HttpResponse<String> missing = get("/api/v1/queries/pg1/tenant_nobody/1", null);
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(json.readTree(missing.body()).get("error").asText()).contains("tenant_nobody");
+    assertThat(get("/api/v1/queries/pg1/tenant_acme/abc", null).statusCode()).isEqualTo(400);
   }
 }

@@ -1,0 +1,105 @@
+package dev.earlybird.web;
+
+import dev.earlybird.config.TenantsConfig;
+import dev.earlybird.history.FindingFilter;
+import dev.earlybird.history.HistoryStore;
+import dev.earlybird.history.SeriesPoint;
+import dev.earlybird.model.DatabaseInfo;
+import dev.earlybird.model.StatementText;
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+
+/** One statement: its text and its interval series ({@code /api/v1/queries/...} and the query page). */
+public final class QueriesApi {
+  private final HistoryStore store;
+  private final TenantsConfig tenants;
+  private final InstantSource clock;
+
+  public QueriesApi(HistoryStore store, TenantsConfig tenants, InstantSource clock) {
+    this.store = store;
+    this.tenants = tenants;
+    this.clock = clock;
+  }
+
+  public record PointJson(
+      Instant start, Instant end, String resolution, long calls, double totalExecMs, double meanMs, double stddevMs,
+      double ioMs, double cpuEstimateMs, long rows, long sharedBlksHit, long sharedBlksRead, long tempBlksWritten) {
+    static PointJson of(SeriesPoint p) {
+      var u = p.usage();
+      return new PointJson(p.start(), p.end(), p.resolution().name().toLowerCase(java.util.Locale.ROOT), u.calls(),
+          Api.round(u.execMs()), Api.round(u.meanExecMs()), Api.round(Math.sqrt(u.execVarianceMs2())),
+          Api.round(u.ioMs()), Api.round(u.execMinusIoMs()), u.rows(), u.sharedBlksHit(), u.sharedBlksRead(),
+          u.tempBlksWritten());
+    }
+  }
+
+  public record QueryJson(
+      String target, String database, String tenant, String queryId, String family, String query, boolean truncated,
+      Instant from, Instant to, List<PointJson> series, List<FindingsApi.FindingJson> findings) {}
+
+  void get(Context ctx) {
+    ctx.json(load(ctx));
+  }
+
+  QueryJson load(Context ctx) {
+    String target = ctx.pathParam("target");
+    String database = ctx.pathParam("database");
+    long queryId;
+    try {
+      queryId = Long.parseLong(ctx.pathParam("queryId"));
+    } catch (NumberFormatException e) {
+      throw new BadRequest("queryId must be pg_stat_statements' signed 64-bit queryid, got '" + ctx.pathParam("queryId") + "'");
+    }
+    Optional<DatabaseInfo> db = store.databases(target).stream().filter(d -> d.name().equals(database)).findFirst();
+    if (db.isEmpty()) {
+      throw new NotFoundResponse("no database '" + database + "' is known on target '" + target + "'");
+    }
+    long dbId = db.get().oid();
+    Window w = Window.parse(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("date"), clock.instant(),
+        ZoneOffset.UTC);
+    Optional<StatementText> text = store.text(target, dbId, queryId);
+    List<PointJson> series =
+        store.querySeries(target, dbId, queryId, w.from(), w.to()).stream().map(PointJson::of).toList();
+    var findings = store.findings(new FindingFilter(Optional.empty(), Optional.empty(), Optional.of(target),
+            Optional.empty(), 1000)).stream()
+        .filter(r -> r.finding().dbId() == dbId && r.finding().queryId() == queryId)
+        .map(FindingsApi.FindingJson::of)
+        .toList();
+    if (text.isEmpty() && series.isEmpty() && findings.isEmpty()) {
+      throw new NotFoundResponse("no statement with queryid " + queryId + " in " + target + "/" + database
+          + " between " + w.from() + " and " + w.to());
+    }
+    return new QueryJson(target, database, tenants.tenantOf(database), Long.toString(queryId),
+        text.map(StatementText::family).orElse(null), text.map(StatementText::text).orElse(null),
+        text.map(StatementText::truncated).orElse(false), w.from(), w.to(), series, findings);
+  }
+
+  /** What the page shows: the statement and a bar per point of its mean time per call. */
+  public record View(QueryJson q, List<Bar> bars, int width, int height) {
+    public record Bar(int x, int y, int w, int h, String label) {}
+
+    static View of(QueryJson q) {
+      int width = 900, height = 160;
+      List<PointJson> s = q.series();
+      double max = s.stream().mapToDouble(PointJson::meanMs).max().orElse(0);
+      int n = Math.max(1, s.size());
+      int w = Math.max(1, width / n - 1);
+      List<Bar> bars = new java.util.ArrayList<>();
+      for (int i = 0; i < s.size(); i++) {
+        PointJson p = s.get(i);
+        int h = max <= 0 ? 0 : (int) Math.round((height - 10) * p.meanMs() / max);
+        bars.add(new Bar(i * (width / n), height - h, w, h, p.end() + ": " + p.meanMs() + " ms x " + p.calls()));
+      }
+      return new View(q, bars, width, height);
+    }
+  }
+
+  View view(Context ctx) {
+    return View.of(load(ctx));
+  }
+}
