@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /** Builders for counters, snapshots and intervals with every field set to a distinct value. */
@@ -25,13 +26,15 @@ final class Fixtures {
     return new Counters(
         calls, calls * mean, mean, 0.5 + seed % 3, calls * 2 + 1, calls * 3 + 2, calls + 3, seed + 4, seed + 5,
         seed + 6, seed + 7, seed + 8, calls + 9, calls * 0.125 + 0.1, calls * 0.0625 + 0.2, 0.3 + seed, 0.4 + seed,
-        calls + 10, calls * 0.01 + 0.5, calls + 11, seed + 12, calls * 100 + 13, 0.75 + seed, statsSince);
+        calls + 10, calls * 0.01 + 0.5, calls + 11, seed + 12, calls * 100 + 13, 0.75 + seed, statsSince,
+        OptionalDouble.empty());
   }
 
   static StatementInterval interval(StatementKey k, Instant start, Instant end, long calls, double execMs) {
     return new StatementInterval(
         k, start, end, calls, execMs, execMs * execMs / Math.max(1, calls), calls * 2, calls * 10, calls, 1, 2, 3, 4,
-        5, 6, 0.25 * calls, 0.125 * calls, 0.0625 * calls, calls, 0.5 * calls, 7, 8, 9, 0.01 * calls);
+        5, 6, 0.25 * calls, 0.125 * calls, 0.0625 * calls, calls, 0.5 * calls, 7, 8, 9, 0.01 * calls,
+        OptionalDouble.empty());
   }
 
   static Snapshot snapshot(String target, Instant at, Map<StatementKey, Counters> entries) {
