@@ -121,6 +121,11 @@ final class SnapshotTable {
     a.append(x.blkWriteTimeMs()).append(x.tempBlkReadTimeMs()).append(x.tempBlkWriteTimeMs());
     a.append(x.totalPlanMs()).append(x.jitTotalMs());
     a.append(x.statsSince() == null ? null : (Long) Columns.micros(x.statsSince()));
+    if (x.cpuMs().isPresent()) {
+      a.append(x.cpuMs().getAsDouble());
+    } else {
+      a.appendNull();
+    }
     a.endRow();
   }
 
@@ -163,6 +168,8 @@ final class SnapshotTable {
           }
           long since = rs.getLong("stats_since_us");
           var statsSince = rs.wasNull() ? null : Columns.instant(since);
+          double cpu = rs.getDouble("cpu_ms");
+          var cpuMs = rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(cpu);
           entries.put(
               key,
               new Counters(
@@ -173,8 +180,7 @@ final class SnapshotTable {
                   rs.getLong("temp_blks_written"), rs.getDouble("blk_read_time_ms"), rs.getDouble("blk_write_time_ms"),
                   rs.getDouble("temp_blk_read_time_ms"), rs.getDouble("temp_blk_write_time_ms"), rs.getLong("plans"),
                   rs.getDouble("total_plan_ms"), rs.getLong("wal_records"), rs.getLong("wal_fpi"),
-                  rs.getLong("wal_bytes"), rs.getDouble("jit_total_ms"), statsSince,
-                  OptionalDouble.empty()));
+                  rs.getLong("wal_bytes"), rs.getDouble("jit_total_ms"), statsSince, cpuMs));
         }
       }
     }

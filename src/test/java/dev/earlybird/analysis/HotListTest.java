@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class HotListTest {
   private static Usage usage(long calls, double execMs, double ioMs) {
-    return new Usage(1, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, execMs, 0, ioMs, 0, 0, 0, 0);
+    return new Usage(1, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, execMs, 0, ioMs, 0, 0, 0, 0, 0, 0);
   }
 
   private static HotQueryRow row(String target, String db, long queryId, long calls, double execMs, double ioMs) {
