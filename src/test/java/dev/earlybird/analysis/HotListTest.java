@@ -42,6 +42,22 @@ class HotListTest {
   }
 
   @Test
+  void measuredCpuRanksAStatementThatWaitsBelowOneThatComputes() {
+    // A sleeper: long execution, no IO, next to no CPU; a computation: shorter, all CPU (pg_stat_kcache).
+    Usage sleeper = new Usage(2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2000, 0, 0, 0, 0, 0, 0, 0.2, 2);
+    Usage computes = new Usage(2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 800, 0, 0, 0, 0, 0, 0, 780, 2);
+    List<HotQuery> hot =
+        HotList.rank(
+            List.of(new HotQueryRow("a", "d", 1, 1, "f1", "SELECT pg_sleep($1)", sleeper),
+                new HotQueryRow("a", "d", 1, 2, "f2", "SELECT count(*) ...", computes)),
+            t -> true, db -> db, null, 10);
+    assertThat(hot).extracting(HotQuery::queryId).containsExactly(2L, 1L);
+    assertThat(hot).allSatisfy(q -> assertThat(q.cpuSource()).isEqualTo(CpuSource.PG_STAT_KCACHE));
+    assertThat(hot.get(0).cpuMs()).isEqualTo(780);
+    assertThat(hot.get(1).cpuMs()).isEqualTo(0.2);
+  }
+
+  @Test
   void tenantFilterAndLimitApplyAfterSharesAreComputed() {
     List<HotQuery> hot = HotList.rank(rows, t -> true, db -> db.substring(7), "x", 1);
     assertThat(hot).singleElement().satisfies(q -> {
