@@ -134,9 +134,12 @@ public final class PgStatStatementsSource implements AutoCloseable {
     }
   }
 
-  /** Whether the counter query this source runs reads CPU times from pg_stat_kcache. */
+  /**
+   * Whether the counter query reads CPU times from pg_stat_kcache, as far as the server facts read so far tell
+   * (false before the first connection).
+   */
   public boolean joinsKcache() {
-    return kcacheSchema(serverInfo) != null;
+    return serverInfo != null && kcacheSchema(serverInfo) != null;
   }
 
   private Snapshot readSnapshot(Connection c) throws SQLException, SourceException {
