@@ -1,7 +1,6 @@
 package dev.earlybird;
 
 import dev.earlybird.analysis.Analyzer;
-import dev.earlybird.analysis.CpuSource;
 import dev.earlybird.analysis.HotList;
 import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.StoreConfig;
@@ -81,7 +80,8 @@ public final class Agent implements AutoCloseable {
     this.maintenance =
         new Maintenance(writer, new Retention(r.intervals(), r.hourly(), r.daily()), clock, Duration.ofMinutes(1));
     HotList hotList = new HotList(store, fleet, config.tenants(), config.analysis().baseline());
-    Analyzer analyzer = new Analyzer(store, writer, config.analysis(), config.tenants(), cpuSources(fleet));
+    Analyzer analyzer = new Analyzer(store, writer, config.analysis(), config.tenants(),
+        t -> fleet.get(t).map(dev.earlybird.model.TargetStatus::trackIoTiming).orElse(false));
     // Polls ending in a window may land up to about one poll after it ends.
     Duration settle = interval.compareTo(Duration.ofSeconds(30)) < 0 ? interval.plusSeconds(1) : Duration.ofSeconds(31);
     this.analysis = new AnalysisLoop(analyzer, metrics, clock, settle);
@@ -91,12 +91,6 @@ public final class Agent implements AutoCloseable {
         new WebServer(
             new Api(fleet, hotList, config.tenants(), clock), findings, queries, new Pages(fleet, findings, queries),
             metrics, readiness);
-  }
-
-  /** CPU per target: measured where the target reports IO time, else execution time as an upper bound. */
-  private static java.util.function.Function<String, CpuSource> cpuSources(FleetState fleet) {
-    return t -> fleet.get(t).map(s -> s.trackIoTiming() ? CpuSource.EXEC_MINUS_IO : CpuSource.EXEC_TIME)
-        .orElse(CpuSource.EXEC_TIME);
   }
 
   /** Maps a target's config onto what the PostgreSQL source needs; the only place a password is revealed. */

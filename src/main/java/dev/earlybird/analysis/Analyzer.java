@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Function;
 
 /**
  * Evaluates analysis windows over the whole fleet: reads each window and its baselines from the store (the
@@ -43,7 +42,7 @@ public final class Analyzer {
   private final HistoryWriter writer;
   private final AnalysisConfig config;
   private final TenantsConfig tenants;
-  private final Function<String, CpuSource> cpuSources;
+  private final java.util.function.Predicate<String> trackIoTiming;
   private final Detector detector;
   private final Lifecycle lifecycle;
   private OptionalLong watermarkUs;
@@ -53,12 +52,12 @@ public final class Analyzer {
       HistoryWriter writer,
       AnalysisConfig config,
       TenantsConfig tenants,
-      Function<String, CpuSource> cpuSources) {
+      java.util.function.Predicate<String> trackIoTiming) {
     this.store = store;
     this.writer = writer;
     this.config = config;
     this.tenants = tenants;
-    this.cpuSources = cpuSources;
+    this.trackIoTiming = trackIoTiming;
     this.detector = new Detector(config);
     this.lifecycle = new Lifecycle(config.regression().persistence(), config.regression().resolveAfter());
   }
@@ -108,7 +107,7 @@ public final class Analyzer {
       }
       dbNames.put(t, m);
     }
-    Names names = new Names(dbNames, tenants, cpuSources);
+    Names names = new Names(dbNames, tenants, trackIoTiming);
 
     List<Detector.Compared> rows = new ArrayList<>();
     if (!polled.isEmpty()) {
@@ -204,7 +203,8 @@ public final class Analyzer {
     return plan.coveredSince(firstPoll).compareTo(needed) >= 0;
   }
 
-  private record Names(Map<String, Map<Long, String>> dbNames, TenantsConfig tenants, Function<String, CpuSource> cpu)
+  private record Names(
+      Map<String, Map<Long, String>> dbNames, TenantsConfig tenants, java.util.function.Predicate<String> io)
       implements Detector.Names {
     @Override
     public String database(String target, long dbId) {
@@ -218,8 +218,8 @@ public final class Analyzer {
     }
 
     @Override
-    public CpuSource cpuSource(String target) {
-      return cpu.apply(target);
+    public boolean trackIoTiming(String target) {
+      return io.test(target);
     }
   }
 }

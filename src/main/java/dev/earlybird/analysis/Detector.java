@@ -33,7 +33,8 @@ public final class Detector {
 
     String tenant(String target, long dbId);
 
-    CpuSource cpuSource(String target);
+    /** Whether the target reports IO time (track_io_timing), which decides the CPU estimate's layer. */
+    boolean trackIoTiming(String target);
   }
 
   /**
@@ -136,7 +137,7 @@ public final class Detector {
     holds.add(observation(fp, FindingKind.NEW, Impact.newStatement(cpuPerHour), r.target(), r.dbId(), r.queryId(),
         r.family(), summary, names,
         new Evidence.New(r.window().calls(), round(r.window().meanExecMs()), round(r.cpuMs()), round(cpuPerHour), rank,
-            names.cpuSource(r.target()).label())));
+            cpuSource(r, names).label())));
   }
 
   private void hot(StatementComparison r, double hours, Names names, List<Observation> holds) {
@@ -155,7 +156,7 @@ public final class Detector {
     holds.add(observation(fp, FindingKind.HOT, Impact.hot(cpuPerHour), r.target(), r.dbId(), r.queryId(), r.family(),
         summary, names,
         new Evidence.Hot(r.targetRank(), r.window().calls(), round(r.window().meanExecMs()), round(r.cpuMs()),
-            round(share), round(cpuPerHour), names.cpuSource(r.target()).label())));
+            round(share), round(cpuPerHour), cpuSource(r, names).label())));
   }
 
   private void outlier(OutlierRow o, double hours, Names names, List<Observation> holds, Set<String> unknown) {
@@ -180,6 +181,11 @@ public final class Detector {
         o.family(), summary, names,
         new Evidence.Outlier(round(o.meanMs()), round(o.medianMs()), round(ratio), o.databases(), o.calls(),
             round(extraPerHour))));
+  }
+
+  /** The layer the row's CPU came from (the store ranks by the same figure). */
+  private static CpuSource cpuSource(StatementComparison r, Names names) {
+    return CpuAttribution.of(r.window(), names.trackIoTiming(r.target())).source();
   }
 
   private static Observation observation(

@@ -88,8 +88,9 @@ public final class HotList {
     Map<String, Double> targetCpu = new HashMap<>();
     List<HotQuery> all = new ArrayList<>(rows.size());
     for (HotQueryRow row : rows) {
-      CpuSource source = trackIoTiming.test(row.target()) ? CpuSource.EXEC_MINUS_IO : CpuSource.EXEC_TIME;
-      double cpu = source == CpuSource.EXEC_MINUS_IO ? row.usage().execMinusIoMs() : row.usage().execMs();
+      CpuAttribution.Cpu attributed = CpuAttribution.of(row.usage(), trackIoTiming.test(row.target()));
+      CpuSource source = attributed.source();
+      double cpu = attributed.ms();
       targetCpu.merge(row.target(), cpu, Double::sum);
       long calls = row.calls();
       all.add(

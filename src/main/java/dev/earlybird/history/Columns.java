@@ -9,8 +9,9 @@ import java.util.stream.Collectors;
 import org.duckdb.DuckDBAppender;
 
 /**
- * The metric columns shared by statement_interval, statement_hourly and statement_daily, in table order
- * (longs, then doubles), so appenders, rollup SQL and readers cannot disagree on the order.
+ * The metric columns shared by statement_interval, statement_hourly, statement_daily and
+ * pinned_baseline_statement, in table order (longs, doubles, then the CPU pair schema 4 added), so appenders,
+ * rollup SQL and readers cannot disagree on the order.
  */
 final class Columns {
   static final List<String> LONGS =
@@ -20,9 +21,15 @@ final class Columns {
           "wal_fpi", "wal_bytes");
   static final List<String> DOUBLES =
       List.of("exec_ms", "exec_sumsq_ms", "io_read_ms", "io_write_ms", "temp_io_ms", "plan_ms", "jit_ms");
+  /**
+   * pg_stat_kcache's CPU time (nullable: the sum over the intervals that had one) and how many intervals had one
+   * (0 or 1 in statement_interval): an aggregate's CPU is known only when that equals its interval count.
+   */
+  static final List<String> CPU = List.of("cpu_ms", "cpu_intervals");
 
-  /** "calls, rows, ..." */
-  static final String METRICS = String.join(", ", LONGS) + ", " + String.join(", ", DOUBLES);
+  /** "calls, rows, ..., cpu_ms, cpu_intervals" */
+  static final String METRICS =
+      String.join(", ", LONGS) + ", " + String.join(", ", DOUBLES) + ", " + String.join(", ", CPU);
 
   /**
    * "CAST(sum(calls) AS BIGINT) AS calls, ..., sum(exec_ms) AS exec_ms": sums of BIGINT are HUGEINT in
@@ -31,7 +38,8 @@ final class Columns {
   static final String SUMS =
       LONGS.stream().map(c -> "CAST(sum(" + c + ") AS BIGINT) AS " + c).collect(Collectors.joining(", "))
           + ", "
-          + DOUBLES.stream().map(c -> "sum(" + c + ") AS " + c).collect(Collectors.joining(", "));
+          + DOUBLES.stream().map(c -> "sum(" + c + ") AS " + c).collect(Collectors.joining(", "))
+          + ", sum(cpu_ms) AS cpu_ms, CAST(sum(cpu_intervals) AS BIGINT) AS cpu_intervals";
 
   private Columns() {}
 
@@ -59,6 +67,17 @@ final class Columns {
     a.append(i.walFpi()).append(i.walBytes());
     a.append(i.execMs()).append(i.execSumSquaresMs()).append(i.ioReadMs()).append(i.ioWriteMs());
     a.append(i.tempIoMs()).append(i.planMs()).append(i.jitMs());
+    appendCpu(a, i.cpuMs().isPresent() ? 1 : 0, i.cpuMs().orElse(0));
+  }
+
+  /** cpu_ms is NULL when no interval had a figure, as SQL's sum() gives it. */
+  private static void appendCpu(DuckDBAppender a, long cpuIntervals, double cpuMs) throws SQLException {
+    if (cpuIntervals == 0) {
+      a.appendNull();
+    } else {
+      a.append(cpuMs);
+    }
+    a.append(cpuIntervals);
   }
 
   static void appendUsage(DuckDBAppender a, Usage u) throws SQLException {
@@ -69,6 +88,7 @@ final class Columns {
     a.append(u.walFpi()).append(u.walBytes());
     a.append(u.execMs()).append(u.execSumSquaresMs()).append(u.ioReadMs()).append(u.ioWriteMs());
     a.append(u.tempIoMs()).append(u.planMs()).append(u.jitMs());
+    appendCpu(a, u.cpuIntervals(), u.cpuMs());
   }
 
   static Usage usageOf(StatementInterval i) {
@@ -76,7 +96,7 @@ final class Columns {
         1, i.calls(), i.rows(), i.sharedBlksHit(), i.sharedBlksRead(), i.sharedBlksDirtied(), i.sharedBlksWritten(),
         i.localBlksHit(), i.localBlksRead(), i.tempBlksRead(), i.tempBlksWritten(), i.plans(), i.walRecords(),
         i.walFpi(), i.walBytes(), i.execMs(), i.execSumSquaresMs(), i.ioReadMs(), i.ioWriteMs(), i.tempIoMs(),
-        i.planMs(), i.jitMs());
+        i.planMs(), i.jitMs(), i.cpuMs().orElse(0), i.cpuMs().isPresent() ? 1 : 0);
   }
 
   static Usage plus(Usage a, Usage b) {
@@ -88,7 +108,8 @@ final class Columns {
         a.tempBlksRead() + b.tempBlksRead(), a.tempBlksWritten() + b.tempBlksWritten(), a.plans() + b.plans(),
         a.walRecords() + b.walRecords(), a.walFpi() + b.walFpi(), a.walBytes() + b.walBytes(),
         a.execMs() + b.execMs(), a.execSumSquaresMs() + b.execSumSquaresMs(), a.ioReadMs() + b.ioReadMs(),
-        a.ioWriteMs() + b.ioWriteMs(), a.tempIoMs() + b.tempIoMs(), a.planMs() + b.planMs(), a.jitMs() + b.jitMs());
+        a.ioWriteMs() + b.ioWriteMs(), a.tempIoMs() + b.tempIoMs(), a.planMs() + b.planMs(), a.jitMs() + b.jitMs(),
+        a.cpuMs() + b.cpuMs(), a.cpuIntervals() + b.cpuIntervals());
   }
 
   /** Reads an "intervals" column followed by {@link #METRICS} columns by name. */
@@ -98,6 +119,11 @@ final class Columns {
 
   /** The same, with every column name prefixed (two usages in one row). */
   static Usage readUsage(ResultSet rs, String p) throws SQLException {
+    // DuckDB's getDouble gives NaN for NULL, not 0: NULL means no interval had a CPU figure.
+    double cpuMs = rs.getDouble(p + "cpu_ms");
+    if (rs.wasNull()) {
+      cpuMs = 0;
+    }
     return new Usage(
         rs.getLong(p + "intervals"), rs.getLong(p + "calls"), rs.getLong(p + "rows"), rs.getLong(p + "shared_blks_hit"),
         rs.getLong(p + "shared_blks_read"), rs.getLong(p + "shared_blks_dirtied"), rs.getLong(p + "shared_blks_written"),
@@ -105,6 +131,7 @@ final class Columns {
         rs.getLong(p + "temp_blks_written"), rs.getLong(p + "plans"), rs.getLong(p + "wal_records"),
         rs.getLong(p + "wal_fpi"), rs.getLong(p + "wal_bytes"), rs.getDouble(p + "exec_ms"),
         rs.getDouble(p + "exec_sumsq_ms"), rs.getDouble(p + "io_read_ms"), rs.getDouble(p + "io_write_ms"),
-        rs.getDouble(p + "temp_io_ms"), rs.getDouble(p + "plan_ms"), rs.getDouble(p + "jit_ms"));
+        rs.getDouble(p + "temp_io_ms"), rs.getDouble(p + "plan_ms"), rs.getDouble(p + "jit_ms"),
+        cpuMs, rs.getLong(p + "cpu_intervals"));
   }
 }

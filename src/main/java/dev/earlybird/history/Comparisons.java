@@ -16,8 +16,13 @@ import java.util.stream.Collectors;
  * the agent's side is bounded by the candidates returned, not by the fleet's number of statements.
  */
 final class Comparisons {
-  /** CPU estimate used for ranking: execution minus block and temp IO time (all IO is 0 without track_io_timing). */
-  static final String CPU = "greatest(%1$sexec_ms - %1$sio_read_ms - %1$sio_write_ms - %1$stemp_io_ms, 0)";
+  /**
+   * CPU used for ranking, in the order of analysis.CpuAttribution: pg_stat_kcache's measured CPU when every
+   * interval had it, else execution minus block and temp IO time (all IO is 0 without track_io_timing).
+   */
+  static final String CPU =
+      "CASE WHEN %1$scpu_intervals = %1$sintervals AND %1$sintervals > 0 THEN %1$scpu_ms"
+          + " ELSE greatest(%1$sexec_ms - %1$sio_read_ms - %1$sio_write_ms - %1$stemp_io_ms, 0) END";
 
   private Comparisons() {}
 
@@ -80,6 +85,7 @@ final class Comparisons {
     List<String> cols = new ArrayList<>(List.of("intervals"));
     cols.addAll(Columns.LONGS);
     cols.addAll(Columns.DOUBLES);
+    cols.addAll(Columns.CPU);
     return cols.stream()
         .map(c -> "coalesce(" + alias + "." + c + ", 0) AS " + prefix + c)
         .collect(Collectors.joining(", "));

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -65,7 +66,9 @@ final class SnapshotTable {
         for (var e : changed) {
           appendEntry(a, version, false, e.getKey(), e.getValue());
         }
-        Counters none = new Counters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+        Counters none =
+            new Counters(
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, OptionalDouble.empty());
         for (StatementKey k : vanished) {
           appendEntry(a, version, true, k, none);
         }
@@ -118,6 +121,11 @@ final class SnapshotTable {
     a.append(x.blkWriteTimeMs()).append(x.tempBlkReadTimeMs()).append(x.tempBlkWriteTimeMs());
     a.append(x.totalPlanMs()).append(x.jitTotalMs());
     a.append(x.statsSince() == null ? null : (Long) Columns.micros(x.statsSince()));
+    if (x.cpuMs().isPresent()) {
+      a.append(x.cpuMs().getAsDouble());
+    } else {
+      a.appendNull();
+    }
     a.endRow();
   }
 
@@ -160,6 +168,8 @@ final class SnapshotTable {
           }
           long since = rs.getLong("stats_since_us");
           var statsSince = rs.wasNull() ? null : Columns.instant(since);
+          double cpu = rs.getDouble("cpu_ms");
+          var cpuMs = rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(cpu);
           entries.put(
               key,
               new Counters(
@@ -170,7 +180,7 @@ final class SnapshotTable {
                   rs.getLong("temp_blks_written"), rs.getDouble("blk_read_time_ms"), rs.getDouble("blk_write_time_ms"),
                   rs.getDouble("temp_blk_read_time_ms"), rs.getDouble("temp_blk_write_time_ms"), rs.getLong("plans"),
                   rs.getDouble("total_plan_ms"), rs.getLong("wal_records"), rs.getLong("wal_fpi"),
-                  rs.getLong("wal_bytes"), rs.getDouble("jit_total_ms"), statsSince));
+                  rs.getLong("wal_bytes"), rs.getDouble("jit_total_ms"), statsSince, cpuMs));
         }
       }
     }

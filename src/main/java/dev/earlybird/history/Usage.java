@@ -1,10 +1,14 @@
 package dev.earlybird.history;
 
 import dev.earlybird.model.PerCall;
+import java.util.OptionalDouble;
 
 /**
  * Sums of interval deltas over some set of intervals (a poll, an hour, a window). Sums of squares are kept
  * so that mean and variance of per-call execution time follow for any aggregate.
+ *
+ * @param cpuMs pg_stat_kcache's CPU time summed over the {@code cpuIntervals} intervals that had a figure; see
+ *     {@link #knownCpuMs()} for the CPU time of the whole aggregate
  */
 public record Usage(
     long intervals,
@@ -28,7 +32,17 @@ public record Usage(
     double ioWriteMs,
     double tempIoMs,
     double planMs,
-    double jitMs) {
+    double jitMs,
+    double cpuMs,
+    long cpuIntervals) {
+
+  /**
+   * pg_stat_kcache's CPU time of the whole aggregate: present only when every interval in it had a figure, since a
+   * sum over some of them would undercount without saying so.
+   */
+  public OptionalDouble knownCpuMs() {
+    return intervals > 0 && cpuIntervals == intervals ? OptionalDouble.of(cpuMs) : OptionalDouble.empty();
+  }
 
   /** Block read + write + temp IO time. */
   public double ioMs() {

@@ -6,9 +6,21 @@ package dev.earlybird.model;
  * @param versionNum {@code server_version_num}, e.g. 170004
  * @param version {@code server_version}, e.g. "17.4"
  * @param pgssVersion installed pg_stat_statements extension version, e.g. "1.11"; null if not installed
+ * @param kcache pg_stat_kcache on this server and in the connect database
  */
 public record ServerInfo(
-    int versionNum, String version, String pgssVersion, boolean trackIoTiming, int pgssMax, String pgssTrack) {
+    int versionNum,
+    String version,
+    String pgssVersion,
+    boolean trackIoTiming,
+    int pgssMax,
+    String pgssTrack,
+    KcacheInfo kcache) {
+
+  public ServerInfo {
+    java.util.Objects.requireNonNull(kcache, "kcache (use KcacheInfo.ABSENT)");
+  }
+
   public int major() {
     return versionNum / 10000;
   }

@@ -1,11 +1,16 @@
 package dev.earlybird.model;
 
 import java.time.Instant;
+import java.util.OptionalDouble;
 
 /**
  * What one statement did between two consecutive snapshots. Every field is a non-negative difference of
  * cumulative counters; {@code execSumSquaresMs} is the difference of {@link Counters#sumSquaresExecMs()},
  * from which the per-call variance of the interval follows ({@link #execVarianceMs2()}).
+ *
+ * @param cpuMs CPU time of execution measured by pg_stat_kcache in the interval; empty when unknown (the
+ *     extension is absent, has no entry for the statement, or its entry was reset or re-created so that its share
+ *     of this interval cannot be told). Never 0 for "unknown".
  */
 public record StatementInterval(
     StatementKey key,
@@ -31,7 +36,8 @@ public record StatementInterval(
     long walRecords,
     long walFpi,
     long walBytes,
-    double jitMs) {
+    double jitMs,
+    OptionalDouble cpuMs) {
 
   public StatementInterval {
     if (end.isBefore(start)) {
@@ -39,6 +45,9 @@ public record StatementInterval(
     }
     if (calls < 0 || execMs < 0) {
       throw new IllegalArgumentException("negative delta for " + key + ": calls=" + calls + " execMs=" + execMs);
+    }
+    if (cpuMs.isPresent() && !(cpuMs.getAsDouble() >= 0 && cpuMs.getAsDouble() < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("CPU delta for " + key + " is not a finite non-negative time: " + cpuMs);
     }
   }
 

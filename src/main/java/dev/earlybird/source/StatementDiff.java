@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
@@ -34,6 +35,9 @@ import java.util.Set;
  *   <li>calls, plans and their times unchanged: idle, nothing to write;
  *   <li>otherwise the field-wise difference.
  * </ol>
+ *
+ * <p>pg_stat_kcache's CPU time is not a pg_stat_statements counter: it has rules of its own ({@link CpuDiff}), and
+ * an unknown or reset CPU figure makes the interval's CPU unknown, never the interval itself.
  *
  * <p>Every entry is looked up once in the previous snapshot's hash map: O(n) per poll with no allocation
  * but the emitted intervals, since it runs every poll on ~10,000 entries per target.
@@ -117,7 +121,7 @@ public final class StatementDiff {
       if (before == null) {
         newEntries++;
         if (!isEmpty(now)) {
-          intervals.add(whole(key, start, end, now));
+          intervals.add(whole(key, start, end, now, CpuDiff.whole(now)));
         }
         continue;
       }
@@ -139,7 +143,7 @@ public final class StatementDiff {
       if (wasRecreated) {
         recreated++;
         if (!isEmpty(now)) {
-          intervals.add(whole(key, start, end, now));
+          intervals.add(whole(key, start, end, now, CpuDiff.between(before, now)));
         }
       } else if (!isIdle(before, now)) {
         intervals.add(delta(key, start, end, before, now));
@@ -264,8 +268,12 @@ public final class StatementDiff {
     return v >= 0 && v < Double.POSITIVE_INFINITY;
   }
 
-  /** An entry born within the interval: everything it ever counted happened in it. */
-  private static StatementInterval whole(StatementKey key, Instant start, Instant end, Counters n) {
+  /**
+   * An entry born within the interval: everything it ever counted happened in it (its CPU time from pg_stat_kcache,
+   * which keeps separate entries, is decided by {@link CpuDiff}).
+   */
+  private static StatementInterval whole(
+      StatementKey key, Instant start, Instant end, Counters n, OptionalDouble cpuMs) {
     return new StatementInterval(
         key,
         start,
@@ -290,7 +298,8 @@ public final class StatementDiff {
         n.walRecords(),
         n.walFpi(),
         n.walBytes(),
-        n.jitTotalMs());
+        n.jitTotalMs(),
+        cpuMs);
   }
 
   /** Field-wise difference; the caller has checked that no counter went down. */
@@ -323,6 +332,7 @@ public final class StatementDiff {
         n.walRecords() - b.walRecords(),
         n.walFpi() - b.walFpi(),
         n.walBytes() - b.walBytes(),
-        n.jitTotalMs() - b.jitTotalMs());
+        n.jitTotalMs() - b.jitTotalMs(),
+        CpuDiff.between(b, n));
   }
 }

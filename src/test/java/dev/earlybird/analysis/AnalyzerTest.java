@@ -62,7 +62,7 @@ class AnalyzerTest {
         new BaselineConfig(BaselineMode.ROLLING, Duration.ofMinutes(2)),
         new RegressionConfig(Duration.ofSeconds(40), 20, 1.5, 0.01, Duration.ofSeconds(1), 2, 2),
         new OutlierConfig(3, 4));
-    analyzer = new Analyzer(store, writer, config, TenantsConfig.DEFAULT, t -> CpuSource.EXEC_TIME);
+    analyzer = new Analyzer(store, writer, config, TenantsConfig.DEFAULT, t -> false);
     List<DatabaseInfo> dbs = new ArrayList<>();
     for (int db = 1; db <= 5; db++) {
       dbs.add(new DatabaseInfo(TARGET, db, "tenant_" + (char) ('a' + db - 1)));
@@ -91,7 +91,8 @@ class AnalyzerTest {
         sumsq += x * x;
       }
       intervals.add(new StatementInterval(new StatementKey(TARGET, l.db(), 10, l.queryId(), true), start, clock,
-          l.calls(), sum, sumsq, l.calls(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+          l.calls(), sum, sumsq, l.calls(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+          java.util.OptionalDouble.empty()));
     }
     Snapshot snap = new Snapshot(TARGET, clock, Optional.empty(), OptionalLong.empty(), Map.of());
     store.recordPoll(PollRecord.success(snap, intervals));
@@ -169,7 +170,7 @@ class AnalyzerTest {
     String id = active(FindingKind.REGRESSION).get(0).id();
 
     // A restart: a new analyzer on the same store knows the finding and the last window.
-    analyzer = new Analyzer(store, writer, analyzerConfig(), TenantsConfig.DEFAULT, t -> CpuSource.EXEC_TIME);
+    analyzer = new Analyzer(store, writer, analyzerConfig(), TenantsConfig.DEFAULT, t -> false);
     assertThat(analyzer.due(clock, Duration.ZERO)).isEmpty();
     window(NORMAL);
     assertThat(active(FindingKind.REGRESSION)).extracting(Finding::id).containsExactly(id);

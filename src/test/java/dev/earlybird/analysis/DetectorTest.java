@@ -34,15 +34,15 @@ class DetectorTest {
       return "a";
     }
 
-    public CpuSource cpuSource(String target) {
-      return CpuSource.EXEC_TIME;
+    public boolean trackIoTiming(String target) {
+      return false;
     }
   };
 
   /** Sums for {@code calls} calls with the given per-call mean and standard deviation. */
   static Usage usage(long calls, double mean, double sd) {
     double sum = calls * mean, sumsq = calls * (sd * sd + mean * mean);
-    return new Usage(1, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, sum, sumsq, 0, 0, 0, 0, 0);
+    return new Usage(1, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, sum, sumsq, 0, 0, 0, 0, 0, 0, 0);
   }
 
   List<dev.earlybird.analysis.Observation> regressions(Usage window, Usage baseline) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class HotListTest {
   private static Usage usage(long calls, double execMs, double ioMs) {
-    return new Usage(1, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, execMs, 0, ioMs, 0, 0, 0, 0);
+    return new Usage(1, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, execMs, 0, ioMs, 0, 0, 0, 0, 0, 0);
   }
 
   private static HotQueryRow row(String target, String db, long queryId, long calls, double execMs, double ioMs) {
@@ -39,6 +39,22 @@ class HotListTest {
     List<HotQuery> hot = HotList.rank(rows, t -> false, db -> db, null, 10, java.time.Duration.ofHours(1));
     assertThat(hot).extracting(HotQuery::queryId).containsExactly(1L, 2L, 3L);
     assertThat(hot).allSatisfy(q -> assertThat(q.cpuSource()).isEqualTo(CpuSource.EXEC_TIME));
+  }
+
+  @Test
+  void measuredCpuRanksAStatementThatWaitsBelowOneThatComputes() {
+    // A sleeper: long execution, no IO, next to no CPU; a computation: shorter, all CPU (pg_stat_kcache).
+    Usage sleeper = new Usage(2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2000, 0, 0, 0, 0, 0, 0, 0.2, 2);
+    Usage computes = new Usage(2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 800, 0, 0, 0, 0, 0, 0, 780, 2);
+    List<HotQuery> hot =
+        HotList.rank(
+            List.of(new HotQueryRow("a", "d", 1, 1, "f1", "SELECT pg_sleep($1)", sleeper),
+                new HotQueryRow("a", "d", 1, 2, "f2", "SELECT count(*) ...", computes)),
+            t -> true, db -> db, null, 10, java.time.Duration.ofHours(1));
+    assertThat(hot).extracting(HotQuery::queryId).containsExactly(2L, 1L);
+    assertThat(hot).allSatisfy(q -> assertThat(q.cpuSource()).isEqualTo(CpuSource.PG_STAT_KCACHE));
+    assertThat(hot.get(0).cpuMs()).isEqualTo(780);
+    assertThat(hot.get(1).cpuMs()).isEqualTo(0.2);
   }
 
   @Test

@@ -19,12 +19,12 @@ import java.sql.Statement;
  * extension version, so the two can never drift apart; only the row decoding differs.
  */
 final class RawCounterRead implements AutoCloseable {
-  static final int COLUMNS = 28;
+  static final int COLUMNS = 29;
   /** Columns read as double (times), 1-based; toplevel (4) is boolean; the rest int8. */
   private static final boolean[] DOUBLE = new boolean[COLUMNS + 1];
 
   static {
-    for (int i : new int[] {6, 7, 8, 18, 19, 20, 21, 23, 27}) {
+    for (int i : new int[] {6, 7, 8, 18, 19, 20, 21, 23, 27, 29}) {
       DOUBLE[i] = true;
     }
   }

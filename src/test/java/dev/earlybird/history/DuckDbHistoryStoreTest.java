@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.duckdb.DuckDBConnection;
 import org.junit.jupiter.api.AfterEach;
@@ -164,7 +165,7 @@ class DuckDbHistoryStoreTest {
             interval(key("t", 1, 10, 100, true), s, e, 10, 100),
             interval(key("t", 1, 11, 100, true), s, e, 5, 50),
             interval(key("t", 1, 10, 100, false), s, e, 1, 10),
-            interval(key("t", 2, 10, 100, true), s, e, 3, 300), // same queryid, other database
+            interval(key("t", 2, 10, 100, true), s, e, 3, 300, OptionalDouble.empty()), // other database, no CPU
             interval(key("t", 1, 10, 200, true), s, e, 1, 1)));
     store.recordPoll(poll("u", e, interval(key("u", 1, 10, 100, true), s, e, 1, 1000)));
 
@@ -183,6 +184,8 @@ class DuckDbHistoryStoreTest {
     assertThat(a.execMinusIoMs()).isEqualTo(160 - a.ioMs());
     assertThat(a.rows()).isEqualTo(32);
     assertThat(a.usage().intervals()).isEqualTo(3);
+    assertThat(a.usage().knownCpuMs()).as("pg_stat_kcache CPU of every interval").hasValue((100 + 50 + 10) / 2.0);
+    assertThat(rows.get(1).usage().knownCpuMs()).as("unknown, not 0").isEmpty();
     assertThat(rows.get(1).query()).isNull();
 
     assertThat(store.hotQueries(HotQueryFilter.between(s, e).withTarget("t").withDatabase("tenant_a").withLimit(1)))

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,11 @@ class RollupTest {
       List<StatementInterval> intervals = new ArrayList<>();
       intervals.add(interval(key("t", 1, 10, 100, true), s, e, 2, 20));
       intervals.add(interval(key("t", 1, 11, 100, false), s, e, 1, 5));
-      intervals.add(interval(key("t", 2, 10, 200, true), s, e, p % 3, p % 3 * 1.5));
+      // Statement 200 has no pg_stat_kcache figure in one interval: its CPU is unknown for any window holding it.
+      intervals.add(
+          interval(
+              key("t", 2, 10, 200, true), s, e, p % 3, p % 3 * 1.5,
+              p == 100 ? OptionalDouble.empty() : OptionalDouble.of(p % 3 * 0.5)));
       store.recordPoll(PollRecord.success(snapshot("t", e, Map.of()), intervals));
     }
   }
@@ -59,6 +64,9 @@ class RollupTest {
     var seriesBefore = store.querySeries("t", 1, 100, START, end());
     assertThat(before).extracting(HotQueryRow::calls).containsExactly(POLLS * 3L, totalCalls200());
     assertThat(seriesBefore).hasSize(POLLS);
+    assertThat(before.get(0).usage().knownCpuMs()).hasValue(POLLS * (20 + 5) / 2.0);
+    assertThat(before.get(1).usage().knownCpuMs()).as("one interval without a figure").isEmpty();
+    assertThat(before.get(1).usage().cpuIntervals()).isEqualTo(POLLS - 1);
 
     // Now = end + 30 min: every hour but the last (ending after midnight) is rolled; raw retention 1 day
     // deletes the first two days of raw.
@@ -82,6 +90,9 @@ class RollupTest {
     var afterDaily = store.hotQueries(window);
     assertThat(afterDaily).extracting(HotQueryRow::calls).containsExactly(POLLS * 3L, totalCalls200());
     assertThat(afterDaily.get(0).execMs()).isEqualTo(before.get(0).execMs());
+    assertThat(afterDaily.get(0).usage().knownCpuMs()).hasValue(POLLS * (20 + 5) / 2.0);
+    assertThat(afterDaily.get(1).usage().knownCpuMs()).isEmpty();
+    assertThat(afterDaily.get(1).usage().cpuIntervals()).isEqualTo(POLLS - 1);
     assertThat(store.stats().dailyRows()).isPositive();
     assertThat(store.querySeries("t", 1, 100, START, end()))
         .extracting(SeriesPoint::resolution).contains(SeriesPoint.Resolution.DAY);
@@ -111,8 +122,11 @@ class RollupTest {
         .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("t", 1L), org.assertj.core.groups.Tuple.tuple("u", 7L));
     // Once hourly data is purged, the daily rollup (which got the late interval too) answers the same.
     store.maintain(Instant.parse("2026-03-05T12:00:00Z"), new Retention(Duration.ofHours(1), Duration.ofDays(1), Duration.ofDays(400)));
-    assertThat(store.hotQueries(window)).extracting(HotQueryRow::target, HotQueryRow::calls)
-        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("t", 1L), org.assertj.core.groups.Tuple.tuple("u", 7L));
+    assertThat(store.hotQueries(window))
+        .extracting(HotQueryRow::target, HotQueryRow::calls, r -> r.usage().knownCpuMs())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("t", 1L, OptionalDouble.of(0.5)),
+            org.assertj.core.groups.Tuple.tuple("u", 7L, OptionalDouble.of(3.5)));
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -214,10 +215,10 @@ class StatementDiffTest {
   void everyFieldIsTheDifferenceAndTheIntervalSpansTheTwoReads() {
     Counters before =
         new Counters(10, 100, 10, 2, 50, 1000, 200, 30, 40, 5, 6, 7, 8, 1.5, 2.5, 0.25, 0.5, 12, 3.5, 90, 9, 9000, 4.0,
-            null);
+            null, OptionalDouble.empty());
     Counters after =
         new Counters(25, 400, 16, 3, 80, 1900, 260, 35, 41, 15, 16, 17, 28, 3.0, 5.0, 1.25, 0.75, 30, 9.5, 190, 10,
-            19000, 4.5, null);
+            19000, 4.5, null, OptionalDouble.empty());
     StatementInterval i =
         single(StatementDiff.between(snap(T0, Map.of(A, before)), snap(T1, Map.of(A, after))));
 
@@ -251,13 +252,13 @@ class StatementDiffTest {
   void aNewEntryIsWrittenWithAllItsCounters() {
     Counters after =
         new Counters(25, 400, 16, 3, 80, 1900, 260, 35, 41, 15, 16, 17, 28, 3.0, 5.0, 1.25, 0.75, 30, 9.5, 190, 10,
-            19000, 4.5, null);
+            19000, 4.5, null, OptionalDouble.empty());
     StatementInterval i = single(StatementDiff.between(snap(T0, Map.of()), snap(T1, Map.of(A, after))));
 
     assertThat(i)
         .isEqualTo(
             new StatementInterval(A, T0, T1, 25, 400, after.sumSquaresExecMs(), 80, 1900, 260, 35, 41, 15, 16, 17,
-                28, 3.0, 5.0, 2.0, 30, 9.5, 190, 10, 19000, 4.5));
+                28, 3.0, 5.0, 2.0, 30, 9.5, 190, 10, 19000, 4.5, OptionalDouble.empty()));
   }
 
   /** The cumulative counters; mean and stddev are not cumulative and may go either way. */
@@ -313,7 +314,7 @@ class StatementDiffTest {
   @Test
   void aSumOfSquaresThatOverflowsIsABadValue() {
     Counters huge = new Counters(10, 1e300, 1e200, 1e200, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        null);
+        null, OptionalDouble.empty());
     DiffResult result = StatementDiff.between(snap(T0, Map.of()), snap(T1, Map.of(A, huge)));
     assertThat(result.badValues()).isEqualTo(1);
     assertThat(result.intervals()).isEmpty();
@@ -345,21 +346,22 @@ class StatementDiffTest {
   /** Counters where every call took the same time (stddev 0); everything but calls and time is 0. */
   static Counters c(long calls, double execMs, Instant statsSince) {
     double mean = calls == 0 ? 0 : execMs / calls;
-    return new Counters(calls, execMs, mean, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, statsSince);
+    return new Counters(
+        calls, execMs, mean, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, statsSince, OptionalDouble.empty());
   }
 
   /** Counters from their 23 numeric components in declaration order (longs truncated). */
   static Counters counters(double[] v) {
     return new Counters((long) v[0], v[1], v[2], v[3], (long) v[4], (long) v[5], (long) v[6], (long) v[7],
         (long) v[8], (long) v[9], (long) v[10], (long) v[11], (long) v[12], v[13], v[14], v[15], v[16],
-        (long) v[17], v[18], (long) v[19], (long) v[20], (long) v[21], v[22], null);
+        (long) v[17], v[18], (long) v[19], (long) v[20], (long) v[21], v[22], null, OptionalDouble.empty());
   }
 
   /** Expected interval between counters made by {@link #c}: only calls, time and sum of squares move. */
   static StatementInterval iv(StatementKey key, Counters before, Counters after) {
     return new StatementInterval(key, T0, T1, after.calls() - before.calls(),
         after.totalExecMs() - before.totalExecMs(), after.sumSquaresExecMs() - before.sumSquaresExecMs(), 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, OptionalDouble.empty());
   }
 
   static DiffResult result(List<StatementInterval> intervals, boolean reset, int newEntries, int vanished,

@@ -10,6 +10,7 @@ import dev.earlybird.model.StatementKey;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -52,7 +53,8 @@ class StatementDiffVarianceTest {
 
     Counters read() {
       double stddev = calls > 1 ? Math.sqrt(sumVar / calls) : 0;
-      return new Counters(calls, total, mean, stddev, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+      return new Counters(
+          calls, total, mean, stddev, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, OptionalDouble.empty());
     }
   }
 
@@ -149,9 +151,11 @@ class StatementDiffVarianceTest {
   void aSumOfSquaresDifferenceBelowZeroIsClampedToZero() {
     // 10 calls of 1 ms, then one call of 0 ms read with a stddev rounded down to 0: the reconstructed sum of
     // squares drops from 10 to 9.09. Rounding does this in small amounts; it must never become negative.
-    Counters before = new Counters(10, 10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+    Counters before =
+        new Counters(10, 10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, OptionalDouble.empty());
     Counters after =
-        new Counters(11, 10, 10.0 / 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+        new Counters(
+            11, 10, 10.0 / 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, OptionalDouble.empty());
 
     StatementInterval interval = StatementDiff.between(snap(T0, before), snap(T1, after)).intervals().get(0);
 

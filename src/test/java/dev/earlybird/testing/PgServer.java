@@ -7,14 +7,12 @@ import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
@@ -27,7 +25,7 @@ import java.util.stream.Stream;
  *
  * <p>Server output (PostgreSQL's log) goes to {@code <dataDir>.log}, not to the test log.
  */
-public final class PgServer implements AutoCloseable {
+public final class PgServer implements SuperuserAccess, AutoCloseable {
   /** Members of this role must authenticate with a password (see {@link #createLoginRole}). */
   public static final String PASSWORD_GROUP = "earlybird_password_login";
 
@@ -83,29 +81,9 @@ public final class PgServer implements AutoCloseable {
     return pg != null;
   }
 
-  /** {@code jdbc:postgresql://localhost:<port>/<database>}, with no user or password in it. */
+  @Override
   public String jdbcUrl(String database) {
     return "jdbc:postgresql://localhost:" + port + "/" + database;
-  }
-
-  /** A new connection as superuser {@code postgres} (autocommit); the caller closes it. */
-  public Connection superuser(String database) throws SQLException {
-    var props = new Properties();
-    props.setProperty("user", "postgres");
-    props.setProperty("ApplicationName", "earlybird-test-harness");
-    return DriverManager.getConnection(jdbcUrl(database), props);
-  }
-
-  /** Runs statements as superuser in {@code database}, each in its own autocommit transaction. */
-  public void execute(String database, String... sql) {
-    try (Connection c = superuser(database);
-        Statement s = c.createStatement()) {
-      for (String each : sql) {
-        s.execute(each);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("on PostgreSQL " + major + ": " + e.getMessage(), e);
-    }
   }
 
   /** Creates {@code name} unless it exists, with pg_stat_statements installed in it when preloaded. */

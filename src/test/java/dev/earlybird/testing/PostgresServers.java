@@ -3,7 +3,6 @@ package dev.earlybird.testing;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,18 +26,21 @@ public final class PostgresServers {
   public static final Map<String, String> DEFAULT_SETTINGS = defaults();
 
   private static final Map<Integer, PgServer> SHARED = new ConcurrentHashMap<>();
-  /** Every server not yet closed, shared or dedicated: stopped and deleted at JVM exit, one after the other. */
-  private static final Set<PgServer> LIVE = ConcurrentHashMap.newKeySet();
+  /**
+   * Every server not yet closed (shared, dedicated, or a {@link SystemPgServer}) with what stops it and deletes its
+   * data: run at JVM exit, one after the other.
+   */
+  private static final Map<Object, Runnable> LIVE = new ConcurrentHashMap<>();
 
   static {
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
-                () -> LIVE.forEach(s -> {
+                () -> LIVE.forEach((server, shutdownAndDelete) -> {
                   try {
-                    s.shutdownAndDelete();
+                    shutdownAndDelete.run();
                   } catch (RuntimeException e) {
-                    System.err.println("[earlybird-testing] could not stop " + s + ": " + e);
+                    System.err.println("[earlybird-testing] could not stop " + server + ": " + e);
                   }
                 }),
                 "earlybird-pg-shutdown"));
@@ -52,7 +54,7 @@ public final class PostgresServers {
         major,
         m -> {
           var server = new PgServer(m, dataRoot().resolve("shared-" + m + "-" + shortId()), DEFAULT_SETTINGS, true);
-          LIVE.add(server);
+          live(server, server::shutdownAndDelete);
           server.start();
           System.out.printf("[earlybird-testing] started shared %s in %d ms%n", server, server.lastStartup().toMillis());
           return server;
@@ -70,6 +72,16 @@ public final class PostgresServers {
    * The caller closes it.
    */
   public static PgServer dedicated(int major, Map<String, String> extraSettings) {
+    var server =
+        new PgServer(major, dataRoot().resolve("dedicated-" + major + "-" + shortId()), settings(extraSettings), false);
+    live(server, server::shutdownAndDelete);
+    server.start();
+    System.out.printf("[earlybird-testing] started %s in %d ms%n", server, server.lastStartup().toMillis());
+    return server;
+  }
+
+  /** {@link #DEFAULT_SETTINGS} with {@code extraSettings} on top; an empty value removes a default. */
+  static Map<String, String> settings(Map<String, String> extraSettings) {
     var settings = new LinkedHashMap<>(DEFAULT_SETTINGS);
     extraSettings.forEach(
         (k, v) -> {
@@ -79,14 +91,15 @@ public final class PostgresServers {
             settings.put(k, v);
           }
         });
-    var server = new PgServer(major, dataRoot().resolve("dedicated-" + major + "-" + shortId()), settings, false);
-    LIVE.add(server);
-    server.start();
-    System.out.printf("[earlybird-testing] started %s in %d ms%n", server, server.lastStartup().toMillis());
-    return server;
+    return settings;
   }
 
-  static void forget(PgServer server) {
+  /** Stops and deletes {@code server} at JVM exit unless it is {@link #forget forgotten} first. */
+  static void live(Object server, Runnable shutdownAndDelete) {
+    LIVE.put(server, shutdownAndDelete);
+  }
+
+  static void forget(Object server) {
     LIVE.remove(server);
   }
 
@@ -95,7 +108,8 @@ public final class PostgresServers {
     return PgBinaries.directory().resolveSibling("pg-data");
   }
 
-  private static String shortId() {
+  /** A fresh name for a server's directory under {@link #dataRoot()}. */
+  static String shortId() {
     return UUID.randomUUID().toString().substring(0, 8);
   }
 

@@ -4,6 +4,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,6 +73,29 @@ final class RootPrivileges {
       WRAPPED_ARCHIVES.put(major, cached);
     }
     return cached;
+  }
+
+  /**
+   * The command line that runs a binary of a system PostgreSQL installation ({@code initdb}, {@code pg_ctl}; see
+   * {@link SystemPgServer}) in the current mode, the same way as the zonky binaries: as is, under {@code unshare -U},
+   * or through {@code runuser} as {@value #USER}, who is then first given {@code owned} (the server's directory).
+   */
+  static List<String> command(List<String> command, Path... owned) throws IOException {
+    var full = new ArrayList<String>();
+    switch (MODE) {
+      case DIRECT -> {}
+      case UNSHARE -> full.addAll(List.of("unshare", "-U"));
+      case RUNUSER -> {
+        ensureUser();
+        UserPrincipal user = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(USER);
+        for (Path p : owned) {
+          Files.setOwner(p, user);
+        }
+        full.addAll(List.of("runuser", "-u", USER, "--"));
+      }
+    }
+    full.addAll(command);
+    return full;
   }
 
   private static Mode detect() {

@@ -28,6 +28,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,10 +52,11 @@ class WebServerTest {
   void start() {
     store = DuckDbHistoryStore.open(dir.resolve("h.duckdb"));
     StatementKey key = new StatementKey("pg1", 5, 10, QUERY_ID, true);
-    Counters c = new Counters(4, 40, 10, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+    Counters c =
+        new Counters(4, 40, 10, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, OptionalDouble.empty());
     Snapshot snap = new Snapshot("pg1", NOW, Optional.empty(), OptionalLong.empty(), Map.of(key, c));
     StatementInterval i = new StatementInterval(key, NOW.minusSeconds(60), NOW, 4, 40, 404, 4,
-        0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0);
+        0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, OptionalDouble.empty());
     store.upsertDatabases("pg1", List.of(new DatabaseInfo("pg1", 5, "tenant_acme")));
     store.saveTexts(List.of(new StatementText("pg1", 5, QUERY_ID, "SELECT '" + EVIL + "'", false, "abc")));
     store.recordPoll(new PollRecord("pg1", NOW, Optional.of(snap), List.of(i), Optional.empty()));

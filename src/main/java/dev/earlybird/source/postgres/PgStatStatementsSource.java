@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.function.Predicate;
 
@@ -33,7 +34,10 @@ import java.util.function.Predicate;
  *
  * <p>A steady-state {@link #snapshot()} is one round trip: the header (server clock, dealloc, stats_reset) and
  * the counters go as two statements before a single Sync, counters decoded by column index into
- * the {@link Counters} record and nothing else per row.
+ * the {@link Counters} record and nothing else per row. Where pg_stat_kcache is readable (see {@link
+ * StatementQueries#kcacheReadable}) the counter query joins its CPU time per statement; if that join fails for
+ * want of the extension or a privilege, the read is repeated without it and this source stops joining it, so an
+ * optional extension never costs the statistics.
  */
 public final class PgStatStatementsSource implements AutoCloseable {
   private final PgEndpoint endpoint;
@@ -41,6 +45,10 @@ public final class PgStatStatementsSource implements AutoCloseable {
   private ServerInfo serverInfo;
   private PgssVersion pgssVersion;
   private PreparedStatement snapshotStatement;
+  /** The header and counter SQL for the current server facts; {@link #snapshotStatement} runs it. */
+  private String snapshotSql;
+  /** Reading pg_stat_kcache failed on this source: the counter query no longer joins it. */
+  private boolean kcacheFailed;
   private long[] acceptedDbIds;
   private Array acceptedDbIdsArray;
   private int lastSize = 64;
@@ -109,39 +117,67 @@ public final class PgStatStatementsSource implements AutoCloseable {
     Connection c = connection();
     requireExtension();
     try {
-      PreparedStatement ps = snapshotStatement(c);
-      if (!ps.execute()) {
-        throw new SourceException(ErrorReason.BAD_VALUE, "target " + target() + ": snapshot header returned no rows");
-      }
-      Instant takenAt;
-      OptionalLong dealloc = OptionalLong.empty();
-      Optional<Instant> statsReset = Optional.empty();
-      try (ResultSet header = ps.getResultSet()) {
-        if (!header.next()) {
-          throw new SourceException(ErrorReason.BAD_VALUE, "target " + target() + ": empty snapshot header");
-        }
-        takenAt = header.getObject(1, OffsetDateTime.class).toInstant();
-        long d = header.getLong(2);
-        if (!header.wasNull()) {
-          dealloc = OptionalLong.of(d);
-        }
-        OffsetDateTime reset = header.getObject(3, OffsetDateTime.class);
-        if (reset != null) {
-          statsReset = Optional.of(reset.toInstant());
-        }
-      }
-      if (!ps.getMoreResults()) {
-        throw new SourceException(ErrorReason.BAD_VALUE, "target " + target() + ": counters query returned nothing");
-      }
-      Map<StatementKey, Counters> entries;
-      try (ResultSet rs = ps.getResultSet()) {
-        entries = readCounters(rs);
-      }
-      lastSize = entries.size();
-      return new Snapshot(target(), takenAt, statsReset, dealloc, entries);
+      return readSnapshot(c);
     } catch (SQLException e) {
-      throw failed("snapshot", e);
+      if (!joinsKcache() || !isMissingOrForbidden(e)) {
+        throw failed("snapshot", e);
+      }
+      // Without the CPU time rather than without the statistics (e.g. EXECUTE on pg_stat_kcache() revoked).
+      kcacheFailed = true;
+      adopt(serverInfo);
+      try {
+        return readSnapshot(c);
+      } catch (SQLException again) {
+        again.addSuppressed(e);
+        throw failed("snapshot", again);
+      }
     }
+  }
+
+  /**
+   * Whether the counter query reads CPU times from pg_stat_kcache, as far as the server facts read so far tell
+   * (false before the first connection).
+   */
+  public boolean joinsKcache() {
+    return serverInfo != null && kcacheSchema(serverInfo) != null;
+  }
+
+  private Snapshot readSnapshot(Connection c) throws SQLException, SourceException {
+    PreparedStatement ps = snapshotStatement(c);
+    if (!ps.execute()) {
+      throw new SourceException(ErrorReason.BAD_VALUE, "target " + target() + ": snapshot header returned no rows");
+    }
+    Instant takenAt;
+    OptionalLong dealloc = OptionalLong.empty();
+    Optional<Instant> statsReset = Optional.empty();
+    try (ResultSet header = ps.getResultSet()) {
+      if (!header.next()) {
+        throw new SourceException(ErrorReason.BAD_VALUE, "target " + target() + ": empty snapshot header");
+      }
+      takenAt = header.getObject(1, OffsetDateTime.class).toInstant();
+      long d = header.getLong(2);
+      if (!header.wasNull()) {
+        dealloc = OptionalLong.of(d);
+      }
+      OffsetDateTime reset = header.getObject(3, OffsetDateTime.class);
+      if (reset != null) {
+        statsReset = Optional.of(reset.toInstant());
+      }
+    }
+    if (!ps.getMoreResults()) {
+      throw new SourceException(ErrorReason.BAD_VALUE, "target " + target() + ": counters query returned nothing");
+    }
+    Map<StatementKey, Counters> entries;
+    try (ResultSet rs = ps.getResultSet()) {
+      entries = readCounters(rs);
+    }
+    lastSize = entries.size();
+    return new Snapshot(target(), takenAt, statsReset, dealloc, entries);
+  }
+
+  private static boolean isMissingOrForbidden(SQLException e) {
+    ErrorReason reason = SourceException.classify(e);
+    return reason == ErrorReason.MISSING_EXTENSION || reason == ErrorReason.PERMISSION;
   }
 
   /**
@@ -229,19 +265,25 @@ public final class PgStatStatementsSource implements AutoCloseable {
               rs.getLong(StatementQueries.WAL_FPI),
               rs.getLong(StatementQueries.WAL_BYTES),
               rs.getDouble(StatementQueries.JIT_TOTAL),
-              since);
+              since,
+              cpuMs(rs));
       entries.put(key, counters);
     }
     skippedNullQueryIds = nullIds;
     return entries;
   }
 
+  /** NULL (no kcache entry, or no kcache join) is unknown, never 0. */
+  private static OptionalDouble cpuMs(ResultSet rs) throws SQLException {
+    double ms = rs.getDouble(StatementQueries.KCACHE_CPU_MS);
+    return rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(ms);
+  }
+
   private PreparedStatement snapshotStatement(Connection c) throws SQLException {
     if (snapshotStatement == null) {
-      String sql = StatementQueries.header(pgssVersion) + ";\n" + StatementQueries.counters(pgssVersion);
       // No fetch size: the driver only streams with a cursor inside a transaction, which costs a COMMIT round
       // trip per poll. pg_stat_statements.max bounds the result (10,000 rows are a few MB), so read it whole.
-      snapshotStatement = c.prepareStatement(sql);
+      snapshotStatement = c.prepareStatement(snapshotSql);
     }
     if (acceptedDbIdsArray == null) {
       Long[] boxed = new Long[acceptedDbIds.length];
@@ -290,8 +332,12 @@ public final class PgStatStatementsSource implements AutoCloseable {
 
   private void adopt(ServerInfo info) {
     PgssVersion version = info.pgssVersion() == null ? null : PgssVersion.parse(info.pgssVersion());
-    if (!java.util.Objects.equals(version, pgssVersion) && snapshotStatement != null) {
-      // Other columns: prepare the query of the new version.
+    String sql =
+        version == null || !version.supported()
+            ? null
+            : StatementQueries.header(version) + ";\n" + StatementQueries.counters(version, kcacheSchema(info));
+    if (!java.util.Objects.equals(sql, snapshotSql) && snapshotStatement != null) {
+      // Another extension version, or pg_stat_kcache came or went: prepare the query that matches.
       try {
         snapshotStatement.close();
       } catch (SQLException ignored) {
@@ -302,6 +348,12 @@ public final class PgStatStatementsSource implements AutoCloseable {
     }
     serverInfo = info;
     pgssVersion = version;
+    snapshotSql = sql;
+  }
+
+  /** The schema of a pg_stat_kcache the counter query can join, or null. */
+  private String kcacheSchema(ServerInfo info) {
+    return !kcacheFailed && StatementQueries.kcacheReadable(info.kcache()) ? info.kcache().schema() : null;
   }
 
   /** Classifies the error and drops the connection, so the next call starts from a fresh session. */

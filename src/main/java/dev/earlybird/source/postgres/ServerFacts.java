@@ -1,12 +1,16 @@
 package dev.earlybird.source.postgres;
 
+import dev.earlybird.model.KcacheInfo;
 import dev.earlybird.model.ServerInfo;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** Reads {@link ServerInfo} in one round trip; works whether or not pg_stat_statements is loaded or created. */
+/**
+ * Reads {@link ServerInfo} in one round trip; works whether or not pg_stat_statements or pg_stat_kcache is loaded or
+ * created.
+ */
 final class ServerFacts {
   private ServerFacts() {}
 
@@ -20,7 +24,8 @@ final class ServerFacts {
           rs.getString(3),
           "on".equals(rs.getString(4)),
           parseIntOrZero(rs.getString(5)),
-          rs.getString(6));
+          rs.getString(6),
+          new KcacheInfo(rs.getBoolean(7), rs.getBoolean(8), rs.getString(9), rs.getString(10)));
     }
   }
 

@@ -1,15 +1,18 @@
 package dev.earlybird.source.postgres;
 
+import dev.earlybird.model.KcacheInfo;
+
 /**
  * Every SQL statement the source runs, in one place. The counter query is chosen by the installed
  * pg_stat_statements <em>extension</em> version, not the server major: the C function returns the columns of the
  * SQL definition that is installed, and after {@code pg_upgrade} an old definition (e.g. 1.8 on a 17 server)
  * stays until someone runs {@code ALTER EXTENSION pg_stat_statements UPDATE}.
  *
- * <p>The counter query always returns the same 28 columns in the same order ({@link #COUNTER_COLUMNS}); a column
- * the version lacks is a constant ({@code true} for toplevel before 1.9, 0 for times, NULL for stats_since), so
- * the reader decodes every version with one loop. Each statement carries the {@code /* earlybird *&#47;} marker so
- * a DBA can find and attribute our own load in pg_stat_activity and pg_stat_statements.
+ * <p>The counter query always returns the same 29 columns in the same order ({@link #COUNTER_COLUMNS}); a column
+ * the version lacks is a constant ({@code true} for toplevel before 1.9, 0 for times, NULL for stats_since and for
+ * the CPU time when pg_stat_kcache cannot be read), so the reader decodes every version with one loop. Each
+ * statement carries the {@code /* earlybird *&#47;} marker so a DBA can find and attribute our own load in
+ * pg_stat_activity and pg_stat_statements.
  */
 final class StatementQueries {
   private StatementQueries() {}
@@ -42,11 +45,28 @@ final class StatementQueries {
       WAL_FPI = 25,
       WAL_BYTES = 26,
       JIT_TOTAL = 27,
-      STATS_SINCE_MICROS = 28;
+      STATS_SINCE_MICROS = 28,
+      KCACHE_CPU_MS = 29;
 
-  static final int COUNTER_COLUMNS = 28;
+  static final int COUNTER_COLUMNS = 29;
 
-  /** Server facts; settings read with missing_ok so an unloaded extension gives NULL instead of an error. */
+  /**
+   * The oldest pg_stat_kcache the counter query reads. 2.2 and 2.3 share the columns used here: the key
+   * {@code (queryid, top, userid, dbid)} and {@code exec_user_time}/{@code exec_system_time} in seconds (2.3 only
+   * adds {@code stats_since}, not read). Before 2.2 there is no {@code top} and no plan/exec split, so entries of
+   * different nesting levels cannot be told apart: such a server is treated as having no pg_stat_kcache (and
+   * {@code earlybird check} says to update it). Debian 12 ships 2.2.1.
+   */
+  static final PgssVersion KCACHE_OLDEST_SUPPORTED = new PgssVersion(2, 2);
+
+  /**
+   * Server facts; settings read with missing_ok so an unloaded extension gives NULL instead of an error.
+   *
+   * <p>pg_stat_kcache counts as loaded when its {@code linux_hz} setting exists as an integer: only the loaded
+   * library defines it (a value in postgresql.conf without the library is a string placeholder, hidden from
+   * pg_settings), and the library refuses to load other than through {@code shared_preload_libraries}. That list
+   * itself is readable only by superusers and pg_read_all_settings, so it is not asked.
+   */
   static final String SERVER_INFO =
       """
       /* earlybird */ SELECT current_setting('server_version_num')::int,
@@ -54,7 +74,12 @@ final class StatementQueries {
              (SELECT extversion FROM pg_extension WHERE extname = 'pg_stat_statements'),
              current_setting('track_io_timing'),
              current_setting('pg_stat_statements.max', true),
-             current_setting('pg_stat_statements.track', true)""";
+             current_setting('pg_stat_statements.track', true),
+             EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_stat_kcache'),
+             EXISTS (SELECT 1 FROM pg_settings WHERE name = 'pg_stat_kcache.linux_hz' AND vartype = 'integer'),
+             (SELECT e.extversion FROM pg_extension e WHERE e.extname = 'pg_stat_kcache'),
+             (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+               WHERE e.extname = 'pg_stat_kcache')""";
 
   /** Databases one can connect to; templates and {@code datallowconn = false} (e.g. RDS' rdsadmin) skipped. */
   static final String DATABASES =
@@ -81,6 +106,15 @@ final class StatementQueries {
    * shipped). Never the query text: {@code pg_stat_statements(false)} does not read the text file at all.
    */
   static String counters(PgssVersion v) {
+    return counters(v, null);
+  }
+
+  /**
+   * As {@link #counters(PgssVersion)}, with CPU time per statement from pg_stat_kcache when {@code kcacheSchema} is
+   * not null (the schema the extension lives in, so the call works whatever the search_path): LEFT JOINed on the
+   * statement key in the same statement, so statements without a kcache entry still come, with a NULL CPU time.
+   */
+  static String counters(PgssVersion v, String kcacheSchema) {
     String toplevel = v.atLeast(1, 9) ? "toplevel" : "true";
     String ioRead = v.atLeast(1, 11) ? "shared_blk_read_time + local_blk_read_time" : "blk_read_time";
     String ioWrite = v.atLeast(1, 11) ? "shared_blk_write_time + local_blk_write_time" : "blk_write_time";
@@ -101,10 +135,65 @@ final class StatementQueries {
                local_blks_hit, local_blks_read, temp_blks_read, temp_blks_written,
                %s, %s, %s,
                plans, total_plan_time, wal_records, wal_fpi, wal_bytes::int8,
-               %s, %s
-          FROM pg_stat_statements(false)
+               %s, %s, %s
+          FROM pg_stat_statements(false)%s
          WHERE dbid::int8 = ANY(?)"""
-        .formatted(toplevel, ioRead, ioWrite, tempIo, jit, statsSince);
+        .formatted(
+            toplevel,
+            ioRead,
+            ioWrite,
+            tempIo,
+            jit,
+            statsSince,
+            kcacheSchema == null ? "NULL::float8" : "k.cpu_s * 1000",
+            kcacheSchema == null ? "" : kcacheJoin(v, kcacheSchema));
+  }
+
+  /**
+   * pg_stat_kcache's CPU time of execution (user + system, seconds) per statement key; its columns are renamed so
+   * that pg_stat_statements' stay unqualified. Before pg_stat_statements 1.9 one entry holds every nesting level,
+   * so kcache's per-level rows are summed to match it.
+   */
+  private static String kcacheJoin(PgssVersion v, String schema) {
+    String function = kcacheFunction(schema);
+    return v.atLeast(1, 9)
+        ? """
+
+            LEFT JOIN (SELECT queryid AS k_queryid, userid AS k_userid, dbid AS k_dbid, top AS k_top,
+                              exec_user_time + exec_system_time AS cpu_s
+                         FROM %s) k
+              ON k_queryid = queryid AND k_userid = userid AND k_dbid = dbid AND k_top = toplevel"""
+            .formatted(function)
+        : """
+
+            LEFT JOIN (SELECT queryid AS k_queryid, userid AS k_userid, dbid AS k_dbid,
+                              sum(exec_user_time + exec_system_time) AS cpu_s
+                         FROM %s GROUP BY 1, 2, 3) k
+              ON k_queryid = queryid AND k_userid = userid AND k_dbid = dbid"""
+            .formatted(function);
+  }
+
+  /** pg_stat_kcache's function, schema-qualified so that it is found whatever the search_path. */
+  static String kcacheFunction(String schema) {
+    return "\"" + schema.replace("\"", "\"\"") + "\".pg_stat_kcache()";
+  }
+
+  /** Whether this role can call pg_stat_kcache(), for {@code earlybird check}. */
+  static String kcacheProbe(String schema) {
+    return "/* earlybird */ SELECT count(*) FROM (SELECT 1 FROM " + kcacheFunction(schema) + " LIMIT 1) k";
+  }
+
+  /** Whether the counter query can join pg_stat_kcache on this server: loaded, created, and 2.2 or newer. */
+  static boolean kcacheReadable(KcacheInfo k) {
+    return k.loaded() && k.created() && kcacheSupported(k.version());
+  }
+
+  static boolean kcacheSupported(String version) {
+    try {
+      return PgssVersion.parse(version).atLeast(KCACHE_OLDEST_SUPPORTED.major(), KCACHE_OLDEST_SUPPORTED.minor());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import static dev.earlybird.source.postgres.CheckResult.fail;
 import static dev.earlybird.source.postgres.CheckResult.pass;
 import static dev.earlybird.source.postgres.CheckResult.warn;
 
+import dev.earlybird.model.KcacheInfo;
 import dev.earlybird.model.ServerInfo;
 import dev.earlybird.source.ErrorReason;
 import dev.earlybird.source.SourceException;
@@ -94,6 +95,63 @@ public final class TargetCheck {
     checkRole(c, results, loaded && created);
     if (loaded) {
       checkSettings(info, results);
+    }
+    checkKcache(c, info, results);
+  }
+
+  /**
+   * pg_stat_kcache is optional: without it CPU is estimated, so its absence is never a FAIL. Installed but not
+   * enabled, or enabled halfway, is a WARN that says what is missing.
+   */
+  private static void checkKcache(Connection c, ServerInfo info, List<CheckResult> results) throws SQLException {
+    KcacheInfo k = info.kcache();
+    String name = "pg_stat_kcache";
+    String estimate = info.trackIoTiming() ? "execution time minus IO time" : "execution time";
+    String preload =
+        "Add pg_stat_kcache to shared_preload_libraries after pg_stat_statements (shared_preload_libraries ="
+            + " 'pg_stat_statements,pg_stat_kcache') and restart the server";
+    String create = "in database " + currentDatabase(c) + ", as a superuser, run: CREATE EXTENSION pg_stat_kcache;";
+    if (StatementQueries.kcacheReadable(k)) {
+      try (Statement s = c.createStatement()) {
+        s.executeQuery(StatementQueries.kcacheProbe(k.schema())).close();
+      } catch (SQLException e) {
+        results.add(
+            warn(
+                name,
+                "version " + k.version() + ", but reading pg_stat_kcache() failed: " + e.getMessage()
+                    + " (CPU falls back to " + estimate + ")",
+                "As a superuser run: GRANT EXECUTE ON FUNCTION " + StatementQueries.kcacheFunction(k.schema())
+                    + " TO PUBLIC;"));
+        return;
+      }
+      results.add(pass(name, "version " + k.version() + ": CPU per statement is measured (cpuSource pg_stat_kcache)"));
+    } else if (k.created() && !StatementQueries.kcacheSupported(k.version())) {
+      results.add(
+          warn(
+              name,
+              "version " + k.version() + " is older than " + StatementQueries.KCACHE_OLDEST_SUPPORTED
+                  + ", the oldest Earlybird reads: CPU falls back to " + estimate,
+              "Install pg_stat_kcache 2.2 or newer on the server, then run: ALTER EXTENSION pg_stat_kcache UPDATE;"));
+    } else if (k.created()) {
+      results.add(
+          warn(
+              name,
+              "created but not in shared_preload_libraries, so it measures nothing: CPU falls back to " + estimate,
+              preload + "."));
+    } else if (k.loaded()) {
+      results.add(
+          warn(
+              name,
+              "loaded but not created: CPU falls back to " + estimate,
+              "It is already in shared_preload_libraries; " + create));
+    } else if (k.installed()) {
+      results.add(
+          warn(
+              name,
+              "installed on the server but not enabled: CPU falls back to " + estimate,
+              preload + "; then, " + create));
+    } else {
+      results.add(pass(name, "not installed (optional): CPU is estimated as " + estimate));
     }
   }
 

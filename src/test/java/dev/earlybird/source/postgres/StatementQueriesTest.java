@@ -2,6 +2,7 @@ package dev.earlybird.source.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.earlybird.model.KcacheInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,6 +17,38 @@ class StatementQueriesTest {
     // Commas inside expressions are only in extract(... FROM ...), which has none; count top-level items.
     assertThat(selectList.split(",")).hasSize(StatementQueries.COUNTER_COLUMNS);
     assertThat(sql).contains("pg_stat_statements(false)").doesNotContain("query,").doesNotContain("(true)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1.8", "1.9", "1.10", "1.11", "1.12"})
+  void withPgStatKcacheTheSameColumnsComeInTheSameStatement(String version) {
+    PgssVersion v = PgssVersion.parse(version);
+    String sql = StatementQueries.counters(v, "my \"ext\"");
+    String selectList = sql.substring(sql.indexOf("SELECT") + 6, sql.indexOf("FROM pg_stat_statements"));
+    assertThat(selectList.split(",")).hasSize(StatementQueries.COUNTER_COLUMNS);
+    assertThat(selectList.strip()).endsWith("k.cpu_s * 1000");
+    // Schema-qualified and quoted, LEFT JOINed on the whole statement key; never a reset, never the texts.
+    assertThat(sql)
+        .contains("pg_stat_statements(false)")
+        .contains("LEFT JOIN")
+        .contains("FROM \"my \"\"ext\"\"\".pg_stat_kcache()")
+        .contains("k_queryid = queryid AND k_userid = userid AND k_dbid = dbid")
+        .doesNotContainIgnoringCase("reset")
+        .doesNotContain("(true)");
+    // pg_stat_statements before 1.9 has one entry for every nesting level: kcache's levels are summed into it.
+    assertThat(sql.contains("k_top = toplevel")).isEqualTo(v.atLeast(1, 9));
+    assertThat(sql.contains("GROUP BY")).isEqualTo(!v.atLeast(1, 9));
+    assertThat(StatementQueries.counters(v)).contains("NULL::float8\n").doesNotContain("kcache");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"2.2.1, true", "2.2, true", "2.3.0, true", "3.0, true", "2.1.3, false", "2.0.3, false", "dev, false"})
+  void pgStatKcacheFrom22On(String version, boolean supported) {
+    assertThat(StatementQueries.kcacheSupported(version)).isEqualTo(supported);
+    assertThat(StatementQueries.kcacheReadable(new KcacheInfo(true, true, version, "public"))).isEqualTo(supported);
+    assertThat(StatementQueries.kcacheReadable(new KcacheInfo(true, false, version, "public")))
+        .as("not preloaded: its function would fail")
+        .isFalse();
   }
 
   @ParameterizedTest

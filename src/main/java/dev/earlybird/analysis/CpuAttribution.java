@@ -1,0 +1,73 @@
+package dev.earlybird.analysis;
+
+import dev.earlybird.history.Usage;
+import dev.earlybird.model.StatementInterval;
+import java.util.OptionalDouble;
+
+/**
+ * CPU attribution in layers (DESIGN decision 3): for one statement aggregate (an interval, or the sum of a
+ * window's intervals), the most direct CPU figure there is, labelled with where it came from. The layers are
+ * {@link CpuSource}'s constants in declaration order, most direct first; the first that has a figure wins:
+ *
+ * <ol>
+ *   <li>{@code pg_stat_kcache}: measured user + system CPU, when known for the whole aggregate (every interval in it
+ *       had a figure; a partial sum would undercount);
+ *   <li>{@code performance_insights}: not wired yet. The AWS source plugs in here: it adds its per-statement CPU to
+ *       {@link Evidence} and returns it in {@link #figure}; nothing else changes;
+ *   <li>{@code exec_minus_io}: execution time minus block IO time, when the target has {@code track_io_timing} on
+ *       (otherwise IO time reads 0 and the difference would just be execution time under another name);
+ *   <li>{@code exec_time}: execution time, an upper bound, always there.
+ * </ol>
+ *
+ * <p>Pure: no I/O, no state.
+ */
+public final class CpuAttribution {
+  private CpuAttribution() {}
+
+  /**
+   * The CPU figures one aggregate offers; each layer takes what it needs.
+   *
+   * @param execMinusIoMs execution minus IO time, clamped at 0 (over the aggregate, not per interval)
+   * @param kcacheCpuMs pg_stat_kcache's CPU time, empty unless known for the whole aggregate
+   */
+  public record Evidence(double execMs, double execMinusIoMs, OptionalDouble kcacheCpuMs) {
+    public static Evidence of(Usage u) {
+      return new Evidence(u.execMs(), u.execMinusIoMs(), u.knownCpuMs());
+    }
+
+    public static Evidence of(StatementInterval i) {
+      return new Evidence(i.execMs(), i.execMinusIoMs(), i.cpuMs());
+    }
+  }
+
+  /** A CPU figure and the layer it came from. */
+  public record Cpu(double ms, CpuSource source) {}
+
+  public static Cpu of(Usage usage, boolean trackIoTiming) {
+    return of(Evidence.of(usage), trackIoTiming);
+  }
+
+  public static Cpu of(StatementInterval interval, boolean trackIoTiming) {
+    return of(Evidence.of(interval), trackIoTiming);
+  }
+
+  public static Cpu of(Evidence e, boolean trackIoTiming) {
+    for (CpuSource source : CpuSource.values()) {
+      OptionalDouble ms = figure(source, e, trackIoTiming);
+      if (ms.isPresent()) {
+        return new Cpu(ms.getAsDouble(), source);
+      }
+    }
+    throw new AssertionError("exec_time always has a figure");
+  }
+
+  /** What one layer says about an aggregate; empty when it has nothing (a new source breaks the build here). */
+  private static OptionalDouble figure(CpuSource source, Evidence e, boolean trackIoTiming) {
+    return switch (source) {
+      case PG_STAT_KCACHE -> e.kcacheCpuMs();
+      case PERFORMANCE_INSIGHTS -> OptionalDouble.empty();
+      case EXEC_MINUS_IO -> trackIoTiming ? OptionalDouble.of(e.execMinusIoMs()) : OptionalDouble.empty();
+      case EXEC_TIME -> OptionalDouble.of(e.execMs());
+    };
+  }
+}

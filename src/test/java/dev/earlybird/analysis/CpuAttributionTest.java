@@ -1,0 +1,52 @@
+package dev.earlybird.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.earlybird.history.Usage;
+import dev.earlybird.model.StatementInterval;
+import dev.earlybird.model.StatementKey;
+import java.time.Instant;
+import java.util.OptionalDouble;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CpuAttributionTest {
+
+  /** An aggregate of 4 intervals, with a pg_stat_kcache figure in {@code cpuIntervals} of them. */
+  private static Usage usage(double execMs, double ioMs, double cpuMs, long cpuIntervals) {
+    return new Usage(4, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, execMs, 0, ioMs, 0, 0, 0, 0, cpuMs, cpuIntervals);
+  }
+
+  @ParameterizedTest(name = "exec {0}, io {1}, kcache {2} in {3}/4 intervals, track_io_timing {4}: {6} {5}")
+  @CsvSource({
+    // the whole aggregate measured: kcache, whatever track_io_timing says
+    "1000, 300, 420, 4, true,  420, PG_STAT_KCACHE",
+    "1000, 300, 420, 4, false, 420, PG_STAT_KCACHE",
+    // measured and (almost) nothing: a sleeper, known to be 0, not unknown
+    "1000,   0,   0, 4, true,    0, PG_STAT_KCACHE",
+    // measured in some intervals only: a partial sum would undercount, so the next layer
+    "1000, 300, 420, 3, true,  700, EXEC_MINUS_IO",
+    "1000, 300, 420, 3, false, 1000, EXEC_TIME",
+    // no kcache
+    "1000, 300,   0, 0, true,  700, EXEC_MINUS_IO",
+    "1000, 300,   0, 0, false, 1000, EXEC_TIME",
+    // IO above execution (rounding between timers): clamped at 0, never negative
+    "  10,  30,   0, 0, true,    0, EXEC_MINUS_IO",
+  })
+  void choosesTheMostDirectFigureThereIs(
+      double execMs, double ioMs, double cpuMs, long cpuIntervals, boolean trackIo, double expectedMs,
+      CpuSource expectedSource) {
+    CpuAttribution.Cpu cpu = CpuAttribution.of(usage(execMs, ioMs, cpuMs, cpuIntervals), trackIo);
+    assertThat(cpu).isEqualTo(new CpuAttribution.Cpu(expectedMs, expectedSource));
+  }
+
+  @ParameterizedTest(name = "kcache {0}, track_io_timing {1}: {3}")
+  @CsvSource({"25, true, 25, PG_STAT_KCACHE", ", true, 70, EXEC_MINUS_IO", ", false, 100, EXEC_TIME"})
+  void anIntervalIsAnAggregateOfOne(Double cpuMs, boolean trackIo, double expectedMs, CpuSource expectedSource) {
+    var key = new StatementKey("t", 1, 1, 1, true);
+    var interval =
+        new StatementInterval(key, Instant.EPOCH, Instant.EPOCH.plusSeconds(60), 2, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            20, 10, 0, 0, 0, 0, 0, 0, 0, cpuMs == null ? OptionalDouble.empty() : OptionalDouble.of(cpuMs));
+    assertThat(CpuAttribution.of(interval, trackIo)).isEqualTo(new CpuAttribution.Cpu(expectedMs, expectedSource));
+  }
+}
