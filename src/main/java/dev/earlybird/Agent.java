@@ -1,5 +1,6 @@
 package dev.earlybird;
 
+import dev.earlybird.analysis.BaselineComparison;
 import dev.earlybird.analysis.HotList;
 import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.StoreConfig;
@@ -18,6 +19,7 @@ import dev.earlybird.config.PollConfig;
 import dev.earlybird.source.postgres.PgEndpoint;
 import dev.earlybird.source.postgres.PgStatStatementsSource;
 import dev.earlybird.web.Api;
+import dev.earlybird.web.BaselineApi;
 import dev.earlybird.web.Pages;
 import dev.earlybird.web.Readiness;
 import dev.earlybird.web.WebServer;
@@ -75,9 +77,10 @@ public final class Agent implements AutoCloseable {
     this.maintenance =
         new Maintenance(writer, new Retention(r.intervals(), r.hourly(), r.daily()), clock, Duration.ofMinutes(1));
     HotList hotList = new HotList(store, fleet, config.tenants());
-    this.web =
-        new WebServer(
-            new Api(fleet, hotList, config.tenants(), clock), new Pages(fleet), metrics, readiness);
+    Api api = new Api(fleet, hotList, config.tenants(), clock);
+    BaselineApi baselines = new BaselineApi(
+        api, store, writer, new BaselineComparison(store, fleet, config.tenants()), config.web().token());
+    this.web = new WebServer(api, baselines, new Pages(fleet, api, baselines), metrics, readiness);
   }
 
   /** Maps a target's config onto what the PostgreSQL source needs; the only place a password is revealed. */
