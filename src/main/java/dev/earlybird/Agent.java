@@ -122,13 +122,17 @@ public final class Agent implements AutoCloseable {
   }
 
   public String url() {
-    String host = config.listen().host();
-    if (host.contains(":")) {
-      host = "[" + host + "]";
-    } else if (host.equals("0.0.0.0")) {
+    return localUrl(config.listen().host(), web.port());
+  }
+
+  /** How a process on this machine reaches an agent listening on {@code host:port} (any address: loopback). */
+  public static String localUrl(String host, int port) {
+    if (host.equals("0.0.0.0")) {
       host = "127.0.0.1";
+    } else if (host.equals("::")) {
+      host = "::1";
     }
-    return "http://" + host + ":" + web.port() + "/";
+    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/";
   }
 
   /**
