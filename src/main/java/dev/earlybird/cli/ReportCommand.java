@@ -1,6 +1,7 @@
 package dev.earlybird.cli;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,7 +38,8 @@ public final class ReportCommand implements Callable<Integer> {
   public Integer call() {
     return HistoryCommands.run(spec, config, false, cfg -> {
       Format f = Format.parse(format);
-      ReportQuery q = query.resolve(cfg.tenants(), Instant.now());
+      // Whole milliseconds: the window is printed back, and nanoseconds of "now" are noise there.
+      ReportQuery q = query.resolve(cfg.tenants(), Instant.now().truncatedTo(ChronoUnit.MILLIS));
       return (history, out) -> {
         if (against == null) {
           Reports.print(out, f, history.hotQueries(q));

@@ -45,13 +45,10 @@ final class Reports {
           Column.left("STATUS", 0, r -> r.row().status()),
           Column.left("TARGET", 20, r -> r.row().target()),
           Column.left("DATABASE", 24, r -> r.row().database()),
-          Column.right("MEAN BEFORE", r -> Units.ms(r.row().beforeMeanMs())),
-          Column.right("MEAN AFTER", r -> Units.ms(r.row().afterMeanMs())),
+          Column.right("MEAN", r -> Units.ms(r.row().beforeMeanMs()) + " -> " + Units.ms(r.row().afterMeanMs())),
           Column.right("RATIO", r -> Units.ratio(r.row().ratio())),
-          Column.right("CALLS BEFORE", r -> Units.count(r.row().beforeCalls())),
-          Column.right("CALLS AFTER", r -> Units.count(r.row().afterCalls())),
-          Column.right("CPU BEFORE", r -> Units.ms(r.row().beforeCpuMs())),
-          Column.right("CPU AFTER", r -> Units.ms(r.row().afterCpuMs())),
+          Column.right("CALLS", r -> Units.count(r.row().beforeCalls()) + " -> " + Units.count(r.row().afterCalls())),
+          Column.right("CPU", r -> Units.ms(r.row().beforeCpuMs()) + " -> " + Units.ms(r.row().afterCpuMs())),
           Column.right("EXTRA", r -> Units.ms(r.row().extraMs())),
           Column.rest("QUERY", r -> r.row().query())));
 
@@ -87,8 +84,8 @@ final class Reports {
       case TABLE -> {
         Baseline b = c.baseline();
         out.println("Baseline " + b.name() + " (" + (b.target() == null ? "all targets" : "target " + b.target()) + ", "
-            + b.from() + " to " + b.to() + ", " + b.statements() + " statements) against " + c.from() + " to "
-            + c.to() + ", worst changes of time per call first:");
+            + b.from() + " to " + b.to() + ", " + b.statements() + " statements)");
+        out.println("against " + c.from() + " to " + c.to() + ", worst changes of time per call first (before -> after):");
         if (c.changes().isEmpty()) {
           out.println("No statements to compare.");
         } else {

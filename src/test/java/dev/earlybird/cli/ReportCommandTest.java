@@ -208,7 +208,9 @@ class ReportCommandTest {
     assertThat(cmp.get("changes").get(0).get("ratio").asDouble()).isEqualTo(1.0);
     Run table = report("--against", "before-upgrade", "--from", FROM, "--to", TO);
     assertThat(table.out()).startsWith("Baseline before-upgrade (all targets, " + FROM + " to " + TO + ", 4 statements)");
-    assertThat(table.out().lines().skip(1).findFirst().orElseThrow()).startsWith("#  STATUS  TARGET").contains("MEAN BEFORE");
+    assertThat(table.out().lines().skip(2).findFirst().orElseThrow()).startsWith("#  STATUS  TARGET")
+        .contains("MEAN", "RATIO", "CALLS", "CPU", "EXTRA");
+    assertThat(table.out()).contains("5.0 ms -> 5.0 ms", "1.00x", "1,000 -> 1,000");
 
     assertThat(run("baseline", "pin", "before-upgrade", "--from", FROM, "--to", TO, "--config", config.toString()))
         .satisfies(r -> assertThat(r.code()).isEqualTo(2))
