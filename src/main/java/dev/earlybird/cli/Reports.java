@@ -37,7 +37,7 @@ final class Reports {
           Column.right("CPU", r -> Units.ms(r.row().cpuMs())),
           Column.right("SHARE", r -> Units.percent(r.row().sharePct())),
           Column.right("BASELINE", r -> Units.ms(r.row().baselineMeanMs())),
-          Column.rest("QUERY", r -> r.row().query())));
+          Column.rest("QUERY", r -> textOf(r.row().query()))));
 
   private static final Table<Ranked<Change>> CHANGES = new Table<>(
       List.of(
@@ -50,7 +50,7 @@ final class Reports {
           Column.right("CALLS", r -> Units.count(r.row().beforeCalls()) + " -> " + Units.count(r.row().afterCalls())),
           Column.right("CPU", r -> Units.ms(r.row().beforeCpuMs()) + " -> " + Units.ms(r.row().afterCpuMs())),
           Column.right("EXTRA", r -> Units.ms(r.row().extraMs())),
-          Column.rest("QUERY", r -> r.row().query())));
+          Column.rest("QUERY", r -> textOf(r.row().query()))));
 
   private static final Table<Baseline> BASELINES = new Table<>(
       List.of(
@@ -109,6 +109,11 @@ final class Reports {
       }
     }
     out.flush();
+  }
+
+  /** Texts are fetched a little after a statement first appears. */
+  private static String textOf(String query) {
+    return query == null ? "(no text yet)" : query;
   }
 
   private static <T> List<Ranked<T>> ranked(List<T> rows) {
