@@ -57,28 +57,13 @@ public final class DuckDbHistoryStore implements HistoryStore {
     this.readOnly = readOnly;
     writer.setAutoCommit(false);
     if (readOnly) {
-      requireCurrentSchema(writer, file);
+      // A read-only store cannot migrate: it reads only stores the agent brought to this build's schema.
+      SchemaMigrator.requireCurrent(writer, file.toString());
     } else {
       SchemaMigrator.migrate(writer, file.toString());
     }
     this.watermarks = Rollups.load(writer);
     writer.commit();
-  }
-
-  /** A read-only store cannot migrate: it reads only stores the agent has brought to this build's schema. */
-  private static void requireCurrentSchema(DuckDBConnection c, Path file) throws SQLException {
-    int version;
-    try {
-      version = SchemaMigrator.currentVersion(c);
-    } catch (SQLException e) {
-      throw new HistoryException("history store " + file + " has no Earlybird schema: is it an Earlybird store? "
-          + "Check `store:` in the config.", e);
-    }
-    if (version != SchemaMigrator.latestVersion()) {
-      throw new HistoryException("history store " + file + " has schema version " + version + ", this Earlybird "
-          + "reads version " + SchemaMigrator.latestVersion() + ": run this version's agent (earlybird run) once "
-          + "to upgrade the store, or use the Earlybird that wrote it.");
-    }
   }
 
   public static DuckDbHistoryStore open(Path file) {
@@ -364,22 +349,8 @@ public final class DuckDbHistoryStore implements HistoryStore {
     PinnedBaseline.validate(name, from, to, now);
     AtomicReference<PinnedBaseline> pinned = new AtomicReference<>();
     write("pin baseline " + name, () -> {
-      // Read on the write connection, in the transaction that copies: rollups cannot move in between.
-      if (PinnedBaselines.get(writer, name).isPresent()) {
-        throw new BaselineException(BaselineException.Reason.EXISTS,
-            "a baseline named '" + name + "' exists already: pick another name, or delete it first");
-      }
-      HotQueryFilter window = HotQueryFilter.between(from, to);
-      List<HotQueryRow> rows = HistoryReads.hotQueries(writer, target.map(window::withTarget).orElse(window));
-      if (rows.isEmpty()) {
-        throw new BaselineException(BaselineException.Reason.INVALID,
-            "nothing was recorded between " + from + " and " + to + target.map(t -> " for target '" + t + "'").orElse("")
-                + ": pick a window in which the agent was polling" + target.map(t -> " that target").orElse(""));
-      }
-      PinnedBaseline b = new PinnedBaseline(name, target, from, to, now, rows.size());
-      PinnedBaselines.insert(writer, b, rows);
+      pinned.set(PinnedBaselines.pin(writer, name, target, from, to, now));
       writer.commit();
-      pinned.set(b);
     });
     return pinned.get();
   }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -43,10 +44,32 @@ final class PinnedBaselines {
   }
 
   /**
-   * Inserts the header and the statements. A statement must have run in the connection's transaction before,
-   * so that the Appender joins it (see {@link DuckDbHistoryStore}).
+   * Copies the window's per-statement sums under {@code name}, in the caller's transaction on the write
+   * connection, so rollups cannot move between the read and the copy.
+   *
+   * @throws BaselineException when the name is taken or nothing was recorded in the window
    */
-  static void insert(DuckDBConnection c, PinnedBaseline b, List<HotQueryRow> rows) throws SQLException {
+  static PinnedBaseline pin(
+      DuckDBConnection c, String name, Optional<String> target, Instant from, Instant to, Instant now)
+      throws SQLException {
+    // This SELECT also starts the transaction, which the Appender then joins (see DuckDbHistoryStore).
+    if (get(c, name).isPresent()) {
+      throw new BaselineException(BaselineException.Reason.EXISTS,
+          "a baseline named '" + name + "' exists already: pick another name, or delete it first");
+    }
+    HotQueryFilter window = HotQueryFilter.between(from, to);
+    List<HotQueryRow> rows = HistoryReads.hotQueries(c, target.map(window::withTarget).orElse(window));
+    if (rows.isEmpty()) {
+      String forTarget = target.map(t -> " for target '" + t + "'").orElse("");
+      throw new BaselineException(BaselineException.Reason.INVALID, "nothing was recorded between " + from + " and "
+          + to + forTarget + ": pick a window in which the agent was polling" + target.map(t -> " it").orElse(""));
+    }
+    PinnedBaseline b = new PinnedBaseline(name, target, from, to, now, rows.size());
+    insert(c, b, rows);
+    return b;
+  }
+
+  private static void insert(DuckDBConnection c, PinnedBaseline b, List<HotQueryRow> rows) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement("INSERT INTO pinned_baseline (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, b.name());
