@@ -20,9 +20,9 @@ import picocli.CommandLine.Spec;
     versionProvider = dev.earlybird.Version.class,
     subcommands = {BaselineCommand.Pin.class, BaselineCommand.ListBaselines.class, BaselineCommand.Delete.class},
     description = {
-      "Pinned baselines: named windows kept to compare against later, e.g. before a migration or an upgrade",
-      "(compare with: earlybird report --against NAME). Writes go to the store file, or through the running",
-      "agent, which needs web.token in the config."
+      "Pinned baselines: named windows kept to compare against later, e.g. before a migration or an upgrade "
+          + "(compare with: earlybird report --against NAME).",
+      "Writes go to the store file, or through the running agent with its web.token."
     })
 public final class BaselineCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

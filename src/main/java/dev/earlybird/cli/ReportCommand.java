@@ -14,10 +14,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = dev.earlybird.Version.class,
     sortOptions = false,
+    // One paragraph per element: picocli wraps each to the terminal width.
     description = {
-      "The hot-query list from the history: statements ranked by CPU over a window (default: the last 24 h),",
-      "with calls, total and mean time, CPU and share of the target's CPU. With --against NAME: the window",
-      "compared with a pinned baseline, per statement, worst changes of time per call first.",
+      "The hot-query list from the history: statements ranked by CPU over a window (default: the last 24 h), "
+          + "with calls, total and mean time, CPU and share of the target's CPU.",
+      "With --against NAME: the window compared with a pinned baseline, per statement, worst changes of time "
+          + "per call first.",
       "Reads the store file; while the agent runs (and holds the file) it asks the agent at `listen:`."
     })
 public final class ReportCommand implements Callable<Integer> {
