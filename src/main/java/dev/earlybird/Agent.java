@@ -1,6 +1,7 @@
 package dev.earlybird;
 
 import dev.earlybird.analysis.Analyzer;
+import dev.earlybird.analysis.BaselineComparison;
 import dev.earlybird.analysis.HotList;
 import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.StoreConfig;
@@ -22,6 +23,7 @@ import dev.earlybird.source.postgres.PgStatStatementsSource;
 import dev.earlybird.web.Api;
 import dev.earlybird.web.FindingsApi;
 import dev.earlybird.web.QueriesApi;
+import dev.earlybird.web.BaselineApi;
 import dev.earlybird.web.Pages;
 import dev.earlybird.web.Readiness;
 import dev.earlybird.web.WebServer;
@@ -85,12 +87,13 @@ public final class Agent implements AutoCloseable {
     // Polls ending in a window may land up to about one poll after it ends.
     Duration settle = interval.compareTo(Duration.ofSeconds(30)) < 0 ? interval.plusSeconds(1) : Duration.ofSeconds(31);
     this.analysis = new AnalysisLoop(analyzer, metrics, clock, settle);
+    Api api = new Api(fleet, hotList, config.tenants(), clock);
+    BaselineApi baselines = new BaselineApi(
+        api, store, writer, new BaselineComparison(store, fleet, config.tenants()), config.web().token());
     FindingsApi findings = new FindingsApi(store);
     QueriesApi queries = new QueriesApi(store, config.tenants(), clock);
-    this.web =
-        new WebServer(
-            new Api(fleet, hotList, config.tenants(), clock), findings, queries, new Pages(fleet, findings, queries),
-            metrics, readiness);
+    this.web = new WebServer(
+        api, findings, queries, baselines, new Pages(fleet, api, baselines, findings, queries), metrics, readiness);
   }
 
   /** Maps a target's config onto what the PostgreSQL source needs; the only place a password is revealed. */
@@ -133,13 +136,17 @@ public final class Agent implements AutoCloseable {
   }
 
   public String url() {
-    String host = config.listen().host();
-    if (host.contains(":")) {
-      host = "[" + host + "]";
-    } else if (host.equals("0.0.0.0")) {
+    return localUrl(config.listen().host(), web.port());
+  }
+
+  /** How a process on this machine reaches an agent listening on {@code host:port} (any address: loopback). */
+  public static String localUrl(String host, int port) {
+    if (host.equals("0.0.0.0")) {
       host = "127.0.0.1";
+    } else if (host.equals("::")) {
+      host = "::1";
     }
-    return "http://" + host + ":" + web.port() + "/";
+    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/";
   }
 
   /**

@@ -1,18 +1,26 @@
 package dev.earlybird;
 
+import dev.earlybird.cli.BaselineCommand;
 import dev.earlybird.cli.CheckCommand;
 import dev.earlybird.cli.DemoCommand;
+import dev.earlybird.cli.ReportCommand;
 import dev.earlybird.cli.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code earlybird} command line. Exit codes: 0 ok, 1 a check or run failed, 2 bad config or usage. */
+/**
+ * The {@code earlybird} command line. Exit codes: 0 ok, 1 a check, run or report failed, 2 bad config or usage
+ * (or a request the store refuses, like a baseline name that is taken).
+ */
 @Command(
     name = "earlybird",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Watches query performance across PostgreSQL fleets.",
-    subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      RunCommand.class, CheckCommand.class, ReportCommand.class, BaselineCommand.class, DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));

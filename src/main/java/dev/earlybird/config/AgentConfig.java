@@ -14,7 +14,8 @@ public record AgentConfig(
     List<TargetConfig> targets,
     TenantsConfig tenants,
     AnalysisConfig analysis,
-    AlertsConfig alerts) {
+    AlertsConfig alerts,
+    WebConfig web) {
   public AgentConfig {
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(store, "store");
@@ -24,12 +25,26 @@ public record AgentConfig(
     Objects.requireNonNull(tenants, "tenants");
     Objects.requireNonNull(analysis, "analysis");
     Objects.requireNonNull(alerts, "alerts");
+    Objects.requireNonNull(web, "web");
     Set<String> names = new HashSet<>();
     for (TargetConfig t : targets) {
       if (!names.add(t.name())) {
         throw new IllegalArgumentException("duplicate target name " + t.name());
       }
     }
+  }
+
+  /** With the web settings at their defaults (no token: no write actions). */
+  public AgentConfig(
+      HostPort listen,
+      StoreConfig store,
+      PollConfig poll,
+      RetentionConfig retention,
+      List<TargetConfig> targets,
+      TenantsConfig tenants,
+      AnalysisConfig analysis,
+      AlertsConfig alerts) {
+    this(listen, store, poll, retention, targets, tenants, analysis, alerts, WebConfig.DEFAULT);
   }
 
   /** Every setting at its default, with these targets; for tests and the demo. */
@@ -39,10 +54,10 @@ public record AgentConfig(
   }
 
   public AgentConfig withTargets(List<TargetConfig> newTargets) {
-    return new AgentConfig(listen, store, poll, retention, newTargets, tenants, analysis, alerts);
+    return new AgentConfig(listen, store, poll, retention, newTargets, tenants, analysis, alerts, web);
   }
 
   public AgentConfig withPoll(PollConfig newPoll) {
-    return new AgentConfig(listen, store, newPoll, retention, targets, tenants, analysis, alerts);
+    return new AgentConfig(listen, store, newPoll, retention, targets, tenants, analysis, alerts, web);
   }
 }

@@ -23,7 +23,7 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
   static final List<String> TOP_KEYS =
-      List.of("listen", "store", "poll", "retention", "targets", "tenants", "analysis", "alerts");
+      List.of("listen", "store", "poll", "retention", "targets", "tenants", "analysis", "alerts", "web");
 
   private ConfigLoader() {}
 
@@ -74,7 +74,8 @@ public final class ConfigLoader {
     TenantsConfig tenants = TenantsBinder.bind(top.map("tenants", TenantsBinder.KEYS));
     AnalysisConfig analysis = AnalysisBinder.bind(top.map("analysis", AnalysisBinder.KEYS));
     AlertsConfig alerts = AlertsBinder.bind(top.map("alerts", AlertsBinder.KEYS));
-    return top.build(() -> new AgentConfig(listen, store, poll, retention, targets, tenants, analysis, alerts))
+    WebConfig web = WebBinder.bind(top.map("web", WebBinder.KEYS));
+    return top.build(() -> new AgentConfig(listen, store, poll, retention, targets, tenants, analysis, alerts, web))
         .orElse(null);
   }
 

@@ -28,8 +28,14 @@ public record TenantsConfig(Pattern pattern, TenantSettings defaults, Map<String
   }
 
 
-  /** The {@code tenant} group when the pattern matches; otherwise the database is its own tenant. */
+  /**
+   * The {@code tenant} group when the pattern matches; otherwise the database is its own tenant. Null for a
+   * null name: statements of databases the target's filter excludes are stored without a name.
+   */
   public String tenantOf(String databaseName) {
+    if (databaseName == null) {
+      return null;
+    }
     Matcher m = pattern.matcher(databaseName);
     if (m.find()) {
       String tenant = m.group(GROUP);

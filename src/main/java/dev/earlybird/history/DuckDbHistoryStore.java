@@ -23,7 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -39,6 +41,7 @@ import org.duckdb.DuckDBConnection;
 public final class DuckDbHistoryStore implements HistoryStore {
   private final Path file;
   private final InstantSource clock;
+  private final boolean readOnly;
   private final DuckDBConnection writer;
   /** Guards the write connection: writes are meant to come from one thread, this makes misuse safe. */
   private final ReentrantLock writeLock = new ReentrantLock();
@@ -49,12 +52,19 @@ public final class DuckDbHistoryStore implements HistoryStore {
   /** Test hook: runs just before a poll's commit (to prove a failure there leaves nothing behind). */
   Runnable beforePollCommit = () -> {};
 
-  private DuckDbHistoryStore(Path file, InstantSource clock, DuckDBConnection writer) throws SQLException {
+  private DuckDbHistoryStore(Path file, InstantSource clock, DuckDBConnection writer, boolean readOnly)
+      throws SQLException {
     this.file = file;
     this.clock = clock;
     this.writer = writer;
+    this.readOnly = readOnly;
     writer.setAutoCommit(false);
-    SchemaMigrator.migrate(writer, file.toString());
+    if (readOnly) {
+      // A read-only store cannot migrate: it reads only stores the agent brought to this build's schema.
+      SchemaMigrator.requireCurrent(writer, file.toString());
+    } else {
+      SchemaMigrator.migrate(writer, file.toString());
+    }
     this.watermarks = Rollups.load(writer);
     writer.commit();
   }
@@ -65,6 +75,23 @@ public final class DuckDbHistoryStore implements HistoryStore {
 
   /** Opens (creating if needed) the store file and migrates its schema; errors say how to fix them. */
   public static DuckDbHistoryStore open(Path file, InstantSource clock) {
+    return open(file, clock, false);
+  }
+
+  /**
+   * Opens an existing store for reading only (the command line's reports), which never changes the file.
+   * DuckDB refuses it while another process has the file open read-write: {@link StoreInUseException}.
+   */
+  public static DuckDbHistoryStore openReadOnly(Path file) {
+    Path abs = file.toAbsolutePath();
+    if (!Files.exists(abs)) {
+      throw new HistoryException("there is no history store at " + abs + " yet: start the agent with this config "
+          + "(earlybird run) and let it poll, or check `store:` (a relative path is relative to the working directory).");
+    }
+    return open(abs, InstantSource.system(), true);
+  }
+
+  private static DuckDbHistoryStore open(Path file, InstantSource clock, boolean readOnly) {
     Path abs = file.toAbsolutePath();
     try {
       Files.createDirectories(abs.getParent());
@@ -72,18 +99,22 @@ public final class DuckDbHistoryStore implements HistoryStore {
       throw new HistoryException(
           "cannot create directory " + abs.getParent() + " for the history store: " + e + ". Check permissions or change `store:`.", e);
     }
-    if (Files.exists(abs) && !(Files.isReadable(abs) && Files.isWritable(abs))) {
+    if (Files.exists(abs) && !(Files.isReadable(abs) && (readOnly || Files.isWritable(abs)))) {
       throw new HistoryException(
           "history store " + abs + " is not readable and writable by this user: fix its permissions (the agent needs read-write) or change `store:`.");
     }
     DuckDBConnection c;
     try {
-      c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + abs);
+      Properties props = new Properties();
+      if (readOnly) {
+        props.setProperty("duckdb.read_only", "true");
+      }
+      c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + abs, props);
     } catch (SQLException e) {
       throw openError(abs, e);
     }
     try {
-      return new DuckDbHistoryStore(abs, clock, c);
+      return new DuckDbHistoryStore(abs, clock, c, readOnly);
     } catch (SQLException | RuntimeException e) {
       try {
         c.close();
@@ -100,8 +131,9 @@ public final class DuckDbHistoryStore implements HistoryStore {
   static HistoryException openError(Path file, SQLException e) {
     String msg = String.valueOf(e.getMessage());
     String lower = msg.toLowerCase(java.util.Locale.ROOT);
-    if (lower.contains("lock")) {
-      return new HistoryException(
+    // "Could not set lock on file": another process; "different configuration": this process, read-write.
+    if (lower.contains("lock") || lower.contains("different configuration")) {
+      return new StoreInUseException(
           "history store " + file + " is in use by another process (DuckDB allows one read-write process per file): "
               + "stop the other Earlybird agent using it, or point `store:` at another file. DuckDB said: " + msg, e);
     }
@@ -322,11 +354,36 @@ public final class DuckDbHistoryStore implements HistoryStore {
     });
   }
 
+  @Override
+  public PinnedBaseline pinBaseline(String name, Optional<String> target, Instant from, Instant to) {
+    Instant now = clock.instant();
+    PinnedBaseline.validate(name, from, to, now);
+    AtomicReference<PinnedBaseline> pinned = new AtomicReference<>();
+    write("pin baseline " + name, () -> {
+      pinned.set(PinnedBaselines.pin(writer, name, target, from, to, now));
+      writer.commit();
+    });
+    return pinned.get();
+  }
+
+  @Override
+  public void deleteBaseline(String name) {
+    write("delete baseline " + name, () -> {
+      if (!PinnedBaselines.delete(writer, name)) {
+        throw BaselineException.notFound(name);
+      }
+      writer.commit();
+    });
+  }
+
   private interface SqlWork {
     void run() throws SQLException;
   }
 
   private void write(String what, SqlWork work) {
+    if (readOnly) {
+      throw new HistoryException("cannot " + what + ": history store " + file + " is open read-only");
+    }
     writeLock.lock();
     try {
       work.run();
@@ -393,6 +450,21 @@ public final class DuckDbHistoryStore implements HistoryStore {
   @Override
   public List<HotQueryRow> hotQueries(HotQueryFilter filter) {
     return read("hot queries", c -> HistoryReads.hotQueries(c, filter));
+  }
+
+  @Override
+  public List<PinnedBaseline> baselines() {
+    return read("pinned baselines", PinnedBaselines::list);
+  }
+
+  @Override
+  public Optional<PinnedBaseline> baseline(String name) {
+    return read("pinned baseline " + name, c -> PinnedBaselines.get(c, name));
+  }
+
+  @Override
+  public List<HotQueryRow> baselineStatements(String name) {
+    return read("statements of pinned baseline " + name, c -> PinnedBaselines.statements(c, name));
   }
 
   @Override

@@ -55,7 +55,7 @@ final class HistoryReads {
     String targetFilter = f.target().isPresent() ? "AND target = ?" : "";
     String sql =
         """
-        WITH %s, %s
+        WITH %s
         SELECT t.target, d.name AS database, t.dbid, t.queryid, x.family, x.query,
                CAST(sum(t.intervals) AS BIGINT) AS intervals, %s
         FROM tiers t
@@ -66,14 +66,13 @@ final class HistoryReads {
         ORDER BY exec_ms DESC, t.target, t.dbid, t.queryid
         %s"""
             .formatted(
-                WATERMARKS,
-                tiers(targetFilter),
+                WindowTiers.sql(targetFilter),
                 Columns.SUMS,
                 f.database().isPresent() ? "WHERE d.name = ?" : "",
                 f.limit().isPresent() ? "LIMIT " + f.limit().getAsInt() : "");
     List<HotQueryRow> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      int i = bindTiers(ps, 1, Columns.micros(f.from()), Columns.micros(f.to()), f.target().orElse(null));
+      int i = WindowTiers.bind(ps, 1, Columns.micros(f.from()), Columns.micros(f.to()), f.target().orElse(null));
       if (f.database().isPresent()) {
         ps.setString(i, f.database().get());
       }
@@ -121,17 +120,6 @@ final class HistoryReads {
       }
     }
     return out;
-  }
-
-  private static int bindTiers(PreparedStatement ps, int i, long from, long to, String target) throws SQLException {
-    for (int tier = 0; tier < 3; tier++) {
-      ps.setLong(i++, from);
-      ps.setLong(i++, to);
-      if (target != null) {
-        ps.setString(i++, target);
-      }
-    }
-    return i;
   }
 
   static List<TargetRecord> targets(Connection c) throws SQLException {

@@ -44,6 +44,16 @@ public interface HistoryStore extends AutoCloseable {
    */
   void recordEvaluation(Instant windowEnd, List<Finding> changed, List<String> deletedIds);
 
+  /**
+   * Pins a baseline: copies the per-statement sums of {@code (from, to]} (of one target, or all) under
+   * {@code name}. Refused with a {@link BaselineException} when the name is invalid or taken, the window is
+   * not over yet, or nothing was recorded in it.
+   */
+  PinnedBaseline pinBaseline(String name, Optional<String> target, Instant from, Instant to);
+
+  /** Deletes a pinned baseline and its statements; {@link BaselineException} NOT_FOUND when there is none. */
+  void deleteBaseline(String name);
+
   // --- reads ---
 
   /** End of the last evaluated analysis window, if any. */
@@ -88,6 +98,14 @@ public interface HistoryStore extends AutoCloseable {
 
   /** Per (target, database, queryId), ordered by execMs descending. */
   List<HotQueryRow> hotQueries(HotQueryFilter filter);
+
+  /** Pinned baselines, newest first. */
+  List<PinnedBaseline> baselines();
+
+  Optional<PinnedBaseline> baseline(String name);
+
+  /** A pinned baseline's sums per (target, database, queryId), with database names and texts; empty if none. */
+  List<HotQueryRow> baselineStatements(String name);
 
   /** Points whose end lies in (from, to] (rollup buckets overlapping it), ordered by end. */
   List<SeriesPoint> querySeries(String target, long dbId, long queryId, Instant from, Instant to);

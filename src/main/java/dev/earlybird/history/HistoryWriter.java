@@ -4,7 +4,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Runs every write to a {@link HistoryStore} on ONE dedicated platform thread, in submission order. DuckDB
@@ -47,6 +49,20 @@ public final class HistoryWriter implements AutoCloseable {
       closing.readLock().unlock();
     }
     return done;
+  }
+
+  /** Queues a write that returns a value (a pinned baseline, say); the future completes with it. */
+  public <T> CompletableFuture<T> call(Function<HistoryStore, T> write) {
+    var result = new CompletableFuture<T>();
+    AtomicReference<T> value = new AtomicReference<>();
+    submit(s -> value.set(write.apply(s))).whenComplete((ok, failed) -> {
+      if (failed != null) {
+        result.completeExceptionally(failed);
+      } else {
+        result.complete(value.get());
+      }
+    });
+    return result;
   }
 
   public CompletableFuture<Void> recordPoll(PollRecord poll) {

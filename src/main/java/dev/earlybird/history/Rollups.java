@@ -21,7 +21,8 @@ import org.duckdb.DuckDBConnection;
  * <p>A bucket b of length L holds the intervals whose END lies in (b, b+L]: an interval that spans an hour
  * boundary counts in full in the hour of its end. Days are UTC days. Readers take each period from exactly
  * one tier: raw for ends after the hourly watermark, hourly for ends in (hourly_purged, hourly], daily for
- * ends at or before hourly_purged (which never passes the daily watermark).
+ * ends at or before hourly_purged (which never passes the daily watermark). Hot-list reads also take whole
+ * days up to the daily watermark from the daily tier ({@link WindowTiers}).
  */
 final class Rollups {
   static final long HOUR_US = 3_600_000_000L;

@@ -66,6 +66,22 @@ final class SchemaMigrator {
     return latestVersion();
   }
 
+  /** For a store opened read-only, which cannot migrate: its schema must be this build's. */
+  static void requireCurrent(Connection c, String storeName) {
+    int version;
+    try {
+      version = currentVersion(c);
+    } catch (SQLException e) {
+      throw new HistoryException("history store " + storeName + " has no Earlybird schema: is it an Earlybird "
+          + "store? Check `store:` in the config.", e);
+    }
+    if (version != latestVersion()) {
+      throw new HistoryException("history store " + storeName + " has schema version " + version + ", this "
+          + "Earlybird reads version " + latestVersion() + ": run this version's agent (earlybird run) once to "
+          + "upgrade the store, or use the Earlybird that wrote it.");
+    }
+  }
+
   static int currentVersion(Connection c) throws SQLException {
     try (Statement s = c.createStatement();
         var rs = s.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {

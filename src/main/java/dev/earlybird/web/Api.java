@@ -39,7 +39,7 @@ public final class Api {
     ctx.json(fleet.all().stream().map(TargetJson::of).toList());
   }
 
-  record HotQueryJson(
+  public record HotQueryJson(
       String target,
       String database,
       String tenant,
@@ -57,7 +57,7 @@ public final class Api {
       double windowSharePct,
       Double changePct,
       String baseline) {
-    static HotQueryJson of(HotQuery q) {
+    public static HotQueryJson of(HotQuery q) {
       return new HotQueryJson(
           q.target(),
           q.database(),
@@ -79,12 +79,20 @@ public final class Api {
     }
   }
 
-  record HotQueriesJson(Instant from, Instant to, List<HotQueryJson> queries) {}
+  public record HotQueriesJson(Instant from, Instant to, List<HotQueryJson> queries) {
+    public static HotQueriesJson of(HotList.Request request, List<HotQuery> ranked) {
+      return new HotQueriesJson(request.from(), request.to(), ranked.stream().map(HotQueryJson::of).toList());
+    }
+  }
 
   void hotQueries(Context ctx) {
+    ctx.json(hotList(ctx));
+  }
+
+  /** The hot list the request asks for, as the API serves it (the /hot page shows the same). */
+  HotQueriesJson hotList(Context ctx) {
     HotList.Request request = hotRequest(ctx);
-    List<HotQueryJson> rows = hotList.rank(request).stream().map(HotQueryJson::of).toList();
-    ctx.json(new HotQueriesJson(request.from(), request.to(), rows));
+    return HotQueriesJson.of(request, hotList.rank(request));
   }
 
   HotList.Request hotRequest(Context ctx) {

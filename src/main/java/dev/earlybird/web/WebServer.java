@@ -1,8 +1,7 @@
 package dev.earlybird.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.earlybird.history.BaselineException;
 import dev.earlybird.metrics.AgentMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -10,18 +9,24 @@ import io.javalin.json.JavalinJackson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP server: health, readiness, metrics, the JSON API and the pages. */
+/**
+ * The HTTP server: health, readiness, metrics, the JSON API and the pages. Reads are open to whoever reaches
+ * {@code listen}; write actions need the bearer token of {@code web.token} (see {@link BaselineApi}).
+ */
 public final class WebServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
 
   private final Javalin app;
 
   public WebServer(
-      Api api, FindingsApi findings, QueriesApi queries, Pages pages, AgentMetrics metrics, Readiness readiness) {
-    ObjectMapper json =
-        new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+      Api api,
+      FindingsApi findings,
+      QueriesApi queries,
+      BaselineApi baselines,
+      Pages pages,
+      AgentMetrics metrics,
+      Readiness readiness) {
+    ObjectMapper json = Json.mapper();
     app =
         Javalin.create(
             config -> {
@@ -46,12 +51,30 @@ public final class WebServer implements AutoCloseable {
                   });
               config.routes.get("/api/v1/targets", api::targets);
               config.routes.get("/api/v1/hot-queries", api::hotQueries);
+              config.routes.get("/api/v1/baselines", baselines::list);
+              config.routes.post("/api/v1/baselines", baselines::pin);
+              config.routes.delete("/api/v1/baselines/{name}", baselines::delete);
+              config.routes.get("/api/v1/baselines/{name}/compare", baselines::compare);
+              config.routes.get("/hot", pages::hot);
+              config.routes.get("/baselines", pages::baselines);
+              config.routes.get("/baselines/{name}", pages::compare);
               config.routes.get("/api/v1/findings", findings::list);
               config.routes.get("/", pages::fleet);
               config.routes.get("/findings", pages::findings);
               config.routes.get("/api/v1/queries/{target}/{database}/{queryId}", queries::get);
               config.routes.get("/queries/{target}/{database}/{queryId}", pages::query);
               config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+              config.routes.exception(ApiError.class, (e, ctx) -> {
+                if (e.status() == 401) {
+                  ctx.header("WWW-Authenticate", "Bearer realm=\"earlybird\"");
+                }
+                error(ctx, e.status(), e.getMessage());
+              });
+              config.routes.exception(BaselineException.class, (e, ctx) -> error(ctx, switch (e.reason()) {
+                case INVALID -> 400;
+                case EXISTS -> 409;
+                case NOT_FOUND -> 404;
+              }, e.getMessage()));
               config.routes.exception(
                   io.javalin.http.NotFoundResponse.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
               config.routes.exception(

@@ -77,7 +77,8 @@ class ExamplesTest {
     Path file = Path.of(ExamplesTest.class.getResource("/config/full-example.yml").toURI());
     AgentConfig c = ConfigLoader.parse(Files.readString(file), file.toString(), file.getParent(), Map.of(
         "EARLYBIRD_PG_PASSWORD", "pw", "PAGERDUTY_ROUTING_KEY", "rk", "SLACK_WEBHOOK_URL",
-        "https://hooks.slack.com/services/T/B/x", "WEBHOOK_SECRET", "ws")::get);
+        "https://hooks.slack.com/services/T/B/x", "WEBHOOK_SECRET", "ws", "EARLYBIRD_WEB_TOKEN",
+        "0123456789abcdef0123")::get);
     assertThat(c.targets()).extracting(TargetConfig::name).containsExactly("aurora-prod-1", "selfhosted-1");
     assertThat(c.targets().get(1).password().reveal()).isEqualTo("s3cr3t-from-file");
     assertThat(c.targets().get(0).databases().accepts("tenant_x")).isTrue();
@@ -91,6 +92,7 @@ class ExamplesTest {
     assertThat(c.alerts().routes()).hasSize(3);
     assertThat(c.alerts().routes().get(0).matches(Map.of("severity", "critical", "tenant", "x"))).isTrue();
     assertThat(c.alerts().routes().get(2).match()).isEmpty();
+    assertThat(c.web().token().orElseThrow().reveal()).isEqualTo("0123456789abcdef0123");
   }
 
   @Test

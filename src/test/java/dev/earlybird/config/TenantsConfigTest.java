@@ -25,6 +25,12 @@ class TenantsConfigTest {
   }
 
   @Test
+  void aDatabaseWithoutANameHasNoTenant() {
+    // Statements of databases a target's filter excludes are stored, unnamed; the hot list still ranks them.
+    assertThat(TenantsConfig.DEFAULT.tenantOf(null)).isNull();
+  }
+
+  @Test
   void customPatternAndOverridesMergedOverDefaults() throws ConfigException {
     TenantsConfig t = TestConfigs.parse("""
         tenants:

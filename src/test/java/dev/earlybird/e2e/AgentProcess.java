@@ -59,6 +59,21 @@ final class AgentProcess implements AutoCloseable {
 
   record Result(int exitCode, String output) {}
 
+  /** Like {@link #runToEnd}, with stdout and stderr apart (for output meant for programs). */
+  static Separate runApart(Duration timeout, String... args) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("earlybird-cli", ".out");
+    Path err = Files.createTempFile("earlybird-cli", ".err");
+    Process p = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("earlybird " + String.join(" ", args) + " did not finish in " + timeout + ":\n"
+          + Files.readString(out) + Files.readString(err));
+    }
+    return new Separate(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  record Separate(int exitCode, String out, String err) {}
+
   private static List<String> command(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -17,13 +17,13 @@ class CliIT {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "run", "check", "demo"})
+  @ValueSource(strings = {"", "run", "check", "report", "baseline", "baseline pin", "baseline list", "baseline delete", "demo"})
   void helpAndVersionOnEveryCommand(String command) throws Exception {
-    String[] help = command.isEmpty() ? new String[] {"--help"} : new String[] {command, "--help"};
+    String[] help = (command + " --help").strip().split(" ");
     AgentProcess.Result h = AgentProcess.runToEnd(TIMEOUT, help);
     assertThat(h.exitCode()).isZero();
     assertThat(h.output()).contains("Usage:");
-    String[] version = command.isEmpty() ? new String[] {"--version"} : new String[] {command, "--version"};
+    String[] version = (command + " --version").strip().split(" ");
     AgentProcess.Result v = AgentProcess.runToEnd(TIMEOUT, version);
     assertThat(v.exitCode()).isZero();
     assertThat(v.output()).startsWith("earlybird ");
@@ -42,7 +42,7 @@ class CliIT {
             url: jdbc:postgresql://127.0.0.1/postgres
             pasword: secret-value
         """);
-    for (String command : new String[] {"run", "check"}) {
+    for (String command : new String[] {"run", "check", "report"}) {
       AgentProcess.Result r = AgentProcess.runToEnd(TIMEOUT, command, "--config", cfg.toString());
       assertThat(r.exitCode()).as(command).isEqualTo(2);
       assertThat(r.output())

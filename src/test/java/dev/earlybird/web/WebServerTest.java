@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.earlybird.analysis.BaselineComparison;
 import dev.earlybird.analysis.HotList;
+import dev.earlybird.config.Secret;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.PollRecord;
 import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.metrics.FleetState;
@@ -41,8 +44,13 @@ class WebServerTest {
   static final String EVIL = "<script>alert('x')</script>";
   static final long QUERY_ID = -8_646_911_284_551_352_320L; // below -2^53: must survive JSON as a string
 
+  static final String TOKEN = "s3cret-t0ken-for-tests";
+
   @TempDir Path dir;
   DuckDbHistoryStore store;
+  HistoryWriter writer;
+  FleetState fleet;
+  AgentMetrics metrics;
   WebServer web;
   Readiness readiness = new Readiness();
   HttpClient http = HttpClient.newHttpClient();
@@ -50,7 +58,8 @@ class WebServerTest {
 
   @BeforeEach
   void start() {
-    store = DuckDbHistoryStore.open(dir.resolve("h.duckdb"));
+    store = DuckDbHistoryStore.open(dir.resolve("h.duckdb"), () -> NOW.plusSeconds(1));
+    writer = new HistoryWriter(store, 8);
     StatementKey key = new StatementKey("pg1", 5, 10, QUERY_ID, true);
     Counters c =
         new Counters(4, 40, 10, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, OptionalDouble.empty());
@@ -60,23 +69,30 @@ class WebServerTest {
     store.upsertDatabases("pg1", List.of(new DatabaseInfo("pg1", 5, "tenant_acme")));
     store.saveTexts(List.of(new StatementText("pg1", 5, QUERY_ID, "SELECT '" + EVIL + "'", false, "abc")));
     store.recordPoll(new PollRecord("pg1", NOW, Optional.of(snap), List.of(i), Optional.empty()));
-    FleetState fleet = new FleetState(List.of("pg1", "pg2"));
+    fleet = new FleetState(List.of("pg1", "pg2"));
     fleet.update("pg1", s -> new TargetStatus("pg1", true, NOW, "17.4", 1, null, true));
     fleet.update("pg2", s -> new TargetStatus("pg2", false, null, null, 0, "connect: " + EVIL, false));
-    AgentMetrics metrics = new AgentMetrics("test");
+    metrics = new AgentMetrics("test");
     metrics.registerTarget("pg1");
+    web = server(Optional.of(new Secret(TOKEN)));
+  }
+
+  /** Wired like the agent does, on a free port. */
+  private WebServer server(Optional<Secret> token) {
     TenantsConfig tenants = TenantsConfig.DEFAULT;
     InstantSource clock = InstantSource.fixed(NOW.plusSeconds(1));
+    Api api = new Api(fleet, new HotList(store, fleet, tenants, dev.earlybird.config.BaselineConfig.defaults()), tenants, clock);
+    BaselineApi baselines = new BaselineApi(api, store, writer, new BaselineComparison(store, fleet, tenants), token);
     FindingsApi findingsApi = new FindingsApi(store);
     QueriesApi queriesApi = new QueriesApi(store, tenants, clock);
-    web = new WebServer(new Api(fleet, new HotList(store, fleet, tenants, dev.earlybird.config.BaselineConfig.defaults()), tenants, clock),
-            findingsApi, queriesApi, new Pages(fleet, findingsApi, queriesApi), metrics, readiness)
-        .start("127.0.0.1", 0);
+    return new WebServer(api, findingsApi, queriesApi, baselines, new Pages(fleet, api, baselines, findingsApi, queriesApi),
+        metrics, readiness).start("127.0.0.1", 0);
   }
 
   @AfterEach
   void stop() {
     web.close();
+    writer.close();
     store.close();
   }
 
@@ -86,6 +102,111 @@ class WebServerTest {
       b.header("Accept", accept);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> send(WebServer server, String method, String path, String body, String auth)
+      throws Exception {
+    var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        .timeout(Duration.ofSeconds(10))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (auth != null) {
+      b.header("Authorization", auth);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String pinBody(String name, String from, String to) {
+    return "{\"name\": \"%s\", \"from\": \"%s\", \"to\": \"%s\", \"target\": \"pg1\"}".formatted(name, from, to);
+  }
+
+  private static final String BEARER = "Bearer " + TOKEN;
+  private static final String HOUR = pinBody("before", "2026-11-20T05:00:00Z", "2026-11-20T06:00:00Z");
+
+  @Test
+  void writeActionsNeedTheConfiguredToken() throws Exception {
+    HttpResponse<String> none = send(web, "POST", "/api/v1/baselines", HOUR, null);
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+    assertThat(json.readTree(none.body()).get("error").asText()).contains("Authorization: Bearer");
+    HttpResponse<String> wrong = send(web, "POST", "/api/v1/baselines", HOUR, "Bearer " + TOKEN + "x");
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.body()).doesNotContain(TOKEN);
+    assertThat(send(web, "DELETE", "/api/v1/baselines/before", null, "Bearer nope").statusCode()).isEqualTo(401);
+    assertThat(store.baselines()).isEmpty();
+
+    WebServer noToken = server(Optional.empty());
+    try {
+      HttpResponse<String> forbidden = send(noToken, "POST", "/api/v1/baselines", HOUR, BEARER);
+      assertThat(forbidden.statusCode()).isEqualTo(403);
+      assertThat(json.readTree(forbidden.body()).get("error").asText()).isEqualTo("set web.token to enable write actions");
+      assertThat(send(noToken, "DELETE", "/api/v1/baselines/before", null, BEARER).statusCode()).isEqualTo(403);
+      assertThat(send(noToken, "GET", "/api/v1/baselines", null, null).statusCode()).as("reads stay open").isEqualTo(200);
+    } finally {
+      noToken.close();
+    }
+  }
+
+  @Test
+  void baselinesArePinnedListedComparedAndDeletedOverHttp() throws Exception {
+    assertThat(json.readTree(get("/api/v1/baselines", null).body()).get("baselines")).isEmpty();
+    HttpResponse<String> created = send(web, "POST", "/api/v1/baselines", HOUR, BEARER);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonNode b = json.readTree(created.body());
+    assertThat(b.get("name").asText()).isEqualTo("before");
+    assertThat(b.get("target").asText()).isEqualTo("pg1");
+    assertThat(b.get("from").asText()).isEqualTo("2026-11-20T05:00:00Z");
+    assertThat(b.get("created").asText()).isEqualTo("2026-11-20T06:00:01Z");
+    assertThat(b.get("statements").asLong()).isEqualTo(1);
+    assertThat(json.readTree(get("/api/v1/baselines", null).body()).get("baselines").get(0).get("name").asText()).isEqualTo("before");
+
+    assertThat(send(web, "POST", "/api/v1/baselines", HOUR, BEARER).statusCode()).as("name taken").isEqualTo(409);
+    HttpResponse<String> badName = send(web, "POST", "/api/v1/baselines", pinBody("no spaces", "2026-11-20T05:00:00Z", "2026-11-20T06:00:00Z"), BEARER);
+    assertThat(badName.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(badName.body()).get("error").asText()).contains("letters, digits");
+    HttpResponse<String> future = send(web, "POST", "/api/v1/baselines", pinBody("later", "2026-11-20T05:00:00Z", "2026-11-20T07:00:00Z"), BEARER);
+    assertThat(future.statusCode()).isEqualTo(400);
+    assertThat(future.body()).contains("in the past");
+    assertThat(send(web, "POST", "/api/v1/baselines", "{\"name\": \"x\"", BEARER).statusCode()).isEqualTo(400);
+    HttpResponse<String> badTime = send(web, "POST", "/api/v1/baselines", pinBody("x", "yesterday", "2026-11-20T06:00:00Z"), BEARER);
+    assertThat(json.readTree(badTime.body()).get("error").asText()).contains("'from'", "2026-11-20T06:00:00Z");
+
+    JsonNode cmp = json.readTree(get("/api/v1/baselines/before/compare?from=2026-11-20T05:00:00Z&to=2026-11-20T07:00:00Z", null).body());
+    assertThat(cmp.get("baseline").get("name").asText()).isEqualTo("before");
+    assertThat(cmp.get("from").asText()).isEqualTo("2026-11-20T05:00:00Z");
+    JsonNode change = cmp.get("changes").get(0);
+    assertThat(change.get("queryId").asText()).isEqualTo(Long.toString(QUERY_ID));
+    assertThat(change.get("status").asText()).isEqualTo("both");
+    assertThat(change.get("beforeMeanMs").asDouble()).isEqualTo(10);
+    assertThat(change.get("afterMeanMs").asDouble()).isEqualTo(10);
+    assertThat(change.get("ratio").asDouble()).isEqualTo(1);
+    assertThat(change.get("extraMs").asDouble()).isZero();
+    assertThat(change.get("afterCpuMs").asDouble()).isEqualTo(30);
+    assertThat(change.get("cpuSource").asText()).isEqualTo("exec_minus_io");
+    assertThat(change.get("tenant").asText()).isEqualTo("acme");
+    assertThat(get("/api/v1/baselines/nope/compare", null).statusCode()).isEqualTo(404);
+    assertThat(get("/api/v1/baselines/before/compare?limit=0", null).statusCode()).isEqualTo(400);
+
+    assertThat(send(web, "DELETE", "/api/v1/baselines/before", null, BEARER).statusCode()).isEqualTo(204);
+    assertThat(send(web, "DELETE", "/api/v1/baselines/before", null, BEARER).statusCode()).isEqualTo(404);
+    assertThat(store.baselines()).isEmpty();
+  }
+
+  @Test
+  void hotAndBaselinePagesShowWhatTheApiSaysEscaped() throws Exception {
+    HttpResponse<String> hot = get("/hot?from=2026-11-20T05:00:00Z&to=2026-11-20T07:00:00Z&tenant=acme", null);
+    assertThat(hot.statusCode()).isEqualTo(200);
+    assertThat(hot.body()).contains("tenant_acme", "<code>SELECT '&lt;script&gt;", "10.0 ms", "100.0%", "href=\"/baselines\"")
+        .doesNotContain(EVIL);
+    HttpResponse<String> bad = get("/hot?date=someday", null);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("'date' must be a calendar date");
+
+    store.pinBaseline("before", Optional.empty(), NOW.minusSeconds(3600), NOW);
+    assertThat(get("/baselines", null).body()).contains("<a href=\"/baselines/before\">before</a>", "all");
+    HttpResponse<String> page = get("/baselines/before?from=2026-11-20T05:00:00Z&to=2026-11-20T07:00:00Z", null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("1.00x", "both", "&lt;script&gt;").doesNotContain(EVIL);
+    assertThat(get("/baselines/nope", null).statusCode()).isEqualTo(404);
   }
 
   @Test

@@ -1,0 +1,133 @@
+package dev.earlybird.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.earlybird.analysis.BaselineComparison;
+import dev.earlybird.analysis.HotList;
+import dev.earlybird.config.Secret;
+import dev.earlybird.history.HistoryStore;
+import dev.earlybird.history.HistoryWriter;
+import dev.earlybird.history.PinnedBaseline;
+import dev.earlybird.model.TimeWindow;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code /api/v1/baselines}: list, pin, delete and compare pinned baselines. Reads go to the store; writes go
+ * through the agent's single {@link HistoryWriter} and need {@code Authorization: Bearer <web.token>}.
+ */
+public final class BaselineApi {
+  static final String NO_TOKEN = "set web.token to enable write actions";
+
+  private final Api api;
+  private final HistoryStore store;
+  private final HistoryWriter writer;
+  private final BaselineComparison comparison;
+  private final Optional<Secret> token;
+  private final ObjectMapper bodies = Json.mapper();
+
+  public BaselineApi(
+      Api api, HistoryStore store, HistoryWriter writer, BaselineComparison comparison, Optional<Secret> token) {
+    this.api = api;
+    this.store = store;
+    this.writer = writer;
+    this.comparison = comparison;
+    this.token = token;
+  }
+
+  List<BaselineJson.Baseline> list() {
+    return store.baselines().stream().map(BaselineJson.Baseline::of).toList();
+  }
+
+  void list(Context ctx) {
+    ctx.json(new BaselineJson.Baselines(list()));
+  }
+
+  void pin(Context ctx) {
+    requireToken(ctx);
+    BaselineJson.Pin pin;
+    try {
+      pin = bodies.readValue(ctx.body(), BaselineJson.Pin.class);
+    } catch (JsonProcessingException e) {
+      throw new BadRequest("the body must be JSON like {\"name\": \"before-upgrade\", \"from\": "
+          + "\"2026-11-20T00:00:00Z\", \"to\": \"2026-11-21T00:00:00Z\", \"target\": \"aurora-prod-1\"} "
+          + "(target optional)");
+    }
+    if (pin == null || pin.name() == null || pin.from() == null || pin.to() == null) {
+      throw new BadRequest("'name', 'from' and 'to' are required");
+    }
+    Instant from = instant("from", pin.from());
+    Instant to = instant("to", pin.to());
+    Optional<String> target = Optional.ofNullable(pin.target()).filter(t -> !t.isBlank());
+    PinnedBaseline pinned = await(writer.call(s -> s.pinBaseline(pin.name(), target, from, to)));
+    ctx.status(201).json(BaselineJson.Baseline.of(pinned));
+  }
+
+  void delete(Context ctx) {
+    requireToken(ctx);
+    String name = ctx.pathParam("name");
+    await(writer.call(s -> {
+      s.deleteBaseline(name);
+      return name;
+    }));
+    ctx.status(204);
+  }
+
+  /** The comparison the request asks for: window and filters as for the hot list. */
+  BaselineJson.Comparison comparison(Context ctx, String name) {
+    HotList.Request request = api.hotRequest(ctx);
+    return BaselineJson.Comparison.of(comparison.compare(name, request));
+  }
+
+  void compare(Context ctx) {
+    ctx.json(comparison(ctx, ctx.pathParam("name")));
+  }
+
+  private static Instant instant(String name, String value) {
+    try {
+      return TimeWindow.instant("'" + name + "'", value);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(e.getMessage());
+    }
+  }
+
+  /** Constant-time comparison, so the time of a refusal says nothing about how much of a guess was right. */
+  private void requireToken(Context ctx) {
+    if (token.isEmpty()) {
+      throw new ApiError(403, NO_TOKEN);
+    }
+    String given = ctx.header("Authorization");
+    if (given == null || given.isBlank()) {
+      throw new ApiError(401, "this action needs the header 'Authorization: Bearer TOKEN' with the agent's web.token");
+    }
+    byte[] expected = ("Bearer " + token.get().reveal()).getBytes(StandardCharsets.UTF_8);
+    if (!MessageDigest.isEqual(given.strip().getBytes(StandardCharsets.UTF_8), expected)) {
+      throw new ApiError(401, "wrong token: send 'Authorization: Bearer TOKEN' with the agent's web.token");
+    }
+  }
+
+  /** Waits for a queued write; its own failure (a refusal, a store error) is rethrown as it was. */
+  private static <T> T await(CompletableFuture<T> write) {
+    try {
+      return write.get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new ApiError(503, "the history writer is busy (30 s without an answer); try again");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiError(503, "interrupted while waiting for the history writer; try again");
+    }
+  }
+}
