@@ -107,7 +107,15 @@ public final class Analyzer {
       }
       dbNames.put(t, m);
     }
-    Names names = new Names(dbNames, tenants, trackIoTiming);
+    // Restarted in this window or the one before: caches are cold.
+    Instant coldSince = window.from().minus(window());
+    Set<String> warming = new HashSet<>();
+    store.serverStarts().forEach((t, at) -> {
+      if (at.isAfter(coldSince)) {
+        warming.add(t);
+      }
+    });
+    Names names = new Names(dbNames, tenants, trackIoTiming, warming);
 
     List<Detector.Compared> rows = new ArrayList<>();
     if (!polled.isEmpty()) {
@@ -204,7 +212,10 @@ public final class Analyzer {
   }
 
   private record Names(
-      Map<String, Map<Long, String>> dbNames, TenantsConfig tenants, java.util.function.Predicate<String> io)
+      Map<String, Map<Long, String>> dbNames,
+      TenantsConfig tenants,
+      java.util.function.Predicate<String> io,
+      Set<String> warming)
       implements Detector.Names {
     @Override
     public String database(String target, long dbId) {
@@ -220,6 +231,11 @@ public final class Analyzer {
     @Override
     public boolean trackIoTiming(String target) {
       return io.test(target);
+    }
+
+    @Override
+    public boolean warmingUp(String target) {
+      return warming.contains(target);
     }
   }
 }

@@ -35,6 +35,12 @@ public final class Detector {
 
     /** Whether the target reports IO time (track_io_timing), which decides the CPU estimate's layer. */
     boolean trackIoTiming(String target);
+
+    /**
+     * Whether the target's server restarted in this window or the one before: caches are cold, so per-call
+     * costs are not judged (neither found nor cleared) until they have warmed up.
+     */
+    boolean warmingUp(String target);
   }
 
   /**
@@ -91,7 +97,7 @@ public final class Detector {
     if (w.calls() == 0) {
       return; // did not run: nothing costs, the condition does not hold
     }
-    if (w.calls() < rc.minCalls() || beforeCalls < rc.minCalls()) {
+    if (w.calls() < rc.minCalls() || beforeCalls < rc.minCalls() || names.warmingUp(r.target())) {
       unknown.add(fp);
       return;
     }
@@ -163,7 +169,7 @@ public final class Detector {
     var oc = config.outlier();
     String fp = Fingerprints.of(FindingKind.OUTLIER, o.target(), o.dbId(), o.queryId());
     double extraMs = (o.meanMs() - o.medianMs()) * o.calls();
-    if (o.databases() < oc.minDatabases()) {
+    if (o.databases() < oc.minDatabases() || names.warmingUp(o.target())) {
       unknown.add(fp);
       return;
     }

@@ -347,6 +347,27 @@ public final class DuckDbHistoryStore implements HistoryStore {
   }
 
   @Override
+  public void recordServerStart(String target, Instant startedAt) {
+    write("record the server start of " + target, () -> {
+      int updated;
+      try (PreparedStatement ps = writer.prepareStatement("UPDATE target SET server_started_us = ? WHERE name = ?")) {
+        ps.setLong(1, Columns.micros(startedAt));
+        ps.setString(2, target);
+        updated = ps.executeUpdate();
+      }
+      if (updated == 0) {
+        try (PreparedStatement ps = writer.prepareStatement(
+            "INSERT INTO target (name, up, statements, server_started_us) VALUES (?, false, 0, ?)")) {
+          ps.setString(1, target);
+          ps.setLong(2, Columns.micros(startedAt));
+          ps.executeUpdate();
+        }
+      }
+      writer.commit();
+    });
+  }
+
+  @Override
   public void recordEvaluation(Instant windowEnd, List<Finding> changed, List<String> deletedIds) {
     write("record findings", () -> {
       FindingTable.record(writer, windowEnd, changed, deletedIds);
@@ -507,10 +528,20 @@ public final class DuckDbHistoryStore implements HistoryStore {
 
   @Override
   public Map<String, Instant> firstPolls() {
-    return read("first polls", c -> {
+    return targetInstants("first_poll_us");
+  }
+
+  @Override
+  public Map<String, Instant> serverStarts() {
+    return targetInstants("server_started_us");
+  }
+
+  /** A per-target instant column of the target table (a fixed column name, never user input). */
+  private Map<String, Instant> targetInstants(String column) {
+    return read(column + " of targets", c -> {
       Map<String, Instant> out = new HashMap<>();
       try (var s = c.createStatement();
-          var rs = s.executeQuery("SELECT name, first_poll_us FROM target WHERE first_poll_us IS NOT NULL")) {
+          var rs = s.executeQuery("SELECT name, " + column + " FROM target WHERE " + column + " IS NOT NULL")) {
         while (rs.next()) {
           out.put(rs.getString(1), Columns.instant(rs.getLong(2)));
         }

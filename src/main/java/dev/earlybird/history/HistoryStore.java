@@ -38,6 +38,9 @@ public interface HistoryStore extends AutoCloseable {
   /** Rolls completed hours/days up (incrementally, idempotently) and applies retention. */
   void maintain(Instant now, Retention retention);
 
+  /** Records when a target's server started (read at each connect). */
+  void recordServerStart(String target, Instant startedAt);
+
   /**
    * Stores the outcome of evaluating one analysis window atomically: changed findings (upserted by id),
    * dropped pending ones, and the window's end as the analysis watermark.
@@ -70,6 +73,9 @@ public interface HistoryStore extends AutoCloseable {
 
   /** When each target was first polled successfully. */
   Map<String, Instant> firstPolls();
+
+  /** When each target's server last started, as last seen. */
+  Map<String, Instant> serverStarts();
 
   /**
    * The statements of a window with their baseline sums over the given periods, filtered to candidates.

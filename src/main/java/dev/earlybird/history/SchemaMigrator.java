@@ -16,7 +16,8 @@ import java.util.List;
 final class SchemaMigrator {
   /** In order; append new migrations here (a test checks every file in the folder is listed). */
   static final List<String> MIGRATIONS =
-      List.of("V1__init.sql", "V2__findings.sql", "V3__pinned_baselines.sql", "V4__kcache_cpu.sql");
+      List.of("V1__init.sql", "V2__findings.sql", "V3__pinned_baselines.sql", "V4__kcache_cpu.sql",
+          "V5__server_start.sql");
 
   static final String LOCATION = "db/migration/";
 

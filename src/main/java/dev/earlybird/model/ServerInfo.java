@@ -7,6 +7,8 @@ package dev.earlybird.model;
  * @param version {@code server_version}, e.g. "17.4"
  * @param pgssVersion installed pg_stat_statements extension version, e.g. "1.11"; null if not installed
  * @param kcache pg_stat_kcache on this server and in the connect database
+ * @param startedAt when the server (postmaster) started: right after a restart caches are cold and per-call
+ *     times say little about regressions
  */
 public record ServerInfo(
     int versionNum,
@@ -15,7 +17,8 @@ public record ServerInfo(
     boolean trackIoTiming,
     int pgssMax,
     String pgssTrack,
-    KcacheInfo kcache) {
+    KcacheInfo kcache,
+    java.time.Instant startedAt) {
 
   public ServerInfo {
     java.util.Objects.requireNonNull(kcache, "kcache (use KcacheInfo.ABSENT)");

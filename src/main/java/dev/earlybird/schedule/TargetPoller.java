@@ -134,6 +134,8 @@ public final class TargetPoller {
       source = connector.apply(target);
       server = source.serverInfo();
       databasesReadAt = Instant.MIN;
+      Instant startedAt = server.startedAt();
+      submit(s -> s.recordServerStart(target.name(), startedAt));
       log.info("target {}: connected, PostgreSQL {}, pg_stat_statements {}{}{}", target.name(), server.version(),
           server.pgssVersion(),
           source.joinsKcache() ? ", pg_stat_kcache " + server.kcache().version() + " (CPU measured per statement)" : "",

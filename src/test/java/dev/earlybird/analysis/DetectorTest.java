@@ -37,6 +37,10 @@ class DetectorTest {
     public boolean trackIoTiming(String target) {
       return false;
     }
+
+    public boolean warmingUp(String target) {
+      return target.equals("restarted");
+    }
   };
 
   /** Sums for {@code calls} calls with the given per-call mean and standard deviation. */
@@ -100,5 +104,13 @@ class DetectorTest {
     var holds = detector.detect(HOUR, List.of(new Detector.Compared(row, "rolling", true)), List.of(), NAMES,
         Map.of(fp, kept)).holds();
     assertThat(holds).anySatisfy(o -> assertThat(o.kind()).isEqualTo(FindingKind.REGRESSION));
+  }
+
+  @Test
+  void aTargetWhoseServerJustRestartedIsNotJudgedWhileItsCachesAreCold() {
+    var row = new StatementComparison("restarted", 1, 42, "fam", usage(2000, 30, 10), usage(5000, 10, 5), 60000, 1, 60000);
+    var d = detector.detect(HOUR, List.of(new Detector.Compared(row, "rolling", true)), List.of(), NAMES, Map.of());
+    assertThat(d.holds()).noneMatch(o -> o.kind() == FindingKind.REGRESSION);
+    assertThat(d.unknown()).contains(Fingerprints.of(FindingKind.REGRESSION, "restarted", 1, 42));
   }
 }

@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Reads {@link ServerInfo} in one round trip; works whether or not pg_stat_statements or pg_stat_kcache is loaded or
@@ -25,7 +27,8 @@ final class ServerFacts {
           "on".equals(rs.getString(4)),
           parseIntOrZero(rs.getString(5)),
           rs.getString(6),
-          new KcacheInfo(rs.getBoolean(7), rs.getBoolean(8), rs.getString(9), rs.getString(10)));
+          new KcacheInfo(rs.getBoolean(7), rs.getBoolean(8), rs.getString(9), rs.getString(10)),
+          Instant.EPOCH.plus(rs.getLong(11), ChronoUnit.MICROS));
     }
   }
 

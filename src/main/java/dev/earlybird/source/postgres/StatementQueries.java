@@ -79,7 +79,8 @@ final class StatementQueries {
              EXISTS (SELECT 1 FROM pg_settings WHERE name = 'pg_stat_kcache.linux_hz' AND vartype = 'integer'),
              (SELECT e.extversion FROM pg_extension e WHERE e.extname = 'pg_stat_kcache'),
              (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
-               WHERE e.extname = 'pg_stat_kcache')""";
+               WHERE e.extname = 'pg_stat_kcache'),
+             (extract(epoch FROM pg_postmaster_start_time()) * 1000000)::int8""";
 
   /** Databases one can connect to; templates and {@code datallowconn = false} (e.g. RDS' rdsadmin) skipped. */
   static final String DATABASES =
