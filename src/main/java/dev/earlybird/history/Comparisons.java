@@ -55,16 +55,38 @@ final class Comparisons {
     return i;
   }
 
+  /** Binds the pieces of {@link #baseCtes} in its order: tier pieces, then day pieces. */
+  private static int bindBaseline(PreparedStatement ps, int i, BaselineRead read, Map<String, Set<Long>> scope)
+      throws SQLException {
+    for (Period p : read.tiers()) {
+      i = bindPeriod(ps, i, p, scope);
+    }
+    for (Period d : read.days()) {
+      ps.setLong(i++, Columns.micros(d.from()));
+      ps.setLong(i++, Columns.micros(d.to()));
+      for (String target : scope.keySet()) {
+        ps.setString(i++, target);
+      }
+    }
+    return i;
+  }
+
+  /** Splits the periods by what the daily rollup holds now (read on the statement's connection). */
+  private static BaselineRead baselineRead(Connection c, List<Period> periods) throws SQLException {
+    return BaselineRead.of(periods, Rollups.load(c).daily());
+  }
+
   /**
-   * The baseline CTEs: {@code base_0..n} (each period's tier rows) and {@code base} (summed per statement).
+   * The baseline CTEs: {@code base_0..n} (the tier rows of each piece read through the tiers), {@code
+   * base_d0..n} (the daily rows of each run of whole days) and {@code base} (summed per statement).
    *
    * @param onlyCur sum only the statements of {@code cur}: a join before the sum, worth it when cur holds a few
    *     statements (the hot list's baseline column). For a whole window (compare) it is much slower than summing
    *     every statement and dropping the others in the join with the window: probing the baseline's rows one
    *     by one against a million keys cost several times the sum itself.
    */
-  private static String baseCtes(int periods, String filter, boolean onlyCur) {
-    if (periods == 0) {
+  private static String baseCtes(BaselineRead read, String filter, boolean onlyCur) {
+    if (read.isEmpty()) {
       // No baseline: an empty relation of the right shape.
       return """
           base AS (SELECT target, dbid, queryid, CAST(0 AS BIGINT) AS intervals, %s FROM statement_hourly WHERE false)"""
@@ -72,9 +94,20 @@ final class Comparisons {
     }
     List<String> parts = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    for (int p = 0; p < periods; p++) {
+    for (int p = 0; p < read.tiers().size(); p++) {
       parts.add(tiers("base_" + p, filter));
       names.add("SELECT * FROM base_" + p);
+    }
+    for (int d = 0; d < read.days().size(); d++) {
+      parts.add(
+          """
+          base_d%d AS (
+            SELECT target, dbid, queryid, bucket_us AS p_start, bucket_us + %d AS p_end, 'DAY' AS resolution,
+                   intervals, %s
+            FROM statement_daily
+            WHERE bucket_us >= ? AND bucket_us < ? %s)"""
+              .formatted(d, Rollups.DAY_US, Columns.METRICS, filter));
+      names.add("SELECT * FROM base_d" + d);
     }
     String join = onlyCur
         ? """
@@ -105,6 +138,7 @@ final class Comparisons {
       Connection c, Period window, List<Period> baseline, Map<String, Set<Long>> scope, CandidateFilter f)
       throws SQLException {
     String filter = scopeFilter(scope);
+    BaselineRead read = baselineRead(c, baseline);
     String sql =
         """
         WITH %s, %s,
@@ -132,7 +166,7 @@ final class Comparisons {
                 HistoryReads.WATERMARKS,
                 tiers("cur_t", ""),
                 Columns.SUMS,
-                baseCtes(baseline.size(), filter, false),
+                baseCtes(read, filter, false),
                 prefixed("c", "w_"),
                 prefixed("b", "b_"),
                 CPU.formatted("c."),
@@ -145,9 +179,7 @@ final class Comparisons {
       // The scope narrows the baseline and the rows returned: ranks and target totals always cover the whole
       // window (a call per zone's plan would otherwise fetch every database's rows once per plan).
       int i = bindPeriod(ps, 1, window, Map.of());
-      for (Period p : baseline) {
-        i = bindPeriod(ps, i, p, scope);
-      }
+      i = bindBaseline(ps, i, read, scope);
       ps.setInt(i++, f.top());
       ps.setInt(i++, f.top());
       ps.setLong(i++, f.minCalls());
@@ -221,6 +253,7 @@ final class Comparisons {
     if (keys.isEmpty() || periods.isEmpty()) {
       return out;
     }
+    BaselineRead read = baselineRead(c, periods);
     String values = keys.stream().map(k -> "(?, ?, ?)").collect(Collectors.joining(", "));
     String sql =
         """
@@ -228,7 +261,7 @@ final class Comparisons {
         cur(target, dbid, queryid) AS (VALUES %s),
         %s
         SELECT * FROM base"""
-            .formatted(HistoryReads.WATERMARKS, values, baseCtes(periods.size(), "", true));
+            .formatted(HistoryReads.WATERMARKS, values, baseCtes(read, "", true));
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
       for (StatementRef k : keys) {
@@ -236,9 +269,7 @@ final class Comparisons {
         ps.setLong(i++, k.dbId());
         ps.setLong(i++, k.queryId());
       }
-      for (Period p : periods) {
-        i = bindPeriod(ps, i, p, Map.of());
-      }
+      bindBaseline(ps, i, read, Map.of());
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
           out.put(new StatementRef(rs.getString("target"), rs.getLong("dbid"), rs.getLong("queryid")), Columns.readUsage(rs));
