@@ -40,9 +40,10 @@ import org.junit.jupiter.api.Test;
  * passes; errors fail it. Settings (system properties): {@code bench.series} (1,000,000), {@code bench.targets}
  * (20), {@code bench.queryIds} per database (100), {@code bench.days} (28), {@code bench.density} (1.0),
  * {@code bench.windowIntervals} (4), {@code bench.regressions} (100), {@code bench.newStatements} (100), {@code
- * bench.zones} (4), {@code bench.runs} per mode (5), {@code bench.rolling} (true), {@code bench.keepStore}
+ * bench.zones} (4), {@code bench.runs} per mode (5), {@code bench.seasonal} (true), {@code bench.rolling} (true), {@code bench.keepStore}
  * (false), {@code bench.reuseStore} (a store kept by an earlier run with the same settings: measure without
- * filling), {@code bench.outputDir} (target/bench).
+ * filling), {@code bench.duckdbMemoryLimit} (overrides the store's DuckDB memory_limit, e.g. 1GB), {@code
+ * bench.outputDir} (target/bench).
  */
 public class AnalysisBench {
   static final Duration GOAL = Duration.ofSeconds(60);
@@ -107,9 +108,16 @@ public class AnalysisBench {
         Connection watchConnection = DriverManager.getConnection("jdbc:duckdb:" + storeFile);
         var watch = new MemoryWatch(watchConnection)) {
       long rssOpen = MemoryWatch.rssBytes();
+      String limit = System.getProperty("bench.duckdbMemoryLimit", "").strip();
+      if (!limit.isEmpty()) {
+        // A global setting of the database instance the store opened (the side connection shares it).
+        exec(side, "SET memory_limit = '" + limit.replace("'", "") + "'");
+      }
       Map<String, String> settings = settings(side);
       List<AnalysisReport.Mode> modes = new ArrayList<>();
-      modes.add(mode("seasonal", AnalysisConfig.defaults(), cfg, tenants, store, side, watch));
+      if (cfg.seasonal()) {
+        modes.add(mode("seasonal", AnalysisConfig.defaults(), cfg, tenants, store, side, watch));
+      }
       if (cfg.rolling()) {
         var d = AnalysisConfig.defaults();
         var rolling = new AnalysisConfig(d.hot(), new BaselineConfig(BaselineMode.ROLLING, Duration.ofDays(cfg.days())),

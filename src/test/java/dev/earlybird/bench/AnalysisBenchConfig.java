@@ -11,7 +11,8 @@ package dev.earlybird.bench;
  * @param regressions series whose per-call time triples in the window
  * @param newStatements series that exist only in the window
  * @param zones tenant time zones (1 = every tenant in UTC; more = more seasonal baseline plans)
- * @param rolling also measure the rolling 28-day baseline (after the seasonal one)
+ * @param seasonal measure the seasonal baseline (the default mode)
+ * @param rolling measure the rolling baseline over {@code days} (after the seasonal one)
  * @param keepStore keep the store file after the run (to inspect it; it can take tens of GB)
  */
 record AnalysisBenchConfig(
@@ -25,6 +26,7 @@ record AnalysisBenchConfig(
     int newStatements,
     int zones,
     int runs,
+    boolean seasonal,
     boolean rolling,
     boolean keepStore) {
 
@@ -43,6 +45,7 @@ record AnalysisBenchConfig(
         BenchConfig.intProp("bench.newStatements", 100, 0, 100_000),
         BenchConfig.intProp("bench.zones", 4, 1, AnalysisFleet.ZONES.size()),
         BenchConfig.intProp("bench.runs", 5, 1, 50),
+        Boolean.parseBoolean(System.getProperty("bench.seasonal", "true")),
         Boolean.parseBoolean(System.getProperty("bench.rolling", "true")),
         Boolean.parseBoolean(System.getProperty("bench.keepStore", "false")));
   }
