@@ -33,12 +33,17 @@ final class Comparisons {
 
   /** "(target = ? AND dbid IN (1, 2))" OR-ed per target; dbids are numbers, safe to inline. */
   private static String scopeFilter(Map<String, Set<Long>> scope) {
+    return scopeFilter(scope, "");
+  }
+
+  /** The same on columns of the table alias {@code prefix} ("j." or ""). */
+  private static String scopeFilter(Map<String, Set<Long>> scope, String prefix) {
     if (scope.isEmpty()) {
       return "";
     }
     return "AND ("
         + scope.entrySet().stream()
-            .map(e -> "(target = ? AND dbid IN ("
+            .map(e -> "(" + prefix + "target = ? AND " + prefix + "dbid IN ("
                 + e.getValue().stream().map(String::valueOf).collect(Collectors.joining(", ")) + "))")
             .collect(Collectors.joining(" OR "))
         + ")";
@@ -55,9 +60,38 @@ final class Comparisons {
     return i;
   }
 
-  /** The baseline CTEs: {@code base_t} (all periods' tier rows) and {@code base} (summed per statement of cur). */
-  private static String baseCtes(int periods, String filter) {
-    if (periods == 0) {
+  /** Binds the pieces of {@link #baseCtes} in its order: tier pieces, then day pieces. */
+  private static int bindBaseline(PreparedStatement ps, int i, BaselineRead read, Map<String, Set<Long>> scope)
+      throws SQLException {
+    for (Period p : read.tiers()) {
+      i = bindPeriod(ps, i, p, scope);
+    }
+    for (Period d : read.days()) {
+      ps.setLong(i++, Columns.micros(d.from()));
+      ps.setLong(i++, Columns.micros(d.to()));
+      for (String target : scope.keySet()) {
+        ps.setString(i++, target);
+      }
+    }
+    return i;
+  }
+
+  /** Splits the periods by what the daily rollup holds now (read on the statement's connection). */
+  private static BaselineRead baselineRead(Connection c, List<Period> periods) throws SQLException {
+    return BaselineRead.of(periods, Rollups.load(c).daily());
+  }
+
+  /**
+   * The baseline CTEs: {@code base_0..n} (the tier rows of each piece read through the tiers), {@code
+   * base_d0..n} (the daily rows of each run of whole days) and {@code base} (summed per statement).
+   *
+   * @param onlyCur sum only the statements of {@code cur}: a join before the sum, worth it when cur holds a few
+   *     statements (the hot list's baseline column). For a whole window (compare) it is much slower than summing
+   *     every statement and dropping the others in the join with the window: probing the baseline's rows one
+   *     by one against a million keys cost several times the sum itself.
+   */
+  private static String baseCtes(BaselineRead read, String filter, boolean onlyCur) {
+    if (read.isEmpty()) {
       // No baseline: an empty relation of the right shape.
       return """
           base AS (SELECT target, dbid, queryid, CAST(0 AS BIGINT) AS intervals, %s FROM statement_hourly WHERE false)"""
@@ -65,20 +99,35 @@ final class Comparisons {
     }
     List<String> parts = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    for (int p = 0; p < periods; p++) {
+    for (int p = 0; p < read.tiers().size(); p++) {
       parts.add(tiers("base_" + p, filter));
       names.add("SELECT * FROM base_" + p);
     }
+    for (int d = 0; d < read.days().size(); d++) {
+      parts.add(
+          """
+          base_d%d AS (
+            SELECT target, dbid, queryid, bucket_us AS p_start, bucket_us + %d AS p_end, 'DAY' AS resolution,
+                   intervals, %s
+            FROM statement_daily
+            WHERE bucket_us >= ? AND bucket_us < ? %s)"""
+              .formatted(d, Rollups.DAY_US, Columns.METRICS, filter));
+      names.add("SELECT * FROM base_d" + d);
+    }
+    String join = onlyCur
+        ? """
+          JOIN (SELECT target AS kt, dbid AS kd, queryid AS kq FROM cur) k
+            ON k.kt = b.target AND k.kd = b.dbid AND k.kq = b.queryid"""
+        : "";
     return String.join(",\n", parts)
         + """
         ,
         base AS (
           SELECT b.target, b.dbid, b.queryid, CAST(sum(b.intervals) AS BIGINT) AS intervals, %s
           FROM (%s) b
-          JOIN (SELECT target AS kt, dbid AS kd, queryid AS kq FROM cur) k
-            ON k.kt = b.target AND k.kd = b.dbid AND k.kq = b.queryid
+          %s
           GROUP BY b.target, b.dbid, b.queryid)"""
-            .formatted(Columns.SUMS, String.join(" UNION ALL ", names));
+            .formatted(Columns.SUMS, String.join(" UNION ALL ", names), join);
   }
 
   private static String prefixed(String alias, String prefix) {
@@ -95,6 +144,7 @@ final class Comparisons {
       Connection c, Period window, List<Period> baseline, Map<String, Set<Long>> scope, CandidateFilter f)
       throws SQLException {
     String filter = scopeFilter(scope);
+    BaselineRead read = baselineRead(c, baseline);
     String sql =
         """
         WITH %s, %s,
@@ -111,44 +161,52 @@ final class Comparisons {
           FROM cur c LEFT JOIN base b ON b.target = c.target AND b.dbid = c.dbid AND b.queryid = c.queryid)
         SELECT j.*, x.family AS family FROM j
         LEFT JOIN statement_text x ON x.target = j.target AND x.dbid = j.dbid AND x.queryid = j.queryid
-        WHERE target_rank <= ? OR db_rank <= ?
+        WHERE (target_rank <= ? OR db_rank <= ?
            OR (w_calls >= ? AND b_calls >= ? AND w_exec_ms * b_calls >= ? * b_exec_ms * w_calls
                AND w_exec_ms - b_exec_ms * w_calls / b_calls >= ?)
            OR EXISTS (SELECT 1 FROM finding f WHERE f.state IN ('pending', 'active')
-                      AND f.target = j.target AND f.dbid = j.dbid AND f.queryid = j.queryid)
+                      AND f.target = j.target AND f.dbid = j.dbid AND f.queryid = j.queryid))
+          %s
         ORDER BY j.target, target_rank"""
             .formatted(
                 HistoryReads.WATERMARKS,
                 tiers("cur_t", ""),
                 Columns.SUMS,
-                baseCtes(baseline.size(), filter),
+                baseCtes(read, filter, false),
                 prefixed("c", "w_"),
                 prefixed("b", "b_"),
                 CPU.formatted("c."),
                 CPU.formatted("c."),
                 CPU.formatted("c."),
-                CPU.formatted("c."));
+                CPU.formatted("c."),
+                scopeFilter(scope, "j."));
     List<StatementComparison> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      // The scope narrows the baseline only: ranks and target totals always cover the whole window.
+      // The scope narrows the baseline and the rows returned: ranks and target totals always cover the whole
+      // window (a call per zone's plan would otherwise fetch every database's rows once per plan).
       int i = bindPeriod(ps, 1, window, Map.of());
-      for (Period p : baseline) {
-        i = bindPeriod(ps, i, p, scope);
-      }
+      i = bindBaseline(ps, i, read, scope);
       ps.setInt(i++, f.top());
       ps.setInt(i++, f.top());
       ps.setLong(i++, f.minCalls());
       ps.setLong(i++, f.minCalls());
       ps.setDouble(i++, f.minRatio());
-      ps.setDouble(i, f.minExtraMs());
+      ps.setDouble(i++, f.minExtraMs());
+      for (String target : scope.keySet()) {
+        ps.setString(i++, target);
+      }
       try (var rs = ps.executeQuery()) {
+        int[] w = Columns.usageColumns(rs, "w_");
+        int[] b = Columns.usageColumns(rs, "b_");
+        int target = rs.findColumn("target"), dbId = rs.findColumn("dbid"), queryId = rs.findColumn("queryid");
+        int family = rs.findColumn("family"), cpu = rs.findColumn("cpu_ms"), rank = rs.findColumn("target_rank");
+        int targetCpu = rs.findColumn("target_cpu_ms");
         while (rs.next()) {
           out.add(
               new StatementComparison(
-                  rs.getString("target"), rs.getLong("dbid"), rs.getLong("queryid"), rs.getString("family"),
-                  Columns.readUsage(rs, "w_"),
-                  Columns.readUsage(rs, "b_"), rs.getDouble("cpu_ms"), rs.getInt("target_rank"),
-                  rs.getDouble("target_cpu_ms")));
+                  rs.getString(target), rs.getLong(dbId), rs.getLong(queryId), rs.getString(family),
+                  Columns.readUsage(rs, w), Columns.readUsage(rs, b), rs.getDouble(cpu), rs.getInt(rank),
+                  rs.getDouble(targetCpu)));
         }
       }
     }
@@ -201,6 +259,7 @@ final class Comparisons {
     if (keys.isEmpty() || periods.isEmpty()) {
       return out;
     }
+    BaselineRead read = baselineRead(c, periods);
     String values = keys.stream().map(k -> "(?, ?, ?)").collect(Collectors.joining(", "));
     String sql =
         """
@@ -208,7 +267,7 @@ final class Comparisons {
         cur(target, dbid, queryid) AS (VALUES %s),
         %s
         SELECT * FROM base"""
-            .formatted(HistoryReads.WATERMARKS, values, baseCtes(periods.size(), ""));
+            .formatted(HistoryReads.WATERMARKS, values, baseCtes(read, "", true));
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
       for (StatementRef k : keys) {
@@ -216,9 +275,7 @@ final class Comparisons {
         ps.setLong(i++, k.dbId());
         ps.setLong(i++, k.queryId());
       }
-      for (Period p : periods) {
-        i = bindPeriod(ps, i, p, Map.of());
-      }
+      bindBaseline(ps, i, read, Map.of());
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
           out.put(new StatementRef(rs.getString("target"), rs.getLong("dbid"), rs.getLong("queryid")), Columns.readUsage(rs));

@@ -80,8 +80,8 @@ public interface HistoryStore extends AutoCloseable {
   /**
    * The statements of a window with their baseline sums over the given periods, filtered to candidates.
    *
-   * @param scope target -> database oids whose baseline is read (their zone's periods); empty = all. Ranks,
-   *     totals and window sums always cover every statement of the window.
+   * @param scope target -> database oids whose baseline is read (their zone's periods) and whose rows come
+   *     back; empty = all. Ranks, totals and window sums always cover every statement of the window.
    */
   List<StatementComparison> compare(
       Period window, List<Period> baseline, Map<String, Set<Long>> scope, CandidateFilter filter);

@@ -29,7 +29,7 @@ record BenchConfig(
         intProp("bench.maxMinutes", 15, 1, 60));
   }
 
-  private static int intProp(String name, int fallback, int min, int max) {
+  static int intProp(String name, int fallback, int min, int max) {
     int v = Integer.parseInt(System.getProperty(name, Integer.toString(fallback)).strip());
     if (v < min || v > max) {
       throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], was " + v);
@@ -37,7 +37,7 @@ record BenchConfig(
     return v;
   }
 
-  private static double doubleProp(String name, double fallback, double min, double max) {
+  static double doubleProp(String name, double fallback, double min, double max) {
     double v = Double.parseDouble(System.getProperty(name, Double.toString(fallback)).strip());
     if (!(v >= min && v <= max)) {
       throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], was " + v);

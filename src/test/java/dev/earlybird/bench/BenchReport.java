@@ -1,5 +1,10 @@
 package dev.earlybird.bench;
 
+import static dev.earlybird.bench.BenchOutput.field;
+import static dev.earlybird.bench.BenchOutput.line;
+import static dev.earlybird.bench.BenchOutput.num;
+import static dev.earlybird.bench.BenchOutput.quote;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -100,21 +105,5 @@ record BenchReport(
     field(b, "persistCompareMs", num(overheads.compareMs()));
     b.setLength(b.length() - 2);
     return b.append("\n}\n").toString();
-  }
-
-  private static void line(StringBuilder b, String format, Object... args) {
-    b.append(String.format(Locale.ROOT, format, args)).append('\n');
-  }
-
-  private static void field(StringBuilder b, String name, String value) {
-    b.append("  \"").append(name).append("\": ").append(value).append(",\n");
-  }
-
-  private static String quote(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  private static String num(double v) {
-    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "null";
   }
 }

@@ -17,8 +17,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -53,9 +51,8 @@ public class PollBench {
 
   static void run() throws Exception {
     var cfg = BenchConfig.fromSystemProperties();
-    Path outDir = Path.of(System.getProperty("bench.outputDir", "target/bench")).toAbsolutePath();
-    Files.createDirectories(outDir);
-    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+    Path outDir = BenchOutput.directory();
+    String stamp = BenchOutput.stamp();
     Path storeFile = outDir.resolve("poll-bench-" + stamp + ".duckdb");
     long setupStarted = System.nanoTime();
     log("starting PostgreSQL %d (pg_stat_statements.max=%d)", cfg.pgMajor(), cfg.pgssMax());

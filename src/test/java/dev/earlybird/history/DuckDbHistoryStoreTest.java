@@ -194,6 +194,31 @@ class DuckDbHistoryStoreTest {
   }
 
   @Test
+  void compareReadsTheBaselineOfItsScopeAndReturnsOnlyItsRowsButRanksTheWholeWindow() {
+    Instant b0 = T0, b1 = T0.plusSeconds(60), w0 = T0.plusSeconds(600), w1 = T0.plusSeconds(660);
+    for (long db = 1; db <= 2; db++) {
+      store.recordPoll(poll("t", b1, interval(key("t", db, 10, 100, true), b0, b1, 10, 10 * db)));
+    }
+    store.recordPoll(poll("t", w1,
+        interval(key("t", 1, 10, 100, true), w0, w1, 10, 40),
+        interval(key("t", 2, 10, 100, true), w0, w1, 10, 400)));
+    var window = new dev.earlybird.model.Period(w0, w1);
+    var baseline = List.of(new dev.earlybird.model.Period(b0, b1));
+    var filter = new CandidateFilter(25, 1, 1.5, 0);
+
+    var scoped = store.compare(window, baseline, Map.of("t", java.util.Set.of(1L)), filter);
+    assertThat(scoped).extracting(StatementComparison::dbId, StatementComparison::targetRank, r -> r.baseline().calls())
+        .as("db 2 is out of scope but still outranks db 1")
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 2, 10L));
+    // The fixtures carry pg_stat_kcache CPU (half the execution time), which ranks before exec minus IO.
+    assertThat(scoped.get(0).targetCpuMs()).isEqualTo(scoped.get(0).cpuMs() + 400 / 2.0);
+
+    var all = store.compare(window, baseline, Map.of(), filter);
+    assertThat(all).extracting(StatementComparison::dbId, r -> r.baseline().execMs())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(2L, 20.0), org.assertj.core.groups.Tuple.tuple(1L, 10.0));
+  }
+
+  @Test
   void textsAreStoredOnceKeepingTheFirst() {
     store.saveTexts(List.of(
         new StatementText("t", 1, 100, "select first", false, "f1"),

@@ -5,6 +5,7 @@ import static dev.earlybird.history.Fixtures.key;
 import static dev.earlybird.history.Fixtures.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.earlybird.model.Period;
 import dev.earlybird.model.StatementInterval;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,6 +97,44 @@ class RollupTest {
     assertThat(store.stats().dailyRows()).isPositive();
     assertThat(store.querySeries("t", 1, 100, START, end()))
         .extracting(SeriesPoint::resolution).contains(SeriesPoint.Resolution.DAY);
+  }
+
+  @Test
+  void aBaselineReadsItsWholeDaysFromTheDailyRollup() {
+    writeThreeDays();
+    store.maintain(end().plus(Duration.ofMinutes(30)), Retention.DEFAULT); // rolls the three days
+    var keys = List.of(new StatementRef("t", 1, 100), new StatementRef("t", 2, 200));
+    // Whole UTC days of Mar 1-3 from the daily rollup, Mar 4 00:00-00:07 from raw intervals.
+    var periods = List.of(new Period(Instant.parse("2026-03-01T00:00:00Z"), end()));
+    var window = new Period(end(), end().plus(STEP));
+    var before = store.usage(periods, keys);
+    assertThat(before.get(keys.get(0)).calls()).isEqualTo(POLLS * 3L);
+    assertThat(before.get(keys.get(1)).calls()).isEqualTo(totalCalls200());
+    var compared = store.compare(window, periods, Map.of(), new CandidateFilter(25, 1, 1.5, 0));
+
+    // Without the hourly rows of those days the sums are the same: they were read from the daily rows.
+    store.read("hourly rows", c -> {
+      try (var st = c.createStatement()) {
+        int deleted = st.executeUpdate("DELETE FROM statement_hourly");
+        c.commit();
+        return deleted;
+      }
+    });
+    assertThat(store.usage(periods, keys)).isEqualTo(before);
+    assertThat(store.compare(window, periods, Map.of(), new CandidateFilter(25, 1, 1.5, 0))).isEqualTo(compared);
+  }
+
+  @Test
+  void aBaselineSplitsIntoPartialDaysThroughTheTiersAndWholeRolledDays() {
+    Instant from = Instant.parse("2026-03-01T13:00:00Z"), to = Instant.parse("2026-03-05T09:00:00Z");
+    long dailyWatermark = Columns.micros(Instant.parse("2026-03-04T00:00:00Z"));
+    assertThat(BaselineRead.of(List.of(new Period(from, to)), dailyWatermark)).isEqualTo(new BaselineRead(
+        List.of(new Period(from, Instant.parse("2026-03-02T00:00:00Z")), new Period(Instant.parse("2026-03-04T00:00:00Z"), to)),
+        List.of(new Period(Instant.parse("2026-03-02T00:00:00Z"), Instant.parse("2026-03-04T00:00:00Z")))));
+    var hour = new Period(from, from.plus(Duration.ofHours(1)));
+    assertThat(BaselineRead.of(List.of(hour), dailyWatermark)).as("no whole day").isEqualTo(new BaselineRead(List.of(hour), List.of()));
+    assertThat(BaselineRead.of(List.of(new Period(from, to)), 0)).as("nothing rolled to days yet")
+        .isEqualTo(new BaselineRead(List.of(new Period(from, to)), List.of()));
   }
 
   @Test

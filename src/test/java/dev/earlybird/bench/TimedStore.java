@@ -1,0 +1,242 @@
+package dev.earlybird.bench;
+
+import dev.earlybird.history.CandidateFilter;
+import dev.earlybird.history.FindingFilter;
+import dev.earlybird.history.FindingRow;
+import dev.earlybird.history.HistoryStore;
+import dev.earlybird.history.HotQueryFilter;
+import dev.earlybird.history.HotQueryRow;
+import dev.earlybird.history.OutlierFilter;
+import dev.earlybird.history.OutlierRow;
+import dev.earlybird.history.PollRecord;
+import dev.earlybird.history.Retention;
+import dev.earlybird.history.SeriesPoint;
+import dev.earlybird.history.StatementComparison;
+import dev.earlybird.history.StatementRef;
+import dev.earlybird.history.StoreStats;
+import dev.earlybird.history.TargetRecord;
+import dev.earlybird.history.TextKey;
+import dev.earlybird.history.Usage;
+import dev.earlybird.model.DatabaseInfo;
+import dev.earlybird.model.Finding;
+import dev.earlybird.model.Period;
+import dev.earlybird.model.Snapshot;
+import dev.earlybird.model.StatementText;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * A {@link HistoryStore} that passes every call through and adds up, per method, how long the calls the
+ * analysis makes took and how many rows came back: where an evaluation's time goes, without touching it.
+ */
+final class TimedStore implements HistoryStore {
+  /** Calls, total milliseconds and rows returned of one method since the last {@link #reset}. */
+  static final class Tally {
+    int calls;
+    double ms;
+    long rows;
+  }
+
+  private final HistoryStore store;
+  private final Map<String, Tally> tallies = new TreeMap<>();
+
+  TimedStore(HistoryStore store) {
+    this.store = store;
+  }
+
+  synchronized void reset() {
+    tallies.clear();
+  }
+
+  synchronized Map<String, Tally> tallies() {
+    return new TreeMap<>(tallies);
+  }
+
+  private <T> T timed(String name, Supplier<T> call) {
+    long t0 = System.nanoTime();
+    T out = call.get();
+    double ms = (System.nanoTime() - t0) / 1e6;
+    synchronized (this) {
+      Tally t = tallies.computeIfAbsent(name, k -> new Tally());
+      t.calls++;
+      t.ms += ms;
+      t.rows += switch (out) {
+        case List<?> l -> l.size();
+        case Map<?, ?> m -> m.size();
+        case Set<?> s -> s.size();
+        case null, default -> 0;
+      };
+    }
+    return out;
+  }
+
+  private void timed(String name, Runnable call) {
+    timed(name, () -> {
+      call.run();
+      return null;
+    });
+  }
+
+  @Override
+  public void recordPoll(PollRecord poll) {
+    timed("recordPoll", () -> store.recordPoll(poll));
+  }
+
+  @Override
+  public void upsertTarget(TargetRecord target) {
+    timed("upsertTarget", () -> store.upsertTarget(target));
+  }
+
+  @Override
+  public void upsertDatabases(String target, List<DatabaseInfo> databases) {
+    timed("upsertDatabases", () -> store.upsertDatabases(target, databases));
+  }
+
+  @Override
+  public void saveTexts(List<StatementText> texts) {
+    timed("saveTexts", () -> store.saveTexts(texts));
+  }
+
+  @Override
+  public void maintain(Instant now, Retention retention) {
+    timed("maintain", () -> store.maintain(now, retention));
+  }
+
+  @Override
+  public void recordEvaluation(Instant windowEnd, List<Finding> changed, List<String> deletedIds) {
+    timed("recordEvaluation", () -> store.recordEvaluation(windowEnd, changed, deletedIds));
+  }
+
+  @Override
+  public OptionalLong analysisWatermark() {
+    return timed("analysisWatermark", store::analysisWatermark);
+  }
+
+  @Override
+  public List<Finding> openFindings() {
+    return timed("openFindings", store::openFindings);
+  }
+
+  @Override
+  public List<FindingRow> findings(FindingFilter filter) {
+    return timed("findings", () -> store.findings(filter));
+  }
+
+  @Override
+  public Set<String> polledTargets(Period period) {
+    return timed("polledTargets", () -> store.polledTargets(period));
+  }
+
+  @Override
+  public Map<String, Instant> serverStarts() {
+    return timed("serverStarts", store::serverStarts);
+  }
+
+  @Override
+  public void recordServerStart(String target, Instant startedAt) {
+    store.recordServerStart(target, startedAt);
+  }
+
+  @Override
+  public dev.earlybird.history.PinnedBaseline pinBaseline(
+      String name, Optional<String> target, Instant from, Instant to) {
+    return store.pinBaseline(name, target, from, to);
+  }
+
+  @Override
+  public void deleteBaseline(String name) {
+    store.deleteBaseline(name);
+  }
+
+  @Override
+  public List<dev.earlybird.history.PinnedBaseline> baselines() {
+    return store.baselines();
+  }
+
+  @Override
+  public Optional<dev.earlybird.history.PinnedBaseline> baseline(String name) {
+    return store.baseline(name);
+  }
+
+  @Override
+  public List<HotQueryRow> baselineStatements(String name) {
+    return store.baselineStatements(name);
+  }
+
+  @Override
+  public Map<String, Instant> firstPolls() {
+    return timed("firstPolls", store::firstPolls);
+  }
+
+  @Override
+  public List<StatementComparison> compare(
+      Period window, List<Period> baseline, Map<String, Set<Long>> scope, CandidateFilter filter) {
+    return timed("compare", () -> store.compare(window, baseline, scope, filter));
+  }
+
+  @Override
+  public List<OutlierRow> outliers(Period window, OutlierFilter filter) {
+    return timed("outliers", () -> store.outliers(window, filter));
+  }
+
+  @Override
+  public Map<StatementRef, Usage> usage(List<Period> periods, List<StatementRef> statements) {
+    return timed("usage", () -> store.usage(periods, statements));
+  }
+
+  @Override
+  public Optional<Snapshot> lastSnapshot(String target) {
+    return timed("lastSnapshot", () -> store.lastSnapshot(target));
+  }
+
+  @Override
+  public Set<TextKey> knownTextKeys(String target) {
+    return timed("knownTextKeys", () -> store.knownTextKeys(target));
+  }
+
+  @Override
+  public Optional<StatementText> text(String target, long dbId, long queryId) {
+    return timed("text", () -> store.text(target, dbId, queryId));
+  }
+
+  @Override
+  public List<TargetRecord> targets() {
+    return timed("targets", store::targets);
+  }
+
+  @Override
+  public List<DatabaseInfo> databases(String target) {
+    return timed("databases", () -> store.databases(target));
+  }
+
+  @Override
+  public List<HotQueryRow> hotQueries(HotQueryFilter filter) {
+    return timed("hotQueries", () -> store.hotQueries(filter));
+  }
+
+  @Override
+  public List<SeriesPoint> querySeries(String target, long dbId, long queryId, Instant from, Instant to) {
+    return timed("querySeries", () -> store.querySeries(target, dbId, queryId, from, to));
+  }
+
+  @Override
+  public StoreStats stats() {
+    return timed("stats", store::stats);
+  }
+
+  @Override
+  public long fileSizeBytes() {
+    return store.fileSizeBytes();
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+}
