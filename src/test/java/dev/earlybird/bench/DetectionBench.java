@@ -17,9 +17,12 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>{@code -Dbench.mode=live} (default): a real PostgreSQL with tenant databases, a noisy workload and the
  *       real agent in-process; see {@link LiveDetection}. About 10 minutes, most of it wall-clock phases.
+ *   <li>{@code -Dbench.mode=replay}: no PostgreSQL; weeks of synthetic 5-minute intervals with daily and weekly
+ *       seasonality, through the same store and analysis on a simulated clock, once with the seasonal baseline
+ *       and once with a rolling one on the same data; see {@link ReplayDetection}. A few minutes.
  * </ul>
  *
- * <p>Run with {@code ./mvnw -B -Pbench verify -Dbench=DetectionBench}. Results:
+ * <p>Run with {@code ./mvnw -B -Pbench verify -Dbench=DetectionBench [-Dbench.mode=replay]}. Results:
  * {@code target/bench/detection-<mode>-<stamp>.md}, also printed. It measures, it does not judge: a missed goal
  * prints MISS and the build passes; an error (the workload failing, the agent not polling) fails it.
  * Settings: {@code bench.pg} (17), {@code bench.warmupSeconds} (180), {@code bench.observeWindows} (8), {@code
@@ -45,7 +48,8 @@ public class DetectionBench {
       case "live" -> List.of(new LiveDetection(intProp("bench.pg", 17, 13, 18),
           Duration.ofSeconds(intProp("bench.warmupSeconds", 180, 150, 1800)),
           intProp("bench.observeWindows", 8, 3, 60), intProp("bench.restartWindows", 6, 2, 60), outDir).run(stamp));
-      default -> throw new IllegalArgumentException("bench.mode must be live, was " + mode);
+      case "replay" -> new ReplayDetection(intProp("bench.replayWeeks", 6, 6, 12), outDir).run(stamp);
+      default -> throw new IllegalArgumentException("bench.mode must be live or replay, was " + mode);
     };
     var b = new StringBuilder();
     b.append("# Earlybird detection bench, mode ").append(mode).append(", ").append(Instant.now()).append("\n\n");
