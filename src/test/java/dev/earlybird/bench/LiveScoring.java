@@ -49,10 +49,7 @@ final class LiveScoring {
 
   private String label(Seen s) {
     Change c = truth.get(new Key(s.database(), s.queryId()));
-    if (c != null) {
-      return (c.after() != null ? c.after() : c.before()).label();
-    }
-    return "queryid " + s.queryId();
+    return c != null ? labelOf(c) : "queryid " + s.queryId();
   }
 
   private Instant windowStart(Instant t) {
