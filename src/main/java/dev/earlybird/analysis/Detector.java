@@ -103,7 +103,15 @@ public final class Detector {
     }
     double after = w.meanExecMs();
     double extraMs = (after - before) * w.calls();
-    if (!(after >= rc.minRatio() * before) || extraMs < rc.minExtraMsPerWindow() || extraMs <= 0) {
+    if (!(after >= rc.minRatio() * before) || extraMs <= 0) {
+      return;
+    }
+    if (extraMs < rc.minExtraMsPerWindow()) {
+      // Still slower per call, but too few calls for the impact to count (a quiet night or weekend): that says
+      // nothing about whether the cause is gone, so an open finding neither advances nor clears.
+      if (kept != null) {
+        unknown.add(fp);
+      }
       return;
     }
     Welch.Result test = Welch.greater(
