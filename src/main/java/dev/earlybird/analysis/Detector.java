@@ -48,7 +48,7 @@ public final class Detector {
    *
    * @param baseline the plan's label (which baseline "before" is)
    * @param baselineCovered whether the target's history covers enough of the baseline for "absent from the
-   *     baseline" to mean "new"
+   *     baseline" to mean "new", and for a regression to be found against it
    */
   public record Compared(StatementComparison row, String baseline, boolean baselineCovered) {}
 
@@ -97,7 +97,9 @@ public final class Detector {
     if (w.calls() == 0) {
       return; // did not run: nothing costs, the condition does not hold
     }
-    if (w.calls() < rc.minCalls() || beforeCalls < rc.minCalls() || names.warmingUp(r.target())) {
+    // A baseline from only a little history (an agent or target just added) says too little to find one.
+    boolean thinBaseline = kept == null && !c.baselineCovered();
+    if (w.calls() < rc.minCalls() || beforeCalls < rc.minCalls() || names.warmingUp(r.target()) || thinBaseline) {
       unknown.add(fp);
       return;
     }

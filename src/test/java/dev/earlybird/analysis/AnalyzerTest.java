@@ -249,4 +249,28 @@ class AnalyzerTest {
     assertThat(slow.tenant()).isEqualTo("b");
     assertThat(slow.rows()).isEqualTo(120);
   }
+
+  @Test
+  void aQuietWindowBelowTheImpactFloorNeitherResolvesNorAdvancesAnOpenRegression() {
+    // Floor 60 s per hour = 667 ms per 40 s window.
+    analyzer = new Analyzer(store, writer, new AnalysisConfig(new HotConfig(10, 1),
+        new BaselineConfig(BaselineMode.ROLLING, Duration.ofMinutes(2)),
+        new RegressionConfig(Duration.ofSeconds(40), 20, 1.5, 0.01, Duration.ofSeconds(60), 2, 2),
+        new OutlierConfig(3, 4)), TenantsConfig.DEFAULT, t -> false);
+    polls(16, NORMAL);
+    evaluateDue();
+    List<Load> slow = List.of(new Load(2, 200, 30, 6.0, 1.5)); // +4 ms x 120 calls = 480 ms: below the floor
+    List<Load> busySlow = List.of(new Load(2, 200, 60, 6.0, 1.5)); // +4 ms x 240 calls = 960 ms per window
+    window(busySlow);
+    window(busySlow);
+    assertThat(active(FindingKind.REGRESSION)).hasSize(1);
+    // Night: still 3x slower per call, but too few calls for the floor. Not a sign the cause is gone.
+    window(slow);
+    window(slow);
+    window(slow);
+    assertThat(active(FindingKind.REGRESSION)).hasSize(1);
+    window(List.of(new Load(2, 200, 60, 2.0, 0.5)));
+    window(List.of(new Load(2, 200, 60, 2.0, 0.5)));
+    assertThat(active(FindingKind.REGRESSION)).isEmpty();
+  }
 }

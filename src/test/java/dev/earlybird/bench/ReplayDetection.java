@@ -1,7 +1,6 @@
 package dev.earlybird.bench;
 
 import dev.earlybird.analysis.Analyzer;
-import dev.earlybird.analysis.CpuSource;
 import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.ConfigLoader;
 import dev.earlybird.history.DuckDbHistoryStore;
@@ -57,7 +56,7 @@ final class ReplayDetection {
       this.config = ConfigLoader.parse(config(baselineYaml), "replay config (" + mode + ")", file.getParent(), n -> null);
       this.store = DuckDbHistoryStore.open(file, clock);
       this.writer = new HistoryWriter(store, 16);
-      this.analyzer = new Analyzer(store, writer, config.analysis(), config.tenants(), t -> CpuSource.EXEC_TIME);
+      this.analyzer = new Analyzer(store, writer, config.analysis(), config.tenants(), t -> false);
     }
 
     void evaluateDue(Instant now) {

@@ -255,7 +255,7 @@ final class SyntheticFleet {
       }
       if (n > 0) {
         out.add(new StatementInterval(new StatementKey(TARGET, oid(s.db()), 10, s.queryId(), true), from, to, n, sum,
-            sumsq, n, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+            sumsq, n, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, java.util.OptionalDouble.empty()));
       }
     }
     return out;
