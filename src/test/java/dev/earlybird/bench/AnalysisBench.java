@@ -156,9 +156,10 @@ public class AnalysisBench {
         double cpuMs = (processCpuNanos() - cpu0) / 1e6;
         MemoryWatch.Peak peak = watch.stop();
         runs.add(new AnalysisReport.Run(ms, cpuMs, load, e.candidates(), e.changed().size(), timed.tallies(), peak));
-        log("%s run %d/%d: %.0f ms (process CPU %.0f ms, load average %.1f), %d candidates, %d findings changed, heap peak %d MB, DuckDB peak %d MB, RSS peak %d MB",
+        log("%s run %d/%d: %.0f ms (process CPU %.0f ms, load average %.1f), %d candidates, %d findings changed, heap peak %d MB, DuckDB peak %d MB, RSS peak %d MB; after the run RSS %d MB, heap committed %d MB",
             name, r + 1, cfg.runs(), ms, cpuMs, load, e.candidates(), e.changed().size(), peak.heapPeakBytes() >> 20,
-            peak.duckdbPeakBytes() >> 20, peak.rssPeakBytes() >> 20);
+            peak.duckdbPeakBytes() >> 20, peak.rssPeakBytes() >> 20, peak.rssAfterBytes() >> 20,
+            peak.heapCommittedBytes() >> 20);
       }
     }
     return new AnalysisReport.Mode(name, runs, findingCounts(side));

@@ -109,6 +109,8 @@ record AnalysisReport(
           + " RSS %d MB (VmHWM); GC %d collections, %d ms", m.max(MemoryWatch.Peak::heapPeakBytes) >> 20,
           m.max(MemoryWatch.Peak::duckdbPeakBytes) >> 20, m.max(MemoryWatch.Peak::rssPeakBytes) >> 20,
           m.max(MemoryWatch.Peak::gcCount), m.max(MemoryWatch.Peak::gcMs));
+      line(b, "  after each run: process RSS %s MB, heap committed %s MB", after(m, MemoryWatch.Peak::rssAfterBytes),
+          after(m, MemoryWatch.Peak::heapCommittedBytes));
       line(b, "  store calls per run (mean): %s", calls(m));
     }
     b.append('\n');
@@ -119,6 +121,10 @@ record AnalysisReport(
           AnalysisBench.GOAL.toSeconds(), s.max() / 1000, m.met() ? "MET" : "MISS");
     }
     return b.toString();
+  }
+
+  private static String after(Mode m, java.util.function.ToLongFunction<MemoryWatch.Peak> f) {
+    return String.join(" ", m.runs().stream().map(r -> Long.toString(f.applyAsLong(r.peak()) >> 20)).toList());
   }
 
   private static String calls(Mode m) {

@@ -22,8 +22,13 @@ final class MemoryWatch implements AutoCloseable {
   private static final Path STATUS = Path.of("/proc/self/status");
   private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
-  /** What one measured call used. {@code rssPeakBytes} is -1 where VmHWM cannot be reset (not Linux). */
-  record Peak(long heapPeakBytes, long gcCount, long gcMs, long rssPeakBytes, long duckdbPeakBytes) {}
+  /**
+   * What one measured call used. {@code rssPeakBytes} is -1 where VmHWM cannot be reset (not Linux); {@code
+   * heapCommittedBytes} and {@code rssAfterBytes} are what the process holds once the call returned (whether
+   * memory keeps growing from call to call).
+   */
+  record Peak(long heapPeakBytes, long gcCount, long gcMs, long rssPeakBytes, long duckdbPeakBytes,
+      long heapCommittedBytes, long rssAfterBytes) {}
 
   private final Connection side;
   private volatile boolean sampling;
@@ -84,7 +89,8 @@ final class MemoryWatch implements AutoCloseable {
     }
     long hwm = rssReset ? statusKb("VmHWM") : -1;
     return new Peak(heap, gcCount() - gcCount0, gcMs() - gcMs0, hwm < 0 ? -1 : hwm * 1024,
-        Math.max(duckdbPeak, duckdbBytes()));
+        Math.max(duckdbPeak, duckdbBytes()), ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted(),
+        rssBytes());
   }
 
   /** DuckDB's accounted memory now (buffer pool, hash tables, ...), in bytes; -1 if it cannot be read. */
