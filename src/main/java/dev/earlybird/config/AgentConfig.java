@@ -15,7 +15,8 @@ public record AgentConfig(
     TenantsConfig tenants,
     AnalysisConfig analysis,
     AlertsConfig alerts,
-    WebConfig web) {
+    WebConfig web,
+    AwsSettings aws) {
   public AgentConfig {
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(store, "store");
@@ -26,6 +27,7 @@ public record AgentConfig(
     Objects.requireNonNull(analysis, "analysis");
     Objects.requireNonNull(alerts, "alerts");
     Objects.requireNonNull(web, "web");
+    Objects.requireNonNull(aws, "aws");
     Set<String> names = new HashSet<>();
     for (TargetConfig t : targets) {
       if (!names.add(t.name())) {
@@ -44,7 +46,7 @@ public record AgentConfig(
       TenantsConfig tenants,
       AnalysisConfig analysis,
       AlertsConfig alerts) {
-    this(listen, store, poll, retention, targets, tenants, analysis, alerts, WebConfig.DEFAULT);
+    this(listen, store, poll, retention, targets, tenants, analysis, alerts, WebConfig.DEFAULT, AwsSettings.DEFAULT);
   }
 
   /** Every setting at its default, with these targets; for tests and the demo. */
@@ -54,10 +56,10 @@ public record AgentConfig(
   }
 
   public AgentConfig withTargets(List<TargetConfig> newTargets) {
-    return new AgentConfig(listen, store, poll, retention, newTargets, tenants, analysis, alerts, web);
+    return new AgentConfig(listen, store, poll, retention, newTargets, tenants, analysis, alerts, web, aws);
   }
 
   public AgentConfig withPoll(PollConfig newPoll) {
-    return new AgentConfig(listen, store, newPoll, retention, targets, tenants, analysis, alerts, web);
+    return new AgentConfig(listen, store, newPoll, retention, targets, tenants, analysis, alerts, web, aws);
   }
 }

@@ -23,7 +23,7 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
   static final List<String> TOP_KEYS =
-      List.of("listen", "store", "poll", "retention", "targets", "tenants", "analysis", "alerts", "web");
+      List.of("listen", "store", "poll", "retention", "targets", "tenants", "analysis", "alerts", "web", "aws");
 
   private ConfigLoader() {}
 
@@ -75,7 +75,9 @@ public final class ConfigLoader {
     AnalysisConfig analysis = AnalysisBinder.bind(top.map("analysis", AnalysisBinder.KEYS));
     AlertsConfig alerts = AlertsBinder.bind(top.map("alerts", AlertsBinder.KEYS));
     WebConfig web = WebBinder.bind(top.map("web", WebBinder.KEYS));
-    return top.build(() -> new AgentConfig(listen, store, poll, retention, targets, tenants, analysis, alerts, web))
+    AwsSettings aws = AwsBinder.bind(top.map("aws", AwsBinder.KEYS));
+    return top.build(
+            () -> new AgentConfig(listen, store, poll, retention, targets, tenants, analysis, alerts, web, aws))
         .orElse(null);
   }
 

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 final class TargetsBinder {
   static final List<String> TARGET_KEYS = List.of("name", "url", "user", "password", "databases", "aws");
   static final List<String> FILTER_KEYS = List.of("include", "exclude");
-  static final List<String> AWS_KEYS = List.of("region", "dbiResourceId", "dbInstanceIdentifier", "endpoint");
+  static final List<String> AWS_KEYS = List.of("region", "dbiResourceId", "dbInstanceIdentifier", "endpoint",
+      "dbClusterIdentifier", "endpoints", "iamAuth");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
   private static final Pattern DBI_RESOURCE_ID = Pattern.compile("db-[A-Za-z0-9]+");
 
@@ -98,7 +99,10 @@ final class TargetsBinder {
     Optional<String> dbi = m.optional("dbiResourceId", TargetsBinder::dbiResourceId);
     Optional<String> instance = m.optional("dbInstanceIdentifier", String::strip);
     Optional<URI> endpoint = m.optional("endpoint", Values::httpUrl);
-    return region.flatMap(r -> m.build(() -> new AwsConfig(r, dbi, instance, endpoint)));
+    Optional<String> cluster = m.optional("dbClusterIdentifier", String::strip);
+    Map<AwsService, URI> endpoints = AwsBinder.endpoints(m.map("endpoints", AwsBinder.SERVICE_KEYS));
+    boolean iamAuth = m.value("iamAuth", Values::bool, false);
+    return region.flatMap(r -> m.build(() -> new AwsConfig(r, dbi, instance, endpoint, cluster, endpoints, iamAuth)));
   }
 
   private static String region(String text) {

@@ -147,6 +147,14 @@ final class Values {
         + "SAT, SUN, full names like Monday, or a range like MON-FRI");
   }
 
+  static boolean bool(String text) {
+    return switch (text.strip().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> throw new IllegalArgumentException(quote(text) + " is not true or false; expected true or false");
+    };
+  }
+
   /** An http(s) URL; never quoted in errors because URLs may carry credentials or tokens (Slack). */
   static URI httpUrl(String text) {
     URI uri;

@@ -78,11 +78,44 @@ public final class AgentMetrics {
     TargetMeters m = meters(target);
     m.up.set(0);
     m.pollDuration(source).record(took);
+    errors(target, source, reason, 1);
+  }
+
+  /**
+   * A read from a side source (Performance Insights, CloudWatch) worked. It says nothing about the database
+   * itself, so {@code earlybird_target_up} is left alone.
+   */
+  public void sourceSucceeded(String target, String source, Duration took) {
+    meters(target).pollDuration(source).record(took);
+  }
+
+  /**
+   * A read from a side source failed. Counted under its reason; {@code earlybird_target_up} is left alone: AWS
+   * throttling or a missing IAM permission does not mean the database is down.
+   */
+  public void sourceFailed(String target, String source, String reason, Duration took) {
+    meters(target).pollDuration(source).record(took);
+    errors(target, source, reason, 1);
+  }
+
+  /** Throttled AWS attempts (the SDK retried them; each counts, even when a retry then worked). */
+  public void throttled(String target, String source, int attempts) {
+    if (attempts > 0) {
+      errors(target, source, "throttled", attempts);
+    }
+  }
+
+  private void errors(String target, String source, String reason, int n) {
     Counter.builder("earlybird.poll.errors")
         .description("Failed polls by source and reason")
         .tags("target", target, "source", source, "reason", reason)
         .register(registry)
-        .increment();
+        .increment(n);
+  }
+
+  /** The registry, for the meter groups of this package that register their own series. */
+  PrometheusMeterRegistry registry() {
+    return registry;
   }
 
   public void pollSkipped(String target) {

@@ -19,6 +19,10 @@ public enum ErrorReason {
   PERMISSION,
   /** pg_stat_statements is not preloaded or not created in the connect database. */
   MISSING_EXTENSION,
+  /** AWS throttled the call (after the SDK's retries); says nothing about the database. */
+  THROTTLED,
+  /** A feature the source needs is off, e.g. Performance Insights not enabled on the instance. */
+  NOT_ENABLED,
   /** The server returned something the reader cannot use. */
   BAD_VALUE,
   OTHER;

@@ -225,7 +225,7 @@ public final class TargetCheck {
       case AUTH -> "Authentication failed for user " + endpoint.user()
           + ": check the password (or IAM token) and pg_hba.conf for this host.";
       case PERMISSION -> "The role may not connect: GRANT CONNECT ON DATABASE ... TO " + endpoint.user() + ";";
-      case MISSING_EXTENSION, BAD_VALUE, OTHER -> "Check the target URL and the server log.";
+      case MISSING_EXTENSION, BAD_VALUE, THROTTLED, NOT_ENABLED, OTHER -> "Check the target URL and the server log.";
     };
   }
 

@@ -1,0 +1,97 @@
+package dev.earlybird.source.aws;
+
+import dev.earlybird.source.ErrorReason;
+import dev.earlybird.source.SourceException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Turns an SDK exception into a {@link SourceException} with a reason an operator can act on. Messages name the
+ * IAM action that was denied, because "access denied" alone sends people hunting through policies. No message
+ * holds credentials: the SDK's own messages carry the service, status and request id only.
+ */
+public final class AwsFailure {
+  private static final Set<String> THROTTLED = Set.of("ThrottlingException", "Throttling", "ThrottledException",
+      "RequestLimitExceeded", "TooManyRequestsException", "RequestThrottled", "RequestThrottledException",
+      "SlowDown", "PriorRequestNotComplete", "LimitExceededException");
+  private static final Set<String> DENIED = Set.of("AccessDenied", "AccessDeniedException", "NotAuthorizedException",
+      "UnauthorizedOperation", "UnrecognizedClientException", "InvalidClientTokenId", "ExpiredToken",
+      "ExpiredTokenException", "SignatureDoesNotMatch", "MissingAuthenticationToken", "AuthFailure");
+  private static final Set<String> BAD_REQUEST = Set.of("InvalidArgumentException", "InvalidParameterValue",
+      "InvalidParameterValueException", "InvalidParameterCombination", "ValidationError", "ValidationException",
+      "MissingParameter", "MissingRequiredParameter");
+
+  private AwsFailure() {}
+
+  /**
+   * @param context what was being done, e.g. "target aurora-1: Performance Insights"
+   * @param action the IAM action of the call, e.g. {@code pi:DescribeDimensionKeys}
+   */
+  public static SourceException of(String context, String action, SdkException error) {
+    ErrorReason reason = classify(error);
+    String what = switch (reason) {
+      case PERMISSION -> "access denied for " + action + " (" + code(error)
+          + "); grant the agent's role " + action + " on this resource";
+      case THROTTLED -> "throttled by AWS on " + action + " after the SDK's retries; lower aws.requestsPerSecond "
+          + "or raise the interval";
+      case DNS -> "the AWS endpoint does not resolve; check the region, aws.endpoint and DNS";
+      case CONNECT -> "cannot reach the AWS endpoint; check aws.endpoint, proxies and VPC endpoints";
+      case TIMEOUT -> "the AWS call timed out";
+      default -> action + " failed: " + firstLine(error.getMessage());
+    };
+    return new SourceException(reason, context + ": " + what, error);
+  }
+
+  public static ErrorReason classify(SdkException error) {
+    if (error instanceof AwsServiceException service) {
+      String code = code(service);
+      if (THROTTLED.contains(code) || service.isThrottlingException()) {
+        return ErrorReason.THROTTLED;
+      }
+      if (DENIED.contains(code) || service.statusCode() == 403) {
+        return ErrorReason.PERMISSION;
+      }
+      if (BAD_REQUEST.contains(code)) {
+        return ErrorReason.BAD_VALUE;
+      }
+      return ErrorReason.OTHER;
+    }
+    if (error instanceof ApiCallTimeoutException || error instanceof ApiCallAttemptTimeoutException) {
+      return ErrorReason.TIMEOUT;
+    }
+    for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof UnknownHostException) {
+        return ErrorReason.DNS;
+      }
+      if (t instanceof SocketTimeoutException) {
+        return ErrorReason.TIMEOUT;
+      }
+      if (t instanceof ConnectException) {
+        return ErrorReason.CONNECT;
+      }
+    }
+    return ErrorReason.OTHER;
+  }
+
+  private static String code(SdkException error) {
+    if (error instanceof AwsServiceException service && service.awsErrorDetails() != null
+        && service.awsErrorDetails().errorCode() != null) {
+      return service.awsErrorDetails().errorCode();
+    }
+    return error.getClass().getSimpleName();
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "no message";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}
