@@ -16,6 +16,10 @@ import dev.earlybird.schedule.AnalysisLoop;
 import dev.earlybird.schedule.Backoff;
 import dev.earlybird.schedule.Maintenance;
 import dev.earlybird.schedule.PollLoop;
+import dev.earlybird.schedule.PiLoop;
+import dev.earlybird.metrics.PiMetrics;
+import dev.earlybird.source.aws.AwsClients;
+import dev.earlybird.source.aws.PiSource;
 import dev.earlybird.schedule.TargetPoller;
 import dev.earlybird.config.PollConfig;
 import dev.earlybird.source.postgres.PgEndpoint;
@@ -49,6 +53,8 @@ public final class Agent implements AutoCloseable {
   private final Maintenance maintenance;
   private final AnalysisLoop analysis;
   private final WebServer web;
+  private final AwsClients aws;
+  private final PiLoop performanceInsights;
 
   private Agent(AgentConfig config, InstantSource clock) {
     this.config = config;
@@ -87,6 +93,14 @@ public final class Agent implements AutoCloseable {
     // Polls ending in a window may land up to about one poll after it ends.
     Duration settle = interval.compareTo(Duration.ofSeconds(30)) < 0 ? interval.plusSeconds(1) : Duration.ofSeconds(31);
     this.analysis = new AnalysisLoop(analyzer, metrics, clock, settle);
+    // AWS clients only when a target is linked to AWS: a local fleet never looks for credentials.
+    boolean onAws = config.targets().stream().anyMatch(t -> t.aws().isPresent());
+    this.aws = onAws ? AwsClients.standard(config.aws()) : null;
+    boolean anyPi = config.targets().stream().anyMatch(t -> t.aws().flatMap(a -> a.dbiResourceId()).isPresent());
+    this.performanceInsights = anyPi
+        ? new PiLoop(config::targets, PiSource.of(aws), store, writer, metrics, new PiMetrics(metrics), config.aws(),
+            interval, clock)
+        : null;
     Api api = new Api(fleet, hotList, config.tenants(), clock);
     BaselineApi baselines = new BaselineApi(
         api, store, writer, new BaselineComparison(store, fleet, config.tenants()), config.web().token());
@@ -125,6 +139,9 @@ public final class Agent implements AutoCloseable {
       agent.polls.start();
       agent.maintenance.start();
       agent.analysis.start();
+      if (agent.performanceInsights != null) {
+        agent.performanceInsights.start();
+      }
       agent.readiness.set(true);
       log.info("Earlybird {} polling {} target(s) every {}; listening on {}", Version.current(),
           config.targets().size(), config.poll().interval(), agent.url());
@@ -159,6 +176,9 @@ public final class Agent implements AutoCloseable {
     polls.close();
     maintenance.close();
     analysis.close();
+    if (performanceInsights != null) {
+      performanceInsights.close();
+    }
     writer.close();
     try {
       store.close();
@@ -166,5 +186,8 @@ public final class Agent implements AutoCloseable {
       log.warn("closing the history store: {}", e.getMessage());
     }
     web.close();
+    if (aws != null) {
+      aws.close();
+    }
   }
 }

@@ -12,8 +12,8 @@ import java.util.OptionalDouble;
  * <ol>
  *   <li>{@code pg_stat_kcache}: measured user + system CPU, when known for the whole aggregate (every interval in it
  *       had a figure; a partial sum would undercount);
- *   <li>{@code performance_insights}: not wired yet. The AWS source plugs in here: it adds its per-statement CPU to
- *       {@link Evidence} and returns it in {@link #figure}; nothing else changes;
+ *   <li>{@code performance_insights}: PI's CPU load of the statement (average active sessions on CPU x seconds),
+ *       joined to the pg_stat_statements entry ({@code PiJoin}), when PI covered the whole window;
  *   <li>{@code exec_minus_io}: execution time minus block IO time, when the target has {@code track_io_timing} on
  *       (otherwise IO time reads 0 and the difference would just be execution time under another name);
  *   <li>{@code exec_time}: execution time, an upper bound, always there.
@@ -29,14 +29,16 @@ public final class CpuAttribution {
    *
    * @param execMinusIoMs execution minus IO time, clamped at 0 (over the aggregate, not per interval)
    * @param kcacheCpuMs pg_stat_kcache's CPU time, empty unless known for the whole aggregate
+   * @param piCpuMs Performance Insights' CPU time, empty unless known for the whole aggregate's window
    */
-  public record Evidence(double execMs, double execMinusIoMs, OptionalDouble kcacheCpuMs) {
+  public record Evidence(double execMs, double execMinusIoMs, OptionalDouble kcacheCpuMs, OptionalDouble piCpuMs) {
     public static Evidence of(Usage u) {
-      return new Evidence(u.execMs(), u.execMinusIoMs(), u.knownCpuMs());
+      return new Evidence(u.execMs(), u.execMinusIoMs(), u.knownCpuMs(), u.piCpuMs());
     }
 
+    /** A single poll interval: PI's windows do not line up with polls, so only kcache can be direct here. */
     public static Evidence of(StatementInterval i) {
-      return new Evidence(i.execMs(), i.execMinusIoMs(), i.cpuMs());
+      return new Evidence(i.execMs(), i.execMinusIoMs(), i.cpuMs(), OptionalDouble.empty());
     }
   }
 
@@ -65,7 +67,7 @@ public final class CpuAttribution {
   private static OptionalDouble figure(CpuSource source, Evidence e, boolean trackIoTiming) {
     return switch (source) {
       case PG_STAT_KCACHE -> e.kcacheCpuMs();
-      case PERFORMANCE_INSIGHTS -> OptionalDouble.empty();
+      case PERFORMANCE_INSIGHTS -> e.piCpuMs();
       case EXEC_MINUS_IO -> trackIoTiming ? OptionalDouble.of(e.execMinusIoMs()) : OptionalDouble.empty();
       case EXEC_TIME -> OptionalDouble.of(e.execMs());
     };

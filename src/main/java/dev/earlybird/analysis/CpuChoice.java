@@ -34,8 +34,7 @@ public final class CpuChoice {
       case PG_STAT_KCACHE -> usage.knownCpuMs().orElse(usage.execMinusIoMs());
       case EXEC_MINUS_IO -> usage.execMinusIoMs();
       case EXEC_TIME -> usage.execMs();
-      case PERFORMANCE_INSIGHTS ->
-          throw new IllegalArgumentException(source.label() + " CPU is not kept in the history store yet");
+      case PERFORMANCE_INSIGHTS -> usage.piCpuMs().orElse(usage.execMinusIoMs());
     };
   }
 

@@ -49,8 +49,42 @@ public final class HotList {
                 r.from(), r.to(), Optional.ofNullable(r.target()), Optional.ofNullable(r.database()), OptionalInt.empty()));
     Predicate<String> trackIo =
         t -> fleet.get(t).map(TargetStatus::trackIoTiming).orElse(false);
-    List<HotQuery> ranked = rank(rows, trackIo, tenants::tenantOf, r.tenant(), r.limit(), Duration.between(r.from(), r.to()));
+    Period window = new Period(r.from(), r.to());
+    rows = withPiCpu(store, window, rows);
+    // PI-only digests have no database, so no tenant: they belong to unfiltered and per-target lists only.
+    List<HotQuery> piOnly = r.database() == null && r.tenant() == null
+        ? piOnly(store.piOnly(window, Optional.ofNullable(r.target())))
+        : List.of();
+    List<HotQuery> ranked = rank(rows, piOnly, trackIo, tenants::tenantOf, r.tenant(), r.limit(),
+        Duration.between(r.from(), r.to()));
     return withBaselines(ranked, r);
+  }
+
+  /** Attaches Performance Insights' CPU to the rows PI covered (the PI layer of {@link CpuAttribution}). */
+  static List<HotQueryRow> withPiCpu(HistoryStore store, Period window, List<HotQueryRow> rows) {
+    if (rows.isEmpty()) {
+      return rows;
+    }
+    Map<StatementRef, Double> pi = store.piCpu(window,
+        rows.stream().map(q -> new StatementRef(q.target(), q.dbId(), q.queryId())).toList());
+    if (pi.isEmpty()) {
+      return rows;
+    }
+    return rows.stream().map(q -> {
+      Double ms = pi.get(new StatementRef(q.target(), q.dbId(), q.queryId()));
+      return ms == null ? q : new HotQueryRow(q.target(), q.database(), q.dbId(), q.queryId(), q.family(), q.query(),
+          q.usage().withPiCpuMs(ms));
+    }).toList();
+  }
+
+  /** PI-only digests as hot-list rows: PI's own calls and latency where it had them, CPU from PI. */
+  static List<HotQuery> piOnly(List<dev.earlybird.history.PiOnlyRow> rows) {
+    return rows.stream().map(p -> {
+      long calls = Math.round(p.calls().orElse(0));
+      double mean = p.meanMs().orElse(0);
+      return new HotQuery(p.target(), null, null, 0, null, p.statement(), calls, mean * calls, mean, p.cpuMs(),
+          CpuSource.PERFORMANCE_INSIGHTS, 0, null, 0, 0, null, null, 0, p.tokenizedId());
+    }).toList();
   }
 
   /**
@@ -63,10 +97,13 @@ public final class HotList {
     }
     ZoneId zone = r.tenant() == null ? tenants.defaults().timezone() : tenants.settingsFor(r.tenant()).timezone();
     BaselinePlan plan = BaselinePlan.of(baseline, new Period(r.from(), r.to()), zone, Optional.empty());
-    List<StatementRef> keys = ranked.stream().map(q -> new StatementRef(q.target(), q.dbId(), q.queryId())).toList();
+    List<StatementRef> keys = ranked.stream().filter(q -> !q.piOnly()).map(q -> new StatementRef(q.target(), q.dbId(), q.queryId())).toList();
     Map<StatementRef, Usage> before = store.usage(plan.periods(), keys);
     return ranked.stream()
         .map(q -> {
+          if (q.piOnly()) {
+            return q;
+          }
           Usage u = before.get(new StatementRef(q.target(), q.dbId(), q.queryId()));
           return q.withBaseline(plan.label(), u == null || u.calls() == 0 ? null : u.meanExecMs());
         })
@@ -79,6 +116,18 @@ public final class HotList {
    */
   static List<HotQuery> rank(
       List<HotQueryRow> rows,
+      Predicate<String> trackIoTiming,
+      java.util.function.Function<String, String> tenantOf,
+      String tenant,
+      int limit,
+      Duration window) {
+    return rank(rows, List.of(), trackIoTiming, tenantOf, tenant, limit, window);
+  }
+
+  /** The same, with PI-only digests ranked among the statements (their CPU counts in their target's total). */
+  static List<HotQuery> rank(
+      List<HotQueryRow> rows,
+      List<HotQuery> piOnly,
       Predicate<String> trackIoTiming,
       java.util.function.Function<String, String> tenantOf,
       String tenant,
@@ -113,6 +162,10 @@ public final class HotList {
               null,
               null,
               row.dbId()));
+    }
+    for (HotQuery q : piOnly) {
+      targetCpu.merge(q.target(), q.cpuMs(), Double::sum);
+      all.add(q);
     }
     return all.stream()
         .filter(q -> tenant == null || tenant.equals(q.tenant()))

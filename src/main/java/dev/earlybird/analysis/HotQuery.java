@@ -9,6 +9,8 @@ package dev.earlybird.analysis;
  * @param baselineMeanMs mean per call in the baseline; null when it did not run in the baseline
  * @param changePct change of the mean per call against the baseline, in percent; null without a baseline
  * @param baseline which baseline ({@code seasonal}, {@code rolling}, ...); null before baselines are attached
+ * @param piDigest for a Performance Insights digest that joined to no pg_stat_statements entry (PI-only: no
+ *     database, queryId 0), PI's {@code db.sql_tokenized.id}; null for every other row
  */
 public record HotQuery(
     String target,
@@ -28,16 +30,29 @@ public record HotQuery(
     double windowSharePct,
     Double changePct,
     String baseline,
-    long dbId) {
+    long dbId,
+    String piDigest) {
+
+  /** A row of pg_stat_statements (not PI-only). */
+  public HotQuery(String target, String database, String tenant, long queryId, String family, String query, long calls,
+      double totalExecMs, double meanMs, double cpuMs, CpuSource cpuSource, double sharePct, Double baselineMeanMs,
+      long rows, double windowSharePct, Double changePct, String baseline, long dbId) {
+    this(target, database, tenant, queryId, family, query, calls, totalExecMs, meanMs, cpuMs, cpuSource, sharePct,
+        baselineMeanMs, rows, windowSharePct, changePct, baseline, dbId, null);
+  }
+
+  public boolean piOnly() {
+    return piDigest != null;
+  }
 
   HotQuery withShares(double sharePct, double windowSharePct) {
     return new HotQuery(target, database, tenant, queryId, family, query, calls, totalExecMs, meanMs, cpuMs,
-        cpuSource, sharePct, baselineMeanMs, rows, windowSharePct, changePct, baseline, dbId);
+        cpuSource, sharePct, baselineMeanMs, rows, windowSharePct, changePct, baseline, dbId, piDigest);
   }
 
   HotQuery withBaseline(String label, Double baselineMeanMs) {
     Double change = baselineMeanMs == null || baselineMeanMs <= 0 ? null : 100 * (meanMs - baselineMeanMs) / baselineMeanMs;
     return new HotQuery(target, database, tenant, queryId, family, query, calls, totalExecMs, meanMs, cpuMs,
-        cpuSource, sharePct, baselineMeanMs, rows, windowSharePct, change, label, dbId);
+        cpuSource, sharePct, baselineMeanMs, rows, windowSharePct, change, label, dbId, piDigest);
   }
 }

@@ -1,5 +1,10 @@
 package dev.earlybird.cli;
 
+import dev.earlybird.source.aws.AwsClients;
+import dev.earlybird.source.aws.PiCheck;
+import java.time.InstantSource;
+import java.util.ArrayList;
+
 import dev.earlybird.Agent;
 import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.TargetConfig;
@@ -23,7 +28,8 @@ import picocli.CommandLine.Spec;
     versionProvider = dev.earlybird.Version.class,
     description = {
       "Check every target: reachable, version, pg_stat_statements preloaded, created and readable,",
-      "track_io_timing, pg_stat_statements.max and .track. Exit 0 only if no check fails."
+      "track_io_timing, pg_stat_statements.max and .track; for AWS targets Performance Insights",
+      "(enabled, reachable, permitted). Exit 0 only if no check fails."
     })
 public final class CheckCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
@@ -44,10 +50,17 @@ public final class CheckCommand implements Callable<Integer> {
     }
     // Targets are checked in parallel, so one slow or dead host costs its timeout once, not per target.
     List<Future<List<CheckResult>>> results;
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+    // The pool is closed (waits for every check) before the AWS clients it uses.
+    try (AwsClients aws = AwsClients.standard(cfg.aws());
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      PiCheck pi = new PiCheck(aws, InstantSource.system());
       results =
           cfg.targets().stream()
-              .map(t -> pool.submit(() -> TargetCheck.run(Agent.endpoint(t, cfg.poll()))))
+              .map(t -> pool.submit(() -> {
+                List<CheckResult> all = new ArrayList<>(TargetCheck.run(Agent.endpoint(t, cfg.poll())));
+                all.addAll(pi.run(t));
+                return all;
+              }))
               .toList();
     }
     int failedTargets = 0;

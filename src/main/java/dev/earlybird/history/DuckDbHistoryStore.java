@@ -3,6 +3,8 @@ package dev.earlybird.history;
 import dev.earlybird.model.DatabaseInfo;
 import dev.earlybird.model.Finding;
 import dev.earlybird.model.Period;
+import dev.earlybird.model.PiShare;
+import dev.earlybird.model.PiWindow;
 import dev.earlybird.model.Snapshot;
 import dev.earlybird.model.StatementInterval;
 import dev.earlybird.model.StatementText;
@@ -344,6 +346,9 @@ public final class DuckDbHistoryStore implements HistoryStore {
   public void maintain(Instant now, Retention retention) {
     write("roll up and apply retention", () -> {
       watermarks = Rollups.maintain(writer, watermarks, now, retention);
+      // PI rows are per minute and many: kept as long as raw intervals.
+      PiTables.purge(writer, Columns.micros(now) - Columns.micros(Instant.EPOCH.plus(retention.intervals())));
+      writer.commit();
     });
     // Outside any transaction: gives space freed by retention back to the file.
     write("checkpoint", () -> {
@@ -355,6 +360,47 @@ public final class DuckDbHistoryStore implements HistoryStore {
         writer.setAutoCommit(false);
       }
     });
+  }
+
+  @Override
+  public boolean recordPiWindow(PiWindow window, List<PiShare> shares, Instant readAt) {
+    java.util.concurrent.atomic.AtomicBoolean stored = new java.util.concurrent.atomic.AtomicBoolean();
+    write("record the Performance Insights window of " + window.target(), () -> {
+      stored.set(PiTables.record(writer, window, shares, readAt));
+      writer.commit();
+    });
+    return stored.get();
+  }
+
+  @Override
+  public Optional<Instant> lastPiWindowEnd(String target) {
+    return read("the last PI window of " + target, c -> PiTables.lastWindowEnd(c, target));
+  }
+
+  @Override
+  public List<StatementActivity> piJoinCandidates(
+      String target, Period window, java.util.Collection<Long> queryIds, boolean withTexts) {
+    return read("statements to join PI to", c -> PiTables.joinCandidates(c, target, window, queryIds, withTexts));
+  }
+
+  @Override
+  public Map<StatementRef, Double> piCpu(Period window, java.util.Collection<StatementRef> statements) {
+    return read("PI CPU of statements", c -> PiTables.cpu(c, window, statements));
+  }
+
+  @Override
+  public Optional<PiStatementWaits> piWaits(StatementRef statement, Period window) {
+    return read("PI waits of a statement", c -> PiTables.waits(c, statement, window));
+  }
+
+  @Override
+  public List<PiOnlyRow> piOnly(Period window, Optional<String> target) {
+    return read("PI-only statements", c -> PiTables.piOnly(c, window, target));
+  }
+
+  @Override
+  public List<PiWindow.PiPoint> piTimeline(String target, Period window) {
+    return read("the PI timeline of " + target, c -> PiTables.timeline(c, target, window));
   }
 
   @Override

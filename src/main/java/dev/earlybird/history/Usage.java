@@ -9,6 +9,8 @@ import java.util.OptionalDouble;
  *
  * @param cpuMs pg_stat_kcache's CPU time summed over the {@code cpuIntervals} intervals that had a figure; see
  *     {@link #knownCpuMs()} for the CPU time of the whole aggregate
+ * @param piCpuMs Performance Insights' CPU time of the statement over the aggregate's window, when PI covered it
+ *     (the store does not sum it into rollups: it is attached to a window's aggregate after the read)
  */
 public record Usage(
     long intervals,
@@ -34,7 +36,31 @@ public record Usage(
     double planMs,
     double jitMs,
     double cpuMs,
-    long cpuIntervals) {
+    long cpuIntervals,
+    OptionalDouble piCpuMs) {
+
+  public Usage {
+    java.util.Objects.requireNonNull(piCpuMs, "piCpuMs");
+  }
+
+  /** Sums as stored, without a Performance Insights figure. */
+  public Usage(long intervals, long calls, long rows, long sharedBlksHit, long sharedBlksRead, long sharedBlksDirtied,
+      long sharedBlksWritten, long localBlksHit, long localBlksRead, long tempBlksRead, long tempBlksWritten,
+      long plans, long walRecords, long walFpi, long walBytes, double execMs, double execSumSquaresMs,
+      double ioReadMs, double ioWriteMs, double tempIoMs, double planMs, double jitMs, double cpuMs,
+      long cpuIntervals) {
+    this(intervals, calls, rows, sharedBlksHit, sharedBlksRead, sharedBlksDirtied, sharedBlksWritten, localBlksHit,
+        localBlksRead, tempBlksRead, tempBlksWritten, plans, walRecords, walFpi, walBytes, execMs, execSumSquaresMs,
+        ioReadMs, ioWriteMs, tempIoMs, planMs, jitMs, cpuMs, cpuIntervals, OptionalDouble.empty());
+  }
+
+  /** The same sums with Performance Insights' CPU time of the same window attached. */
+  public Usage withPiCpuMs(double ms) {
+    return new Usage(intervals, calls, rows, sharedBlksHit, sharedBlksRead, sharedBlksDirtied, sharedBlksWritten,
+        localBlksHit, localBlksRead, tempBlksRead, tempBlksWritten, plans, walRecords, walFpi, walBytes, execMs,
+        execSumSquaresMs, ioReadMs, ioWriteMs, tempIoMs, planMs, jitMs, cpuMs, cpuIntervals,
+        OptionalDouble.of(Math.max(0, ms)));
+  }
 
   /**
    * pg_stat_kcache's CPU time of the whole aggregate: present only when every interval in it had a figure, since a

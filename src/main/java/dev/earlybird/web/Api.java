@@ -56,13 +56,15 @@ public final class Api {
       long rows,
       double windowSharePct,
       Double changePct,
-      String baseline) {
+      String baseline,
+      boolean piOnly,
+      String piDigest) {
     public static HotQueryJson of(HotQuery q) {
       return new HotQueryJson(
           q.target(),
           q.database(),
           q.tenant(),
-          Long.toString(q.queryId()),
+          q.piOnly() ? null : Long.toString(q.queryId()),
           q.family(),
           q.query(),
           q.calls(),
@@ -75,7 +77,9 @@ public final class Api {
           q.rows(),
           round(q.windowSharePct()),
           q.changePct() == null ? null : round(q.changePct()),
-          q.baseline());
+          q.baseline(),
+          q.piOnly(),
+          q.piDigest());
     }
   }
 

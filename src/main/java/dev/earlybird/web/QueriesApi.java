@@ -12,7 +12,11 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import dev.earlybird.history.PiStatementWaits;
+import dev.earlybird.history.StatementRef;
+import dev.earlybird.model.Period;
 
 /** One statement: its text and its interval series ({@code /api/v1/queries/...} and the query page). */
 public final class QueriesApi {
@@ -40,7 +44,25 @@ public final class QueriesApi {
 
   public record QueryJson(
       String target, String database, String tenant, String queryId, String family, String query, boolean truncated,
-      Instant from, Instant to, List<PointJson> series, List<FindingsApi.FindingJson> findings) {}
+      Instant from, Instant to, List<PointJson> series, List<FindingsApi.FindingJson> findings,
+      PerformanceInsightsJson performanceInsights) {}
+
+  /**
+   * Performance Insights' view of the statement over the window; null when PI has nothing for it (not an AWS
+   * target, or never in PI's top digests).
+   *
+   * @param waitMs session time by wait event type ({@code CPU}, {@code IO}, {@code Lock}, ...), in ms
+   * @param joinedBy how PI's digests were matched to this statement: {@code queryid} or {@code text}
+   */
+  public record PerformanceInsightsJson(List<String> digests, List<String> joinedBy, int windows, double loadMs,
+      double cpuMs, Map<String, Double> waitMs) {
+    static PerformanceInsightsJson of(PiStatementWaits w) {
+      Map<String, Double> waits = new java.util.TreeMap<>();
+      w.waitMs().forEach((k, v) -> waits.put(k, Api.round(v)));
+      return new PerformanceInsightsJson(w.digests(), w.methods(), w.windows(), Api.round(w.loadMs()),
+          Api.round(w.cpuMs()), waits);
+    }
+  }
 
   void get(Context ctx) {
     ctx.json(load(ctx));
@@ -76,7 +98,9 @@ public final class QueriesApi {
     }
     return new QueryJson(target, database, tenants.tenantOf(database), Long.toString(queryId),
         text.map(StatementText::family).orElse(null), text.map(StatementText::text).orElse(null),
-        text.map(StatementText::truncated).orElse(false), w.from(), w.to(), series, findings);
+        text.map(StatementText::truncated).orElse(false), w.from(), w.to(), series, findings,
+        store.piWaits(new StatementRef(target, dbId, queryId), new Period(w.from(), w.to()))
+            .map(PerformanceInsightsJson::of).orElse(null));
   }
 
   /** What the page shows: the statement and a bar per point of its mean time per call. */

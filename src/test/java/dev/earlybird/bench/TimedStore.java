@@ -226,6 +226,43 @@ final class TimedStore implements HistoryStore {
   }
 
   @Override
+  public boolean recordPiWindow(dev.earlybird.model.PiWindow window, List<dev.earlybird.model.PiShare> shares,
+      java.time.Instant readAt) {
+    return store.recordPiWindow(window, shares, readAt);
+  }
+
+  @Override
+  public java.util.Optional<java.time.Instant> lastPiWindowEnd(String target) {
+    return store.lastPiWindowEnd(target);
+  }
+
+  @Override
+  public List<dev.earlybird.history.StatementActivity> piJoinCandidates(String target, Period window,
+      java.util.Collection<Long> queryIds, boolean withTexts) {
+    return store.piJoinCandidates(target, window, queryIds, withTexts);
+  }
+
+  @Override
+  public Map<StatementRef, Double> piCpu(Period window, java.util.Collection<StatementRef> statements) {
+    return timed("piCpu", () -> store.piCpu(window, statements));
+  }
+
+  @Override
+  public java.util.Optional<dev.earlybird.history.PiStatementWaits> piWaits(StatementRef statement, Period window) {
+    return store.piWaits(statement, window);
+  }
+
+  @Override
+  public List<dev.earlybird.history.PiOnlyRow> piOnly(Period window, java.util.Optional<String> target) {
+    return store.piOnly(window, target);
+  }
+
+  @Override
+  public List<dev.earlybird.model.PiWindow.PiPoint> piTimeline(String target, Period window) {
+    return store.piTimeline(target, window);
+  }
+
+  @Override
   public StoreStats stats() {
     return timed("stats", store::stats);
   }

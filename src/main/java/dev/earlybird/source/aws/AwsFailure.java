@@ -43,6 +43,7 @@ public final class AwsFailure {
       case DNS -> "the AWS endpoint does not resolve; check the region, aws.endpoint and DNS";
       case CONNECT -> "cannot reach the AWS endpoint; check aws.endpoint, proxies and VPC endpoints";
       case TIMEOUT -> "the AWS call timed out";
+      case NOT_ENABLED -> action + ": " + firstLine(error.getMessage()) + "; enable the feature on the instance";
       default -> action + " failed: " + firstLine(error.getMessage());
     };
     return new SourceException(reason, context + ": " + what, error);
@@ -56,6 +57,10 @@ public final class AwsFailure {
       }
       if (DENIED.contains(code) || service.statusCode() == 403) {
         return ErrorReason.PERMISSION;
+      }
+      String message = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorMessage();
+      if (message != null && message.matches("(?is).*(not enabled|isn't enabled|is disabled|not been enabled).*")) {
+        return ErrorReason.NOT_ENABLED;
       }
       if (BAD_REQUEST.contains(code)) {
         return ErrorReason.BAD_VALUE;
