@@ -59,7 +59,7 @@ public final class PiLoop implements AutoCloseable {
   private final InstantSource clock;
   private final Map<String, Instant> nextStart = new ConcurrentHashMap<>();
   private final Set<String> reportedOnce = ConcurrentHashMap.newKeySet();
-  private volatile boolean running;
+  private volatile boolean closed;
   private Thread thread;
 
   /**
@@ -82,16 +82,15 @@ public final class PiLoop implements AutoCloseable {
   }
 
   public void start() {
-    running = true;
     thread = Thread.ofVirtual().name("performance-insights").start(this::loop);
   }
 
   private void loop() {
-    while (running) {
+    while (!closed) {
       Instant started = clock.instant();
       round();
       Instant next = started.plus(settings.piInterval());
-      while (running) {
+      while (!closed) {
         long nanos = Duration.between(clock.instant(), next).toNanos();
         if (nanos <= 0) {
           break;
@@ -108,7 +107,13 @@ public final class PiLoop implements AutoCloseable {
         .toList();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (TargetConfig t : linked) {
-        pool.submit(() -> collect(t));
+        pool.submit(() -> {
+          try {
+            collect(t);
+          } catch (Throwable e) { // a task's exception would vanish in its Future: a silent stall
+            log.error("target {}: reading Performance Insights failed unexpectedly", t.name(), e);
+          }
+        });
       }
       pool.shutdown();
       pool.awaitTermination(settings.piInterval().toMillis() * 4, TimeUnit.MILLISECONDS);
@@ -131,7 +136,7 @@ public final class PiLoop implements AutoCloseable {
       start = floor;
     }
     ThrottleCount throttles = new ThrottleCount();
-    for (int n = 0; n < MAX_WINDOWS_PER_ROUND && !start.plus(length).isAfter(limit) && running; n++) {
+    for (int n = 0; n < MAX_WINDOWS_PER_ROUND && !start.plus(length).isAfter(limit) && !closed; n++) {
       Period window = new Period(start, start.plus(length));
       long t0 = System.nanoTime();
       try {
@@ -198,7 +203,7 @@ public final class PiLoop implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
+    closed = true;
     if (thread != null) {
       LockSupport.unpark(thread);
       try {

@@ -273,4 +273,29 @@ class AnalyzerTest {
     window(List.of(new Load(2, 200, 60, 2.0, 0.5)));
     assertThat(active(FindingKind.REGRESSION)).isEmpty();
   }
+
+  @Test
+  void hotFindingsTakePerformanceInsightsCpuWherePiCoveredTheWindow() {
+    // PI read in complete 10 s windows over the whole run: 0.5 sessions on CPU for statement 100 of tenant_a.
+    for (Instant t = T0; t.isBefore(T0.plusSeconds(240)); t = t.plusSeconds(10)) {
+      var period = new dev.earlybird.model.Period(t, t.plusSeconds(10));
+      var digest = new dev.earlybird.model.PiStatementLoad("D1", "100", "SELECT ?", 6000,
+          Map.of("CPU", 5000.0, "IO", 1000.0), java.util.OptionalDouble.empty(), java.util.OptionalDouble.empty(),
+          java.util.OptionalDouble.empty());
+      store.recordPiWindow(new dev.earlybird.model.PiWindow(TARGET, period, true, List.of(digest), List.of(), List.of()),
+          List.of(new dev.earlybird.model.PiShare("D1", 1, 100, "queryid", 1, 5000, 6000)), t.plusSeconds(10));
+    }
+    List<Load> loads = List.of(new Load(1, 100, 50, 20, 2), new Load(2, 200, 50, 5, 1));
+    for (int i = 0; i < 4; i++) {
+      window(loads);
+    }
+
+    Finding hot = store.findings(FindingFilter.all()).stream().map(r -> r.finding())
+        .filter(f -> f.kind() == FindingKind.HOT).findFirst().orElseThrow();
+    var e = (Evidence.Hot) hot.evidence();
+    assertThat(hot.queryId()).isEqualTo(100L);
+    assertThat(e.cpuSource()).isEqualTo("performance_insights");
+    // 0.5 sessions on CPU over a 40 s window.
+    assertThat(e.cpuMs()).isEqualTo(20_000.0);
+  }
 }

@@ -49,7 +49,7 @@ final class AgentProcess implements AutoCloseable {
   static Result runToEnd(Duration timeout, String... args) throws IOException, InterruptedException {
     List<String> cmd = command(args);
     Path out = Files.createTempFile("earlybird-cli", ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    Process p = builder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("earlybird " + String.join(" ", args) + " did not finish in " + timeout + ":\n" + Files.readString(out));
@@ -63,7 +63,7 @@ final class AgentProcess implements AutoCloseable {
   static Separate runApart(Duration timeout, String... args) throws IOException, InterruptedException {
     Path out = Files.createTempFile("earlybird-cli", ".out");
     Path err = Files.createTempFile("earlybird-cli", ".err");
-    Process p = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p = builder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("earlybird " + String.join(" ", args) + " did not finish in " + timeout + ":\n"
@@ -73,6 +73,21 @@ final class AgentProcess implements AutoCloseable {
   }
 
   record Separate(int exitCode, String out, String err) {}
+
+  /**
+   * A process with fake AWS credentials and no instance metadata lookups: AWS tests point every client at a local
+   * endpoint, and nothing a test starts may ever reach real AWS or wait for IMDS.
+   */
+  private static ProcessBuilder builder(List<String> cmd) {
+    ProcessBuilder b = new ProcessBuilder(cmd);
+    var env = b.environment();
+    env.put("AWS_ACCESS_KEY_ID", "AKIDEARLYBIRDTEST");
+    env.put("AWS_SECRET_ACCESS_KEY", "earlybird-test-secret");
+    env.put("AWS_EC2_METADATA_DISABLED", "true");
+    env.remove("AWS_PROFILE");
+    env.remove("AWS_SESSION_TOKEN");
+    return b;
+  }
 
   private static List<String> command(String... args) {
     List<String> cmd = new ArrayList<>();
@@ -91,7 +106,7 @@ final class AgentProcess implements AutoCloseable {
   /** Starts {@code earlybird ARGS} and waits until its HTTP server is ready. */
   static AgentProcess start(List<String> args, int port, Path log, Duration readyWithin) throws IOException {
     Process p =
-        new ProcessBuilder(command(args.toArray(String[]::new)))
+        builder(command(args.toArray(String[]::new)))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
@@ -144,6 +159,24 @@ final class AgentProcess implements AutoCloseable {
       throw new AssertionError("agent did not stop within 30s of SIGTERM");
     }
     return process.exitValue();
+  }
+
+  /** The agent's threads, for a test that failed waiting on it. */
+  String threadDump() {
+    try {
+      // Thread.print leaves out virtual threads, where the agent's pollers run.
+      Path file = Files.createTempDirectory("earlybird-threads").resolve("threads.txt");
+      Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          Long.toString(process.pid()), "Thread.dump_to_file", file.toString()).redirectErrorStream(true).start();
+      String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+      return Files.exists(file) ? Files.readString(file) : out;
+    } catch (IOException e) {
+      return "no thread dump: " + e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "no thread dump: interrupted";
+    }
   }
 
   String log() throws IOException {
