@@ -24,7 +24,7 @@ final class SchemaMigrator {
   /** In order; append new migrations here (a test checks every file in the folder is listed). */
   static final List<String> MIGRATIONS =
       List.of("V1__init.sql", "V2__findings.sql", "V3__pinned_baselines.sql", "V4__kcache_cpu.sql",
-          "V5__server_start.sql");
+          "V5__server_start.sql", "V7__cloudwatch.sql");
 
   static final String LOCATION = "db/migration/";
 
