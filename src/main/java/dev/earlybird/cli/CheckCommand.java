@@ -3,9 +3,12 @@ package dev.earlybird.cli;
 import dev.earlybird.Agent;
 import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.TargetConfig;
+import dev.earlybird.source.aws.AwsClients;
+import dev.earlybird.source.aws.CloudWatchCheck;
 import dev.earlybird.source.postgres.CheckResult;
 import dev.earlybird.source.postgres.TargetCheck;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -23,7 +26,8 @@ import picocli.CommandLine.Spec;
     versionProvider = dev.earlybird.Version.class,
     description = {
       "Check every target: reachable, version, pg_stat_statements preloaded, created and readable,",
-      "track_io_timing, pg_stat_statements.max and .track. Exit 0 only if no check fails."
+      "track_io_timing, pg_stat_statements.max and .track, and CloudWatch access of targets linked to it.",
+      "Exit 0 only if no check fails."
     })
 public final class CheckCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
@@ -44,10 +48,12 @@ public final class CheckCommand implements Callable<Integer> {
     }
     // Targets are checked in parallel, so one slow or dead host costs its timeout once, not per target.
     List<Future<List<CheckResult>>> results;
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (AwsClients aws = AwsClients.standard(cfg.aws());
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       results =
           cfg.targets().stream()
-              .map(t -> pool.submit(() -> TargetCheck.run(Agent.endpoint(t, cfg.poll()))))
+              .map(t -> pool.submit(() -> concat(TargetCheck.run(Agent.endpoint(t, cfg.poll())),
+                  CloudWatchCheck.run(aws, t, Instant.now()))))
               .toList();
     }
     int failedTargets = 0;
@@ -67,5 +73,9 @@ public final class CheckCommand implements Callable<Integer> {
     out.printf("%d of %d target(s) passed%n", cfg.targets().size() - failedTargets, cfg.targets().size());
     out.flush();
     return failedTargets == 0 ? 0 : 1;
+  }
+
+  private static List<CheckResult> concat(List<CheckResult> a, List<CheckResult> b) {
+    return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
   }
 }
