@@ -11,13 +11,17 @@ import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.Retention;
 import dev.earlybird.metrics.AgentMetrics;
+import dev.earlybird.metrics.CloudWatchMetrics;
 import dev.earlybird.metrics.FleetState;
 import dev.earlybird.schedule.AnalysisLoop;
 import dev.earlybird.schedule.Backoff;
+import dev.earlybird.schedule.CloudWatchLoop;
 import dev.earlybird.schedule.Maintenance;
 import dev.earlybird.schedule.PollLoop;
 import dev.earlybird.schedule.TargetPoller;
 import dev.earlybird.config.PollConfig;
+import dev.earlybird.source.aws.AwsClients;
+import dev.earlybird.source.aws.CloudWatchSource;
 import dev.earlybird.source.postgres.PgEndpoint;
 import dev.earlybird.source.postgres.PgStatStatementsSource;
 import dev.earlybird.web.Api;
@@ -49,6 +53,10 @@ public final class Agent implements AutoCloseable {
   private final Maintenance maintenance;
   private final AnalysisLoop analysis;
   private final WebServer web;
+  /** Shared by every AWS source; null when no target is linked to AWS. */
+  private final AwsClients aws;
+  /** Null when no target is linked to CloudWatch. */
+  private final CloudWatchLoop cloudWatch;
 
   private Agent(AgentConfig config, InstantSource clock) {
     this.config = config;
@@ -78,6 +86,11 @@ public final class Agent implements AutoCloseable {
                         new Backoff(interval, backoffCap, random)))
             .toList();
     this.polls = new PollLoop(pollers, interval, clock);
+    this.aws = config.targets().stream().anyMatch(t -> t.aws().isPresent()) ? AwsClients.standard(config.aws()) : null;
+    this.cloudWatch = config.targets().stream().anyMatch(CloudWatchLoop::linked)
+        ? new CloudWatchLoop(config.targets(), config.aws(), new CloudWatchSource(aws, config.aws().cloudwatchPeriod()),
+            writer, metrics, new CloudWatchMetrics(metrics), clock)
+        : null;
     var r = config.retention();
     this.maintenance =
         new Maintenance(writer, new Retention(r.intervals(), r.hourly(), r.daily()), clock, Duration.ofMinutes(1));
@@ -123,6 +136,9 @@ public final class Agent implements AutoCloseable {
     try {
       agent.web.start(config.listen().host(), config.listen().port());
       agent.polls.start();
+      if (agent.cloudWatch != null) {
+        agent.cloudWatch.start();
+      }
       agent.maintenance.start();
       agent.analysis.start();
       agent.readiness.set(true);
@@ -157,6 +173,9 @@ public final class Agent implements AutoCloseable {
   public void close() {
     readiness.set(false);
     polls.close();
+    if (cloudWatch != null) {
+      cloudWatch.close();
+    }
     maintenance.close();
     analysis.close();
     writer.close();
@@ -166,5 +185,8 @@ public final class Agent implements AutoCloseable {
       log.warn("closing the history store: {}", e.getMessage());
     }
     web.close();
+    if (aws != null) {
+      aws.close();
+    }
   }
 }

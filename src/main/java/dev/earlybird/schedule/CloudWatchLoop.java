@@ -103,6 +103,8 @@ public final class CloudWatchLoop implements AutoCloseable {
   }
 
   public void start() {
+    log.info("CloudWatch: reading {} target(s) every {}, {} periods, {} behind", targets.size(), interval, period,
+        delay);
     running = true;
     thread = Thread.ofVirtual().name("cloudwatch").start(this::loop);
   }
