@@ -11,9 +11,11 @@ import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.Retention;
 import dev.earlybird.metrics.AgentMetrics;
+import dev.earlybird.metrics.CloudWatchMetrics;
 import dev.earlybird.metrics.FleetState;
 import dev.earlybird.schedule.AnalysisLoop;
 import dev.earlybird.schedule.Backoff;
+import dev.earlybird.schedule.CloudWatchLoop;
 import dev.earlybird.schedule.Maintenance;
 import dev.earlybird.schedule.PollLoop;
 import dev.earlybird.schedule.PiLoop;
@@ -22,6 +24,7 @@ import dev.earlybird.source.aws.AwsClients;
 import dev.earlybird.source.aws.PiSource;
 import dev.earlybird.schedule.TargetPoller;
 import dev.earlybird.config.PollConfig;
+import dev.earlybird.source.aws.CloudWatchSource;
 import dev.earlybird.source.postgres.PgEndpoint;
 import dev.earlybird.source.postgres.PgStatStatementsSource;
 import dev.earlybird.web.Api;
@@ -53,8 +56,12 @@ public final class Agent implements AutoCloseable {
   private final Maintenance maintenance;
   private final AnalysisLoop analysis;
   private final WebServer web;
+  /** Shared by every AWS source; null when no target is linked to AWS. */
   private final AwsClients aws;
+  /** Null when no target is linked to Performance Insights. */
   private final PiLoop performanceInsights;
+  /** Null when no target is linked to CloudWatch. */
+  private final CloudWatchLoop cloudWatch;
 
   private Agent(AgentConfig config, InstantSource clock) {
     this.config = config;
@@ -84,6 +91,12 @@ public final class Agent implements AutoCloseable {
                         new Backoff(interval, backoffCap, random)))
             .toList();
     this.polls = new PollLoop(pollers, interval, clock);
+    // AWS clients only when a target is linked to AWS: a local fleet never looks for credentials.
+    this.aws = config.targets().stream().anyMatch(t -> t.aws().isPresent()) ? AwsClients.standard(config.aws()) : null;
+    this.cloudWatch = config.targets().stream().anyMatch(CloudWatchLoop::linked)
+        ? new CloudWatchLoop(config.targets(), config.aws(), new CloudWatchSource(aws, config.aws().cloudwatchPeriod()),
+            writer, metrics, new CloudWatchMetrics(metrics), clock)
+        : null;
     var r = config.retention();
     this.maintenance =
         new Maintenance(writer, new Retention(r.intervals(), r.hourly(), r.daily()), clock, Duration.ofMinutes(1));
@@ -93,9 +106,6 @@ public final class Agent implements AutoCloseable {
     // Polls ending in a window may land up to about one poll after it ends.
     Duration settle = interval.compareTo(Duration.ofSeconds(30)) < 0 ? interval.plusSeconds(1) : Duration.ofSeconds(31);
     this.analysis = new AnalysisLoop(analyzer, metrics, clock, settle);
-    // AWS clients only when a target is linked to AWS: a local fleet never looks for credentials.
-    boolean onAws = config.targets().stream().anyMatch(t -> t.aws().isPresent());
-    this.aws = onAws ? AwsClients.standard(config.aws()) : null;
     boolean anyPi = config.targets().stream().anyMatch(t -> t.aws().flatMap(a -> a.dbiResourceId()).isPresent());
     this.performanceInsights = anyPi
         ? new PiLoop(config::targets, PiSource.of(aws), store, writer, metrics, new PiMetrics(metrics), config.aws(),
@@ -137,6 +147,9 @@ public final class Agent implements AutoCloseable {
     try {
       agent.web.start(config.listen().host(), config.listen().port());
       agent.polls.start();
+      if (agent.cloudWatch != null) {
+        agent.cloudWatch.start();
+      }
       agent.maintenance.start();
       agent.analysis.start();
       if (agent.performanceInsights != null) {
@@ -174,6 +187,9 @@ public final class Agent implements AutoCloseable {
   public void close() {
     readiness.set(false);
     polls.close();
+    if (cloudWatch != null) {
+      cloudWatch.close();
+    }
     maintenance.close();
     analysis.close();
     if (performanceInsights != null) {

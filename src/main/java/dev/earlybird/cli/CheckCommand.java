@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import dev.earlybird.Agent;
 import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.TargetConfig;
+import dev.earlybird.source.aws.CloudWatchCheck;
 import dev.earlybird.source.postgres.CheckResult;
 import dev.earlybird.source.postgres.TargetCheck;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -28,8 +30,8 @@ import picocli.CommandLine.Spec;
     versionProvider = dev.earlybird.Version.class,
     description = {
       "Check every target: reachable, version, pg_stat_statements preloaded, created and readable,",
-      "track_io_timing, pg_stat_statements.max and .track; for AWS targets Performance Insights",
-      "(enabled, reachable, permitted). Exit 0 only if no check fails."
+      "track_io_timing, pg_stat_statements.max and .track; for AWS targets Performance Insights (enabled,",
+      "reachable, permitted) and CloudWatch access. Exit 0 only if no check fails."
     })
 public final class CheckCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
@@ -59,6 +61,7 @@ public final class CheckCommand implements Callable<Integer> {
               .map(t -> pool.submit(() -> {
                 List<CheckResult> all = new ArrayList<>(TargetCheck.run(Agent.endpoint(t, cfg.poll())));
                 all.addAll(pi.run(t));
+                all.addAll(CloudWatchCheck.run(aws, t, Instant.now()));
                 return all;
               }))
               .toList();
@@ -81,4 +84,5 @@ public final class CheckCommand implements Callable<Integer> {
     out.flush();
     return failedTargets == 0 ? 0 : 1;
   }
+
 }

@@ -1,5 +1,8 @@
 package dev.earlybird.history;
 
+import dev.earlybird.model.CloudWatchMetric;
+import dev.earlybird.model.CloudWatchSample;
+import dev.earlybird.model.CloudWatchScope;
 import dev.earlybird.model.DatabaseInfo;
 import dev.earlybird.model.Finding;
 import dev.earlybird.model.Period;
@@ -348,6 +351,8 @@ public final class DuckDbHistoryStore implements HistoryStore {
       watermarks = Rollups.maintain(writer, watermarks, now, retention);
       // PI rows are per minute and many: kept as long as raw intervals.
       PiTables.purge(writer, Columns.micros(now) - Columns.micros(Instant.EPOCH.plus(retention.intervals())));
+      // CloudWatch datapoints are per period already (a minute by default): kept as long as hourly rollups.
+      CloudWatchTable.purge(writer, now.minus(retention.hourly()));
       writer.commit();
     });
     // Outside any transaction: gives space freed by retention back to the file.
@@ -454,6 +459,17 @@ public final class DuckDbHistoryStore implements HistoryStore {
     });
   }
 
+  @Override
+  public void recordCloudWatch(List<CloudWatchSample> samples) {
+    if (samples.isEmpty()) {
+      return;
+    }
+    write("store CloudWatch datapoints", () -> {
+      CloudWatchTable.insert(writer, samples);
+      writer.commit();
+    });
+  }
+
   private interface SqlWork {
     void run() throws SQLException;
   }
@@ -548,6 +564,18 @@ public final class DuckDbHistoryStore implements HistoryStore {
   @Override
   public List<SeriesPoint> querySeries(String target, long dbId, long queryId, Instant from, Instant to) {
     return read("a query series", c -> HistoryReads.querySeries(c, target, dbId, queryId, from, to));
+  }
+
+  @Override
+  public List<CloudWatchSample> cloudWatchSeries(
+      String target, CloudWatchScope scope, CloudWatchMetric metric, Instant from, Instant to) {
+    return read("CloudWatch " + metric.awsName() + " of " + target,
+        c -> CloudWatchTable.series(c, target, scope, metric, from, to));
+  }
+
+  @Override
+  public Map<String, Instant> lastCloudWatchSamples(CloudWatchScope scope) {
+    return read("the last CloudWatch datapoints", c -> CloudWatchTable.latest(c, scope));
   }
 
   @Override

@@ -1,5 +1,8 @@
 package dev.earlybird.history;
 
+import dev.earlybird.model.CloudWatchMetric;
+import dev.earlybird.model.CloudWatchSample;
+import dev.earlybird.model.CloudWatchScope;
 import dev.earlybird.model.DatabaseInfo;
 import dev.earlybird.model.Finding;
 import dev.earlybird.model.Period;
@@ -56,6 +59,12 @@ public interface HistoryStore extends AutoCloseable {
 
   /** Deletes a pinned baseline and its statements; {@link BaselineException} NOT_FOUND when there is none. */
   void deleteBaseline(String name);
+
+  /**
+   * Stores CloudWatch datapoints atomically; those already stored (same target, scope, metric and period
+   * start) are skipped, so reading a window twice never duplicates one. Kept as long as hourly rollups.
+   */
+  void recordCloudWatch(List<CloudWatchSample> samples);
 
   // --- reads ---
 
@@ -140,6 +149,13 @@ public interface HistoryStore extends AutoCloseable {
 
   /** A target's PI load timeline by wait event type. */
   List<dev.earlybird.model.PiWindow.PiPoint> piTimeline(String target, Period window);
+
+  /** CloudWatch datapoints of one target and metric whose period starts in {@code [from, to)}, oldest first. */
+  List<CloudWatchSample> cloudWatchSeries(
+      String target, CloudWatchScope scope, CloudWatchMetric metric, Instant from, Instant to);
+
+  /** Per target, when the newest stored CloudWatch datapoint in {@code scope} starts: where reading resumes. */
+  Map<String, Instant> lastCloudWatchSamples(CloudWatchScope scope);
 
   StoreStats stats();
 

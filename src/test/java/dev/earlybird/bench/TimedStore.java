@@ -17,6 +17,9 @@ import dev.earlybird.history.StoreStats;
 import dev.earlybird.history.TargetRecord;
 import dev.earlybird.history.TextKey;
 import dev.earlybird.history.Usage;
+import dev.earlybird.model.CloudWatchMetric;
+import dev.earlybird.model.CloudWatchSample;
+import dev.earlybird.model.CloudWatchScope;
 import dev.earlybird.model.DatabaseInfo;
 import dev.earlybird.model.Finding;
 import dev.earlybird.model.Period;
@@ -152,6 +155,22 @@ final class TimedStore implements HistoryStore {
   @Override
   public void deleteBaseline(String name) {
     store.deleteBaseline(name);
+  }
+
+  @Override
+  public void recordCloudWatch(List<CloudWatchSample> samples) {
+    store.recordCloudWatch(samples);
+  }
+
+  @Override
+  public List<CloudWatchSample> cloudWatchSeries(
+      String target, CloudWatchScope scope, CloudWatchMetric metric, Instant from, Instant to) {
+    return timed("cloudWatchSeries", () -> store.cloudWatchSeries(target, scope, metric, from, to));
+  }
+
+  @Override
+  public Map<String, Instant> lastCloudWatchSamples(CloudWatchScope scope) {
+    return timed("lastCloudWatchSamples", () -> store.lastCloudWatchSamples(scope));
   }
 
   @Override

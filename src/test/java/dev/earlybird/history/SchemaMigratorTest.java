@@ -24,10 +24,10 @@ class SchemaMigratorTest {
     }
     try (var c = DriverManager.getConnection("jdbc:duckdb:" + file);
         var rs = c.createStatement().executeQuery("SELECT version, description FROM schema_version ORDER BY version")) {
-      for (int v = 1; v <= SchemaMigrator.MIGRATIONS.size(); v++) {
+      for (String migration : SchemaMigrator.MIGRATIONS) {
         assertThat(rs.next()).isTrue();
-        assertThat(rs.getInt(1)).isEqualTo(v);
-        assertThat(rs.getString(2)).isEqualTo(SchemaMigrator.MIGRATIONS.get(v - 1));
+        assertThat(rs.getInt(1)).isEqualTo(SchemaMigrator.version(migration));
+        assertThat(rs.getString(2)).isEqualTo(migration);
       }
       assertThat(rs.next()).as("each migration applied once").isFalse();
     }
@@ -54,9 +54,49 @@ class SchemaMigratorTest {
       assertThat(files.map(p -> p.getFileName().toString()).sorted())
           .containsExactlyInAnyOrderElementsOf(SchemaMigrator.MIGRATIONS);
     }
-    for (int i = 0; i < SchemaMigrator.MIGRATIONS.size(); i++) {
-      assertThat(SchemaMigrator.MIGRATIONS.get(i)).startsWith("V" + (i + 1) + "__");
+    // Numbers rise but may leave gaps: parts developed side by side take their own numbers.
+    int previous = 0;
+    for (String migration : SchemaMigrator.MIGRATIONS) {
+      assertThat(migration).matches("V[1-9][0-9]*__[a-z0-9_]+\\.sql");
+      assertThat(SchemaMigrator.version(migration)).isGreaterThan(previous);
+      previous = SchemaMigrator.version(migration);
     }
+  }
+
+  @Test
+  void appliesAMigrationTheStoreLacksEvenBelowItsNewestOne() throws Exception {
+    // A store that got schema 7 before schema 5 existed (branches merged in another order than numbered).
+    Path file = dir.resolve("store.duckdb");
+    DuckDbHistoryStore.open(file).close();
+    try (var c = DriverManager.getConnection("jdbc:duckdb:" + file); var s = c.createStatement()) {
+      s.execute("DELETE FROM schema_version WHERE version = 5");
+      s.execute("ALTER TABLE target DROP COLUMN server_started_us");
+    }
+    try (var store = DuckDbHistoryStore.open(file)) {
+      store.recordServerStart("t1", java.time.Instant.parse("2026-01-01T00:00:00Z"));
+      assertThat(store.serverStarts()).containsKey("t1");
+    }
+    try (var c = DriverManager.getConnection("jdbc:duckdb:" + file);
+        var rs = c.createStatement().executeQuery("SELECT count(*) FROM schema_version WHERE version = 5")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void refusesAStoreWithAVersionThisBuildDoesNotKnow() throws Exception {
+    Path file = dir.resolve("store.duckdb");
+    DuckDbHistoryStore.open(file).close();
+    int unknown = java.util.stream.IntStream.rangeClosed(1, SchemaMigrator.latestVersion())
+        .filter(v -> SchemaMigrator.MIGRATIONS.stream().noneMatch(m -> SchemaMigrator.version(m) == v))
+        .findFirst()
+        .orElse(SchemaMigrator.latestVersion() + 1);
+    try (var c = DriverManager.getConnection("jdbc:duckdb:" + file)) {
+      c.createStatement().execute("INSERT INTO schema_version VALUES (" + unknown + ", 'V" + unknown + "__other.sql', 0)");
+    }
+    assertThatThrownBy(() -> DuckDbHistoryStore.open(file))
+        .isInstanceOf(HistoryException.class)
+        .hasMessageContaining("schema version " + unknown);
   }
 
   @Test
