@@ -97,6 +97,7 @@ public final class FakeRds implements AutoCloseable {
 
   private final HttpServer server;
   private volatile List<Instance> instances = List.of();
+  private final Map<String, List<Instance>> regional = new ConcurrentHashMap<>();
   private volatile List<Cluster> clusters = List.of();
   private volatile int pageSize = 100;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -126,9 +127,20 @@ public final class FakeRds implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
+  /** The instances of every region without its own list. */
   public FakeRds instances(Instance... list) {
     instances = List.of(list);
     return this;
+  }
+
+  /** The instances of one region (the region the request was signed for). */
+  public FakeRds instancesIn(String region, Instance... list) {
+    regional.put(region, List.of(list));
+    return this;
+  }
+
+  private List<Instance> instances(String region) {
+    return regional.getOrDefault(region, instances);
   }
 
   public FakeRds clusters(Cluster... list) {
@@ -193,14 +205,14 @@ public final class FakeRds implements AutoCloseable {
         return;
       }
       switch (action) {
-        case "DescribeDBInstances" -> reply(x, 200, describeInstances(form));
-        case "DescribeDBClusters" -> reply(x, 200, describeClusters(form));
+        case "DescribeDBInstances" -> reply(x, 200, describeInstances(instances(region), form));
+        case "DescribeDBClusters" -> reply(x, 200, describeClusters(instances(region), form));
         default -> reply(x, 400, error("Sender", "InvalidAction", "Could not find operation " + action));
       }
     }
   }
 
-  private String describeInstances(Map<String, String> form) {
+  private String describeInstances(List<Instance> instances, Map<String, String> form) {
     List<Instance> matching = instances.stream().filter(i -> engineFilter(form).map(e -> e.contains(i.engine()))
         .orElse(true)).toList();
     Page<Instance> page = page(matching, form);
@@ -228,7 +240,7 @@ public final class FakeRds implements AutoCloseable {
     return result("DescribeDBInstances", "<DBInstances>" + xml + "</DBInstances>" + page.marker());
   }
 
-  private String describeClusters(Map<String, String> form) {
+  private String describeClusters(List<Instance> instances, Map<String, String> form) {
     List<Cluster> matching = clusters.stream().filter(c -> engineFilter(form).map(e -> e.contains(c.engine()))
         .orElse(true)).toList();
     Page<Cluster> page = page(matching, form);
