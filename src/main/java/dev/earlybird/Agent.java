@@ -4,6 +4,7 @@ import dev.earlybird.analysis.Analyzer;
 import dev.earlybird.analysis.BaselineComparison;
 import dev.earlybird.analysis.HotList;
 import dev.earlybird.config.AgentConfig;
+import dev.earlybird.config.AwsConfig;
 import dev.earlybird.config.StoreConfig;
 import dev.earlybird.config.TargetConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
@@ -11,14 +12,19 @@ import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.Retention;
 import dev.earlybird.metrics.AgentMetrics;
+import dev.earlybird.metrics.DiscoveryMetrics;
 import dev.earlybird.metrics.FleetState;
 import dev.earlybird.schedule.AnalysisLoop;
 import dev.earlybird.schedule.Backoff;
+import dev.earlybird.schedule.DiscoveryLoop;
 import dev.earlybird.schedule.Maintenance;
 import dev.earlybird.schedule.PollLoop;
 import dev.earlybird.schedule.TargetPoller;
 import dev.earlybird.config.PollConfig;
+import dev.earlybird.source.aws.AwsClients;
+import dev.earlybird.source.aws.RdsDiscovery;
 import dev.earlybird.source.postgres.PgEndpoint;
+import dev.earlybird.source.postgres.PgPassword;
 import dev.earlybird.source.postgres.PgStatStatementsSource;
 import dev.earlybird.web.Api;
 import dev.earlybird.web.FindingsApi;
@@ -31,6 +37,8 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +54,10 @@ public final class Agent implements AutoCloseable {
   private final HistoryStore store;
   private final HistoryWriter writer;
   private final PollLoop polls;
+  /** Null unless a target or discovery talks to AWS. */
+  private final AwsClients aws;
+  /** Null without a {@code discovery:} section. */
+  private final DiscoveryLoop discovery;
   private final Maintenance maintenance;
   private final AnalysisLoop analysis;
   private final WebServer web;
@@ -55,29 +67,33 @@ public final class Agent implements AutoCloseable {
     List<String> names = config.targets().stream().map(TargetConfig::name).toList();
     AgentMetrics metrics = new AgentMetrics(Version.current());
     FleetState fleet = new FleetState(names);
+    config.targets().forEach(t -> fleet.add(t.name(), new FleetState.Origin(false, t.aws())));
     this.store = openStore(config.store());
     this.writer = new HistoryWriter(store, 64);
+    this.aws = needsAws(config) ? AwsClients.standard(config.aws()) : null;
     Random random = new Random();
     Duration interval = config.poll().interval();
     Duration backoffCap = Duration.ofMinutes(5).compareTo(interval.multipliedBy(8)) < 0
         ? Duration.ofMinutes(5) : interval.multipliedBy(8);
-    List<TargetPoller> pollers =
-        config.targets().stream()
-            .map(
-                t ->
-                    new TargetPoller(
-                        t,
-                        config.poll(),
-                        config.tenants(),
-                        target -> new PgStatStatementsSource(endpoint(target, config.poll())),
-                        store,
-                        writer,
-                        metrics,
-                        fleet,
-                        clock,
-                        new Backoff(interval, backoffCap, random)))
-            .toList();
+    Function<TargetConfig, TargetPoller> newPoller =
+        t ->
+            new TargetPoller(
+                t,
+                config.poll(),
+                config.tenants(),
+                target -> new PgStatStatementsSource(endpoint(target, config.poll(), aws)),
+                store,
+                writer,
+                metrics,
+                fleet,
+                clock,
+                new Backoff(interval, backoffCap, random));
+    List<TargetPoller> pollers = config.targets().stream().map(newPoller).toList();
     this.polls = new PollLoop(pollers, interval, clock);
+    this.discovery = config.discovery()
+        .map(d -> new DiscoveryLoop(new RdsDiscovery(aws, d), Set.copyOf(names), newPoller, polls, fleet, metrics,
+            new DiscoveryMetrics(metrics), clock))
+        .orElse(null);
     var r = config.retention();
     this.maintenance =
         new Maintenance(writer, new Retention(r.intervals(), r.hourly(), r.daily()), clock, Duration.ofMinutes(1));
@@ -98,13 +114,28 @@ public final class Agent implements AutoCloseable {
 
   /** Maps a target's config onto what the PostgreSQL source needs; the only place a password is revealed. */
   public static PgEndpoint endpoint(TargetConfig t, PollConfig poll) {
-    return new PgEndpoint(
-        t.name(),
-        t.url(),
-        t.user(),
-        t.password() == null ? null : t.password().reveal(),
-        poll.connectTimeout(),
-        poll.timeout());
+    return endpoint(t, poll, null);
+  }
+
+  /**
+   * Like {@link #endpoint(TargetConfig, PollConfig)}; a target with {@code aws.iamAuth} logs in with a fresh RDS
+   * IAM token per connection, signed by {@code aws} (null: the token cannot be made, and connecting says so).
+   */
+  public static PgEndpoint endpoint(TargetConfig t, PollConfig poll, AwsClients aws) {
+    PgPassword password = t.aws().filter(AwsConfig::iamAuth)
+        .<PgPassword>map(link -> new PgPassword.IamToken((host, port, user) -> {
+          if (aws == null) {
+            throw new IllegalStateException("no AWS clients were set up for IAM auth");
+          }
+          return aws.iamAuthToken(link, host, port, user);
+        }))
+        .orElseGet(() -> PgPassword.ofNullable(t.password() == null ? null : t.password().reveal()));
+    return new PgEndpoint(t.name(), t.url(), t.user(), password, poll.connectTimeout(), poll.timeout());
+  }
+
+  /** Whether anything will call AWS: discovery, or a target linked to AWS (IAM auth, PI, CloudWatch). */
+  public static boolean needsAws(AgentConfig config) {
+    return config.discovery().isPresent() || config.targets().stream().anyMatch(t -> t.aws().isPresent());
   }
 
   private static HistoryStore openStore(StoreConfig store) {
@@ -122,12 +153,20 @@ public final class Agent implements AutoCloseable {
     Agent agent = new Agent(config, clock);
     try {
       agent.web.start(config.listen().host(), config.listen().port());
+      if (agent.discovery != null) {
+        // Before polling starts, so discovered targets are polled from the first tick; a failure here only
+        // leaves them out until a later refresh works.
+        agent.discovery.refresh();
+      }
       agent.polls.start();
+      if (agent.discovery != null) {
+        agent.discovery.start();
+      }
       agent.maintenance.start();
       agent.analysis.start();
       agent.readiness.set(true);
       log.info("Earlybird {} polling {} target(s) every {}; listening on {}", Version.current(),
-          config.targets().size(), config.poll().interval(), agent.url());
+          agent.polls.targets().size(), config.poll().interval(), agent.url());
       return agent;
     } catch (RuntimeException e) {
       agent.close();
@@ -156,6 +195,9 @@ public final class Agent implements AutoCloseable {
   @Override
   public void close() {
     readiness.set(false);
+    if (discovery != null) {
+      discovery.close();
+    }
     polls.close();
     maintenance.close();
     analysis.close();
@@ -166,5 +208,8 @@ public final class Agent implements AutoCloseable {
       log.warn("closing the history store: {}", e.getMessage());
     }
     web.close();
+    if (aws != null) {
+      aws.close();
+    }
   }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The real agent jar run as a separate process, as a user runs it, with its HTTP API as the probe. */
 final class AgentProcess implements AutoCloseable {
@@ -47,9 +48,17 @@ final class AgentProcess implements AutoCloseable {
 
   /** Runs {@code earlybird ARGS} to completion and returns exit code and output. */
   static Result runToEnd(Duration timeout, String... args) throws IOException, InterruptedException {
+    return runToEnd(timeout, Map.of(), args);
+  }
+
+  /** Like {@link #runToEnd(Duration, String...)}, with {@code env} added to the process environment. */
+  static Result runToEnd(Duration timeout, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = command(args);
     Path out = Files.createTempFile("earlybird-cli", ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+    builder.environment().putAll(env);
+    Process p = builder.start();
     if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("earlybird " + String.join(" ", args) + " did not finish in " + timeout + ":\n" + Files.readString(out));
@@ -90,11 +99,18 @@ final class AgentProcess implements AutoCloseable {
 
   /** Starts {@code earlybird ARGS} and waits until its HTTP server is ready. */
   static AgentProcess start(List<String> args, int port, Path log, Duration readyWithin) throws IOException {
-    Process p =
+    return start(args, port, log, readyWithin, Map.of());
+  }
+
+  /** Like {@link #start(List, int, Path, Duration)}, with {@code env} added to the process environment. */
+  static AgentProcess start(List<String> args, int port, Path log, Duration readyWithin, Map<String, String> env)
+      throws IOException {
+    ProcessBuilder builder =
         new ProcessBuilder(command(args.toArray(String[]::new)))
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(env);
+    Process p = builder.start();
     AgentProcess agent = new AgentProcess(p, port, log);
     await("agent ready on port " + port)
         .atMost(readyWithin)

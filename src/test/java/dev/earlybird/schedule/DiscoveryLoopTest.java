@@ -114,7 +114,9 @@ class DiscoveryLoopTest {
     assertThat(fleet.origin("pg-1").aws().orElseThrow().dbiResourceId()).contains("db-PG1RESID");
     assertThat(fleet.origin("configured").discovered()).isFalse();
     assertThat(scrape()).contains("earlybird_discovered_targets{region=\"us-east-1\"} 2",
-        "earlybird_discovered_targets{region=\"eu-west-1\"} 1", "earlybird_target_up{target=\"pg-2\"} 0");
+        "earlybird_discovered_targets{region=\"eu-west-1\"} 1", "earlybird_target_up{target=\"pg-2\"} 0",
+        "earlybird_discovery_duration_seconds_count{region=\"us-east-1\"} 1",
+        "earlybird_discovery_last_success_timestamp_seconds{region=\"eu-west-1\"} ");
     assertThat(fake.requests()).extracting(FakeRds.Request::region).containsExactly("us-east-1", "eu-west-1");
 
     polls.start();

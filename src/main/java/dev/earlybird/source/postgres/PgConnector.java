@@ -5,6 +5,7 @@ import dev.earlybird.source.SourceException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import org.postgresql.Driver;
 
@@ -114,6 +115,11 @@ public final class PgConnector {
           + "); give the agent AWS credentials (environment, profile, web identity, ECS task or EC2 instance role)",
           ex);
     }
+  }
+
+  /** The sslmode the URL chooses, if any (with IAM auth, none means {@code require}). */
+  static Optional<String> urlSslmode(PgEndpoint e) {
+    return Optional.ofNullable(urlProperties(e).getProperty("sslmode"));
   }
 
   /** The URL's host, port and parameters as the driver reads them; empty when it cannot parse the URL. */

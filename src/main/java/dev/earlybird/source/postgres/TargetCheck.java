@@ -43,8 +43,13 @@ public final class TargetCheck {
       // Said apart from "reachable": without AWS credentials no login can work, whatever the network does.
       try {
         PgConnector.iamToken(endpoint, iam);
-        results.add(pass("IAM auth token", "made for " + endpoint.user() + " (valid 15 minutes, a new one per "
-            + "connection, sent over TLS)"));
+        String made = "made for " + endpoint.user() + " (valid 15 minutes, a new one per connection)";
+        String sslmode = PgConnector.urlSslmode(endpoint).orElse("require");
+        results.add(List.of("disable", "allow", "prefer").contains(sslmode)
+            ? warn("IAM auth token", made + ", but sslmode=" + sslmode + " in the URL lets it travel without TLS",
+                "Remove sslmode from the URL (Earlybird then requires TLS) or use sslmode=verify-full with the RDS "
+                    + "CA bundle; RDS refuses IAM logins without SSL anyway.")
+            : pass("IAM auth token", made + ", sent over TLS (sslmode=" + sslmode + ")"));
       } catch (SourceException e) {
         results.add(fail("IAM auth token", e.getMessage(), e.reason() == ErrorReason.AUTH
             ? "Give the agent AWS credentials (environment, ~/.aws profile, web identity, ECS task or EC2 instance "

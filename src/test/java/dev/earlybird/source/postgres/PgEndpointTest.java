@@ -112,7 +112,11 @@ class PgEndpointTest {
     List<CheckResult> made = TargetCheck.run(new PgEndpoint("t", "jdbc:postgresql://127.0.0.1:1/postgres", "eb",
         new PgPassword.IamToken((host, port, user) -> "tok"), null, null));
     assertThat(made.get(0).status()).isEqualTo(CheckResult.Status.PASS);
-    assertThat(made.get(0).detail()).doesNotContain("tok ");
+    assertThat(made.get(0).detail()).doesNotContain("tok ").endsWith("sent over TLS (sslmode=require)");
     assertThat(made.get(1).name()).isEqualTo("reachable");
+    List<CheckResult> plain = TargetCheck.run(new PgEndpoint("t", "jdbc:postgresql://127.0.0.1:1/postgres?sslmode=disable",
+        "eb", new PgPassword.IamToken((host, port, user) -> "tok"), null, null));
+    assertThat(plain.get(0).status()).isEqualTo(CheckResult.Status.WARN);
+    assertThat(plain.get(0).detail()).contains("sslmode=disable in the URL lets it travel without TLS");
   }
 }
