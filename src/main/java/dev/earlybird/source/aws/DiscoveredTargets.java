@@ -47,8 +47,9 @@ public final class DiscoveredTargets {
         String name = config.template().targetName(i.identifier(), i.region(), i.cluster());
         if (!TargetConfig.NAME.matcher(name).matches()) {
           notes.add("instance " + i.identifier() + " in " + i.region() + " is left out: discovery.template.name "
-              + "makes \"" + name + "\" of it, not a valid target name (at most 63 letters, digits, '_', '.' or "
-              + "'-'); shorten the template");
+              + "makes \"" + name + "\" of it, not a valid target name (1 to 63 letters, digits, '_', '.' or "
+              + "'-', starting with a letter or digit); shorten the template, or leave out {cluster}, which is "
+              + "empty for an instance outside a cluster");
         } else if (staticNames.contains(name)) {
           notes.add("instance " + i.identifier() + " in " + i.region() + " is the target \"" + name + "\" under "
               + "targets:, whose settings are used (the static target wins)");

@@ -82,5 +82,9 @@ class DiscoveredTargetsTest {
         List.of(List.of(instance(longId, "us-east-1", null), instance("ok", "us-east-1", null))), Set.of());
     assertThat(plan.targets()).containsOnlyKeys("rds-ok");
     assertThat(plan.notes()).singleElement().asString().contains("not a valid target name", "shorten the template");
+    var outsideCluster = DiscoveredTargets.plan(config("{cluster}-{identifier}", true, ""),
+        List.of(List.of(instance("pg-1", "us-east-1", null), instance("w-1", "us-east-1", "orders"))), Set.of());
+    assertThat(outsideCluster.targets()).containsOnlyKeys("orders-w-1");
+    assertThat(outsideCluster.notes()).singleElement().asString().contains("\"-pg-1\"", "leave out {cluster}");
   }
 }

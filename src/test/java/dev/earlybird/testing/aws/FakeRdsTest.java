@@ -17,6 +17,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.Filter;
 import software.amazon.awssdk.services.rds.model.RdsException;
 import software.amazon.awssdk.services.rds.model.Tag;
 
@@ -40,8 +41,8 @@ class FakeRdsTest {
   void instancesParseIntoEveryFieldDiscoveryReads() {
     fake.instances(Instance.postgres("aurora-1", "aurora-1.abc.eu-west-1.rds.amazonaws.com", 5433)
         .inCluster("cluster-a").tag("earlybird", "on").tag("team", "a&b"));
-    var response = rds.describeDBInstances(r -> r.filters(f -> f.name("engine").values("postgres",
-        "aurora-postgresql")));
+    var response = rds.describeDBInstances(r -> r.filters(Filter.builder().name("engine").values("postgres",
+        "aurora-postgresql").build()));
     DBInstance i = response.dbInstances().getFirst();
     assertThat(i.dbInstanceIdentifier()).isEqualTo("aurora-1");
     assertThat(i.dbiResourceId()).isEqualTo("db-AURORA1RESID");
