@@ -4,6 +4,7 @@ import dev.earlybird.analysis.Analyzer;
 import dev.earlybird.analysis.BaselineComparison;
 import dev.earlybird.analysis.HotList;
 import dev.earlybird.config.AgentConfig;
+import dev.earlybird.config.AwsConfig;
 import dev.earlybird.config.StoreConfig;
 import dev.earlybird.config.TargetConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
@@ -12,10 +13,12 @@ import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.Retention;
 import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.metrics.CloudWatchMetrics;
+import dev.earlybird.metrics.DiscoveryMetrics;
 import dev.earlybird.metrics.FleetState;
 import dev.earlybird.schedule.AnalysisLoop;
 import dev.earlybird.schedule.Backoff;
 import dev.earlybird.schedule.CloudWatchLoop;
+import dev.earlybird.schedule.DiscoveryLoop;
 import dev.earlybird.schedule.Maintenance;
 import dev.earlybird.schedule.PollLoop;
 import dev.earlybird.schedule.PiLoop;
@@ -25,7 +28,9 @@ import dev.earlybird.source.aws.PiSource;
 import dev.earlybird.schedule.TargetPoller;
 import dev.earlybird.config.PollConfig;
 import dev.earlybird.source.aws.CloudWatchSource;
+import dev.earlybird.source.aws.RdsDiscovery;
 import dev.earlybird.source.postgres.PgEndpoint;
+import dev.earlybird.source.postgres.PgPassword;
 import dev.earlybird.source.postgres.PgStatStatementsSource;
 import dev.earlybird.web.Api;
 import dev.earlybird.web.FindingsApi;
@@ -38,6 +43,8 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,11 +60,13 @@ public final class Agent implements AutoCloseable {
   private final HistoryStore store;
   private final HistoryWriter writer;
   private final PollLoop polls;
+  /** Shared by every AWS source; null unless a target or discovery talks to AWS. */
+  private final AwsClients aws;
+  /** Null without a {@code discovery:} section. */
+  private final DiscoveryLoop discovery;
   private final Maintenance maintenance;
   private final AnalysisLoop analysis;
   private final WebServer web;
-  /** Shared by every AWS source; null when no target is linked to AWS. */
-  private final AwsClients aws;
   /** Null when no target is linked to Performance Insights. */
   private final PiLoop performanceInsights;
   /** Null when no target is linked to CloudWatch. */
@@ -68,33 +77,39 @@ public final class Agent implements AutoCloseable {
     List<String> names = config.targets().stream().map(TargetConfig::name).toList();
     AgentMetrics metrics = new AgentMetrics(Version.current());
     FleetState fleet = new FleetState(names);
+    config.targets().forEach(t -> fleet.add(t.name(), new FleetState.Origin(false, t.aws())));
     this.store = openStore(config.store());
     this.writer = new HistoryWriter(store, 64);
+    this.aws = needsAws(config) ? AwsClients.standard(config.aws()) : null;
     Random random = new Random();
     Duration interval = config.poll().interval();
     Duration backoffCap = Duration.ofMinutes(5).compareTo(interval.multipliedBy(8)) < 0
         ? Duration.ofMinutes(5) : interval.multipliedBy(8);
-    List<TargetPoller> pollers =
-        config.targets().stream()
-            .map(
-                t ->
-                    new TargetPoller(
-                        t,
-                        config.poll(),
-                        config.tenants(),
-                        target -> new PgStatStatementsSource(endpoint(target, config.poll())),
-                        store,
-                        writer,
-                        metrics,
-                        fleet,
-                        clock,
-                        new Backoff(interval, backoffCap, random)))
-            .toList();
+    Function<TargetConfig, TargetPoller> newPoller =
+        t ->
+            new TargetPoller(
+                t,
+                config.poll(),
+                config.tenants(),
+                target -> new PgStatStatementsSource(endpoint(target, config.poll(), aws)),
+                store,
+                writer,
+                metrics,
+                fleet,
+                clock,
+                new Backoff(interval, backoffCap, random));
+    List<TargetPoller> pollers = config.targets().stream().map(newPoller).toList();
     this.polls = new PollLoop(pollers, interval, clock);
-    // AWS clients only when a target is linked to AWS: a local fleet never looks for credentials.
-    this.aws = config.targets().stream().anyMatch(t -> t.aws().isPresent()) ? AwsClients.standard(config.aws()) : null;
-    this.cloudWatch = config.targets().stream().anyMatch(CloudWatchLoop::linked)
-        ? new CloudWatchLoop(config.targets(), config.aws(), new CloudWatchSource(aws, config.aws().cloudwatchPeriod()),
+    this.discovery = config.discovery()
+        .map(d -> new DiscoveryLoop(new RdsDiscovery(aws, d), Set.copyOf(names), newPoller, polls, fleet, metrics,
+            new DiscoveryMetrics(metrics), clock))
+        .orElse(null);
+    // The AWS sides read the fleet as it is now: static targets and what discovery found.
+    java.util.function.Supplier<List<TargetConfig>> current = () -> discovery == null ? config.targets()
+        : java.util.stream.Stream.concat(config.targets().stream(), discovery.targetConfigs().stream()).toList();
+    boolean discovering = config.discovery().isPresent();
+    this.cloudWatch = discovering || config.targets().stream().anyMatch(CloudWatchLoop::linked)
+        ? new CloudWatchLoop(current, config.aws(), new CloudWatchSource(aws, config.aws().cloudwatchPeriod()),
             writer, metrics, new CloudWatchMetrics(metrics), clock)
         : null;
     var r = config.retention();
@@ -107,8 +122,8 @@ public final class Agent implements AutoCloseable {
     Duration settle = interval.compareTo(Duration.ofSeconds(30)) < 0 ? interval.plusSeconds(1) : Duration.ofSeconds(31);
     this.analysis = new AnalysisLoop(analyzer, metrics, clock, settle);
     boolean anyPi = config.targets().stream().anyMatch(t -> t.aws().flatMap(a -> a.dbiResourceId()).isPresent());
-    this.performanceInsights = anyPi
-        ? new PiLoop(config::targets, PiSource.of(aws), store, writer, metrics, new PiMetrics(metrics), config.aws(),
+    this.performanceInsights = anyPi || discovering
+        ? new PiLoop(current, PiSource.of(aws), store, writer, metrics, new PiMetrics(metrics), config.aws(),
             interval, clock)
         : null;
     Api api = new Api(fleet, hotList, config.tenants(), clock);
@@ -122,13 +137,28 @@ public final class Agent implements AutoCloseable {
 
   /** Maps a target's config onto what the PostgreSQL source needs; the only place a password is revealed. */
   public static PgEndpoint endpoint(TargetConfig t, PollConfig poll) {
-    return new PgEndpoint(
-        t.name(),
-        t.url(),
-        t.user(),
-        t.password() == null ? null : t.password().reveal(),
-        poll.connectTimeout(),
-        poll.timeout());
+    return endpoint(t, poll, null);
+  }
+
+  /**
+   * Like {@link #endpoint(TargetConfig, PollConfig)}; a target with {@code aws.iamAuth} logs in with a fresh RDS
+   * IAM token per connection, signed by {@code aws} (null: the token cannot be made, and connecting says so).
+   */
+  public static PgEndpoint endpoint(TargetConfig t, PollConfig poll, AwsClients aws) {
+    PgPassword password = t.aws().filter(AwsConfig::iamAuth)
+        .<PgPassword>map(link -> new PgPassword.IamToken((host, port, user) -> {
+          if (aws == null) {
+            throw new IllegalStateException("no AWS clients were set up for IAM auth");
+          }
+          return aws.iamAuthToken(link, host, port, user);
+        }))
+        .orElseGet(() -> PgPassword.ofNullable(t.password() == null ? null : t.password().reveal()));
+    return new PgEndpoint(t.name(), t.url(), t.user(), password, poll.connectTimeout(), poll.timeout());
+  }
+
+  /** Whether anything will call AWS: discovery, or a target linked to AWS (IAM auth, PI, CloudWatch). */
+  public static boolean needsAws(AgentConfig config) {
+    return config.discovery().isPresent() || config.targets().stream().anyMatch(t -> t.aws().isPresent());
   }
 
   private static HistoryStore openStore(StoreConfig store) {
@@ -146,9 +176,17 @@ public final class Agent implements AutoCloseable {
     Agent agent = new Agent(config, clock);
     try {
       agent.web.start(config.listen().host(), config.listen().port());
+      if (agent.discovery != null) {
+        // Before polling starts, so discovered targets are polled from the first tick; a failure here only
+        // leaves them out until a later refresh works.
+        agent.discovery.refresh();
+      }
       agent.polls.start();
       if (agent.cloudWatch != null) {
         agent.cloudWatch.start();
+      }
+      if (agent.discovery != null) {
+        agent.discovery.start();
       }
       agent.maintenance.start();
       agent.analysis.start();
@@ -157,7 +195,7 @@ public final class Agent implements AutoCloseable {
       }
       agent.readiness.set(true);
       log.info("Earlybird {} polling {} target(s) every {}; listening on {}", Version.current(),
-          config.targets().size(), config.poll().interval(), agent.url());
+          agent.polls.targets().size(), config.poll().interval(), agent.url());
       return agent;
     } catch (RuntimeException e) {
       agent.close();
@@ -186,6 +224,9 @@ public final class Agent implements AutoCloseable {
   @Override
   public void close() {
     readiness.set(false);
+    if (discovery != null) {
+      discovery.close();
+    }
     polls.close();
     if (cloudWatch != null) {
       cloudWatch.close();

@@ -7,14 +7,22 @@ import java.util.ArrayList;
 
 import dev.earlybird.Agent;
 import dev.earlybird.config.AgentConfig;
+import dev.earlybird.config.DiscoveryConfig;
 import dev.earlybird.config.TargetConfig;
 import dev.earlybird.source.aws.CloudWatchCheck;
+import java.time.Instant;
+import dev.earlybird.source.ErrorReason;
+import dev.earlybird.source.SourceException;
+import dev.earlybird.source.aws.DiscoveredTargets;
+import dev.earlybird.source.aws.RdsDiscovery;
+import dev.earlybird.source.aws.RdsInstance;
+import dev.earlybird.source.aws.ThrottleCount;
 import dev.earlybird.source.postgres.CheckResult;
 import dev.earlybird.source.postgres.TargetCheck;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,8 +38,9 @@ import picocli.CommandLine.Spec;
     versionProvider = dev.earlybird.Version.class,
     description = {
       "Check every target: reachable, version, pg_stat_statements preloaded, created and readable,",
-      "track_io_timing, pg_stat_statements.max and .track; for AWS targets Performance Insights (enabled,",
-      "reachable, permitted) and CloudWatch access. Exit 0 only if no check fails."
+      "track_io_timing, pg_stat_statements.max and .track; with IAM auth, that a token can be made; for AWS",
+      "targets Performance Insights (enabled, reachable, permitted) and CloudWatch access. With discovery,",
+      "list each region first and check the instances found too. Exit 0 only if no check fails."
     })
 public final class CheckCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
@@ -45,21 +54,75 @@ public final class CheckCommand implements Callable<Integer> {
       return 2;
     }
     AgentConfig cfg = loaded.get();
-    if (cfg.targets().isEmpty()) {
-      out.println("No targets in " + config.file + ": add some under 'targets:'.");
+    if (cfg.targets().isEmpty() && cfg.discovery().isEmpty()) {
+      out.println("No targets in " + config.file + ": add some under 'targets:' (or a 'discovery:' section).");
       out.flush();
       return 1;
     }
-    // Targets are checked in parallel, so one slow or dead host costs its timeout once, not per target.
+    try (AwsClients aws = Agent.needsAws(cfg) ? AwsClients.standard(cfg.aws()) : null) {
+      List<TargetConfig> targets = new ArrayList<>(cfg.targets());
+      boolean discoveryFailed = false;
+      if (cfg.discovery().isPresent()) {
+        discoveryFailed = discover(cfg, cfg.discovery().get(), aws, targets, out);
+      }
+      int failedTargets = checkTargets(cfg, targets, aws, out);
+      out.printf("%d of %d target(s) passed%s%n", targets.size() - failedTargets, targets.size(),
+          discoveryFailed ? "; discovery FAILED" : "");
+      out.flush();
+      return failedTargets == 0 && !discoveryFailed ? 0 : 1;
+    }
+  }
+
+  /** Lists every region, prints what it found, adds the discovered targets; true if a region failed. */
+  private static boolean discover(
+      AgentConfig cfg, DiscoveryConfig d, AwsClients aws, List<TargetConfig> targets, PrintWriter out) {
+    RdsDiscovery rds = new RdsDiscovery(aws, d);
+    List<List<RdsInstance>> byRegion = new ArrayList<>();
+    List<String> lines = new ArrayList<>();
+    boolean failed = false;
+    for (String region : d.regions()) {
+      try {
+        List<RdsInstance> found = rds.scan(region, new ThrottleCount());
+        byRegion.add(found);
+        lines.add(String.format("  %-4s %s: %d matching instance(s)", CheckResult.Status.PASS, region, found.size()));
+      } catch (SourceException e) {
+        failed = true;
+        lines.add(String.format("  %-4s %s: %s", CheckResult.Status.FAIL, region, e.getMessage()));
+        lines.add("       fix: " + discoveryFix(e.reason()));
+      }
+    }
+    Set<String> staticNames = Set.copyOf(cfg.targets().stream().map(TargetConfig::name).toList());
+    DiscoveredTargets.Plan plan = DiscoveredTargets.plan(d, byRegion, staticNames);
+    plan.notes().forEach(n -> lines.add("       note: " + n));
+    out.printf("discovery: %s%n", failed ? "FAILED" : "ok");
+    lines.forEach(out::println);
+    targets.addAll(plan.targets().values());
+    return failed;
+  }
+
+  private static String discoveryFix(ErrorReason reason) {
+    return switch (reason) {
+      case PERMISSION -> "Allow the agent's AWS identity rds:DescribeDBInstances and rds:DescribeDBClusters (and "
+          + "sts:AssumeRole on aws.roleArn if set); check that credentials are found (environment, profile, "
+          + "web identity, ECS task or EC2 instance role).";
+      case THROTTLED -> "Lower aws.requestsPerSecond.rds or raise discovery.refresh; other tools in the account "
+          + "share RDS's API limits.";
+      case DNS, CONNECT, TIMEOUT -> "Check the region, discovery.endpoint(s), proxies and the VPC endpoint for RDS.";
+      case AUTH, MISSING_EXTENSION, NOT_ENABLED, BAD_VALUE, OTHER -> "Check the discovery section and the log.";
+    };
+  }
+
+  /** Checks targets in parallel, so one slow or dead host costs its timeout once; returns how many failed. */
+  private static int checkTargets(AgentConfig cfg, List<TargetConfig> targets, AwsClients aws, PrintWriter out)
+      throws Exception {
     List<Future<List<CheckResult>>> results;
-    // The pool is closed (waits for every check) before the AWS clients it uses.
-    try (AwsClients aws = AwsClients.standard(cfg.aws());
-        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+    // The caller closes the AWS clients (null when nothing needs AWS) after the pool has waited for every check.
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       PiCheck pi = new PiCheck(aws, InstantSource.system());
       results =
-          cfg.targets().stream()
+          targets.stream()
               .map(t -> pool.submit(() -> {
-                List<CheckResult> all = new ArrayList<>(TargetCheck.run(Agent.endpoint(t, cfg.poll())));
+                List<CheckResult> all = new ArrayList<>(TargetCheck.run(Agent.endpoint(t, cfg.poll(), aws)));
                 all.addAll(pi.run(t));
                 all.addAll(CloudWatchCheck.run(aws, t, Instant.now()));
                 return all;
@@ -67,8 +130,8 @@ public final class CheckCommand implements Callable<Integer> {
               .toList();
     }
     int failedTargets = 0;
-    for (int i = 0; i < cfg.targets().size(); i++) {
-      TargetConfig t = cfg.targets().get(i);
+    for (int i = 0; i < targets.size(); i++) {
+      TargetConfig t = targets.get(i);
       List<CheckResult> checks = results.get(i).get();
       boolean failed = checks.stream().anyMatch(c -> c.status() == CheckResult.Status.FAIL);
       failedTargets += failed ? 1 : 0;
@@ -80,9 +143,7 @@ public final class CheckCommand implements Callable<Integer> {
         }
       }
     }
-    out.printf("%d of %d target(s) passed%n", cfg.targets().size() - failedTargets, cfg.targets().size());
-    out.flush();
-    return failedTargets == 0 ? 0 : 1;
+    return failedTargets;
   }
 
 }

@@ -3,9 +3,15 @@ package dev.earlybird.config;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
-/** The whole configuration of one agent, validated; build it with {@link ConfigLoader} or {@link #defaults}. */
+/**
+ * The whole configuration of one agent, validated; build it with {@link ConfigLoader} or {@link #defaults}.
+ *
+ * @param discovery RDS fleet discovery; targets it finds are polled next to {@link #targets} (a static target
+ *     with the same name wins)
+ */
 public record AgentConfig(
     HostPort listen,
     StoreConfig store,
@@ -16,7 +22,8 @@ public record AgentConfig(
     AnalysisConfig analysis,
     AlertsConfig alerts,
     WebConfig web,
-    AwsSettings aws) {
+    AwsSettings aws,
+    Optional<DiscoveryConfig> discovery) {
   public AgentConfig {
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(store, "store");
@@ -28,12 +35,28 @@ public record AgentConfig(
     Objects.requireNonNull(alerts, "alerts");
     Objects.requireNonNull(web, "web");
     Objects.requireNonNull(aws, "aws");
+    Objects.requireNonNull(discovery, "discovery");
     Set<String> names = new HashSet<>();
     for (TargetConfig t : targets) {
       if (!names.add(t.name())) {
         throw new IllegalArgumentException("duplicate target name " + t.name());
       }
     }
+  }
+
+  /** Without discovery. */
+  public AgentConfig(
+      HostPort listen,
+      StoreConfig store,
+      PollConfig poll,
+      RetentionConfig retention,
+      List<TargetConfig> targets,
+      TenantsConfig tenants,
+      AnalysisConfig analysis,
+      AlertsConfig alerts,
+      WebConfig web,
+      AwsSettings aws) {
+    this(listen, store, poll, retention, targets, tenants, analysis, alerts, web, aws, Optional.empty());
   }
 
   /** With the web settings at their defaults (no token: no write actions). */
@@ -56,10 +79,14 @@ public record AgentConfig(
   }
 
   public AgentConfig withTargets(List<TargetConfig> newTargets) {
-    return new AgentConfig(listen, store, poll, retention, newTargets, tenants, analysis, alerts, web, aws);
+    return new AgentConfig(listen, store, poll, retention, newTargets, tenants, analysis, alerts, web, aws, discovery);
   }
 
   public AgentConfig withPoll(PollConfig newPoll) {
-    return new AgentConfig(listen, store, newPoll, retention, targets, tenants, analysis, alerts, web, aws);
+    return new AgentConfig(listen, store, newPoll, retention, targets, tenants, analysis, alerts, web, aws, discovery);
+  }
+
+  public AgentConfig withDiscovery(Optional<DiscoveryConfig> newDiscovery) {
+    return new AgentConfig(listen, store, poll, retention, targets, tenants, analysis, alerts, web, aws, newDiscovery);
   }
 }

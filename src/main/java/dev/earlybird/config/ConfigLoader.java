@@ -23,7 +23,8 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
   static final List<String> TOP_KEYS =
-      List.of("listen", "store", "poll", "retention", "targets", "tenants", "analysis", "alerts", "web", "aws");
+      List.of("listen", "store", "poll", "retention", "targets", "tenants", "analysis", "alerts", "web", "aws",
+          "discovery");
 
   private ConfigLoader() {}
 
@@ -76,8 +77,9 @@ public final class ConfigLoader {
     AlertsConfig alerts = AlertsBinder.bind(top.map("alerts", AlertsBinder.KEYS));
     WebConfig web = WebBinder.bind(top.map("web", WebBinder.KEYS));
     AwsSettings aws = AwsBinder.bind(top.map("aws", AwsBinder.KEYS));
-    return top.build(
-            () -> new AgentConfig(listen, store, poll, retention, targets, tenants, analysis, alerts, web, aws))
+    Optional<DiscoveryConfig> discovery = DiscoveryBinder.bind(top.map("discovery", DiscoveryBinder.KEYS));
+    return top.build(() -> new AgentConfig(
+            listen, store, poll, retention, targets, tenants, analysis, alerts, web, aws, discovery))
         .orElse(null);
   }
 

@@ -69,7 +69,7 @@ final class TargetsBinder {
         "not a PostgreSQL JDBC URL; expected a URL like jdbc:postgresql://host:5432/postgres" + hint);
   }
 
-  private static DatabaseFilter filter(MapNode m) {
+  static DatabaseFilter filter(MapNode m) {
     return new DatabaseFilter(
         patterns(m, "include", DatabaseFilter.DEFAULT_INCLUDE), patterns(m, "exclude", DatabaseFilter.DEFAULT_EXCLUDE));
   }
@@ -105,7 +105,7 @@ final class TargetsBinder {
     return region.flatMap(r -> m.build(() -> new AwsConfig(r, dbi, instance, endpoint, cluster, endpoints, iamAuth)));
   }
 
-  private static String region(String text) {
+  static String region(String text) {
     if (!REGION.matcher(text.strip()).matches()) {
       throw new IllegalArgumentException(Values.quote(text) + " is not an AWS region; expected a region code like "
           + "us-east-1 or eu-west-2 (not an availability zone like us-east-1a)");

@@ -158,6 +158,22 @@ public final class AgentMetrics {
     }
   }
 
+  /**
+   * Drops every series of a target that is no longer polled (discovery found its instance gone), so Prometheus marks
+   * them stale at once instead of showing the last values: the target's own, its databases', its poll errors' and
+   * its active findings'. Call it after the target's poller has stopped, or a last poll would bring some back.
+   */
+  public void removeTarget(String target) {
+    targets.remove(target);
+    databases.keySet().removeIf(l -> l.target().equals(target));
+    findingsActive.keySet().removeIf(l -> l.target().equals(target));
+    for (Meter m : List.copyOf(registry.getMeters())) {
+      if (target.equals(m.getId().getTag("target"))) {
+        registry.remove(m);
+      }
+    }
+  }
+
   /** Labels of {@code earlybird_findings_active}: kind and severity are small fixed sets. */
   public record FindingLabels(String kind, String severity, String target) {}
 

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,7 +52,8 @@ public final class CloudWatchLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CloudWatchLoop.class);
   static final String SOURCE = "cloudwatch";
 
-  private final List<TargetConfig> targets;
+  /** The targets now (static and discovered), read every round. */
+  private final Supplier<List<TargetConfig>> targets;
   private final Duration interval;
   private final Duration period;
   private final Duration delay;
@@ -77,6 +79,7 @@ public final class CloudWatchLoop implements AutoCloseable {
     }
   }
 
+  /** A loop over a fixed list of targets. */
   public CloudWatchLoop(
       List<TargetConfig> targets,
       AwsSettings settings,
@@ -85,7 +88,18 @@ public final class CloudWatchLoop implements AutoCloseable {
       AgentMetrics metrics,
       CloudWatchMetrics gauges,
       InstantSource clock) {
-    this.targets = targets.stream().filter(CloudWatchLoop::linked).toList();
+    this(() -> targets, settings, source, writer, metrics, gauges, clock);
+  }
+
+  public CloudWatchLoop(
+      Supplier<List<TargetConfig>> targets,
+      AwsSettings settings,
+      CloudWatchSource source,
+      HistoryWriter writer,
+      AgentMetrics metrics,
+      CloudWatchMetrics gauges,
+      InstantSource clock) {
+    this.targets = targets;
     this.interval = settings.cloudwatchInterval();
     this.period = settings.cloudwatchPeriod();
     this.delay = settings.cloudwatchDelay();
@@ -96,6 +110,10 @@ public final class CloudWatchLoop implements AutoCloseable {
     this.clock = clock;
   }
 
+  private List<TargetConfig> linked() {
+    return targets.get().stream().filter(CloudWatchLoop::linked).toList();
+  }
+
   /** Whether a target has anything to read from CloudWatch. */
   public static boolean linked(TargetConfig t) {
     return t.aws().isPresent()
@@ -103,7 +121,7 @@ public final class CloudWatchLoop implements AutoCloseable {
   }
 
   public void start() {
-    log.info("CloudWatch: reading {} target(s) every {}, {} periods, {} behind", targets.size(), interval, period,
+    log.info("CloudWatch: reading {} target(s) every {}, {} periods, {} behind", linked().size(), interval, period,
         delay);
     running = true;
     thread = Thread.ofVirtual().name("cloudwatch").start(this::loop);
@@ -134,7 +152,8 @@ public final class CloudWatchLoop implements AutoCloseable {
       Instant end = CloudWatchWindows.end(clock.instant(), period, delay);
       Map<Link, List<CloudWatchRequest>> groups = new LinkedHashMap<>();
       Map<Link, AwsConfig> links = new LinkedHashMap<>();
-      for (TargetConfig t : targets) {
+      List<TargetConfig> current = linked();
+      for (TargetConfig t : current) {
         AwsConfig aws = t.aws().orElseThrow();
         Link link = Link.of(aws);
         links.putIfAbsent(link, aws);
@@ -147,7 +166,7 @@ public final class CloudWatchLoop implements AutoCloseable {
         groups.forEach((link, requests) -> pool.submit(() -> collect(links.get(link), requests)));
       }
       gauges.expire(end.minus(staleAfter()));
-      gauges.retainTargets(targets.stream().map(TargetConfig::name).collect(Collectors.toSet()));
+      gauges.retainTargets(current.stream().map(TargetConfig::name).collect(Collectors.toSet()));
     } catch (RuntimeException e) {
       log.error("CloudWatch round failed; will retry: {}", e.getMessage(), e);
     }

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -15,36 +17,100 @@ import org.slf4j.LoggerFactory;
  * itself; a poll that overruns its slot makes the missed ticks skipped (counted), never queued, so there is
  * never more than one poll in flight per target. Start times are spread over the first interval so a fleet
  * is not polled in one burst.
+ *
+ * <p>Targets come and go while it runs (discovery): {@link #add} starts a poller, {@link #remove} stops one after
+ * its poll in flight, if any, has finished.
  */
 public final class PollLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
 
-  private final List<TargetPoller> pollers;
   private final Duration interval;
   private final InstantSource clock;
-  private final List<Thread> threads = new ArrayList<>();
+  /** By target name, in the order added. Guarded by {@code this}. */
+  private final Map<String, Worker> workers = new LinkedHashMap<>();
   private volatile boolean running;
+  private boolean closed;
 
-  public PollLoop(List<TargetPoller> pollers, Duration interval, InstantSource clock) {
-    this.pollers = List.copyOf(pollers);
-    this.interval = interval;
-    this.clock = clock;
-  }
+  /** One target's poller and the thread that runs it (null until the loop starts). */
+  private static final class Worker {
+    final TargetPoller poller;
+    volatile boolean stopped;
+    Thread thread;
 
-  public void start() {
-    running = true;
-    long spreadMs = Math.min(interval.toMillis() / 10, 5_000);
-    for (TargetPoller p : pollers) {
-      long offset = spreadMs == 0 ? 0 : ThreadLocalRandom.current().nextLong(spreadMs);
-      threads.add(Thread.ofVirtual().name("poll-" + p.targetName()).start(() -> loop(p, offset)));
+    Worker(TargetPoller poller) {
+      this.poller = poller;
     }
   }
 
-  private void loop(TargetPoller poller, long offsetMs) {
+  public PollLoop(List<TargetPoller> pollers, Duration interval, InstantSource clock) {
+    this.interval = interval;
+    this.clock = clock;
+    pollers.forEach(p -> workers.put(p.targetName(), new Worker(p)));
+  }
+
+  public synchronized void start() {
+    running = true;
+    workers.values().forEach(this::startThread);
+  }
+
+  /**
+   * Polls one more target: at once if the loop runs (after a spread offset), else from {@link #start}.
+   *
+   * @throws IllegalArgumentException if a target of that name is polled already
+   */
+  public synchronized void add(TargetPoller poller) {
+    if (closed) {
+      throw new IllegalStateException("the poll loop is closed");
+    }
+    if (workers.containsKey(poller.targetName())) {
+      throw new IllegalArgumentException("target " + poller.targetName() + " is polled already");
+    }
+    Worker w = new Worker(poller);
+    workers.put(poller.targetName(), w);
+    if (running) {
+      startThread(w);
+    }
+  }
+
+  /**
+   * Stops polling {@code target}: no new poll starts, a poll in flight finishes (bounded by its statement
+   * timeout), then its connection is closed. Returns whether it stopped in time; false also when there is no such
+   * target.
+   */
+  public boolean remove(String target) {
+    Worker w;
+    synchronized (this) {
+      w = workers.remove(target);
+    }
+    if (w == null) {
+      return false;
+    }
+    w.stopped = true;
+    if (w.thread == null) {
+      w.poller.close();
+      return true;
+    }
+    LockSupport.unpark(w.thread);
+    return join(w.thread);
+  }
+
+  /** Names of the targets polled, in the order added. */
+  public synchronized List<String> targets() {
+    return List.copyOf(workers.keySet());
+  }
+
+  private void startThread(Worker w) {
+    long spreadMs = Math.min(interval.toMillis() / 10, 5_000);
+    long offset = spreadMs == 0 ? 0 : ThreadLocalRandom.current().nextLong(spreadMs);
+    w.thread = Thread.ofVirtual().name("poll-" + w.poller.targetName()).start(() -> loop(w, offset));
+  }
+
+  private void loop(Worker w, long offsetMs) {
+    TargetPoller poller = w.poller;
     Instant next = clock.instant().plusMillis(offsetMs);
-    while (running) {
-      waitUntil(next);
-      if (!running) {
+    while (running && !w.stopped) {
+      waitUntil(next, w);
+      if (!running || w.stopped) {
         break;
       }
       poller.pollOnce();
@@ -59,8 +125,8 @@ public final class PollLoop implements AutoCloseable {
     poller.close();
   }
 
-  private void waitUntil(Instant when) {
-    while (running) {
+  private void waitUntil(Instant when, Worker w) {
+    while (running && !w.stopped) {
       long nanos = Duration.between(clock.instant(), when).toNanos();
       if (nanos <= 0) {
         return;
@@ -69,20 +135,35 @@ public final class PollLoop implements AutoCloseable {
     }
   }
 
+  private boolean join(Thread t) {
+    try {
+      if (!t.join(interval.plusSeconds(5))) {
+        log.warn("{} did not stop in time", t.getName());
+        return false;
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** Stops scheduling; a poll in flight finishes (bounded by its statement timeout) before this returns. */
   @Override
   public void close() {
-    running = false;
-    for (Thread t : threads) {
-      LockSupport.unpark(t);
-    }
-    for (Thread t : threads) {
-      try {
-        if (!t.join(interval.plusSeconds(5))) {
-          log.warn("{} did not stop in time", t.getName());
+    List<Thread> threads = new ArrayList<>();
+    synchronized (this) {
+      running = false;
+      closed = true;
+      workers.values().forEach(w -> {
+        if (w.thread != null) {
+          threads.add(w.thread);
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      });
+    }
+    threads.forEach(LockSupport::unpark);
+    for (Thread t : threads) {
+      if (!join(t) && Thread.currentThread().isInterrupted()) {
         return;
       }
     }

@@ -2,6 +2,7 @@ package dev.earlybird.web;
 
 import dev.earlybird.analysis.HotList;
 import dev.earlybird.analysis.HotQuery;
+import dev.earlybird.config.AwsConfig;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.metrics.FleetState;
 import dev.earlybird.model.TargetStatus;
@@ -28,15 +29,35 @@ public final class Api {
     this.clock = clock;
   }
 
+  /**
+   * One target: the contract's fields, then {@code discovered} (found by RDS discovery, not listed under
+   * {@code targets:}) and its AWS link ({@code null} without one).
+   */
   record TargetJson(
-      String name, boolean up, Instant lastPollAt, String serverVersion, int statements, String lastError) {
-    static TargetJson of(TargetStatus s) {
-      return new TargetJson(s.name(), s.up(), s.lastPollAt(), s.serverVersion(), s.statements(), s.lastError());
+      String name,
+      boolean up,
+      Instant lastPollAt,
+      String serverVersion,
+      int statements,
+      String lastError,
+      boolean discovered,
+      AwsJson aws) {
+    static TargetJson of(TargetStatus s, FleetState.Origin origin) {
+      return new TargetJson(s.name(), s.up(), s.lastPollAt(), s.serverVersion(), s.statements(), s.lastError(),
+          origin.discovered(), origin.aws().map(AwsJson::of).orElse(null));
+    }
+  }
+
+  /** The ids of a target's instance in AWS; endpoints are left out (they are the agent's plumbing). */
+  record AwsJson(String region, String dbiResourceId, String dbInstanceIdentifier, String dbClusterIdentifier) {
+    static AwsJson of(AwsConfig a) {
+      return new AwsJson(a.region(), a.dbiResourceId().orElse(null), a.dbInstanceIdentifier().orElse(null),
+          a.dbClusterIdentifier().orElse(null));
     }
   }
 
   void targets(Context ctx) {
-    ctx.json(fleet.all().stream().map(TargetJson::of).toList());
+    ctx.json(fleet.all().stream().map(s -> TargetJson.of(s, fleet.origin(s.name()))).toList());
   }
 
   public record HotQueryJson(

@@ -22,6 +22,17 @@ class ExamplesTest {
     assertThat(config.targets().getFirst().password().reveal()).isEqualTo("example-secret");
   }
 
+  @org.junit.jupiter.api.Test
+  void discoveryExampleLoads() throws Exception {
+    Path path = Path.of("examples/rds-discovery.yml");
+    AgentConfig config = ConfigLoader.parse(Files.readString(path), path.toString(), path.getParent(), k -> null);
+    var discovery = config.discovery().orElseThrow();
+    assertThat(discovery.regions()).containsExactly("us-east-1", "eu-west-1");
+    assertThat(discovery.tags()).containsEntry("earlybird", "on");
+    assertThat(discovery.template().iamAuth()).isTrue();
+    assertThat(discovery.template().url("h", 5432)).contains("sslmode=verify-full");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"demo"})
   void demoConfigLoads(String target) throws Exception {

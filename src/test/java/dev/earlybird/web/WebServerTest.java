@@ -228,6 +228,28 @@ class WebServerTest {
     assertThat(t.get(0).get("statements").asInt()).isEqualTo(1);
     assertThat(t.get(1).get("up").asBoolean()).isFalse();
     assertThat(t.get(1).get("lastError").asText()).contains("connect");
+    assertThat(t.get(0).get("discovered").asBoolean()).isFalse();
+    assertThat(t.get(0).get("aws").isNull()).isTrue();
+  }
+
+  @Test
+  void discoveredTargetsSaySoAndCarryTheirAwsIds() throws Exception {
+    fleet.add("aurora-1", new FleetState.Origin(true, Optional.of(new dev.earlybird.config.AwsConfig("us-east-1",
+        Optional.of("db-ABC"), Optional.of("aurora-1"), Optional.of(URI.create("http://127.0.0.1:4566")),
+        Optional.of("orders"), Map.of(), true))));
+    JsonNode t = json.readTree(get("/api/v1/targets", null).body());
+    JsonNode aurora = t.get(0);
+    assertThat(aurora.get("name").asText()).isEqualTo("aurora-1");
+    assertThat(aurora.get("up").asBoolean()).isFalse();
+    assertThat(aurora.get("lastPollAt").isNull()).isTrue();
+    assertThat(aurora.get("discovered").asBoolean()).isTrue();
+    assertThat(aurora.get("aws").get("region").asText()).isEqualTo("us-east-1");
+    assertThat(aurora.get("aws").get("dbiResourceId").asText()).isEqualTo("db-ABC");
+    assertThat(aurora.get("aws").get("dbInstanceIdentifier").asText()).isEqualTo("aurora-1");
+    assertThat(aurora.get("aws").get("dbClusterIdentifier").asText()).isEqualTo("orders");
+    assertThat(aurora.get("aws").has("endpoint")).isFalse();
+    fleet.remove("aurora-1");
+    assertThat(json.readTree(get("/api/v1/targets", null).body())).hasSize(2);
   }
 
   @Test

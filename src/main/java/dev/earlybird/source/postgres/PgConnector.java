@@ -5,6 +5,7 @@ import dev.earlybird.source.SourceException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import org.postgresql.Driver;
 
@@ -26,7 +27,9 @@ import org.postgresql.Driver;
  *       instead (~1.3 KB) is noise next to that.
  * </ul>
  *
- * The password goes to the driver only; messages name the target and {@link PgEndpoint#safeUrl()}.
+ * The password goes to the driver only; messages name the target and {@link PgEndpoint#safeUrl()}. With an
+ * {@link PgPassword.IamToken} every new connection gets a token of its own, with {@code sslmode=require} unless the
+ * URL chooses an sslmode (verify-full with the RDS CA bundle is stronger, and left alone).
  */
 public final class PgConnector {
   static final Duration LOCK_TIMEOUT = Duration.ofMillis(200);
@@ -53,13 +56,20 @@ public final class PgConnector {
     return c;
   }
 
-  static Properties properties(PgEndpoint e) {
+  static Properties properties(PgEndpoint e) throws SourceException {
     var p = new Properties();
     if (e.user() != null) {
       p.setProperty("user", e.user());
     }
-    if (e.password() != null) {
-      p.setProperty("password", e.password());
+    switch (e.password()) {
+      case PgPassword.None none -> {}
+      case PgPassword.Fixed fixed -> p.setProperty("password", fixed.value());
+      case PgPassword.IamToken iam -> {
+        p.setProperty("password", iamToken(e, iam));
+        if (urlProperties(e).getProperty("sslmode") == null) {
+          p.setProperty("sslmode", "require");
+        }
+      }
     }
     p.setProperty("ApplicationName", "earlybird");
     long connectS = ceilSeconds(e.connectTimeout());
@@ -73,6 +83,57 @@ public final class PgConnector {
     p.setProperty("assumeMinServerVersion", "13");
     p.setProperty("options", sessionOptions(e.statementTimeout()));
     return p;
+  }
+
+  /**
+   * A new IAM auth token for the endpoint's host, port and user (from the URL when the endpoint has none). Used for
+   * every connection, and by {@code check} to say whether one can be made at all before connecting.
+   */
+  static String iamToken(PgEndpoint e, PgPassword.IamToken iam) throws SourceException {
+    Properties url = urlProperties(e);
+    String host = url.getProperty("PGHOST", "");
+    String user = e.user() != null ? e.user() : url.getProperty("user");
+    String what = "target " + e.targetName() + ": IAM auth";
+    if (host.isEmpty() || host.contains(",")) {
+      throw new SourceException(ErrorReason.BAD_VALUE, what + " needs exactly one host in the URL, got "
+          + e.safeUrl() + " (use one target per instance endpoint)");
+    }
+    if (user == null || user.isBlank()) {
+      throw new SourceException(ErrorReason.BAD_VALUE, what + " needs a user: the token is signed for one "
+          + "database user (set user)");
+    }
+    int port;
+    try {
+      port = Integer.parseInt(url.getProperty("PGPORT", "5432"));
+    } catch (NumberFormatException ex) {
+      throw new SourceException(ErrorReason.BAD_VALUE, what + ": the port in " + e.safeUrl() + " is not a number");
+    }
+    try {
+      return iam.source().token(host, port, user);
+    } catch (RuntimeException ex) {
+      throw new SourceException(ErrorReason.AUTH, what + ": no token could be made (" + firstLine(ex.getMessage())
+          + "); give the agent AWS credentials (environment, profile, web identity, ECS task or EC2 instance role)",
+          ex);
+    }
+  }
+
+  /** The sslmode the URL chooses, if any (with IAM auth, none means {@code require}). */
+  static Optional<String> urlSslmode(PgEndpoint e) {
+    return Optional.ofNullable(urlProperties(e).getProperty("sslmode"));
+  }
+
+  /** The URL's host, port and parameters as the driver reads them; empty when it cannot parse the URL. */
+  private static Properties urlProperties(PgEndpoint e) {
+    Properties parsed = Driver.parseURL(e.jdbcUrl(), null);
+    return parsed == null ? new Properties() : parsed;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "no message";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
   }
 
   static String sessionOptions(Duration statementTimeout) {

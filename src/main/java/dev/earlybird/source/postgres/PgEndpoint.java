@@ -10,14 +10,14 @@ import java.util.Objects;
  *
  * @param jdbcUrl {@code jdbc:postgresql://host:port/database[?params]}; URL parameters win over the properties
  *     {@link PgConnector} sets (e.g. {@code sslmode=verify-full&sslrootcert=...})
- * @param password may be null (trust, .pgpass, or a token set later)
+ * @param password what a new connection logs in with: none, a fixed password, or a fresh IAM token (null: none)
  * @param statementTimeout per statement on the server; the socket timeout is set above it
  */
 public record PgEndpoint(
     String targetName,
     String jdbcUrl,
     String user,
-    String password,
+    PgPassword password,
     Duration connectTimeout,
     Duration statementTimeout) {
 
@@ -30,11 +30,23 @@ public record PgEndpoint(
     if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("target " + targetName + ": url must start with jdbc:postgresql:");
     }
+    password = password == null ? PgPassword.NONE : password;
     connectTimeout = positiveOr(connectTimeout, DEFAULT_CONNECT_TIMEOUT);
     statementTimeout = positiveOr(statementTimeout, DEFAULT_STATEMENT_TIMEOUT);
   }
 
-  /** An endpoint with the default timeouts. */
+  /** With a fixed password (null: none). */
+  public PgEndpoint(
+      String targetName,
+      String jdbcUrl,
+      String user,
+      String password,
+      Duration connectTimeout,
+      Duration statementTimeout) {
+    this(targetName, jdbcUrl, user, PgPassword.ofNullable(password), connectTimeout, statementTimeout);
+  }
+
+  /** An endpoint with the default timeouts and a fixed password (null: none). */
   public static PgEndpoint of(String targetName, String jdbcUrl, String user, String password) {
     return new PgEndpoint(targetName, jdbcUrl, user, password, null, null);
   }
@@ -47,7 +59,8 @@ public record PgEndpoint(
 
   @Override
   public String toString() {
-    return "PgEndpoint[" + targetName + ", " + safeUrl() + ", user=" + user + "]";
+    return "PgEndpoint[" + targetName + ", " + safeUrl() + ", user=" + user
+        + (password instanceof PgPassword.IamToken ? ", iamAuth" : "") + "]";
   }
 
   private static Duration positiveOr(Duration d, Duration fallback) {

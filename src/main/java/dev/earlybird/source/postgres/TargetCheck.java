@@ -39,6 +39,25 @@ public final class TargetCheck {
   /** Runs every check over a fresh connection, which it closes. Never throws for a problem of the target. */
   public static List<CheckResult> run(PgEndpoint endpoint) {
     var results = new ArrayList<CheckResult>();
+    if (endpoint.password() instanceof PgPassword.IamToken iam) {
+      // Said apart from "reachable": without AWS credentials no login can work, whatever the network does.
+      try {
+        PgConnector.iamToken(endpoint, iam);
+        String made = "made for " + endpoint.user() + " (valid 15 minutes, a new one per connection)";
+        String sslmode = PgConnector.urlSslmode(endpoint).orElse("require");
+        results.add(List.of("disable", "allow", "prefer").contains(sslmode)
+            ? warn("IAM auth token", made + ", but sslmode=" + sslmode + " in the URL lets it travel without TLS",
+                "Remove sslmode from the URL (Earlybird then requires TLS) or use sslmode=verify-full with the RDS "
+                    + "CA bundle; RDS refuses IAM logins without SSL anyway.")
+            : pass("IAM auth token", made + ", sent over TLS (sslmode=" + sslmode + ")"));
+      } catch (SourceException e) {
+        results.add(fail("IAM auth token", e.getMessage(), e.reason() == ErrorReason.AUTH
+            ? "Give the agent AWS credentials (environment, ~/.aws profile, web identity, ECS task or EC2 instance "
+                + "role); with aws.roleArn, allow it sts:AssumeRole on that role."
+            : "Fix the target's url and user: the token is signed for one host, port and database user."));
+        return List.copyOf(results);
+      }
+    }
     try (Connection c = PgConnector.open(endpoint)) {
       results.add(pass("reachable", endpoint.safeUrl() + " as " + endpoint.user()));
       check(c, results);
@@ -222,8 +241,12 @@ public final class TargetCheck {
       case CONNECT -> "Nothing accepted the connection at " + endpoint.safeUrl()
           + ": check host, port, that the server runs and that firewalls/security groups allow this agent.";
       case TIMEOUT -> "The server did not answer in time: check network reachability and the connect timeout.";
-      case AUTH -> "Authentication failed for user " + endpoint.user()
-          + ": check the password (or IAM token) and pg_hba.conf for this host.";
+      case AUTH -> endpoint.password() instanceof PgPassword.IamToken
+          ? "IAM authentication failed for user " + endpoint.user() + ": allow the agent's AWS identity "
+              + "rds-db:connect on arn:aws:rds-db:REGION:ACCOUNT:dbuser:DBI_RESOURCE_ID/" + endpoint.user()
+              + ", GRANT rds_iam TO " + endpoint.user() + ", and enable IAM database authentication on the instance."
+          : "Authentication failed for user " + endpoint.user()
+              + ": check the password (or IAM token) and pg_hba.conf for this host.";
       case PERMISSION -> "The role may not connect: GRANT CONNECT ON DATABASE ... TO " + endpoint.user() + ";";
       case MISSING_EXTENSION, BAD_VALUE, THROTTLED, NOT_ENABLED, OTHER -> "Check the target URL and the server log.";
     };

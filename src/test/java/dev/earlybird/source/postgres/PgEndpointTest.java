@@ -3,7 +3,11 @@ package dev.earlybird.source.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.earlybird.source.ErrorReason;
+import dev.earlybird.source.SourceException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PgEndpointTest {
@@ -25,7 +29,7 @@ class PgEndpointTest {
   }
 
   @Test
-  void connectionPropertiesBoundTheSession() {
+  void connectionPropertiesBoundTheSession() throws Exception {
     var e = new PgEndpoint("t", "jdbc:postgresql://h/postgres", "eb", "pw", Duration.ofMillis(2500), Duration.ofSeconds(5));
     var p = PgConnector.properties(e);
     assertThat(p.getProperty("ApplicationName")).isEqualTo("earlybird");
@@ -38,5 +42,81 @@ class PgEndpointTest {
         .isEqualTo(
             "-c statement_timeout=5000 -c lock_timeout=200 -c idle_in_transaction_session_timeout=30000"
                 + " -c default_transaction_read_only=on");
+  }
+
+  @Test
+  void iamAuthAsksForANewTokenForEveryConnectionWithHostPortAndUserOfTheUrl() throws Exception {
+    List<String> asked = new ArrayList<>();
+    var iam = new PgPassword.IamToken((host, port, user) -> {
+      asked.add(host + ":" + port + "/" + user);
+      return "token-" + asked.size();
+    });
+    var e = new PgEndpoint("t", "jdbc:postgresql://db-1.abc.us-east-1.rds.amazonaws.com:5433/postgres", "eb", iam,
+        null, null);
+    assertThat(PgConnector.properties(e).getProperty("password")).isEqualTo("token-1");
+    assertThat(PgConnector.properties(e).getProperty("password")).isEqualTo("token-2");
+    assertThat(asked).containsExactly("db-1.abc.us-east-1.rds.amazonaws.com:5433/eb",
+        "db-1.abc.us-east-1.rds.amazonaws.com:5433/eb");
+    assertThat(e.toString()).doesNotContain("token").contains("iamAuth");
+    assertThat(e.password().toString()).doesNotContain("token-");
+  }
+
+  @Test
+  void iamTokensOnlyTravelOverTlsUnlessTheUrlChoosesAnSslmode() throws Exception {
+    var iam = new PgPassword.IamToken((host, port, user) -> "tok");
+    var plain = new PgEndpoint("t", "jdbc:postgresql://h/postgres", "eb", iam, null, null);
+    assertThat(PgConnector.properties(plain).getProperty("sslmode")).isEqualTo("require");
+    var chosen = new PgEndpoint("t", "jdbc:postgresql://h/postgres?sslmode=verify-full", "eb", iam, null, null);
+    assertThat(PgConnector.properties(chosen).getProperty("sslmode")).isNull(); // the URL's wins in the driver
+    var defaultPort = new PgEndpoint("t", "jdbc:postgresql://h/postgres", "eb", new PgPassword.IamToken((host, port, user) -> {
+      assertThat(port).isEqualTo(5432);
+      return "tok";
+    }), null, null);
+    PgConnector.properties(defaultPort);
+    assertThat(PgConnector.properties(PgEndpoint.of("t", "jdbc:postgresql://h/postgres", "eb", "pw"))
+        .getProperty("sslmode")).isNull();
+  }
+
+  @Test
+  void iamAuthFailuresSayWhatIsMissing() {
+    var iam = new PgPassword.IamToken((host, port, user) -> {
+      throw new IllegalStateException("Unable to load credentials from any of the providers in the chain");
+    });
+    assertThatThrownBy(() -> PgConnector.properties(new PgEndpoint("t", "jdbc:postgresql://h/postgres", "eb", iam,
+        null, null)))
+        .isInstanceOfSatisfying(SourceException.class, x -> assertThat(x.reason()).isEqualTo(ErrorReason.AUTH))
+        .hasMessageContaining("target t: IAM auth: no token could be made (Unable to load credentials")
+        .hasMessageContaining("give the agent AWS credentials");
+    var ok = new PgPassword.IamToken((host, port, user) -> "tok");
+    assertThatThrownBy(() -> PgConnector.properties(new PgEndpoint("t", "jdbc:postgresql://a,b/postgres", "eb", ok,
+        null, null)))
+        .isInstanceOfSatisfying(SourceException.class, x -> assertThat(x.reason()).isEqualTo(ErrorReason.BAD_VALUE))
+        .hasMessageContaining("exactly one host");
+    assertThatThrownBy(() -> PgConnector.properties(new PgEndpoint("t", "jdbc:postgresql://h/postgres", null, ok,
+        null, null)))
+        .hasMessageContaining("needs a user");
+  }
+
+  @Test
+  void checkSaysWhetherATokenCanBeMadeBeforeConnecting() {
+    var none = new PgPassword.IamToken((host, port, user) -> {
+      throw new IllegalStateException("Unable to load credentials");
+    });
+    List<CheckResult> results = TargetCheck.run(new PgEndpoint("t", "jdbc:postgresql://127.0.0.1:1/postgres", "eb",
+        none, null, null));
+    assertThat(results).singleElement().satisfies(r -> {
+      assertThat(r.name()).isEqualTo("IAM auth token");
+      assertThat(r.status()).isEqualTo(CheckResult.Status.FAIL);
+      assertThat(r.fix()).contains("AWS credentials");
+    });
+    List<CheckResult> made = TargetCheck.run(new PgEndpoint("t", "jdbc:postgresql://127.0.0.1:1/postgres", "eb",
+        new PgPassword.IamToken((host, port, user) -> "tok"), null, null));
+    assertThat(made.get(0).status()).isEqualTo(CheckResult.Status.PASS);
+    assertThat(made.get(0).detail()).doesNotContain("tok ").endsWith("sent over TLS (sslmode=require)");
+    assertThat(made.get(1).name()).isEqualTo("reachable");
+    List<CheckResult> plain = TargetCheck.run(new PgEndpoint("t", "jdbc:postgresql://127.0.0.1:1/postgres?sslmode=disable",
+        "eb", new PgPassword.IamToken((host, port, user) -> "tok"), null, null));
+    assertThat(plain.get(0).status()).isEqualTo(CheckResult.Status.WARN);
+    assertThat(plain.get(0).detail()).contains("sslmode=disable in the URL lets it travel without TLS");
   }
 }

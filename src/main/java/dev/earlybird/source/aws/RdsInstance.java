@@ -1,0 +1,35 @@
+package dev.earlybird.source.aws;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One RDS or Aurora PostgreSQL instance that discovery found, reachable at {@code host:port}.
+ *
+ * @param identifier {@code DBInstanceIdentifier}: the CloudWatch dimension, and the default target name
+ * @param dbiResourceId {@code DbiResourceId} ({@code db-...}): Performance Insights' key and IAM auth's resource
+ * @param cluster {@code DBClusterIdentifier} of an Aurora instance
+ * @param status {@code DBInstanceStatus}, e.g. available, modifying, backing-up
+ */
+public record RdsInstance(
+    String identifier,
+    String dbiResourceId,
+    String host,
+    int port,
+    Optional<String> cluster,
+    String region,
+    String engine,
+    String status) {
+  public RdsInstance {
+    Objects.requireNonNull(identifier, "identifier");
+    Objects.requireNonNull(dbiResourceId, "dbiResourceId");
+    Objects.requireNonNull(host, "host");
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("instance " + identifier + ": port " + port + " out of range");
+    }
+    Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(region, "region");
+    Objects.requireNonNull(engine, "engine");
+    Objects.requireNonNull(status, "status");
+  }
+}
