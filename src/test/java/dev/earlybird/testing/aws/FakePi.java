@@ -43,8 +43,12 @@ public final class FakePi implements AutoCloseable {
     }
   }
 
-  /** A recorded request: the operation and its JSON body. */
-  public record Request(String operation, JsonNode body) {}
+  /** A recorded request: the operation, its JSON body and the access key it was signed with. */
+  public record Request(String operation, JsonNode body, String accessKeyId) {
+    public Request(String operation, JsonNode body) {
+      this(operation, body, "");
+    }
+  }
 
   private final HttpServer server;
   private final Map<String, List<Digest>> digests = new ConcurrentHashMap<>();
@@ -124,7 +128,10 @@ public final class FakePi implements AutoCloseable {
         return;
       }
       String op = target.substring(PREFIX.length());
-      requests.add(new Request(op, body));
+      String auth = ex.getRequestHeaders().getFirst("Authorization");
+      java.util.regex.Matcher key = java.util.regex.Pattern.compile("Credential=([^/]+)/")
+          .matcher(auth == null ? "" : auth);
+      requests.add(new Request(op, body, key.find() ? key.group(1) : ""));
       if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         error(ex, 400, "ThrottlingException", "Rate exceeded");
         return;
