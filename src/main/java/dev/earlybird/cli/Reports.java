@@ -30,7 +30,7 @@ final class Reports {
           Column.left("TARGET", 16, r -> r.row().target()),
           Column.left("DATABASE", 20, r -> r.row().database()),
           Column.left("TENANT", 12, r -> r.row().tenant()),
-          Column.right("QUERY ID", r -> r.row().queryId()),
+          Column.right("QUERY ID", r -> r.row().piOnly() ? "PI-only" : r.row().queryId()),
           Column.right("CALLS", r -> Units.count(r.row().calls())),
           Column.right("TOTAL", r -> Units.ms(r.row().totalExecMs())),
           Column.right("MEAN", r -> Units.ms(r.row().meanMs())),
