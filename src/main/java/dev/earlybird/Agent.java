@@ -75,7 +75,7 @@ public final class Agent implements AutoCloseable {
   private Agent(AgentConfig config, InstantSource clock) {
     this.config = config;
     List<String> names = config.targets().stream().map(TargetConfig::name).toList();
-    AgentMetrics metrics = new AgentMetrics(Version.current());
+    AgentMetrics metrics = new AgentMetrics(Version.current(), config.metrics());
     FleetState fleet = new FleetState(names);
     config.targets().forEach(t -> fleet.add(t.name(), new FleetState.Origin(false, t.aws())));
     this.store = openStore(config.store());

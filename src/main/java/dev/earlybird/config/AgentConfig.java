@@ -23,7 +23,8 @@ public record AgentConfig(
     AlertsConfig alerts,
     WebConfig web,
     AwsSettings aws,
-    Optional<DiscoveryConfig> discovery) {
+    Optional<DiscoveryConfig> discovery,
+    MetricsConfig metrics) {
   public AgentConfig {
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(store, "store");
@@ -36,12 +37,30 @@ public record AgentConfig(
     Objects.requireNonNull(web, "web");
     Objects.requireNonNull(aws, "aws");
     Objects.requireNonNull(discovery, "discovery");
+    Objects.requireNonNull(metrics, "metrics");
     Set<String> names = new HashSet<>();
     for (TargetConfig t : targets) {
       if (!names.add(t.name())) {
         throw new IllegalArgumentException("duplicate target name " + t.name());
       }
     }
+  }
+
+  /** With the default metrics settings (no per-statement series). */
+  public AgentConfig(
+      HostPort listen,
+      StoreConfig store,
+      PollConfig poll,
+      RetentionConfig retention,
+      List<TargetConfig> targets,
+      TenantsConfig tenants,
+      AnalysisConfig analysis,
+      AlertsConfig alerts,
+      WebConfig web,
+      AwsSettings aws,
+      Optional<DiscoveryConfig> discovery) {
+    this(listen, store, poll, retention, targets, tenants, analysis, alerts, web, aws, discovery,
+        MetricsConfig.DEFAULT);
   }
 
   /** Without discovery. */
@@ -79,14 +98,22 @@ public record AgentConfig(
   }
 
   public AgentConfig withTargets(List<TargetConfig> newTargets) {
-    return new AgentConfig(listen, store, poll, retention, newTargets, tenants, analysis, alerts, web, aws, discovery);
+    return new AgentConfig(listen, store, poll, retention, newTargets, tenants, analysis, alerts, web, aws, discovery,
+        metrics);
   }
 
   public AgentConfig withPoll(PollConfig newPoll) {
-    return new AgentConfig(listen, store, newPoll, retention, targets, tenants, analysis, alerts, web, aws, discovery);
+    return new AgentConfig(listen, store, newPoll, retention, targets, tenants, analysis, alerts, web, aws, discovery,
+        metrics);
   }
 
   public AgentConfig withDiscovery(Optional<DiscoveryConfig> newDiscovery) {
-    return new AgentConfig(listen, store, poll, retention, targets, tenants, analysis, alerts, web, aws, newDiscovery);
+    return new AgentConfig(listen, store, poll, retention, targets, tenants, analysis, alerts, web, aws, newDiscovery,
+        metrics);
+  }
+
+  public AgentConfig withMetrics(MetricsConfig newMetrics) {
+    return new AgentConfig(listen, store, poll, retention, targets, tenants, analysis, alerts, web, aws, discovery,
+        newMetrics);
   }
 }

@@ -24,7 +24,7 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class ConfigLoader {
   static final List<String> TOP_KEYS =
       List.of("listen", "store", "poll", "retention", "targets", "tenants", "analysis", "alerts", "web", "aws",
-          "discovery");
+          "discovery", "metrics");
 
   private ConfigLoader() {}
 
@@ -78,8 +78,9 @@ public final class ConfigLoader {
     WebConfig web = WebBinder.bind(top.map("web", WebBinder.KEYS));
     AwsSettings aws = AwsBinder.bind(top.map("aws", AwsBinder.KEYS));
     Optional<DiscoveryConfig> discovery = DiscoveryBinder.bind(top.map("discovery", DiscoveryBinder.KEYS));
+    MetricsConfig metrics = MetricsBinder.bind(top.map("metrics", MetricsBinder.KEYS));
     return top.build(() -> new AgentConfig(
-            listen, store, poll, retention, targets, tenants, analysis, alerts, web, aws, discovery))
+            listen, store, poll, retention, targets, tenants, analysis, alerts, web, aws, discovery, metrics))
         .orElse(null);
   }
 

@@ -33,7 +33,14 @@ public final class AgentMetrics {
   private final Timer storeWrites;
   private final AtomicLong storeSizeBytes = new AtomicLong();
 
+  private final StatementSeries statements;
+
   public AgentMetrics(String version) {
+    this(version, dev.earlybird.config.MetricsConfig.DEFAULT);
+  }
+
+  /** With {@code config}'s per-statement series (none by default). */
+  public AgentMetrics(String version, dev.earlybird.config.MetricsConfig config) {
     Gauge.builder("earlybird.build.info", () -> 1)
         .description("Earlybird build; value is always 1")
         .tags("version", version, "java", Runtime.version().toString())
@@ -47,6 +54,16 @@ public final class AgentMetrics {
         .description("Size of the history store file")
         .baseUnit("bytes")
         .register(registry);
+    statements = new StatementSeries(this, config.statementsTop(), config.statementsMaxSeries());
+  }
+
+  /** Feeds one poll's statements to the opt-in per-statement series (a no-op unless enabled). */
+  public void statementActivity(String target, List<StatementSeries.Activity> poll) {
+    statements.record(target, poll);
+  }
+
+  public boolean statementSeriesEnabled() {
+    return statements.enabled();
   }
 
   private static Duration ms(long millis) {
@@ -152,6 +169,7 @@ public final class AgentMetrics {
    */
   public void forgetTargetDetails(String target) {
     retainDatabases(target, Set.of());
+    statements.forget(target);
     TargetMeters m = targets.get(target);
     if (m != null) {
       m.statements.set(0);

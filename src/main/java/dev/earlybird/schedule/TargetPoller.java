@@ -10,6 +10,7 @@ import dev.earlybird.history.PollRecord;
 import dev.earlybird.history.TextKey;
 import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.metrics.FleetState;
+import dev.earlybird.metrics.StatementSeries;
 import dev.earlybird.model.DatabaseInfo;
 import dev.earlybird.model.ServerInfo;
 import dev.earlybird.model.Snapshot;
@@ -24,6 +25,7 @@ import dev.earlybird.source.postgres.PgStatStatementsSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -231,6 +233,8 @@ public final class TargetPoller {
   private void publish(DiffResult diff) {
     Map<String, double[]> perDb = new HashMap<>();
     boolean io = server.trackIoTiming();
+    boolean perStatement = metrics.statementSeriesEnabled();
+    List<StatementSeries.Activity> statements = new ArrayList<>();
     for (var i : diff.intervals()) {
       if (!i.key().toplevel()) {
         continue; // nested statements' time is already inside their top-level caller's
@@ -245,6 +249,14 @@ public final class TargetPoller {
       a[2] += CpuAttribution.of(i, io).ms() / 1000.0; // each statement's best figure, summed
       a[3] += i.rows();
       a[4] += i.tempBlksWritten() * 8192.0;
+      if (perStatement) {
+        statements.add(new StatementSeries.Activity(
+            new StatementSeries.Key(target.name(), db, tenants.tenantOf(db), i.key().queryId()),
+            i.calls(), i.execMs() / 1000.0, CpuAttribution.of(i, io).ms() / 1000.0));
+      }
+    }
+    if (perStatement) {
+      metrics.statementActivity(target.name(), statements);
     }
     for (String db : databaseNames.values()) {
       double[] a = perDb.getOrDefault(db, new double[5]);
