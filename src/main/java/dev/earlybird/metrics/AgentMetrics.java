@@ -149,7 +149,12 @@ public final class AgentMetrics {
     DatabaseMeters m = databases.computeIfAbsent(labels, this::databaseMeters);
     m.calls.increment(activity.calls());
     m.execSeconds.increment(activity.execSeconds());
-    m.cpuSeconds.increment(activity.cpuSeconds());
+    activity.cpuSecondsBySource().forEach((source, seconds) -> m.cpuSeconds()
+        .computeIfAbsent(source, s -> counter("earlybird.database.cpu.seconds",
+            "CPU time of top-level statements, by the layer it came from (cpu_source: pg_stat_kcache, "
+                + "exec_minus_io, exec_time); sum over cpu_source for the total",
+            null, m.tags().and("cpu_source", s)))
+        .increment(seconds));
     m.rows.increment(activity.rows());
     m.tempBytes.increment(activity.tempBytes());
   }
@@ -254,13 +259,10 @@ public final class AgentMetrics {
   private DatabaseMeters databaseMeters(DatabaseLabels l) {
     Tags tags = Tags.of("target", l.target(), "database", l.database(), "tenant", l.tenant());
     return new DatabaseMeters(
+        tags,
         counter("earlybird.database.calls", "Calls of top-level statements", null, tags),
         counter("earlybird.database.exec.seconds", "Execution time of top-level statements", null, tags),
-        counter(
-            "earlybird.database.cpu.seconds",
-            "CPU time of top-level statements (exec minus IO time, or exec time when track_io_timing is off)",
-            null,
-            tags),
+        new ConcurrentHashMap<>(),
         counter("earlybird.database.rows", "Rows returned or affected by top-level statements", null, tags),
         counter("earlybird.database.temp", "Temporary file bytes written by top-level statements", "bytes", tags));
   }
@@ -281,12 +283,28 @@ public final class AgentMetrics {
   /** Labels of the per-database series. */
   public record DatabaseLabels(String target, String database, String tenant) {}
 
-  /** One poll's activity of one database; all values non-negative. */
-  public record DatabaseActivity(long calls, double execSeconds, double cpuSeconds, long rows, long tempBytes) {}
+  /**
+   * One poll's activity of one database; all values non-negative.
+   *
+   * @param cpuSecondsBySource CPU time by the attribution layer each statement's figure came from
+   */
+  public record DatabaseActivity(
+      long calls, double execSeconds, Map<String, Double> cpuSecondsBySource, long rows, long tempBytes) {
+    public DatabaseActivity {
+      cpuSecondsBySource = Map.copyOf(cpuSecondsBySource);
+    }
 
-  private record DatabaseMeters(Counter calls, Counter execSeconds, Counter cpuSeconds, Counter rows, Counter tempBytes) {
+    public double cpuSeconds() {
+      return cpuSecondsBySource.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+  }
+
+  private record DatabaseMeters(Tags tags, Counter calls, Counter execSeconds, Map<String, Counter> cpuSeconds,
+      Counter rows, Counter tempBytes) {
     List<Meter> all() {
-      return List.of(calls, execSeconds, cpuSeconds, rows, tempBytes);
+      List<Meter> out = new java.util.ArrayList<>(List.of(calls, execSeconds, rows, tempBytes));
+      out.addAll(cpuSeconds.values());
+      return out;
     }
   }
 

@@ -232,6 +232,7 @@ public final class TargetPoller {
 
   private void publish(DiffResult diff) {
     Map<String, double[]> perDb = new HashMap<>();
+    Map<String, Map<String, Double>> cpuBySource = new HashMap<>();
     boolean io = server.trackIoTiming();
     boolean perStatement = metrics.statementSeriesEnabled();
     List<StatementSeries.Activity> statements = new ArrayList<>();
@@ -246,13 +247,15 @@ public final class TargetPoller {
       double[] a = perDb.computeIfAbsent(db, d -> new double[5]);
       a[0] += i.calls();
       a[1] += i.execMs() / 1000.0;
-      a[2] += CpuAttribution.of(i, io).ms() / 1000.0; // each statement's best figure, summed
+      CpuAttribution.Cpu cpu = CpuAttribution.of(i, io); // each statement's best figure, summed by its layer
+      cpuBySource.computeIfAbsent(db, d -> new HashMap<>()).merge(cpu.source().label(), cpu.ms() / 1000.0,
+          Double::sum);
       a[3] += i.rows();
       a[4] += i.tempBlksWritten() * 8192.0;
       if (perStatement) {
         statements.add(new StatementSeries.Activity(
             new StatementSeries.Key(target.name(), db, tenants.tenantOf(db), i.key().queryId()),
-            i.calls(), i.execMs() / 1000.0, CpuAttribution.of(i, io).ms() / 1000.0));
+            i.calls(), i.execMs() / 1000.0, cpu.ms() / 1000.0));
       }
     }
     if (perStatement) {
@@ -262,7 +265,8 @@ public final class TargetPoller {
       double[] a = perDb.getOrDefault(db, new double[5]);
       metrics.databaseActivity(
           new AgentMetrics.DatabaseLabels(target.name(), db, tenants.tenantOf(db)),
-          new AgentMetrics.DatabaseActivity((long) a[0], a[1], a[2], (long) a[3], (long) a[4]));
+          new AgentMetrics.DatabaseActivity((long) a[0], a[1], cpuBySource.getOrDefault(db, Map.of()), (long) a[3],
+              (long) a[4]));
     }
   }
 

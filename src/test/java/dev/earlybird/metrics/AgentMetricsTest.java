@@ -1,0 +1,28 @@
+package dev.earlybird.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AgentMetricsTest {
+  @Test
+  void databaseCpuIsSplitByTheLayerItCameFromAndGoesWithTheDatabase() {
+    AgentMetrics m = new AgentMetrics("test");
+    var labels = new AgentMetrics.DatabaseLabels("pg1", "tenant_a", "a");
+    m.databaseActivity(labels, new AgentMetrics.DatabaseActivity(10, 2.5,
+        Map.of("pg_stat_kcache", 1.5, "exec_minus_io", 0.25), 100, 0));
+    m.databaseActivity(labels, new AgentMetrics.DatabaseActivity(5, 1, Map.of("pg_stat_kcache", 0.5), 50, 0));
+
+    String scrape = m.scrape("text/plain").body();
+    assertThat(scrape).contains(
+        "earlybird_database_cpu_seconds_total{cpu_source=\"pg_stat_kcache\",database=\"tenant_a\",target=\"pg1\","
+            + "tenant=\"a\"} 2.0",
+        "earlybird_database_cpu_seconds_total{cpu_source=\"exec_minus_io\",database=\"tenant_a\",target=\"pg1\","
+            + "tenant=\"a\"} 0.25",
+        "earlybird_database_calls_total{database=\"tenant_a\",target=\"pg1\",tenant=\"a\"} 15.0");
+
+    m.retainDatabases("pg1", java.util.Set.of());
+    assertThat(m.scrape("text/plain").body()).doesNotContain("tenant_a");
+  }
+}
