@@ -404,6 +404,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
   }
 
   @Override
+  public List<PiWindow.PiDatabaseLoad> piDatabases(String target, Period window) {
+    return read("PI load per database of " + target, c -> PiTables.databases(c, target, window));
+  }
+
+  @Override
   public List<PiWindow.PiPoint> piTimeline(String target, Period window) {
     return read("the PI timeline of " + target, c -> PiTables.timeline(c, target, window));
   }

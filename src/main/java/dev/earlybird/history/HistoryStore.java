@@ -147,6 +147,9 @@ public interface HistoryStore extends AutoCloseable {
   /** PI digests that joined to no pg_stat_statements entry, over a window. */
   List<PiOnlyRow> piOnly(Period window, Optional<String> target);
 
+  /** A target's PI load per database ({@code db.name}) over a window, heaviest first. */
+  List<dev.earlybird.model.PiWindow.PiDatabaseLoad> piDatabases(String target, Period window);
+
   /** A target's PI load timeline by wait event type. */
   List<dev.earlybird.model.PiWindow.PiPoint> piTimeline(String target, Period window);
 

@@ -309,6 +309,30 @@ final class PiTables {
     return out;
   }
 
+  /** Load per database over the PI windows inside a read window, heaviest first. */
+  static List<PiWindow.PiDatabaseLoad> databases(Connection c, String target, Period window) throws SQLException {
+    Map<String, Map<String, Double>> waits = new HashMap<>();
+    Map<String, Double> load = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT database, load_ms, waits FROM pi_database WHERE target = ? AND start_us >= ? AND end_us <= ?")) {
+      ps.setString(1, target);
+      ps.setLong(2, Columns.micros(window.from()));
+      ps.setLong(3, Columns.micros(window.to()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String db = rs.getString(1);
+          load.merge(db, Math.max(0, rs.getDouble(2)), Double::sum);
+          Map<String, Double> w = waits.computeIfAbsent(db, k -> new TreeMap<>());
+          parse(rs.getString(3)).forEach((type, ms) -> w.merge(type, ms, Double::sum));
+        }
+      }
+    }
+    return load.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .map(e -> new PiWindow.PiDatabaseLoad(e.getKey(), e.getValue(), waits.get(e.getKey())))
+        .toList();
+  }
+
   /** The target's load timeline by wait event type, for the API. */
   static List<PiWindow.PiPoint> timeline(Connection c, String target, Period window) throws SQLException {
     List<PiWindow.PiPoint> out = new ArrayList<>();

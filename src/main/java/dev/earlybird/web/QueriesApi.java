@@ -64,6 +64,38 @@ public final class QueriesApi {
     }
   }
 
+  /**
+   * {@code GET /api/v1/targets/{target}/load}: Performance Insights' view of a target over a window, its load per
+   * wait event type over time and per database. Empty lists for a target PI does not cover.
+   */
+  public record TargetLoadJson(String target, Instant from, Instant to, List<LoadPointJson> timeline,
+      List<DatabaseLoadJson> databases) {}
+
+  /** Average active sessions in one wait event type ("all" = every type) over the PI period ending {@code at}. */
+  public record LoadPointJson(Instant at, String waitType, double averageActiveSessions) {}
+
+  public record DatabaseLoadJson(String database, String tenant, double loadMs, double cpuMs, Map<String, Double> waitMs) {}
+
+  void targetLoad(Context ctx) {
+    String target = ctx.pathParam("target");
+    Window w = Window.parse(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("date"), clock.instant(),
+        ZoneOffset.UTC);
+    Period period = new Period(w.from(), w.to());
+    var timeline = store.piTimeline(target, period).stream()
+        .map(p -> new LoadPointJson(p.at(), p.waitType().isEmpty() ? "all" : p.waitType(),
+            Api.round(p.averageActiveSessions())))
+        .toList();
+    var databases = store.piDatabases(target, period).stream()
+        .map(d -> {
+          Map<String, Double> waits = new java.util.TreeMap<>();
+          d.waitMs().forEach((k, v) -> waits.put(k, Api.round(v)));
+          return new DatabaseLoadJson(d.database(), tenants.tenantOf(d.database()), Api.round(d.loadMs()),
+              Api.round(d.waitMs().getOrDefault("CPU", 0.0)), waits);
+        })
+        .toList();
+    ctx.json(new TargetLoadJson(target, w.from(), w.to(), timeline, databases));
+  }
+
   void get(Context ctx) {
     ctx.json(load(ctx));
   }

@@ -50,6 +50,7 @@ public final class WebServer implements AutoCloseable {
                     ctx.contentType(s.contentType()).result(s.body());
                   });
               config.routes.get("/api/v1/targets", api::targets);
+              config.routes.get("/api/v1/targets/{target}/load", queries::targetLoad);
               config.routes.get("/api/v1/hot-queries", api::hotQueries);
               config.routes.get("/api/v1/baselines", baselines::list);
               config.routes.post("/api/v1/baselines", baselines::pin);

@@ -277,6 +277,11 @@ final class TimedStore implements HistoryStore {
   }
 
   @Override
+  public List<dev.earlybird.model.PiWindow.PiDatabaseLoad> piDatabases(String target, Period window) {
+    return store.piDatabases(target, window);
+  }
+
+  @Override
   public List<dev.earlybird.model.PiWindow.PiPoint> piTimeline(String target, Period window) {
     return store.piTimeline(target, window);
   }

@@ -224,6 +224,16 @@ class PerformanceInsightsIT {
             + enc(to));
         assertThat(other.get("performanceInsights").isNull()).isTrue();
 
+        // The target's PI load: per database (db.name) and over time by wait event type.
+        JsonNode load = agent.json("/api/v1/targets/main/load?from=" + enc(from) + "&to=" + enc(to));
+        assertThat(load.get("databases").get(0).get("database").asText()).isEqualTo("tenant_a");
+        assertThat(load.get("databases").get(0).get("tenant").asText()).isEqualTo("a");
+        assertThat(load.get("databases").get(0).get("loadMs").asDouble()).isCloseTo(0.75 * seconds * 1000, within(1.0));
+        assertThat(load.get("databases").get(1).get("cpuMs").asDouble()).isCloseTo(0.25 * seconds * 1000, within(1.0));
+        assertThat(StreamSupport.stream(load.get("timeline").spliterator(), false)
+            .filter(p -> p.get("waitType").asText().equals("CPU")).map(p -> p.get("averageActiveSessions").asDouble()))
+            .isNotEmpty().allSatisfy(v -> assertThat(v).isCloseTo(COUNT_CPU + SUM_CPU + 0.05, within(1e-9)));
+
         String metrics = agent.get("/metrics");
         assertThat(sample(metrics, "earlybird_performance_insights_load_sessions", "target=\"main\"",
             "wait_event_type=\"CPU\"")).isCloseTo(COUNT_CPU + SUM_CPU + 0.05, within(1e-9));
