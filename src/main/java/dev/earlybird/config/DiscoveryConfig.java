@@ -58,8 +58,9 @@ public record DiscoveryConfig(
   }
 
   /** The AWS link of a discovered instance: its ids, this section's endpoints, the template's IAM auth. */
+  /** The AWS link of a discovered instance; {@code dbiResourceId} null when PI is off on it (not read then). */
   public AwsConfig link(String region, String dbiResourceId, String identifier, Optional<String> cluster) {
-    return new AwsConfig(region, Optional.of(dbiResourceId), Optional.of(identifier), endpoint, cluster, endpoints,
+    return new AwsConfig(region, Optional.ofNullable(dbiResourceId), Optional.of(identifier), endpoint, cluster, endpoints,
         template.iamAuth());
   }
 

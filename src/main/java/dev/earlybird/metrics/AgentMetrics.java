@@ -187,6 +187,7 @@ public final class AgentMetrics {
    * its active findings'. Call it after the target's poller has stopped, or a last poll would bring some back.
    */
   public void removeTarget(String target) {
+    statements.forget(target);
     targets.remove(target);
     databases.keySet().removeIf(l -> l.target().equals(target));
     findingsActive.keySet().removeIf(l -> l.target().equals(target));

@@ -44,6 +44,15 @@ public final class PiMetrics {
     }
   }
 
+  /** Drops the series of targets not in {@code current} (removed by discovery, or no longer linked to PI). */
+  public synchronized void retain(java.util.Set<String> current) {
+    for (String target : java.util.List.copyOf(byTarget.keySet())) {
+      if (!current.contains(target)) {
+        forget(target);
+      }
+    }
+  }
+
   /** Drops a target's series (PI failing for long, or the target gone). */
   public synchronized void forget(String target) {
     Map<String, Entry> current = byTarget.remove(target);

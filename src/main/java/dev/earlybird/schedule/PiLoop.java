@@ -105,6 +105,7 @@ public final class PiLoop implements AutoCloseable {
     List<TargetConfig> linked = targets.get().stream()
         .filter(t -> t.aws().flatMap(a -> a.dbiResourceId()).isPresent())
         .toList();
+    piMetrics.retain(linked.stream().map(TargetConfig::name).collect(java.util.stream.Collectors.toSet()));
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (TargetConfig t : linked) {
         pool.submit(() -> {

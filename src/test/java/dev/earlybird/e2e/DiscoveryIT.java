@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.earlybird.testing.PgServer;
 import dev.earlybird.testing.PostgresServers;
+import dev.earlybird.testing.aws.FakeCloudWatch;
+import dev.earlybird.testing.aws.FakePi;
 import dev.earlybird.testing.aws.FakeRds;
 import dev.earlybird.testing.aws.FakeRds.Instance;
 import java.nio.file.Files;
@@ -36,14 +38,15 @@ class DiscoveryIT {
       "AWS_REGION", "us-east-1", "AWS_EC2_METADATA_DISABLED", "true",
       "AWS_CONFIG_FILE", "/nonexistent/aws-config", "AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials");
 
-  private static String config(int port, Path store, FakeRds rds) {
+  private static String config(int port, Path store, FakeRds rds, FakePi pi, FakeCloudWatch cloudWatch) {
     return """
         listen: "127.0.0.1:%d"
         store: "duckdb:%s"
         poll: { interval: 1s, textRefresh: 1s }
         discovery:
           regions: [us-east-1]
-          endpoint: "%s"
+          # Discovered targets are read from PI and CloudWatch too: all three services are local fakes.
+          endpoints: { rds: "%s", pi: "%s", cloudwatch: "%s" }
           tags: { earlybird: "on" }
           refresh: 1s
           template:
@@ -52,7 +55,7 @@ class DiscoveryIT {
             iamAuth: true
             params: sslmode=disable      # the test server has no TLS; production keeps the default (require)
             databases: { include: ["^discovery_it$"] }
-        """.formatted(port, store, rds.endpoint());
+        """.formatted(port, store, rds.endpoint(), pi.endpoint(), cloudWatch.endpoint());
   }
 
   private static Optional<JsonNode> target(AgentProcess agent) throws Exception {
@@ -76,12 +79,13 @@ class DiscoveryIT {
   void discoversPollsAndForgetsAnInstance(@TempDir Path dir) throws Exception {
     PgServer pg = PostgresServers.shared(17);
     pg.createDatabase("discovery_it");
-    try (FakeRds rds = FakeRds.start()) {
+    try (FakeRds rds = FakeRds.start(); FakePi pi = new FakePi();
+        FakeCloudWatch cloudWatch = FakeCloudWatch.start(Duration.ofMinutes(1))) {
       rds.instances(Instance.postgres(TARGET, "127.0.0.1", pg.port()).tag("earlybird", "on"),
           Instance.postgres("not-tagged", "127.0.0.1", 1));
       Path cfg = dir.resolve("earlybird.yml");
       int port = AgentProcess.freePort();
-      Files.writeString(cfg, config(port, dir.resolve("history.duckdb"), rds));
+      Files.writeString(cfg, config(port, dir.resolve("history.duckdb"), rds, pi, cloudWatch));
 
       AgentProcess.Result check = AgentProcess.runToEnd(TIMEOUT, AWS_ENV, "check", "--config", cfg.toString());
       assertThat(check.output()).contains("discovery: ok", "PASS us-east-1: 1 matching instance(s)",

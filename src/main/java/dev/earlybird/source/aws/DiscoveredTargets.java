@@ -71,6 +71,7 @@ public final class DiscoveredTargets {
   static TargetConfig target(DiscoveryConfig config, String name, RdsInstance i) {
     TargetTemplate t = config.template();
     return new TargetConfig(name, t.url(i.host(), i.port()), t.user(), t.password(), t.databases(),
-        Optional.of(config.link(i.region(), i.dbiResourceId(), i.identifier(), i.cluster())));
+        Optional.of(config.link(i.region(), i.performanceInsights() ? i.dbiResourceId() : null, i.identifier(),
+            i.cluster())));
   }
 }

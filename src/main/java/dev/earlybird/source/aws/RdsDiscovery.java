@@ -127,7 +127,7 @@ public final class RdsDiscovery {
       return Optional.empty();
     }
     return Optional.of(new RdsInstance(id, i.dbiResourceId(), i.endpoint().address(), i.endpoint().port(), cluster,
-        region, i.engine(), String.valueOf(i.dbInstanceStatus())));
+        region, i.engine(), String.valueOf(i.dbInstanceStatus()), Boolean.TRUE.equals(i.performanceInsightsEnabled())));
   }
 
   private boolean matches(Map<String, String> tags) {

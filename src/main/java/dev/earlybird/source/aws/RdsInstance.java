@@ -10,6 +10,8 @@ import java.util.Optional;
  * @param dbiResourceId {@code DbiResourceId} ({@code db-...}): Performance Insights' key and IAM auth's resource
  * @param cluster {@code DBClusterIdentifier} of an Aurora instance
  * @param status {@code DBInstanceStatus}, e.g. available, modifying, backing-up
+ * @param performanceInsights {@code PerformanceInsightsEnabled}: only then is PI read for the target (calling PI for
+ *     an instance without it fails every window)
  */
 public record RdsInstance(
     String identifier,
@@ -19,7 +21,14 @@ public record RdsInstance(
     Optional<String> cluster,
     String region,
     String engine,
-    String status) {
+    String status,
+    boolean performanceInsights) {
+  /** An instance with Performance Insights enabled. */
+  public RdsInstance(String identifier, String dbiResourceId, String host, int port, Optional<String> cluster,
+      String region, String engine, String status) {
+    this(identifier, dbiResourceId, host, port, cluster, region, engine, status, true);
+  }
+
   public RdsInstance {
     Objects.requireNonNull(identifier, "identifier");
     Objects.requireNonNull(dbiResourceId, "dbiResourceId");

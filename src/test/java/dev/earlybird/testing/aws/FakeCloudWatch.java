@@ -185,8 +185,9 @@ public final class FakeCloudWatch implements AutoCloseable {
     expect(wrong, "Content-Type", "application/cbor", h.getFirst("Content-Type"));
     expect(wrong, "Smithy-Protocol", "rpc-v2-cbor", h.getFirst("Smithy-Protocol"));
     String auth = String.valueOf(h.getFirst("Authorization"));
-    if (!auth.startsWith("AWS4-HMAC-SHA256 Credential=AKID/") || !auth.contains("/monitoring/aws4_request")) {
-      wrong.add("not signed with SigV4 for 'monitoring' by the test credentials: " + auth);
+    // Any access key id: unit tests sign with AKID, the real jar with whatever its environment gives it.
+    if (!auth.matches("AWS4-HMAC-SHA256 Credential=[A-Z0-9]+/\\d{8}/[a-z0-9-]+/monitoring/aws4_request,.*")) {
+      wrong.add("not signed with SigV4 for 'monitoring': " + auth);
     }
   }
 
