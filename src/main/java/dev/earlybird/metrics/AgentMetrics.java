@@ -90,6 +90,16 @@ public final class AgentMetrics {
     }
   }
 
+  /**
+   * Whether the target's server has {@code track_io_timing} on (1) or off (0), as the poller last read it. The
+   * series appears with the first successful poll and leaves with the target's details ({@link
+   * #forgetTargetDetails}), so a target never reached, or down for a while, has no value rather than a false
+   * "off".
+   */
+  public void trackIoTiming(String target, boolean on) {
+    meters(target).trackIoTiming(on);
+  }
+
   /** {@code reason} is one of a small fixed set (connect, dns, auth, timeout, ...), never free text. */
   public void pollFailed(String target, String source, String reason, Duration took) {
     TargetMeters m = meters(target);
@@ -178,6 +188,7 @@ public final class AgentMetrics {
     TargetMeters m = targets.get(target);
     if (m != null) {
       m.statements.set(0);
+      m.forgetTrackIoTiming();
     }
   }
 
@@ -322,6 +333,8 @@ public final class AgentMetrics {
     final Counter textFetches;
     final Counter texts;
     final Map<String, Timer> durations = new ConcurrentHashMap<>();
+    final AtomicLong trackIoTiming = new AtomicLong();
+    private Gauge trackIoTimingGauge;
 
     TargetMeters(String target, PrometheusMeterRegistry registry) {
       this.target = target;
@@ -346,6 +359,24 @@ public final class AgentMetrics {
       skipped = counter("earlybird.poll.skipped", "Polls skipped because the previous one overran the interval");
       textFetches = counter("earlybird.text.fetches", "Reads of query texts (the expensive part of pg_stat_statements)");
       texts = counter("earlybird.texts.fetched", "Query texts fetched and stored");
+    }
+
+    synchronized void trackIoTiming(boolean on) {
+      trackIoTiming.set(on ? 1 : 0);
+      if (trackIoTimingGauge == null) {
+        trackIoTimingGauge =
+            Gauge.builder("earlybird.target.track.io.timing", trackIoTiming, AtomicLong::get)
+                .description("1 if the target's server has track_io_timing on (CPU = exec minus IO time), 0 if off")
+                .tag("target", target)
+                .register(registry);
+      }
+    }
+
+    synchronized void forgetTrackIoTiming() {
+      if (trackIoTimingGauge != null) {
+        registry.remove(trackIoTimingGauge);
+        trackIoTimingGauge = null;
+      }
     }
 
     private Counter counter(String name, String help) {

@@ -281,6 +281,7 @@ public final class TargetPoller {
     backoff.succeeded();
     metrics.pollSucceeded(
         target.name(), SOURCE, took, at, next.entries().size(), polled.diff().deallocated(), polled.diff().reset());
+    metrics.trackIoTiming(target.name(), server.trackIoTiming());
     fleet.update(
         target.name(),
         s -> new TargetStatus(target.name(), true, at, server.version(), next.entries().size(), null, server.trackIoTiming()));
