@@ -87,8 +87,10 @@ public record GrafanaDashboard(Path file, JsonNode json) {
    * @param where e.g. {@code panel 7 "CPU by target" query A} or {@code variable "target"}
    * @param instant whether the panel query runs at one instant (then {@code $__range} means "over the range")
    * @param variable whether it comes from a variable (counters may be listed there without rate)
+   * @param listedLabel the label a variable's {@code label_values} lists, empty for a panel query
    */
-  public record Query(GrafanaDashboard dashboard, String where, String expr, boolean instant, boolean variable) {
+  public record Query(
+      GrafanaDashboard dashboard, String where, String expr, boolean instant, boolean variable, Optional<String> listedLabel) {
     public String describe() {
       return "dashboard " + dashboard.name() + ", " + where;
     }
@@ -99,7 +101,7 @@ public record GrafanaDashboard(Path file, JsonNode json) {
     for (JsonNode p : panels()) {
       for (JsonNode t : p.path("targets")) {
         out.add(new Query(this, panelName(p) + " query " + t.path("refId").asText("?"), t.path("expr").asText(""),
-            t.path("instant").asBoolean(false) && !t.path("range").asBoolean(false), false));
+            t.path("instant").asBoolean(false) && !t.path("range").asBoolean(false), false, Optional.empty()));
       }
     }
     return out;
@@ -112,7 +114,8 @@ public record GrafanaDashboard(Path file, JsonNode json) {
       if (v.path("type").asText().equals("query")) {
         Matcher m = LABEL_VALUES.matcher(variableQuery(v).strip());
         String selector = m.matches() ? m.group(1) : variableQuery(v);
-        out.add(new Query(this, "variable \"" + v.path("name").asText() + "\"", selector, false, true));
+        out.add(new Query(this, "variable \"" + v.path("name").asText() + "\"", selector, false, true,
+            m.matches() ? Optional.of(m.group(2)) : Optional.empty()));
       }
     }
     return out;
