@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs each target's poller on its own virtual thread at a fixed rate. A slow or dead target only delays
@@ -107,6 +108,8 @@ public final class PollLoop implements AutoCloseable {
 
   private void loop(Worker w, long offsetMs) {
     TargetPoller poller = w.poller;
+    // Every line this thread logs carries the target, a field of its own in JSON logs (filter by target).
+    MDC.put("target", poller.targetName());
     Instant next = clock.instant().plusMillis(offsetMs);
     while (running && !w.stopped) {
       waitUntil(next, w);
