@@ -6,17 +6,27 @@ import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+/**
+ * {@code earlybird run}: starts the agent and runs until the JVM is asked to stop. SIGTERM (docker stop, Kubernetes,
+ * systemd) and SIGINT (Ctrl+C) run the shutdown hook, which stops the agent gracefully ({@link Agent#close()}). The
+ * process then exits with 143 (128 + SIGTERM; 130 for SIGINT), the status the JVM gives a signalled exit and that
+ * container runtimes expect from a stopped container; the log's last line says whether the stop was graceful.
+ */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     versionProvider = dev.earlybird.Version.class,
     description = "Run the agent: poll every target, keep history, serve the UI, API and /metrics.")
 public final class RunCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
   @Mixin ConfigOption config;
   @Spec CommandSpec spec;
 
@@ -29,6 +39,8 @@ public final class RunCommand implements Callable<Integer> {
     Agent agent = Agent.start(loaded.get(), InstantSource.system());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Earlybird is stopping (SIGTERM, SIGINT or exit): no new polls; waiting up to {} s for those in flight",
+          Agent.STOP_GRACE.toSeconds());
       agent.close();
       stopped.countDown();
     }, "shutdown"));
