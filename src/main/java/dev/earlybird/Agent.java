@@ -5,6 +5,7 @@ import dev.earlybird.analysis.BaselineComparison;
 import dev.earlybird.analysis.HotList;
 import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.AwsConfig;
+import dev.earlybird.config.HostPort;
 import dev.earlybird.config.StoreConfig;
 import dev.earlybird.config.TargetConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
@@ -215,12 +216,7 @@ public final class Agent implements AutoCloseable {
 
   /** How a process on this machine reaches an agent listening on {@code host:port} (any address: loopback). */
   public static String localUrl(String host, int port) {
-    if (host.equals("0.0.0.0")) {
-      host = "127.0.0.1";
-    } else if (host.equals("::")) {
-      host = "::1";
-    }
-    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/";
+    return new HostPort(host, port).localUrl();
   }
 
   /**

@@ -25,8 +25,6 @@ import picocli.CommandLine.Spec;
     versionProvider = dev.earlybird.Version.class,
     description = "Run the agent: poll every target, keep history, serve the UI, API and /metrics.")
 public final class RunCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
-
   @Mixin ConfigOption config;
   @Spec CommandSpec spec;
 
@@ -38,6 +36,8 @@ public final class RunCommand implements Callable<Integer> {
     }
     Agent agent = Agent.start(loaded.get(), InstantSource.system());
     CountDownLatch stopped = new CountDownLatch(1);
+    // Not a static field: every command line (even a container's healthcheck probe) would start logging for it.
+    Logger log = LoggerFactory.getLogger(RunCommand.class);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Earlybird is stopping (SIGTERM, SIGINT or exit): no new polls; waiting up to {} s for those in flight",
           Agent.STOP_GRACE.toSeconds());
