@@ -1,6 +1,6 @@
 # Earlybird's container image.
 #   docker build -t earlybird .
-#   docker run -d --name earlybird --stop-timeout 30 \
+#   docker run -d --name earlybird \
 #     -v ./earlybird.yml:/etc/earlybird/earlybird.yml:ro -v earlybird-data:/var/lib/earlybird \
 #     -p 9860:9860 -e EARLYBIRD_PG_PASSWORD earlybird
 # The config must listen on 0.0.0.0:9860 and keep its store under /var/lib/earlybird: see examples/docker.yml.
