@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,6 +69,7 @@ class GracefulStopIT {
   /** A sequential scan per call, in a loop: by far the heaviest statement of the database, so its "hot" finding. */
   static final class Load implements AutoCloseable {
     final AtomicBoolean running = new AtomicBoolean(true);
+    final AtomicLong calls = new AtomicLong();
     final Thread thread = Thread.ofPlatform().daemon().start(this::run);
 
     private void run() {
@@ -78,6 +80,7 @@ class GracefulStopIT {
             try (ResultSet rs = ps.executeQuery()) {
               rs.next();
             }
+            calls.incrementAndGet();
             LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
           }
         } catch (SQLException e) {
@@ -87,9 +90,13 @@ class GracefulStopIT {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       running.set(false);
-      thread.join(5000);
+      try {
+        thread.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -133,6 +140,7 @@ class GracefulStopIT {
         // The image's HEALTHCHECK, with its own JVM options, against this agent.
         healthcheck(cfg);
 
+        assertThat(load.calls.get()).as("the load runs while the agent is stopped").isPositive();
         reportedDone = lastPollAt(agent);
         callsReported = calls(agent.json(hotQueriesPath(t0, reportedDone)));
         assertThat(callsReported).isPositive();
@@ -144,6 +152,7 @@ class GracefulStopIT {
 
         assertThat(exit).as("128 + SIGTERM").isEqualTo(143);
         assertThat(took).as("well inside docker stop's 10 s").isLessThan(Duration.ofSeconds(10));
+        System.out.printf("[GracefulStopIT] SIGTERM to exit with a poll in flight: %d ms%n", took.toMillis());
       } finally {
         agent.close();
       }
@@ -225,7 +234,12 @@ class GracefulStopIT {
         }).get(20, TimeUnit.SECONDS);
         try {
           long stopping = System.nanoTime();
-          int exit = agent.stop();
+          agent.terminate();
+          // While it waits for the poll, the agent is no longer ready but still alive and answering.
+          await("not ready while stopping").atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(100))
+              .until(() -> agent.status("/-/ready") == 503);
+          assertThat(agent.status("/-/healthy")).isEqualTo(200);
+          int exit = agent.awaitExit(Duration.ofSeconds(30));
           Duration took = Duration.ofNanos(System.nanoTime() - stopping);
           assertThat(exit).isEqualTo(143);
           assertThat(took).as("the 5 s grace, then the interrupted poll unwinds").isBetween(
