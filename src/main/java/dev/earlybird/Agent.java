@@ -5,6 +5,7 @@ import dev.earlybird.analysis.BaselineComparison;
 import dev.earlybird.analysis.HotList;
 import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.AwsConfig;
+import dev.earlybird.config.HostPort;
 import dev.earlybird.config.StoreConfig;
 import dev.earlybird.config.TargetConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
@@ -41,9 +42,14 @@ import dev.earlybird.web.Readiness;
 import dev.earlybird.web.WebServer;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +77,7 @@ public final class Agent implements AutoCloseable {
   private final PiLoop performanceInsights;
   /** Null when no target is linked to CloudWatch. */
   private final CloudWatchLoop cloudWatch;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Agent(AgentConfig config, InstantSource clock) {
     this.config = config;
@@ -209,42 +216,88 @@ public final class Agent implements AutoCloseable {
 
   /** How a process on this machine reaches an agent listening on {@code host:port} (any address: loopback). */
   public static String localUrl(String host, int port) {
-    if (host.equals("0.0.0.0")) {
-      host = "127.0.0.1";
-    } else if (host.equals("::")) {
-      host = "::1";
-    }
-    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/";
+    return new HostPort(host, port).localUrl();
   }
 
   /**
-   * Stops in the safe order: not ready, stop scheduling (the poll in flight finishes), drain the writer,
-   * close the store, stop HTTP. Nothing is resolved or reset because the agent stops.
+   * How long a stop waits for the work in flight (polls, an analysis, AWS reads) before it interrupts or leaves it.
+   * Short enough that the whole stop fits in {@code docker stop}'s default 10 s before SIGKILL: abandoning a poll
+   * loses nothing (the counters are cumulative; the next run diffs from the last stored snapshot).
+   */
+  public static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+  /**
+   * Stops in the safe order: not ready; every loop stops scheduling at once and the work in flight finishes (up to
+   * {@link #STOP_GRACE}); the writer runs every write queued, so each poll that finished is stored; the store is
+   * closed (checkpointed); HTTP stops last, so health and metrics answer until the end. Nothing is resolved or
+   * reset because the agent stops. Logs how it went and how long it took. Closing twice does nothing.
    */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long started = System.nanoTime();
     readiness.set(false);
-    if (discovery != null) {
-      discovery.close();
-    }
-    polls.close();
-    if (cloudWatch != null) {
-      cloudWatch.close();
-    }
-    maintenance.close();
-    analysis.close();
-    if (performanceInsights != null) {
-      performanceInsights.close();
-    }
+    List<String> problems = new ArrayList<>();
+    PollLoop.Stopped polled = stopLoops(problems);
+    int queued = writer.queued();
     writer.close();
     try {
       store.close();
     } catch (Exception e) {
-      log.warn("closing the history store: {}", e.getMessage());
+      problems.add("closing the history store failed: " + e.getMessage());
     }
     web.close();
     if (aws != null) {
       aws.close();
     }
+    String took = String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - started) / 1e9);
+    String work = polled.finished().size() + " poll(s) in flight finished, " + queued + " queued write(s) stored";
+    if (problems.isEmpty()) {
+      log.info("Earlybird stopped gracefully in {}: {}, history store closed", took, work);
+    } else {
+      log.warn("Earlybird stopped in {}: {}; but {}", took, work, String.join("; ", problems));
+    }
+  }
+
+  /**
+   * Tells every loop to stop scheduling, all at once, and waits for their work in flight together (not one after
+   * the other), up to {@link #STOP_GRACE} and a little for interrupted polls to unwind. What did not stop in time is
+   * added to {@code problems}.
+   */
+  private PollLoop.Stopped stopLoops(List<String> problems) {
+    var polled = new AtomicReference<>(new PollLoop.Stopped(List.of(), List.of()));
+    Map<String, Runnable> stops = new LinkedHashMap<>();
+    // Analysis is told first and at the same time as the polls, never after them: a window whose last polls the
+    // stop cut short must not be evaluated (a window missing calls could clear, and in the end resolve, a finding
+    // only because the agent stopped). An evaluation already running finishes: its window was complete when it began.
+    stops.put("analysis", analysis::close);
+    stops.put("polls", () -> polled.set(polls.close(STOP_GRACE)));
+    if (discovery != null) {
+      stops.put("discovery", discovery::close);
+    }
+    if (cloudWatch != null) {
+      stops.put("CloudWatch", cloudWatch::close);
+    }
+    if (performanceInsights != null) {
+      stops.put("Performance Insights", performanceInsights::close);
+    }
+    stops.put("store maintenance", maintenance::close);
+    Map<String, Thread> stopping = new LinkedHashMap<>();
+    stops.forEach((name, stop) -> stopping.put(name, Thread.ofVirtual().name("stop " + name).start(stop)));
+    long deadline = System.nanoTime() + STOP_GRACE.plusSeconds(3).toNanos();
+    stopping.forEach((name, thread) -> {
+      try {
+        if (!thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+          problems.add(name + " was still busy after " + STOP_GRACE.toSeconds() + " s and was left running");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    polled.get().interrupted().forEach(
+        t -> problems.add("the poll of target " + t + " was interrupted after " + STOP_GRACE.toSeconds() + " s"));
+    return polled.get();
   }
 }

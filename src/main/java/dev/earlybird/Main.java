@@ -3,6 +3,7 @@ package dev.earlybird;
 import dev.earlybird.cli.BaselineCommand;
 import dev.earlybird.cli.CheckCommand;
 import dev.earlybird.cli.DemoCommand;
+import dev.earlybird.cli.HealthcheckCommand;
 import dev.earlybird.cli.ReportCommand;
 import dev.earlybird.cli.RunCommand;
 import picocli.CommandLine;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
     description = "Watches query performance across PostgreSQL fleets.",
     subcommands = {
       RunCommand.class, CheckCommand.class, ReportCommand.class, BaselineCommand.class, DemoCommand.class,
-      CommandLine.HelpCommand.class
+      HealthcheckCommand.class, CommandLine.HelpCommand.class
     })
 public final class Main {
   public static void main(String[] args) {

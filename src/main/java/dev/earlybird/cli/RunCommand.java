@@ -6,11 +6,19 @@ import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+/**
+ * {@code earlybird run}: starts the agent and runs until the JVM is asked to stop. SIGTERM (docker stop, Kubernetes,
+ * systemd) and SIGINT (Ctrl+C) run the shutdown hook, which stops the agent gracefully ({@link Agent#close()}). The
+ * process then exits with 143 (128 + SIGTERM; 130 for SIGINT), the status the JVM gives a signalled exit and that
+ * container runtimes expect from a stopped container; the log's last line says whether the stop was graceful.
+ */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
@@ -28,7 +36,11 @@ public final class RunCommand implements Callable<Integer> {
     }
     Agent agent = Agent.start(loaded.get(), InstantSource.system());
     CountDownLatch stopped = new CountDownLatch(1);
+    // Not a static field: every command line (even a container's healthcheck probe) would start logging for it.
+    Logger log = LoggerFactory.getLogger(RunCommand.class);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Earlybird is stopping (SIGTERM, SIGINT or exit): no new polls; waiting up to {} s for those in flight",
+          Agent.STOP_GRACE.toSeconds());
       agent.close();
       stopped.countDown();
     }, "shutdown"));

@@ -63,6 +63,19 @@ public record HostPort(String host, int port) {
     return new IllegalArgumentException(Values.quote(text) + " is not a listen address; " + EXPECTED + fix);
   }
 
+  /**
+   * How a process on this machine reaches an agent listening here, as an http URL ending in "/": an address of
+   * every interface (0.0.0.0, ::) is reached on loopback.
+   */
+  public String localUrl() {
+    String h = switch (host) {
+      case "0.0.0.0" -> "127.0.0.1";
+      case "::" -> "::1";
+      default -> host;
+    };
+    return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port + "/";
+  }
+
   @Override
   public String toString() {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;

@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs each target's poller on its own virtual thread at a fixed rate. A slow or dead target only delays
@@ -23,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PollLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
+  /** How long an interrupted poll gets to unwind (close its socket, log) before a stop moves on. */
+  private static final Duration INTERRUPTED_EXIT = Duration.ofSeconds(2);
 
   private final Duration interval;
   private final InstantSource clock;
@@ -35,6 +38,8 @@ public final class PollLoop implements AutoCloseable {
   private static final class Worker {
     final TargetPoller poller;
     volatile boolean stopped;
+    /** A poll is running (not waiting for its next tick): what a stop waits for. */
+    volatile boolean polling;
     Thread thread;
 
     Worker(TargetPoller poller) {
@@ -107,13 +112,20 @@ public final class PollLoop implements AutoCloseable {
 
   private void loop(Worker w, long offsetMs) {
     TargetPoller poller = w.poller;
+    // Every line this thread logs carries the target, a field of its own in JSON logs (filter by target).
+    MDC.put("target", poller.targetName());
     Instant next = clock.instant().plusMillis(offsetMs);
     while (running && !w.stopped) {
       waitUntil(next, w);
       if (!running || w.stopped) {
         break;
       }
-      poller.pollOnce();
+      w.polling = true;
+      try {
+        poller.pollOnce();
+      } finally {
+        w.polling = false;
+      }
       next = next.plus(interval);
       Instant now = clock.instant();
       while (!next.isAfter(now)) {
@@ -148,24 +160,79 @@ public final class PollLoop implements AutoCloseable {
     }
   }
 
-  /** Stops scheduling; a poll in flight finishes (bounded by its statement timeout) before this returns. */
+  /** Stops scheduling; a poll in flight finishes, or is interrupted after an interval and 5 s. */
   @Override
   public void close() {
-    List<Thread> threads = new ArrayList<>();
+    close(interval.plusSeconds(5));
+  }
+
+  /**
+   * What a stop did with the polls in flight.
+   *
+   * @param finished targets whose poll was running when the stop began and finished within the grace
+   * @param interrupted targets whose poll was still running after the grace and was interrupted
+   */
+  public record Stopped(List<String> finished, List<String> interrupted) {
+    public Stopped {
+      finished = List.copyOf(finished);
+      interrupted = List.copyOf(interrupted);
+    }
+  }
+
+  /**
+   * Stops scheduling at once and waits, up to {@code grace} in all, for the polls in flight to finish and store
+   * their results. A poll still running then is interrupted: a virtual thread's socket I/O is interruptible, so a
+   * poll stuck connecting or reading ends at once. That loses nothing: the counters are cumulative and the
+   * interrupted poll's snapshot was not stored, so the next run diffs from the last stored one.
+   */
+  public Stopped close(Duration grace) {
+    Map<String, Worker> live = new LinkedHashMap<>();
     synchronized (this) {
       running = false;
       closed = true;
-      workers.values().forEach(w -> {
+      workers.forEach((name, w) -> {
         if (w.thread != null) {
-          threads.add(w.thread);
+          live.put(name, w);
         }
       });
     }
-    threads.forEach(LockSupport::unpark);
-    for (Thread t : threads) {
-      if (!join(t) && Thread.currentThread().isInterrupted()) {
-        return;
+    List<String> inFlight = new ArrayList<>();
+    live.forEach((name, w) -> {
+      if (w.polling) {
+        inFlight.add(name);
       }
+      LockSupport.unpark(w.thread);
+    });
+    long deadline = System.nanoTime() + grace.toNanos();
+    List<String> late = new ArrayList<>();
+    live.forEach((name, w) -> {
+      if (!joinUntil(w.thread, deadline)) {
+        late.add(name);
+      }
+    });
+    for (String name : late) {
+      log.warn("target {}: its poll was still running {} ms after the stop began; interrupting it (nothing is lost: "
+          + "the next run reads the counters again)", name, grace.toMillis());
+      live.get(name).thread.interrupt();
+    }
+    long interruptDeadline = System.nanoTime() + INTERRUPTED_EXIT.toNanos();
+    for (String name : late) {
+      if (!joinUntil(live.get(name).thread, interruptDeadline)) {
+        log.warn("target {}: the interrupted poll has not ended yet; leaving it", name);
+      }
+    }
+    List<String> finished = inFlight.stream().filter(n -> !late.contains(n)).toList();
+    return new Stopped(finished, late);
+  }
+
+  /** Joins {@code t} until {@code deadlineNanos} ({@link System#nanoTime()}); false if it still runs. */
+  private static boolean joinUntil(Thread t, long deadlineNanos) {
+    try {
+      long left = deadlineNanos - System.nanoTime();
+      return t.join(Duration.ofNanos(Math.max(left, 1)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !t.isAlive();
     }
   }
 }

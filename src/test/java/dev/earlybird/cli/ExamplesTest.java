@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The example configs the README points to must stay valid. */
 class ExamplesTest {
   @ParameterizedTest
-  @ValueSource(strings = {"examples/local.yml", "examples/rds-fleet.yml"})
+  @ValueSource(strings = {"examples/local.yml", "examples/rds-fleet.yml", "examples/docker.yml"})
   void exampleLoads(String file) throws Exception {
     Path path = Path.of(file);
     Map<String, String> env = Map.of("EARLYBIRD_PG_PASSWORD", "example-secret");

@@ -167,12 +167,22 @@ final class AgentProcess implements AutoCloseable {
     process.destroyForcibly().waitFor();
   }
 
-  /** SIGTERM: the agent shuts down gracefully. */
+  /** SIGTERM: the agent shuts down gracefully. Returns the exit code. */
   int stop() throws InterruptedException {
+    terminate();
+    return awaitExit(Duration.ofSeconds(30));
+  }
+
+  /** Sends SIGTERM and returns at once; {@link #awaitExit} waits for the end of the stop. */
+  void terminate() {
     process.destroy();
-    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+  }
+
+  /** Waits for the process to exit (SIGKILL and failure if it does not within {@code within}); its exit code. */
+  int awaitExit(Duration within) throws InterruptedException {
+    if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
       process.destroyForcibly().waitFor();
-      throw new AssertionError("agent did not stop within 30s of SIGTERM");
+      throw new AssertionError("agent did not stop within " + within + " of SIGTERM");
     }
     return process.exitValue();
   }

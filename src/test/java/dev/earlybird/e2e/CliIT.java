@@ -17,7 +17,7 @@ class CliIT {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "run", "check", "report", "baseline", "baseline pin", "baseline list", "baseline delete", "demo"})
+  @ValueSource(strings = {"", "run", "check", "report", "baseline", "baseline pin", "baseline list", "baseline delete", "demo", "healthcheck"})
   void helpAndVersionOnEveryCommand(String command) throws Exception {
     String[] help = (command + " --help").strip().split(" ");
     AgentProcess.Result h = AgentProcess.runToEnd(TIMEOUT, help);

@@ -95,6 +95,53 @@ class PollLoopTest {
   }
 
   @Test
+  void aStopWaitsForThePollInFlightAndReportsItFinished() throws Exception {
+    CountDownLatch inPoll = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    loop.add(poller("slow", () -> {
+      inPoll.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }));
+    loop.add(poller("idle", () -> {}));
+    loop.start();
+    inPoll.await();
+    CompletableFuture<PollLoop.Stopped> stopped = CompletableFuture.supplyAsync(() -> loop.close(Duration.ofSeconds(10)));
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !stopped.isDone());
+    release.countDown();
+    PollLoop.Stopped s = stopped.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(s.finished()).containsExactly("slow");
+    assertThat(s.interrupted()).isEmpty();
+  }
+
+  @Test
+  void aPollStillRunningAfterTheGraceIsInterruptedSoTheStopEnds() throws Exception {
+    CountDownLatch inPoll = new CountDownLatch(1);
+    AtomicInteger interrupts = new AtomicInteger();
+    loop.add(poller("stuck", () -> {
+      inPoll.countDown();
+      try {
+        new CountDownLatch(1).await(); // like a read from a server that never answers
+      } catch (InterruptedException e) {
+        interrupts.incrementAndGet();
+        Thread.currentThread().interrupt();
+      }
+    }));
+    loop.start();
+    inPoll.await();
+    long t0 = System.nanoTime();
+    PollLoop.Stopped s = loop.close(Duration.ofMillis(300));
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    assertThat(s.interrupted()).containsExactly("stuck");
+    assertThat(s.finished()).isEmpty();
+    assertThat(interrupts).hasValue(1);
+    assertThat(took).isBetween(Duration.ofMillis(300), Duration.ofSeconds(3));
+  }
+
+  @Test
   void aNameIsPolledOnce() {
     loop.add(poller("a", () -> {}));
     assertThatThrownBy(() -> loop.add(poller("a", () -> {}))).isInstanceOf(IllegalArgumentException.class);
