@@ -32,7 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,8 +65,7 @@ public final class CloudWatchLoop implements AutoCloseable {
   private final Map<Feed, Instant> readUntil = new ConcurrentHashMap<>();
   private final Map<String, ErrorReason> lastReason = new ConcurrentHashMap<>();
   private volatile boolean resumed;
-  private volatile boolean running;
-  private Thread thread;
+  private final Periodic periodic;
 
   /** What one target reads in one scope. */
   private record Feed(String target, CloudWatchScope scope) {}
@@ -108,6 +106,7 @@ public final class CloudWatchLoop implements AutoCloseable {
     this.metrics = metrics;
     this.gauges = gauges;
     this.clock = clock;
+    this.periodic = new Periodic("cloudwatch", interval, clock, this::runOnce);
   }
 
   private List<TargetConfig> linked() {
@@ -123,24 +122,7 @@ public final class CloudWatchLoop implements AutoCloseable {
   public void start() {
     log.info("CloudWatch: reading {} target(s) every {}, {} periods, {} behind", linked().size(), interval, period,
         delay);
-    running = true;
-    thread = Thread.ofVirtual().name("cloudwatch").start(this::loop);
-  }
-
-  private void loop() {
-    Instant next = clock.instant();
-    while (running) {
-      long wait = Duration.between(clock.instant(), next).toNanos();
-      if (wait > 0) {
-        LockSupport.parkNanos(Math.min(wait, 200_000_000L));
-        continue;
-      }
-      runOnce();
-      Instant now = clock.instant();
-      while (!next.isAfter(now)) {
-        next = next.plus(interval); // a round that overran skips ticks rather than queueing them
-      }
-    }
+    periodic.start(Duration.ZERO);
   }
 
   /** One round over every linked target; never throws. */
@@ -290,16 +272,8 @@ public final class CloudWatchLoop implements AutoCloseable {
   /** Stops scheduling; a round in flight finishes (bounded by the SDK's call timeout). */
   @Override
   public void close() {
-    running = false;
-    if (thread != null) {
-      LockSupport.unpark(thread);
-      try {
-        if (!thread.join(Duration.ofSeconds(40))) {
-          log.warn("the CloudWatch loop did not stop in time");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (!periodic.close(Duration.ofSeconds(40))) {
+      log.warn("the CloudWatch loop did not stop in time");
     }
   }
 }

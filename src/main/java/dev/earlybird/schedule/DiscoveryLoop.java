@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -56,8 +55,7 @@ public final class DiscoveryLoop implements AutoCloseable {
   private final Map<String, TargetConfig> polled = new LinkedHashMap<>();
   private final Map<String, ErrorReason> failing = new HashMap<>();
   private final Set<String> notesLogged = new HashSet<>();
-  private volatile boolean running;
-  private Thread thread;
+  private final Periodic periodic;
 
   /**
    * @param staticNames the targets under {@code targets:}, which discovery leaves alone
@@ -81,6 +79,7 @@ public final class DiscoveryLoop implements AutoCloseable {
     this.metrics = metrics;
     this.discoveryMetrics = discoveryMetrics;
     this.clock = clock;
+    this.periodic = new Periodic("discovery", config.refresh(), clock, this::refresh);
   }
 
   /** Lists every region once and brings the polled fleet in line; never throws. */
@@ -185,25 +184,7 @@ public final class DiscoveryLoop implements AutoCloseable {
 
   /** Refreshes every {@code discovery.refresh}, from one refresh after now, on a virtual thread. */
   public void start() {
-    running = true;
-    thread = Thread.ofVirtual().name("discovery").start(this::loop);
-  }
-
-  private void loop() {
-    Instant next = clock.instant().plus(config.refresh());
-    while (running) {
-      long nanos = Duration.between(clock.instant(), next).toNanos();
-      if (nanos > 0) {
-        LockSupport.parkNanos(Math.min(nanos, 200_000_000L));
-        continue;
-      }
-      refresh();
-      next = next.plus(config.refresh());
-      Instant now = clock.instant();
-      while (!next.isAfter(now)) {
-        next = next.plus(config.refresh()); // a slow refresh skips ticks rather than run back to back
-      }
-    }
+    periodic.start(config.refresh());
   }
 
   /** The discovered targets polled now, for the other sources (Performance Insights, CloudWatch). */
@@ -229,16 +210,8 @@ public final class DiscoveryLoop implements AutoCloseable {
   /** Stops refreshing; a refresh in progress finishes first (bounded by the SDK's call timeout). */
   @Override
   public void close() {
-    running = false;
-    if (thread != null) {
-      LockSupport.unpark(thread);
-      try {
-        if (!thread.join(Duration.ofSeconds(60))) {
-          log.warn("discovery did not stop in time");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (!periodic.close(Duration.ofSeconds(60))) {
+      log.warn("discovery did not stop in time");
     }
   }
 }

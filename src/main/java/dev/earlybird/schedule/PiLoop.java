@@ -28,7 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,8 +58,8 @@ public final class PiLoop implements AutoCloseable {
   private final InstantSource clock;
   private final Map<String, Instant> nextStart = new ConcurrentHashMap<>();
   private final Set<String> reportedOnce = ConcurrentHashMap.newKeySet();
+  private final Periodic periodic;
   private volatile boolean closed;
-  private Thread thread;
 
   /**
    * @param targets the targets now (static and discovered); read every round
@@ -79,25 +78,11 @@ public final class PiLoop implements AutoCloseable {
     Duration afterPoll = pollInterval.plusSeconds(5);
     this.lag = afterPoll.compareTo(period) > 0 ? afterPoll : period;
     this.clock = clock;
+    this.periodic = new Periodic("performance-insights", settings.piInterval(), clock, this::round);
   }
 
   public void start() {
-    thread = Thread.ofVirtual().name("performance-insights").start(this::loop);
-  }
-
-  private void loop() {
-    while (!closed) {
-      Instant started = clock.instant();
-      round();
-      Instant next = started.plus(settings.piInterval());
-      while (!closed) {
-        long nanos = Duration.between(clock.instant(), next).toNanos();
-        if (nanos <= 0) {
-          break;
-        }
-        LockSupport.parkNanos(Math.min(nanos, 200_000_000L));
-      }
-    }
+    periodic.start(Duration.ZERO);
   }
 
   /** One round over all PI targets, in parallel; returns when all are done. */
@@ -205,13 +190,8 @@ public final class PiLoop implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    if (thread != null) {
-      LockSupport.unpark(thread);
-      try {
-        thread.join(Duration.ofSeconds(30));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (!periodic.close(Duration.ofSeconds(30))) {
+      log.warn("the Performance Insights loop did not stop in time");
     }
   }
 }
