@@ -128,6 +128,19 @@ public final class TargetPoller {
     }
   }
 
+  /**
+   * Reads the server's settings again on a long-lived connection: {@code track_io_timing} is turned on with a
+   * reload (an RDS parameter group change needs no restart), and CPU attribution, its metric and its alert must
+   * follow without waiting for a reconnect.
+   */
+  private void rereadSettings() throws SourceException {
+    boolean wasTiming = server.trackIoTiming();
+    server = source.serverInfo();
+    if (server.trackIoTiming() != wasTiming) {
+      log.info("target {}: track_io_timing is now {}", target.name(), server.trackIoTiming() ? "on" : "off");
+    }
+  }
+
   /** What one successful poll read and found. */
   private record Polled(Snapshot snapshot, DiffResult diff) {}
 
@@ -144,6 +157,9 @@ public final class TargetPoller {
           server.trackIoTiming() ? "" : ", track_io_timing off (CPU falls back to exec time)");
     }
     if (Duration.between(databasesReadAt, now).compareTo(poll.textRefresh()) >= 0) {
+      if (!databasesReadAt.equals(Instant.MIN)) {
+        rereadSettings();
+      }
       refreshDatabases(now);
     }
     Snapshot next = source.snapshot();
