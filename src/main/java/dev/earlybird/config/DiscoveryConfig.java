@@ -57,11 +57,13 @@ public record DiscoveryConfig(
     return Optional.ofNullable(endpoints.get(service)).or(() -> endpoint);
   }
 
-  /** The AWS link of a discovered instance: its ids, this section's endpoints, the template's IAM auth. */
-  /** The AWS link of a discovered instance; {@code dbiResourceId} null when PI is off on it (not read then). */
+  /**
+   * The AWS link of a discovered instance: its ids, this section's endpoints, the template's IAM auth;
+   * {@code dbiResourceId} null when Performance Insights is off on it (PI is not read then).
+   */
   public AwsConfig link(String region, String dbiResourceId, String identifier, Optional<String> cluster) {
-    return new AwsConfig(region, Optional.ofNullable(dbiResourceId), Optional.of(identifier), endpoint, cluster, endpoints,
-        template.iamAuth());
+    return new AwsConfig(region, Optional.ofNullable(dbiResourceId), Optional.of(identifier), endpoint, cluster,
+        endpoints, template.iamAuth());
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.earlybird.source.aws;
 
 import dev.earlybird.config.AwsService;
 import dev.earlybird.config.TargetConfig;
-import dev.earlybird.source.ErrorReason;
 import dev.earlybird.source.SourceException;
 import dev.earlybird.source.postgres.CheckResult;
 import dev.earlybird.source.postgres.CheckResult.Status;
@@ -89,9 +88,5 @@ public final class PiCheck {
       default -> "See the message; check the region, aws.dbiResourceId and the agent's credentials.";
     };
     return new CheckResult(NAME, Status.FAIL, e.getMessage(), fix);
-  }
-
-  static boolean denied(SourceException e) {
-    return e.reason() == ErrorReason.PERMISSION;
   }
 }

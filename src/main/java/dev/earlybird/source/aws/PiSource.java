@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -25,6 +24,7 @@ import software.amazon.awssdk.services.pi.model.DimensionKeyDescription;
 import software.amazon.awssdk.services.pi.model.GetResourceMetricsRequest;
 import software.amazon.awssdk.services.pi.model.GetResourceMetricsResponse;
 import software.amazon.awssdk.services.pi.model.MetricKeyDataPoints;
+import software.amazon.awssdk.services.pi.model.MetricQuery;
 import software.amazon.awssdk.services.pi.model.ResponsePartitionKey;
 
 /**
@@ -177,8 +177,8 @@ public final class PiSource {
       limiter.acquire();
       GetResourceMetricsRequest.Builder b = GetResourceMetricsRequest.builder().serviceType("RDS")
           .identifier(resource).startTime(period.from()).endTime(period.to()).periodInSeconds(periodSeconds)
-          .metricQueries(q -> q.metric(LOAD).groupBy(g -> g.group(WAIT_TYPE_GROUP).dimensions(WAIT_TYPE)
-              .limit(WAIT_TYPES)))
+          .metricQueries(MetricQuery.builder().metric(LOAD)
+              .groupBy(g -> g.group(WAIT_TYPE_GROUP).dimensions(WAIT_TYPE).limit(WAIT_TYPES)).build())
           .nextToken(token)
           .overrideConfiguration(throttles::attach);
       GetResourceMetricsResponse r = pi.getResourceMetrics(b.build());
@@ -214,9 +214,5 @@ public final class PiSource {
   public static Instant alignDown(Instant t, int periodSeconds) {
     long s = t.getEpochSecond();
     return Instant.ofEpochSecond(s - Math.floorMod(s, periodSeconds));
-  }
-
-  static <T> T require(T value, String what) {
-    return Objects.requireNonNull(value, what);
   }
 }
