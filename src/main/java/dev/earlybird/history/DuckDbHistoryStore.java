@@ -50,7 +50,30 @@ public final class DuckDbHistoryStore implements HistoryStore {
    * {@code <store>.tmp}. Measured with AnalysisBench: one evaluation of a million statement series with a
    * 28-day rolling baseline peaks under 2 GB; at 1 GB it spills and takes three times as long.
    */
-  static final String MEMORY_LIMIT = "2GB";
+  static final long MAX_MEMORY_BYTES = 2L << 30;
+  /**
+   * In a small container DuckDB gets at most this share of the memory the JVM sees (the container's limit): the
+   * heap takes up to half (the image's MaxRAMPercentage), and both must fit or the kernel kills the container.
+   */
+  static final double MEMORY_SHARE = 0.4;
+  static final long MIN_MEMORY_BYTES = 256L << 20;
+
+  /** DuckDB's memory cap for a JVM that sees {@code totalMemoryBytes}: 2 GB, or 40 % of it when that is less. */
+  static long memoryLimitBytes(long totalMemoryBytes) {
+    if (totalMemoryBytes <= 0) {
+      return MAX_MEMORY_BYTES;
+    }
+    return Math.max(MIN_MEMORY_BYTES, Math.min(MAX_MEMORY_BYTES, (long) (totalMemoryBytes * MEMORY_SHARE)));
+  }
+
+  /** The memory this JVM may use: the container's limit when it has one (the JDK reads cgroups), else the RAM. */
+  private static long visibleMemoryBytes() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getTotalMemorySize();
+    }
+    return 0;
+  }
 
   private final Path file;
   private final InstantSource clock;
@@ -72,7 +95,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
     this.writer = writer;
     this.readOnly = readOnly;
     try (var s = writer.createStatement()) {
-      s.execute("SET memory_limit = '" + MEMORY_LIMIT + "'");
+      s.execute("SET memory_limit = '" + memoryLimitBytes(visibleMemoryBytes()) / (1 << 20) + "MiB'");
     }
     writer.setAutoCommit(false);
     if (readOnly) {
