@@ -94,10 +94,14 @@ public final class PiLoop implements AutoCloseable {
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (TargetConfig t : linked) {
         pool.submit(() -> {
+          // Each target's lines carry its name as a field in the JSON log, as the pollers' do.
+          org.slf4j.MDC.put("target", t.name());
           try {
             collect(t);
           } catch (Throwable e) { // a task's exception would vanish in its Future: a silent stall
             log.error("target {}: reading Performance Insights failed unexpectedly", t.name(), e);
+          } finally {
+            org.slf4j.MDC.remove("target");
           }
         });
       }
