@@ -373,7 +373,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
     write("roll up and apply retention", () -> {
       watermarks = Rollups.maintain(writer, watermarks, now, retention);
       // PI rows are per minute and many: kept as long as raw intervals.
-      PiTables.purge(writer, Columns.micros(now) - Columns.micros(Instant.EPOCH.plus(retention.intervals())));
+      PiTables.purge(writer, Columns.micros(now.minus(retention.intervals())));
       // CloudWatch datapoints are per period already (a minute by default): kept as long as hourly rollups.
       CloudWatchTable.purge(writer, now.minus(retention.hourly()));
       writer.commit();
