@@ -107,7 +107,7 @@ public final class StoreReports implements ReportSource {
     rows.addAll(more);
     List<String> timed = List.copyOf(CpuChoice.targetsWithIoTime(rows));
     FleetState fleet = new FleetState(timed);
-    timed.forEach(t -> fleet.update(t, s -> new TargetStatus(t, false, null, null, 0, null, true)));
+    timed.forEach(t -> fleet.update(t, s -> new TargetStatus(t, false, null, null, 0, null, true, null, 0)));
     return fleet;
   }
 

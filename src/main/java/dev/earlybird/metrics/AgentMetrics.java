@@ -75,6 +75,44 @@ public final class AgentMetrics {
     meters(target);
   }
 
+  /**
+   * Registers a target's series up front, with its error counters at 0 for every {@code reason} of {@code source}
+   * and its active findings at 0 for every kind and severity: {@code rate()} and {@code increase()} need a series
+   * before its first increment, or the first error and the first finding are invisible to them and to alert rules.
+   */
+  public void registerTarget(String target, String source, List<String> reasons) {
+    meters(target);
+    reasons.forEach(reason -> errors(target, source, reason, 0));
+    Map<FindingLabels, Long> none = new java.util.HashMap<>();
+    for (var kind : dev.earlybird.model.FindingKind.values()) {
+      for (var severity : dev.earlybird.model.Severity.values()) {
+        none.put(new FindingLabels(kind.label(), severity.yamlName(), target), 0L);
+      }
+    }
+    none.keySet().forEach(l -> findingsActive.computeIfAbsent(l, this::findingGauge));
+  }
+
+  /**
+   * Entries of the target's last snapshot hidden from the role (other roles' statements without
+   * {@code pg_read_all_stats}), and what they did since the previous poll (a lower bound).
+   */
+  public void hiddenEntries(String target, int entries, long calls, double execSeconds) {
+    TargetMeters m = meters(target);
+    m.hidden.set(entries);
+    m.hiddenCalls.increment(calls);
+    m.hiddenExecSeconds.increment(execSeconds);
+  }
+
+  /** The target's name led to another server; its counters started afresh. */
+  public void serverChanged(String target) {
+    meters(target).serverChanges.increment();
+  }
+
+  /** The target's server clock was found behind its previous read. */
+  public void clockWentBack(String target) {
+    meters(target).clockSteps.increment();
+  }
+
   public void pollSucceeded(
       String target, String source, Duration took, Instant at, int statements, long deallocated, boolean reset) {
     TargetMeters m = meters(target);
@@ -222,16 +260,7 @@ public final class AgentMetrics {
    */
   public void findingsActive(Map<FindingLabels, Long> counts, Duration took) {
     for (var e : counts.entrySet()) {
-      findingsActive
-          .computeIfAbsent(e.getKey(), l -> {
-            AtomicLong v = new AtomicLong();
-            Gauge.builder("earlybird.findings.active", v, AtomicLong::get)
-                .description("Active findings by kind, severity and target")
-                .tags("kind", l.kind(), "severity", l.severity(), "target", l.target())
-                .register(registry);
-            return v;
-          })
-          .set(e.getValue());
+      findingsActive.computeIfAbsent(e.getKey(), this::findingGauge).set(e.getValue());
     }
     findingsActive.forEach((labels, v) -> {
       if (!counts.containsKey(labels)) {
@@ -240,6 +269,15 @@ public final class AgentMetrics {
     });
     evaluations.register(registry).increment();
     analysisDuration.record(took);
+  }
+
+  private AtomicLong findingGauge(FindingLabels l) {
+    AtomicLong v = new AtomicLong();
+    Gauge.builder("earlybird.findings.active", v, AtomicLong::get)
+        .description("Active findings by kind, severity and target")
+        .tags("kind", l.kind(), "severity", l.severity(), "target", l.target())
+        .register(registry);
+    return v;
   }
 
   private final Timer analysisDuration =
@@ -335,6 +373,11 @@ public final class AgentMetrics {
     final Map<String, Timer> durations = new ConcurrentHashMap<>();
     final AtomicLong trackIoTiming = new AtomicLong();
     private Gauge trackIoTimingGauge;
+    final AtomicLong hidden = new AtomicLong();
+    final Counter hiddenCalls;
+    final Counter hiddenExecSeconds;
+    final Counter serverChanges;
+    final Counter clockSteps;
 
     TargetMeters(String target, PrometheusMeterRegistry registry) {
       this.target = target;
@@ -359,6 +402,21 @@ public final class AgentMetrics {
       skipped = counter("earlybird.poll.skipped", "Polls skipped because the previous one overran the interval");
       textFetches = counter("earlybird.text.fetches", "Reads of query texts (the expensive part of pg_stat_statements)");
       texts = counter("earlybird.texts.fetched", "Query texts fetched and stored");
+      Gauge.builder("earlybird.statements.hidden", hidden, AtomicLong::get)
+          .description("Entries of the last snapshot hidden from the agent's role: other roles' statements, "
+              + "without pg_read_all_stats (0 when complete)")
+          .tag("target", target)
+          .register(registry);
+      hiddenCalls = counter("earlybird.hidden.calls",
+          "Calls of hidden entries (other roles' statements; grant pg_read_all_stats), a lower bound");
+      hiddenExecSeconds = Counter.builder("earlybird.hidden.exec.seconds")
+          .description("Execution time of hidden entries (other roles' statements), a lower bound")
+          .tag("target", target)
+          .register(registry);
+      serverChanges = counter("earlybird.target.server.changes",
+          "Times the target's name led to another server (failover): counters started afresh");
+      clockSteps = counter("earlybird.target.clock.steps.back",
+          "Polls that found the target server's clock behind its previous read");
     }
 
     synchronized void trackIoTiming(boolean on) {

@@ -9,6 +9,9 @@ package dev.earlybird.model;
  * @param kcache pg_stat_kcache on this server and in the connect database
  * @param startedAt when the server (postmaster) started: right after a restart caches are cold and per-call
  *     times say little about regressions
+ * @param systemIdentifier {@code pg_control_system().system_identifier} as text: which database cluster answers, so a
+ *     name that starts leading to another server (a failover) is noticed; null where the role may not read it
+ * @param role the role the agent is logged in as ({@code current_user}), for messages that say what to grant
  */
 public record ServerInfo(
     int versionNum,
@@ -18,7 +21,9 @@ public record ServerInfo(
     int pgssMax,
     String pgssTrack,
     KcacheInfo kcache,
-    java.time.Instant startedAt) {
+    java.time.Instant startedAt,
+    String systemIdentifier,
+    String role) {
 
   public ServerInfo {
     java.util.Objects.requireNonNull(kcache, "kcache (use KcacheInfo.ABSENT)");

@@ -12,12 +12,15 @@ import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.metrics.FleetState;
 import dev.earlybird.metrics.StatementSeries;
 import dev.earlybird.model.DatabaseInfo;
+import dev.earlybird.model.HiddenEntries;
 import dev.earlybird.model.ServerInfo;
 import dev.earlybird.model.Snapshot;
 import dev.earlybird.model.StatementKey;
 import dev.earlybird.model.StatementText;
 import dev.earlybird.model.TargetStatus;
+import dev.earlybird.source.Continuity;
 import dev.earlybird.source.DiffResult;
+import dev.earlybird.source.HiddenDiff;
 import dev.earlybird.source.ErrorReason;
 import dev.earlybird.source.SourceException;
 import dev.earlybird.source.StatementDiff;
@@ -31,6 +34,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +78,13 @@ public final class TargetPoller {
   private Instant textsReadAt = Instant.MIN;
   private Instant lastSuccessAt;
   private ErrorReason lastReason;
+  /** The server facts of the previous successful poll: a new server behind the same name is noticed. */
+  private ServerInfo previousServer;
+  /** {@link System#nanoTime()} of the previous snapshot's read; unknown (-1) after a restore from the store. */
+  private long previousReadNanos = -1;
+  private HiddenEntries previousHidden;
+  /** Whether the server's clock is behind its earlier reads (logged once per episode). */
+  private boolean clockBehind;
 
   public TargetPoller(
       TargetConfig target,
@@ -96,7 +107,8 @@ public final class TargetPoller {
     this.fleet = fleet;
     this.clock = clock;
     this.backoff = backoff;
-    metrics.registerTarget(target.name());
+    metrics.registerTarget(target.name(), SOURCE,
+        java.util.Arrays.stream(ErrorReason.values()).map(ErrorReason::label).toList());
   }
 
   public String targetName() {
@@ -142,7 +154,7 @@ public final class TargetPoller {
   }
 
   /** What one successful poll read and found. */
-  private record Polled(Snapshot snapshot, DiffResult diff) {}
+  private record Polled(Snapshot snapshot, DiffResult diff, HiddenEntries hidden) {}
 
   private Polled read(Instant now) throws SourceException {
     if (source == null) {
@@ -162,11 +174,36 @@ public final class TargetPoller {
       }
       refreshDatabases(now);
     }
+    long readNanos = System.nanoTime();
     Snapshot next = source.snapshot();
+    HiddenEntries hidden = source.hidden();
     if (!restored) {
       restore();
     }
-    DiffResult diff = StatementDiff.between(previous, next);
+    Snapshot base = previous;
+    HiddenEntries hiddenBase = previousHidden;
+    switch (Continuity.of(previousServer, server, previous, next,
+        previousReadNanos < 0 ? OptionalLong.empty() : OptionalLong.of(readNanos - previousReadNanos))) {
+      case Continuity.Continuous c -> clockCaughtUp();
+      case Continuity.Retimed r -> {
+        next = r.next();
+        clockWentBack(r.behind(), "intervals are timed by the agent's clock until the server's catches up");
+      }
+      case Continuity.Untimed u -> {
+        base = null;
+        hiddenBase = null;
+        clockWentBack(u.behind(), "the agent restarted meanwhile, so this poll starts afresh: calls since the previous "
+            + "stored poll are not counted");
+      }
+      case Continuity.NewServer n -> {
+        base = null;
+        hiddenBase = null;
+        metrics.serverChanged(target.name());
+        log.warn("target {}: now answered by another server ({}): its counters start afresh from this poll and "
+            + "nothing is counted across the switch", target.name(), n.why());
+      }
+    }
+    DiffResult diff = StatementDiff.between(base, next);
     if (diff.badValues() > 0) {
       log.warn("target {}: skipped {} entries with NaN, infinite or negative counters", target.name(), diff.badValues());
     }
@@ -190,8 +227,29 @@ public final class TargetPoller {
     }
     write(next, diff, texts);
     publish(diff);
+    HiddenEntries.Totals hiddenWork = HiddenDiff.between(hiddenBase, hidden);
+    metrics.hiddenEntries(target.name(), hidden.entries(), hiddenWork.calls(), hiddenWork.execMs() / 1000.0);
     previous = next;
-    return new Polled(next, diff);
+    previousServer = server;
+    previousReadNanos = readNanos;
+    previousHidden = hidden;
+    return new Polled(next, diff, hidden);
+  }
+
+  private void clockWentBack(Duration behind, String consequence) {
+    metrics.clockWentBack(target.name());
+    if (!clockBehind) {
+      clockBehind = true;
+      log.warn("target {}: the server's clock is {} behind its previous read; {}", target.name(),
+          dev.earlybird.config.Durations.format(behind), consequence);
+    }
+  }
+
+  private void clockCaughtUp() {
+    if (clockBehind) {
+      clockBehind = false;
+      log.info("target {}: the server's clock is past its earlier reads again", target.name());
+    }
   }
 
   /** Reads the last committed snapshot and the stored text keys, ordered after any pending write. */
@@ -204,6 +262,7 @@ public final class TargetPoller {
           texts.addAll(s.knownTextKeys(target.name()));
         });
     previous = last[0];
+    previousReadNanos = -1; // the stored snapshot may be older than the last read: its read time is unknown
     storedTexts = texts;
     restored = true;
   }
@@ -298,9 +357,38 @@ public final class TargetPoller {
     metrics.pollSucceeded(
         target.name(), SOURCE, took, at, next.entries().size(), polled.diff().deallocated(), polled.diff().reset());
     metrics.trackIoTiming(target.name(), server.trackIoTiming());
+    String degraded = degraded(polled.hidden(), next.entries().size());
     fleet.update(
         target.name(),
-        s -> new TargetStatus(target.name(), true, at, server.version(), next.entries().size(), null, server.trackIoTiming()));
+        s -> new TargetStatus(target.name(), true, at, server.version(), next.entries().size(), null,
+            server.trackIoTiming(), degraded, polled.hidden().entries()));
+  }
+
+  /**
+   * Why the poll's data is incomplete, or null: entries of other roles hidden for want of {@code pg_read_all_stats}.
+   * Logged when it starts and when it ends, not every poll.
+   */
+  private String degraded(HiddenEntries hidden, int visible) {
+    String was = fleet.get(target.name()).map(TargetStatus::degraded).orElse(null);
+    if (hidden.entries() == 0) {
+      if (was != null) {
+        log.info("target {}: every pg_stat_statements entry is visible again; the data is complete", target.name());
+      }
+      return null;
+    }
+    String role = server.role() == null ? "the agent's role" : server.role();
+    String why = hidden.entries() + " of " + (hidden.entries() + visible) + " pg_stat_statements entries belong to "
+        + "other roles and are hidden from " + role + " (NULL queryid): their work is left out of the history and only "
+        + "counted in total (earlybird_hidden_calls_total). Fix: GRANT pg_read_all_stats TO "
+        + (server.role() == null ? "<role>" : quoteIdent(server.role())) + ";";
+    if (was == null) {
+      log.warn("target {}: incomplete data: {}", target.name(), why);
+    }
+    return why;
+  }
+
+  private static String quoteIdent(String name) {
+    return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
   private void failure(ErrorReason reason, String message, Instant started) {
@@ -318,7 +406,8 @@ public final class TargetPoller {
     }
     fleet.update(
         target.name(),
-        s -> new TargetStatus(target.name(), false, s.lastPollAt(), s.serverVersion(), s.statements(), message, s.trackIoTiming()));
+        s -> new TargetStatus(target.name(), false, s.lastPollAt(), s.serverVersion(), s.statements(), message,
+            s.trackIoTiming(), s.degraded(), s.hiddenStatements()));
   }
 
   private void closeSource() {

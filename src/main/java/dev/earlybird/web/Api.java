@@ -31,7 +31,9 @@ public final class Api {
 
   /**
    * One target: the contract's fields, then {@code discovered} (found by RDS discovery, not listed under
-   * {@code targets:}) and its AWS link ({@code null} without one).
+   * {@code targets:}), its AWS link ({@code null} without one), and whether its data is incomplete: {@code degraded}
+   * says why and how to fix it ({@code null} when complete), {@code hiddenStatements} counts the entries its role
+   * could not identify.
    */
   record TargetJson(
       String name,
@@ -41,10 +43,12 @@ public final class Api {
       int statements,
       String lastError,
       boolean discovered,
-      AwsJson aws) {
+      AwsJson aws,
+      String degraded,
+      int hiddenStatements) {
     static TargetJson of(TargetStatus s, FleetState.Origin origin) {
       return new TargetJson(s.name(), s.up(), s.lastPollAt(), s.serverVersion(), s.statements(), s.lastError(),
-          origin.discovered(), origin.aws().map(AwsJson::of).orElse(null));
+          origin.discovered(), origin.aws().map(AwsJson::of).orElse(null), s.degraded(), s.hiddenStatements());
     }
   }
 

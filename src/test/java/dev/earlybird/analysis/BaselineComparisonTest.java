@@ -112,7 +112,7 @@ class BaselineComparisonTest {
       store.pinBaseline("before", Optional.of("a"), t0, t0.plus(Duration.ofHours(1)));
       poll(store, t0.plus(Duration.ofMinutes(130)), 10, 40); // 4 ms per call
       FleetState fleet = new FleetState(List.of("a"));
-      fleet.update("a", s -> new TargetStatus("a", true, t0, "17", 1, null, true));
+      fleet.update("a", s -> new TargetStatus("a", true, t0, "17", 1, null, true, null, 0));
       var comparison = new BaselineComparison(store, fleet, TenantsConfig.DEFAULT);
       var result = comparison.compare(
           "before", new HotList.Request(t0.plus(Duration.ofHours(2)), t0.plus(Duration.ofHours(3)), null, null, null, 10));

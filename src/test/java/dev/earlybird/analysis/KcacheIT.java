@@ -103,7 +103,7 @@ class KcacheIT {
       store.upsertDatabases(TARGET, databases);
       store.recordPoll(PollRecord.success(second, diff.intervals()));
       var fleet = new FleetState(List.of(TARGET));
-      fleet.update(TARGET, s -> new TargetStatus(TARGET, true, second.takenAt(), "15", 0, null, true));
+      fleet.update(TARGET, s -> new TargetStatus(TARGET, true, second.takenAt(), "15", 0, null, true, null, 0));
       List<HotQuery> hot =
           new HotList(store, fleet, TenantsConfig.DEFAULT, dev.earlybird.config.BaselineConfig.defaults())
               .rank(new HotList.Request(first.takenAt(), second.takenAt(), TARGET, SHOP, null, 50));

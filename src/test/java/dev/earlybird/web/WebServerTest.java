@@ -70,8 +70,8 @@ class WebServerTest {
     store.saveTexts(List.of(new StatementText("pg1", 5, QUERY_ID, "SELECT '" + EVIL + "'", false, "abc")));
     store.recordPoll(new PollRecord("pg1", NOW, Optional.of(snap), List.of(i), Optional.empty()));
     fleet = new FleetState(List.of("pg1", "pg2"));
-    fleet.update("pg1", s -> new TargetStatus("pg1", true, NOW, "17.4", 1, null, true));
-    fleet.update("pg2", s -> new TargetStatus("pg2", false, null, null, 0, "connect: " + EVIL, false));
+    fleet.update("pg1", s -> new TargetStatus("pg1", true, NOW, "17.4", 1, null, true, null, 0));
+    fleet.update("pg2", s -> new TargetStatus("pg2", false, null, null, 0, "connect: " + EVIL, false, null, 0));
     metrics = new AgentMetrics("test");
     metrics.registerTarget("pg1");
     web = server(Optional.of(new Secret(TOKEN)));

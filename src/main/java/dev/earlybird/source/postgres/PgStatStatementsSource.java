@@ -2,6 +2,7 @@ package dev.earlybird.source.postgres;
 
 import dev.earlybird.model.Counters;
 import dev.earlybird.model.DatabaseInfo;
+import dev.earlybird.model.HiddenEntries;
 import dev.earlybird.model.ServerInfo;
 import dev.earlybird.model.Snapshot;
 import dev.earlybird.model.StatementKey;
@@ -52,7 +53,7 @@ public final class PgStatStatementsSource implements AutoCloseable {
   private long[] acceptedDbIds;
   private Array acceptedDbIdsArray;
   private int lastSize = 64;
-  private long skippedNullQueryIds;
+  private HiddenEntries hidden = HiddenEntries.NONE;
   private final StatementTexts texts;
 
   public PgStatStatementsSource(PgEndpoint endpoint) {
@@ -185,7 +186,12 @@ public final class PgStatStatementsSource implements AutoCloseable {
    * hidden because this role is not a member of {@code pg_read_all_stats}. Non-zero means the data is incomplete.
    */
   public long skippedNullQueryIds() {
-    return skippedNullQueryIds;
+    return hidden.entries();
+  }
+
+  /** The hidden entries of the last {@link #snapshot()}, with their work summed per group (see {@link HiddenEntries}). */
+  public HiddenEntries hidden() {
+    return hidden;
   }
 
   /**
@@ -211,7 +217,8 @@ public final class PgStatStatementsSource implements AutoCloseable {
 
   private Map<StatementKey, Counters> readCounters(ResultSet rs) throws SQLException {
     var entries = HashMap.<StatementKey, Counters>newHashMap(lastSize + lastSize / 8 + 16);
-    long nullIds = 0;
+    int nullIds = 0;
+    Map<HiddenEntries.Group, HiddenEntries.Totals> hiddenGroups = new HashMap<>();
     String target = target();
     // Entries of one reset epoch share stats_since: reuse the Instant instead of one per row.
     long lastSinceMicros = Long.MIN_VALUE;
@@ -220,6 +227,7 @@ public final class PgStatStatementsSource implements AutoCloseable {
       long queryId = rs.getLong(StatementQueries.QUERYID);
       if (rs.wasNull()) {
         nullIds++;
+        hide(rs, hiddenGroups);
         continue;
       }
       Instant since = null;
@@ -269,8 +277,20 @@ public final class PgStatStatementsSource implements AutoCloseable {
               cpuMs(rs));
       entries.put(key, counters);
     }
-    skippedNullQueryIds = nullIds;
+    hidden = new HiddenEntries(nullIds, hiddenGroups);
     return entries;
+  }
+
+  /** Adds a hidden entry's calls and time to its group; an entry with nonsense counters adds nothing. */
+  private static void hide(ResultSet rs, Map<HiddenEntries.Group, HiddenEntries.Totals> groups) throws SQLException {
+    long calls = rs.getLong(StatementQueries.CALLS);
+    double execMs = rs.getDouble(StatementQueries.TOTAL_EXEC);
+    if (calls < 0 || !(execMs >= 0) || Double.isInfinite(execMs)) {
+      return;
+    }
+    var group = new HiddenEntries.Group(
+        rs.getLong(StatementQueries.DBID), rs.getLong(StatementQueries.USERID), rs.getBoolean(StatementQueries.TOPLEVEL));
+    groups.merge(group, new HiddenEntries.Totals(calls, execMs), HiddenEntries.Totals::plus);
   }
 
   /** NULL (no kcache entry, or no kcache join) is unknown, never 0. */

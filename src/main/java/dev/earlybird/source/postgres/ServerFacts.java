@@ -28,7 +28,9 @@ final class ServerFacts {
           parseIntOrZero(rs.getString(5)),
           rs.getString(6),
           new KcacheInfo(rs.getBoolean(7), rs.getBoolean(8), rs.getString(9), rs.getString(10)),
-          Instant.EPOCH.plus(rs.getLong(11), ChronoUnit.MICROS));
+          Instant.EPOCH.plus(rs.getLong(11), ChronoUnit.MICROS),
+          rs.getString(12),
+          rs.getString(13));
     }
   }
 

@@ -66,6 +66,10 @@ final class StatementQueries {
    * library defines it (a value in postgresql.conf without the library is a string placeholder, hidden from
    * pg_settings), and the library refuses to load other than through {@code shared_preload_libraries}. That list
    * itself is readable only by superusers and pg_read_all_settings, so it is not asked.
+   *
+   * <p>The system identifier tells one database cluster from another (a failover to an instance restored from another
+   * snapshot, or a name pointing elsewhere); it is read only where the role may execute {@code pg_control_system()}, so
+   * a hardened server gives NULL rather than an error.
    */
   static final String SERVER_INFO =
       """
@@ -80,7 +84,10 @@ final class StatementQueries {
              (SELECT e.extversion FROM pg_extension e WHERE e.extname = 'pg_stat_kcache'),
              (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
                WHERE e.extname = 'pg_stat_kcache'),
-             (extract(epoch FROM pg_postmaster_start_time()) * 1000000)::int8""";
+             (extract(epoch FROM pg_postmaster_start_time()) * 1000000)::int8,
+             CASE WHEN has_function_privilege('pg_catalog.pg_control_system()', 'EXECUTE')
+                  THEN (SELECT system_identifier::text FROM pg_catalog.pg_control_system()) END,
+             current_user::text""";
 
   /** Databases one can connect to; templates and {@code datallowconn = false} (e.g. RDS' rdsadmin) skipped. */
   static final String DATABASES =
