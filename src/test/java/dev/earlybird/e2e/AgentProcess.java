@@ -205,6 +205,10 @@ final class AgentProcess implements AutoCloseable {
     }
   }
 
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   String log() throws IOException {
     return Files.readString(log);
   }
