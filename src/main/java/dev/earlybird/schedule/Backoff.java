@@ -14,6 +14,7 @@ public final class Backoff {
   private final RandomGenerator random;
   private int failures;
   private Instant notBefore = Instant.MIN;
+  private Instant failedAt = Instant.MIN;
 
   public Backoff(Duration base, Duration cap, RandomGenerator random) {
     this.base = base;
@@ -22,11 +23,17 @@ public final class Backoff {
   }
 
   boolean mayTry(Instant now) {
+    if (now.isBefore(failedAt)) {
+      // The wall clock stepped back: the wait runs from now, or the target would stay untried as long as the step.
+      notBefore = notBefore.minus(Duration.between(now, failedAt));
+      failedAt = now;
+    }
     return !now.isBefore(notBefore);
   }
 
   void failed(Instant now) {
     failures++;
+    failedAt = now;
     long factor = 1L << Math.min(failures - 1, 20);
     Duration wait = base.multipliedBy(factor);
     if (wait.compareTo(cap) > 0) {
@@ -39,6 +46,7 @@ public final class Backoff {
   void succeeded() {
     failures = 0;
     notBefore = Instant.MIN;
+    failedAt = Instant.MIN;
   }
 
   int failures() {

@@ -41,6 +41,8 @@ public final class PollLoop implements AutoCloseable {
     /** A poll is running (not waiting for its next tick): what a stop waits for. */
     volatile boolean polling;
     Thread thread;
+    /** The clock's latest reading on this worker's thread, to notice it stepping back. */
+    Instant seen;
 
     Worker(TargetPoller poller) {
       this.poller = poller;
@@ -114,9 +116,10 @@ public final class PollLoop implements AutoCloseable {
     TargetPoller poller = w.poller;
     // Every line this thread logs carries the target, a field of its own in JSON logs (filter by target).
     MDC.put("target", poller.targetName());
-    Instant next = clock.instant().plusMillis(offsetMs);
+    w.seen = clock.instant();
+    Instant next = w.seen.plusMillis(offsetMs);
     while (running && !w.stopped) {
-      waitUntil(next, w);
+      next = waitUntil(next, w);
       if (!running || w.stopped) {
         break;
       }
@@ -128,6 +131,10 @@ public final class PollLoop implements AutoCloseable {
       }
       next = next.plus(interval);
       Instant now = clock.instant();
+      if (now.isBefore(w.seen)) {
+        next = next.minus(Duration.between(now, w.seen)); // stepped back during the poll
+      }
+      w.seen = now;
       while (!next.isAfter(now)) {
         next = next.plus(interval);
         log.debug("target {}: poll overran its interval, skipping a tick", poller.targetName());
@@ -137,14 +144,27 @@ public final class PollLoop implements AutoCloseable {
     poller.close();
   }
 
-  private void waitUntil(Instant when, Worker w) {
+  /**
+   * Waits until {@code when} and returns the tick it waited for: {@code when}, moved back as far as the wall clock
+   * stepped back meanwhile (NTP, a resumed VM), so that polls do not pause for as long as the step.
+   */
+  private Instant waitUntil(Instant when, Worker w) {
     while (running && !w.stopped) {
-      long nanos = Duration.between(clock.instant(), when).toNanos();
+      Instant now = clock.instant();
+      if (now.isBefore(w.seen)) {
+        Duration back = Duration.between(now, w.seen);
+        log.warn("target {}: the agent's clock stepped back by {}; polls keep their pace", w.poller.targetName(),
+            dev.earlybird.config.Durations.format(back));
+        when = when.minus(back);
+      }
+      w.seen = now;
+      long nanos = Duration.between(now, when).toNanos();
       if (nanos <= 0) {
-        return;
+        return when;
       }
       LockSupport.parkNanos(Math.min(nanos, 200_000_000L));
     }
+    return when;
   }
 
   private boolean join(Thread t) {

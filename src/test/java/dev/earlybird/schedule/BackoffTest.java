@@ -38,4 +38,17 @@ class BackoffTest {
     assertThat(b.mayTry(t0)).isTrue();
     assertThat(b.failures()).isZero();
   }
+
+  @Test
+  void aClockSteppedBackDoesNotLengthenTheWait() {
+    Backoff b = new Backoff(interval, Duration.ofMinutes(5), new Random(3));
+    for (int i = 0; i < 6; i++) {
+      b.failed(t0);
+    }
+    assertThat(b.mayTry(t0.plusSeconds(3))).isFalse();
+    // The wall clock goes back 10 minutes: the capped wait (at most 6 min) runs from the new now, not from 10 min ahead.
+    Instant stepped = t0.minus(Duration.ofMinutes(10));
+    assertThat(b.mayTry(stepped)).isFalse();
+    assertThat(b.mayTry(stepped.plus(Duration.ofMinutes(6)))).isTrue();
+  }
 }

@@ -75,6 +75,21 @@ class PollLoopTest {
   }
 
   @Test
+  void aClockSteppedBackDoesNotPauseThePolls() {
+    var offset = new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+    InstantSource stepped = () -> java.time.Instant.now().plus(offset.get());
+    AtomicInteger polls = new AtomicInteger();
+    try (PollLoop steppedLoop = new PollLoop(List.of(), Duration.ofMillis(100), stepped)) {
+      steppedLoop.add(poller("a", polls::incrementAndGet));
+      steppedLoop.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> polls.get() >= 2);
+      offset.set(Duration.ofMinutes(-5));
+      int before = polls.get();
+      await("polls go on after the step").atMost(Duration.ofSeconds(5)).until(() -> polls.get() >= before + 3);
+    }
+  }
+
+  @Test
   void removeWaitsForThePollInFlight() throws Exception {
     CountDownLatch inPoll = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
@@ -113,7 +128,8 @@ class PollLoopTest {
     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !stopped.isDone());
     release.countDown();
     PollLoop.Stopped s = stopped.get(5, java.util.concurrent.TimeUnit.SECONDS);
-    assertThat(s.finished()).containsExactly("slow");
+    // "idle" polls a closed port every 100 ms: on a loaded machine the stop may catch one of its polls in flight too.
+    assertThat(s.finished()).contains("slow").isSubsetOf("slow", "idle");
     assertThat(s.interrupted()).isEmpty();
   }
 
