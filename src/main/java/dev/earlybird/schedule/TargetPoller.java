@@ -85,6 +85,8 @@ public final class TargetPoller {
   private HiddenEntries previousHidden;
   /** Whether the server's clock is behind its earlier reads (logged once per episode). */
   private boolean clockBehind;
+  /** When evictions were last logged: at most once an hour, however many polls see them. */
+  private Instant evictionsLoggedAt = Instant.MIN;
 
   public TargetPoller(
       TargetConfig target,
@@ -356,6 +358,14 @@ public final class TargetPoller {
     backoff.succeeded();
     metrics.pollSucceeded(
         target.name(), SOURCE, took, at, next.entries().size(), polled.diff().deallocated(), polled.diff().reset());
+    if (polled.diff().deallocated() > 0 && Duration.between(evictionsLoggedAt, at).compareTo(Duration.ofHours(1)) >= 0) {
+      evictionsLoggedAt = at;
+      log.warn("target {}: pg_stat_statements evicted {} entries since the previous poll (pg_stat_statements.max = {}): "
+          + "a statement evicted and seen again is counted from its re-creation, so the history misses what it did in "
+          + "between; raise pg_stat_statements.max (a restart is needed). Logged at most once an hour; "
+          + "earlybird_statements_deallocated_total counts them all", target.name(), polled.diff().deallocated(),
+          server.pgssMax());
+    }
     metrics.trackIoTiming(target.name(), server.trackIoTiming());
     String degraded = degraded(polled.hidden(), next.entries().size());
     fleet.update(

@@ -41,6 +41,7 @@ class FaultSuiteIT {
 
   PgServer shared;
   PgServer own;
+  PgServer small;
   TcpRelay first;
   TcpRelay second;
   Path dir;
@@ -52,6 +53,9 @@ class FaultSuiteIT {
   void start() throws Exception {
     shared = PostgresServers.shared(17);
     own = PostgresServers.dedicated(17);
+    small = PostgresServers.dedicated(17, Map.of("pg_stat_statements.max", "100"));
+    small.createLoginRole("fault_monitor", PASSWORD, "pg_read_all_stats");
+    small.createDatabase("fault_small");
     for (PgServer s : List.of(shared, own)) {
       s.createLoginRole("fault_monitor", PASSWORD, "pg_read_all_stats");
       s.createDatabase("fault_moving");
@@ -80,8 +84,11 @@ class FaultSuiteIT {
               password: "${file:%s}", databases: { include: ["^fault_"] } }
           - { name: moving, url: "jdbc:postgresql://%s:%d/postgres", user: fault_monitor,
               password: "${file:%s}", databases: { include: ["^fault_moving$"] } }
+          - { name: small, url: "jdbc:postgresql://127.0.0.1:%d/postgres", user: fault_monitor,
+              password: "${file:%s}", databases: { include: ["^fault_small$"] } }
         """.formatted(port, dir.resolve("store.duckdb"), shared.port(), dir.resolve("password"), shared.port(),
-        dir.resolve("password"), own.port(), dir.resolve("password"), HOST, first.port(), dir.resolve("password")));
+        dir.resolve("password"), own.port(), dir.resolve("password"), HOST, first.port(), dir.resolve("password"),
+        small.port(), dir.resolve("password")));
     // No DNS cache: the agent sees each change of the hosts file at its next lookup.
     agent = AgentProcess.start(List.of("run", "--config", dir.resolve("earlybird.yml").toString()), port,
         dir.resolve("agent.log"), Duration.ofSeconds(60), Map.of("JAVA_TOOL_OPTIONS",
@@ -93,7 +100,7 @@ class FaultSuiteIT {
           for (JsonNode t : targets) {
             polled += t.get("up").asBoolean() ? 1 : 0;
           }
-          return polled == 4;
+          return polled == 5;
         });
   }
 
@@ -102,7 +109,7 @@ class FaultSuiteIT {
     if (agent != null) {
       agent.close();
     }
-    for (AutoCloseable c : new AutoCloseable[] {first, second, own}) {
+    for (AutoCloseable c : new AutoCloseable[] {first, second, own, small}) {
       if (c != null) {
         c.close();
       }
@@ -225,6 +232,26 @@ class FaultSuiteIT {
 
   @Test
   @Order(7)
+  void entriesEvicted() throws Exception {
+    String marker = "SELECT count(*) FROM pg_catalog.pg_conversion WHERE oid > 0";
+    run(small, "fault_small", marker, 20);
+    awaitStoredCalls("small", "fault_small", "pg_conversion", 20);
+    // 150 statements used once each into a pg_stat_statements that keeps 100: the least used are evicted, and the
+    // marker, used most, stays.
+    try (var c = small.superuser("fault_small")) {
+      dev.earlybird.testing.Workload.distinctStatements(c, 150);
+    }
+    run(small, "fault_small", marker, 3);
+    await("evictions counted").atMost(Duration.ofSeconds(20))
+        .until(() -> metric("earlybird_statements_deallocated_total", "target", "small") > 0);
+    awaitStoredCalls("small", "fault_small", "pg_conversion", 23);
+    assertThat(logLines("target small: pg_stat_statements evicted \\d+ entries")).isEqualTo(1);
+    assertThat(metric("earlybird_target_up", "target", "small")).isEqualTo(1);
+    control();
+  }
+
+  @Test
+  @Order(8)
   void nameStopsResolvingAndResolvesAgain() throws Exception {
     String marker = "SELECT count(*) FROM pg_catalog.pg_cast WHERE oid > 0";
     run(shared, "fault_moving", marker, 3);
@@ -242,7 +269,7 @@ class FaultSuiteIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void failoverToAnotherServerStartsItsCountersAfresh() throws Exception {
     String marker = "SELECT count(*) FROM pg_catalog.pg_language WHERE oid > 0";
     run(shared, "fault_moving", marker, 3);
@@ -260,7 +287,7 @@ class FaultSuiteIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void noSecretInTheLogAndControlNeverDisturbed() throws Exception {
     assertThat(agent.log()).doesNotContain(PASSWORD);
     assertThat(scrape()).doesNotContain(PASSWORD);
