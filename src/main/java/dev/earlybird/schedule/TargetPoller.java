@@ -109,8 +109,13 @@ public final class TargetPoller {
     this.fleet = fleet;
     this.clock = clock;
     this.backoff = backoff;
-    metrics.registerTarget(target.name(), SOURCE,
-        java.util.Arrays.stream(ErrorReason.values()).map(ErrorReason::label).toList());
+    List<String> reasons = java.util.Arrays.stream(ErrorReason.values()).map(ErrorReason::label).toList();
+    metrics.registerTarget(target.name(), SOURCE, reasons);
+    // The AWS sources of a linked target count their errors under the same reasons, from 0 too.
+    target.aws().ifPresent(aws -> {
+      aws.dbiResourceId().ifPresent(id -> metrics.registerTarget(target.name(), "performance_insights", reasons));
+      aws.dbInstanceIdentifier().ifPresent(id -> metrics.registerTarget(target.name(), "cloudwatch", reasons));
+    });
   }
 
   public String targetName() {

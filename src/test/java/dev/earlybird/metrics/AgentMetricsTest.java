@@ -25,4 +25,19 @@ class AgentMetricsTest {
     m.retainDatabases("pg1", java.util.Set.of());
     assertThat(m.scrape("text/plain").body()).doesNotContain("tenant_a");
   }
+
+  @Test
+  void aTargetsErrorReasonsAndFindingsExistAtZeroBeforeTheFirstOne() {
+    AgentMetrics m = new AgentMetrics("test");
+    m.registerTarget("pg1", "pg_stat_statements", java.util.List.of("connect", "dns", "too_many_connections"));
+    String scrape = m.scrape("text/plain").body();
+    // rate() and increase() need a sample before the first error, or the first one is invisible to alert rules.
+    assertThat(scrape).contains(
+        "earlybird_poll_errors_total{reason=\"dns\",source=\"pg_stat_statements\",target=\"pg1\"} 0.0",
+        "earlybird_poll_errors_total{reason=\"too_many_connections\",source=\"pg_stat_statements\",target=\"pg1\"} 0.0",
+        "earlybird_findings_active{kind=\"regression\",severity=\"critical\",target=\"pg1\"} 0.0",
+        "earlybird_findings_active{kind=\"hot\",severity=\"warning\",target=\"pg1\"} 0.0",
+        "earlybird_statements_hidden{target=\"pg1\"} 0.0",
+        "earlybird_target_server_changes_total{target=\"pg1\"} 0.0");
+  }
 }
