@@ -5,6 +5,8 @@ import dev.earlybird.analysis.BaselineComparison;
 import dev.earlybird.analysis.HotList;
 import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.AwsConfig;
+import dev.earlybird.config.ConfigChanges;
+import dev.earlybird.config.ConfigException;
 import dev.earlybird.config.HostPort;
 import dev.earlybird.config.StoreConfig;
 import dev.earlybird.config.TargetConfig;
@@ -39,6 +41,7 @@ import dev.earlybird.web.QueriesApi;
 import dev.earlybird.web.BaselineApi;
 import dev.earlybird.web.Pages;
 import dev.earlybird.web.Readiness;
+import dev.earlybird.web.Reloader;
 import dev.earlybird.web.WebServer;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -50,7 +53,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,85 +63,117 @@ import org.slf4j.LoggerFactory;
 public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
-  private final AgentConfig config;
+  private final InstantSource clock;
+  /** Null for a config from memory (the demo): nothing to reload. */
+  private final ConfigSource source;
+  /** The config in use and what was built from it; a reload swaps it. */
+  private final AtomicReference<InUse> inUse = new AtomicReference<>();
   private final Readiness readiness = new Readiness();
+  private final AgentMetrics metrics;
+  private final FleetState fleet;
+  private final Random random = new Random();
   private final HistoryStore store;
   private final HistoryWriter writer;
   private final PollLoop polls;
-  /** Shared by every AWS source; null unless a target or discovery talks to AWS. */
-  private final AwsClients aws;
+  /** Shared by every AWS source; null until a target or discovery talks to AWS (a reload may add the first). */
+  private volatile AwsClients aws;
   /** Null without a {@code discovery:} section. */
   private final DiscoveryLoop discovery;
-  private final Maintenance maintenance;
-  private final AnalysisLoop analysis;
   private final WebServer web;
-  /** Null when no target is linked to Performance Insights. */
-  private final PiLoop performanceInsights;
-  /** Null when no target is linked to CloudWatch. */
-  private final CloudWatchLoop cloudWatch;
+  /** Null until a target is linked to Performance Insights (or discovery runs). */
+  private volatile PiLoop performanceInsights;
+  /** Null until a target is linked to CloudWatch (or discovery runs). */
+  private volatile CloudWatchLoop cloudWatch;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Agent(AgentConfig config, InstantSource clock) {
-    this.config = config;
+  /** Where the config comes from, again at each reload. */
+  @FunctionalInterface
+  public interface ConfigSource {
+    AgentConfig load() throws ConfigException;
+  }
+
+  /**
+   * What depends on the config besides the pollers: the analysis, the store's retention and the web handlers. Built
+   * whole from one config and swapped whole by a reload, so nothing keeps reading an old config.
+   */
+  private record InUse(
+      AgentConfig config, AnalysisLoop analysis, Maintenance maintenance, WebServer.Handlers handlers) {}
+
+  private Agent(AgentConfig config, InstantSource clock, ConfigSource source) {
+    this.clock = clock;
+    this.source = source;
     List<String> names = config.targets().stream().map(TargetConfig::name).toList();
-    AgentMetrics metrics = new AgentMetrics(Version.current(), config.metrics());
-    FleetState fleet = new FleetState(names);
+    this.metrics = new AgentMetrics(Version.current(), config.metrics());
+    this.fleet = new FleetState(names);
     config.targets().forEach(t -> fleet.add(t.name(), new FleetState.Origin(false, t.aws())));
     this.store = openStore(config.store());
     this.writer = new HistoryWriter(store, 64);
     this.aws = needsAws(config) ? AwsClients.standard(config.aws()) : null;
-    Random random = new Random();
-    Duration interval = config.poll().interval();
-    Duration backoffCap = Duration.ofMinutes(5).compareTo(interval.multipliedBy(8)) < 0
-        ? Duration.ofMinutes(5) : interval.multipliedBy(8);
-    Function<TargetConfig, TargetPoller> newPoller =
-        t ->
-            new TargetPoller(
-                t,
-                config.poll(),
-                config.tenants(),
-                target -> new PgStatStatementsSource(endpoint(target, config.poll(), aws)),
-                store,
-                writer,
-                metrics,
-                fleet,
-                clock,
-                new Backoff(interval, backoffCap, random));
-    List<TargetPoller> pollers = config.targets().stream().map(newPoller).toList();
-    this.polls = new PollLoop(pollers, interval, clock);
+    inUse.set(build(config));
+    this.polls = new PollLoop(config.targets().stream().map(this::poller).toList(), config.poll().interval(), clock);
     this.discovery = config.discovery()
-        .map(d -> new DiscoveryLoop(new RdsDiscovery(aws, d), Set.copyOf(names), newPoller, polls, fleet, metrics,
+        .map(d -> new DiscoveryLoop(new RdsDiscovery(aws, d), Set.copyOf(names), this::poller, polls, fleet, metrics,
             new DiscoveryMetrics(metrics), clock))
         .orElse(null);
-    // The AWS sides read the fleet as it is now: static targets and what discovery found.
-    java.util.function.Supplier<List<TargetConfig>> current = () -> discovery == null ? config.targets()
-        : java.util.stream.Stream.concat(config.targets().stream(), discovery.targetConfigs().stream()).toList();
-    boolean discovering = config.discovery().isPresent();
-    this.cloudWatch = discovering || config.targets().stream().anyMatch(CloudWatchLoop::linked)
-        ? new CloudWatchLoop(current, config.aws(), new CloudWatchSource(aws, config.aws().cloudwatchPeriod()),
-            writer, metrics, new CloudWatchMetrics(metrics), clock)
-        : null;
+    this.cloudWatch = cloudWatchLoop(config);
+    this.performanceInsights = piLoop(config);
+    this.web = new WebServer(() -> inUse.get().handlers(), metrics, readiness,
+        source == null ? Reloader.NONE : this::reload);
+  }
+
+  private AgentConfig config() {
+    return inUse.get().config();
+  }
+
+  /** A poller that reads the poll and tenant settings in use at each poll; its connection is made from these. */
+  private TargetPoller poller(TargetConfig t) {
+    PollConfig poll = config().poll();
+    Duration interval = poll.interval();
+    Duration backoffCap = Duration.ofMinutes(5).compareTo(interval.multipliedBy(8)) < 0
+        ? Duration.ofMinutes(5) : interval.multipliedBy(8);
+    return new TargetPoller(t, () -> config().poll(), () -> config().tenants(),
+        target -> new PgStatStatementsSource(endpoint(target, poll, aws)), store, writer, metrics, fleet, clock,
+        new Backoff(interval, backoffCap, random));
+  }
+
+  /** The AWS sides read the fleet as it is now: the static targets in use and what discovery found. */
+  private List<TargetConfig> currentTargets() {
+    return discovery == null ? config().targets()
+        : java.util.stream.Stream.concat(config().targets().stream(), discovery.targetConfigs().stream()).toList();
+  }
+
+  private CloudWatchLoop cloudWatchLoop(AgentConfig config) {
+    boolean needed = config.discovery().isPresent() || config.targets().stream().anyMatch(CloudWatchLoop::linked);
+    return needed ? new CloudWatchLoop(this::currentTargets, config.aws(),
+        new CloudWatchSource(aws, config.aws().cloudwatchPeriod()), writer, metrics, new CloudWatchMetrics(metrics),
+        clock) : null;
+  }
+
+  private PiLoop piLoop(AgentConfig config) {
+    boolean needed = config.discovery().isPresent()
+        || config.targets().stream().anyMatch(t -> t.aws().flatMap(a -> a.dbiResourceId()).isPresent());
+    return needed ? new PiLoop(this::currentTargets, PiSource.of(aws), store, writer, metrics, new PiMetrics(metrics),
+        config.aws(), config.poll().interval(), clock) : null;
+  }
+
+  private InUse build(AgentConfig config) {
     var r = config.retention();
-    this.maintenance =
+    Maintenance maintenance =
         new Maintenance(writer, new Retention(r.intervals(), r.hourly(), r.daily()), clock, Duration.ofMinutes(1));
     HotList hotList = new HotList(store, fleet, config.tenants(), config.analysis().baseline());
     Analyzer analyzer = new Analyzer(store, writer, config.analysis(), config.tenants(),
         t -> fleet.get(t).map(dev.earlybird.model.TargetStatus::trackIoTiming).orElse(false));
     // Polls ending in a window may land up to about one poll after it ends.
+    Duration interval = config.poll().interval();
     Duration settle = interval.compareTo(Duration.ofSeconds(30)) < 0 ? interval.plusSeconds(1) : Duration.ofSeconds(31);
-    this.analysis = new AnalysisLoop(analyzer, metrics, clock, settle);
-    boolean anyPi = config.targets().stream().anyMatch(t -> t.aws().flatMap(a -> a.dbiResourceId()).isPresent());
-    this.performanceInsights = anyPi || discovering
-        ? new PiLoop(current, PiSource.of(aws), store, writer, metrics, new PiMetrics(metrics), config.aws(),
-            interval, clock)
-        : null;
+    AnalysisLoop analysis = new AnalysisLoop(analyzer, metrics, clock, settle);
     Api api = new Api(fleet, hotList, config.tenants(), clock);
     BaselineApi baselines = new BaselineApi(
         api, store, writer, new BaselineComparison(store, fleet, config.tenants()), config.web().token());
     FindingsApi findings = new FindingsApi(store);
     QueriesApi queries = new QueriesApi(store, config.tenants(), clock);
-    this.web = new WebServer(
-        api, findings, queries, baselines, new Pages(fleet, api, baselines, findings, queries), metrics, readiness);
+    Pages pages = new Pages(fleet, api, baselines, findings, queries);
+    return new InUse(config, analysis, maintenance, new WebServer.Handlers(api, findings, queries, baselines, pages));
   }
 
   /** Maps a target's config onto what the PostgreSQL source needs; the only place a password is revealed. */
@@ -178,9 +212,19 @@ public final class Agent implements AutoCloseable {
     };
   }
 
-  /** Creates the agent, opens the store and starts HTTP and polling. */
+  /** Creates the agent, opens the store and starts HTTP and polling; a reload has no file to read. */
   public static Agent start(AgentConfig config, InstantSource clock) {
-    Agent agent = new Agent(config, clock);
+    return start(config, clock, null);
+  }
+
+  /**
+   * Creates the agent, opens the store and starts HTTP and polling.
+   *
+   * @param source what {@link #reload()} reads again (SIGHUP, {@code POST /-/reload}); {@code config} came from it;
+   *     null if nothing can be read again
+   */
+  public static Agent start(AgentConfig config, InstantSource clock, ConfigSource source) {
+    Agent agent = new Agent(config, clock, source);
     try {
       agent.web.start(config.listen().host(), config.listen().port());
       if (agent.discovery != null) {
@@ -195,11 +239,12 @@ public final class Agent implements AutoCloseable {
       if (agent.discovery != null) {
         agent.discovery.start();
       }
-      agent.maintenance.start();
-      agent.analysis.start();
+      agent.inUse.get().maintenance().start();
+      agent.inUse.get().analysis().start();
       if (agent.performanceInsights != null) {
         agent.performanceInsights.start();
       }
+      agent.metrics.configLoaded(true, clock.instant());
       agent.readiness.set(true);
       log.info("Earlybird {} polling {} target(s) every {}; listening on {}", Version.current(),
           agent.polls.targets().size(), config.poll().interval(), agent.url());
@@ -210,8 +255,126 @@ public final class Agent implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads the config again and applies it without a restart, like Prometheus on SIGHUP: targets added are polled at
+   * once, removed ones stop (their series go, their history stays), changed ones get a new poller; an unchanged
+   * target keeps its poller, connection and last snapshot. Tenants, poll settings, retention, analysis, alerts,
+   * metrics and web settings take effect; {@code listen}, {@code store}, {@code aws} and {@code discovery} keep their
+   * running values until a restart, and the log line says so. Logs one line saying what changed.
+   *
+   * @return that line
+   * @throws ConfigException the new config is invalid; nothing changed (logged as one ERROR line)
+   */
+  public synchronized String reload() throws ConfigException {
+    if (source == null) {
+      return Reloader.NONE.reload();
+    }
+    AgentConfig next;
+    try {
+      next = source.load();
+    } catch (ConfigException e) {
+      metrics.configLoaded(false, clock.instant());
+      log.error("config reload failed; still running on the previous config: {}", String.join("; ", e.problems()));
+      throw e;
+    }
+    AgentConfig old = config();
+    ConfigChanges changes = ConfigChanges.between(old, next);
+    // What cannot change while running keeps its running value; the next reload reports it again, as still waiting.
+    AgentConfig applied = new AgentConfig(old.listen(), old.store(), next.poll(), next.retention(), next.targets(),
+        next.tenants(), next.analysis(), next.alerts(), next.web(), old.aws(), old.discovery(), next.metrics());
+    if (!swap(build(applied))) {
+      throw new ConfigException("the agent is stopping; not reloading");
+    }
+    apply(old, applied, changes);
+    metrics.configLoaded(true, clock.instant());
+    String summary = "config reloaded: " + changes.summary();
+    if (changes.needRestart().isEmpty()) {
+      log.info(summary);
+    } else {
+      log.warn(summary);
+    }
+    return summary;
+  }
+
+  /** Like {@link #reload()} for a signal handler: a failure is logged and counted there, nothing is thrown. */
+  public void reloadQuietly() {
+    try {
+      reload();
+    } catch (ConfigException e) {
+      // Logged by reload(): one ERROR line with every problem.
+    } catch (RuntimeException e) {
+      metrics.configLoaded(false, clock.instant());
+      log.error("config reload failed unexpectedly; the agent keeps running", e);
+    }
+  }
+
+  /**
+   * Puts {@code next} in use: web requests read it from now on; the old analysis finishes the evaluation it began
+   * before the new one starts (one evaluation at a time). False, and nothing done, once the agent is stopping: a stop
+   * closes whatever it finds in use, so none may start after it looked.
+   */
+  private boolean swap(InUse next) {
+    synchronized (inUse) {
+      if (closed.get()) {
+        return false;
+      }
+      InUse previous = inUse.getAndSet(next);
+      previous.analysis().close();
+      previous.maintenance().close();
+      next.maintenance().start();
+      next.analysis().start();
+      return true;
+    }
+  }
+
+  /** Applies to the long-lived parts (pollers, metrics, AWS) what changed from {@code old} to {@code applied}. */
+  private void apply(AgentConfig old, AgentConfig applied, ConfigChanges changes) {
+    if (!old.poll().interval().equals(applied.poll().interval())) {
+      polls.interval(applied.poll().interval());
+    }
+    if (!old.tenants().equals(applied.tenants())) {
+      metrics.tenantsChanged();
+    }
+    if (!old.metrics().equals(applied.metrics())) {
+      metrics.metricsConfig(applied.metrics());
+    }
+    if (aws == null && needsAws(applied)) {
+      aws = AwsClients.standard(applied.aws());
+    }
+    Map<String, TargetConfig> byName = new LinkedHashMap<>();
+    applied.targets().forEach(t -> byName.put(t.name(), t));
+    for (String name : changes.removed()) {
+      if (!polls.remove(name)) {
+        log.warn("target {}: its last poll did not finish in time; its series may linger until it does", name);
+      }
+      fleet.remove(name);
+      metrics.removeTarget(name);
+    }
+    for (String name : changes.replaced()) {
+      polls.remove(name);
+      TargetConfig t = byName.get(name);
+      fleet.add(name, new FleetState.Origin(false, t.aws()));
+      polls.add(poller(t));
+    }
+    for (String name : changes.added()) {
+      if (discovery != null && discovery.targets().contains(name)) {
+        log.warn("target {} is already polled as a discovered target; the static one is polled after a restart", name);
+        continue;
+      }
+      TargetConfig t = byName.get(name);
+      fleet.add(name, new FleetState.Origin(false, t.aws()));
+      polls.add(poller(t));
+    }
+    if (cloudWatch == null && (cloudWatch = cloudWatchLoop(applied)) != null) {
+      cloudWatch.start();
+    }
+    if (performanceInsights == null && (performanceInsights = piLoop(applied)) != null) {
+      performanceInsights.start();
+    }
+  }
+
   public String url() {
-    return localUrl(config.listen().host(), web.port());
+    return localUrl(config().listen().host(), web.port());
   }
 
   /** How a process on this machine reaches an agent listening on {@code host:port} (any address: loopback). */
@@ -267,12 +430,16 @@ public final class Agent implements AutoCloseable {
    * added to {@code problems}.
    */
   private PollLoop.Stopped stopLoops(List<String> problems) {
+    InUse last;
+    synchronized (inUse) {
+      last = inUse.get();
+    }
     var polled = new AtomicReference<>(new PollLoop.Stopped(List.of(), List.of()));
     Map<String, Runnable> stops = new LinkedHashMap<>();
     // Analysis is told first and at the same time as the polls, never after them: a window whose last polls the
     // stop cut short must not be evaluated (a window missing calls could clear, and in the end resolve, a finding
     // only because the agent stopped). An evaluation already running finishes: its window was complete when it began.
-    stops.put("analysis", analysis::close);
+    stops.put("analysis", last.analysis()::close);
     stops.put("polls", () -> polled.set(polls.close(STOP_GRACE)));
     if (discovery != null) {
       stops.put("discovery", discovery::close);
@@ -283,7 +450,7 @@ public final class Agent implements AutoCloseable {
     if (performanceInsights != null) {
       stops.put("Performance Insights", performanceInsights::close);
     }
-    stops.put("store maintenance", maintenance::close);
+    stops.put("store maintenance", last.maintenance()::close);
     Map<String, Thread> stopping = new LinkedHashMap<>();
     stops.forEach((name, stop) -> stopping.put(name, Thread.ofVirtual().name("stop " + name).start(stop)));
     long deadline = System.nanoTime() + STOP_GRACE.plusSeconds(3).toNanos();

@@ -2,6 +2,7 @@ package dev.earlybird.cli;
 
 import dev.earlybird.Agent;
 import dev.earlybird.config.AgentConfig;
+import dev.earlybird.config.ConfigLoader;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -12,12 +13,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
 /**
  * {@code earlybird run}: starts the agent and runs until the JVM is asked to stop. SIGTERM (docker stop, Kubernetes,
  * systemd) and SIGINT (Ctrl+C) run the shutdown hook, which stops the agent gracefully ({@link Agent#close()}). The
  * process then exits with 143 (128 + SIGTERM; 130 for SIGINT), the status the JVM gives a signalled exit and that
  * container runtimes expect from a stopped container; the log's last line says whether the stop was graceful.
+ *
+ * <p>SIGHUP reloads the config file ({@link Agent#reload()}); an invalid file leaves the agent on the config it had.
  */
 @Command(
     name = "run",
@@ -34,7 +38,7 @@ public final class RunCommand implements Callable<Integer> {
     if (loaded.isEmpty()) {
       return 2;
     }
-    Agent agent = Agent.start(loaded.get(), InstantSource.system());
+    Agent agent = Agent.start(loaded.get(), InstantSource.system(), () -> ConfigLoader.load(config.file));
     CountDownLatch stopped = new CountDownLatch(1);
     // Not a static field: every command line (even a container's healthcheck probe) would start logging for it.
     Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -44,6 +48,9 @@ public final class RunCommand implements Callable<Integer> {
       agent.close();
       stopped.countDown();
     }, "shutdown"));
+    // SIGHUP reloads the config, as it does for Prometheus; without a handler the JVM would exit on it.
+    // The reload logs its one line (what changed, or every problem of an invalid file).
+    Signal.handle(new Signal("HUP"), signal -> agent.reloadQuietly());
     stopped.await();
     return 0;
   }

@@ -34,6 +34,8 @@ public final class AgentMetrics {
   private final AtomicLong storeSizeBytes = new AtomicLong();
 
   private final StatementSeries statements;
+  private final AtomicLong reloadSuccessful = new AtomicLong(1);
+  private final AtomicReference<Instant> reloadSucceededAt = new AtomicReference<>();
 
   public AgentMetrics(String version) {
     this(version, dev.earlybird.config.MetricsConfig.DEFAULT);
@@ -55,6 +57,27 @@ public final class AgentMetrics {
         .baseUnit("bytes")
         .register(registry);
     statements = new StatementSeries(this, config.statementsTop(), config.statementsMaxSeries());
+    // Prometheus' own names for the same thing, so the same alert rule fits both.
+    Gauge.builder("earlybird.config.last.reload.successful", reloadSuccessful, AtomicLong::get)
+        .description("1 if the last config load (start or reload) worked, 0 if the agent runs on an older config")
+        .register(registry);
+    Gauge.builder("earlybird.config.last.reload.success.timestamp.seconds", reloadSucceededAt,
+            r -> r.get() == null ? Double.NaN : r.get().toEpochMilli() / 1000.0)
+        .description("Unix time of the last config load (start or reload) that worked")
+        .register(registry);
+  }
+
+  /** The config was loaded (at start or by a reload) and is in use, or a reload failed and the old one stays. */
+  public void configLoaded(boolean ok, Instant at) {
+    reloadSuccessful.set(ok ? 1 : 0);
+    if (ok) {
+      reloadSucceededAt.set(at);
+    }
+  }
+
+  /** A config reload changed {@code metrics:}: the per-statement series follow the new limits. */
+  public void metricsConfig(dev.earlybird.config.MetricsConfig config) {
+    statements.resize(config.statementsTop(), config.statementsMaxSeries());
   }
 
   /** Feeds one poll's statements to the opt-in per-statement series (a no-op unless enabled). */
@@ -214,6 +237,16 @@ public final class AgentMetrics {
         removeDatabase(l);
       }
     }
+  }
+
+  /**
+   * Drops every per-database and per-statement series, whose {@code tenant} label a config reload may have changed;
+   * the next poll of each target registers them again under the new labels (counters start again, as Prometheus
+   * expects of a new series).
+   */
+  public void tenantsChanged() {
+    List.copyOf(databases.keySet()).forEach(this::removeDatabase);
+    targets.keySet().forEach(statements::forget);
   }
 
   /**

@@ -32,8 +32,9 @@ public final class StatementSeries {
   static final int SERIES_PER_STATEMENT = 3;
 
   private final MeterRegistry registry;
-  private final int top;
-  private final int maxSeries;
+  /** Changed by a config reload ({@link #resize}). */
+  private volatile int top;
+  private volatile int maxSeries;
   private final Map<String, Map<Key, Double>> scores = new HashMap<>();
   private final Map<Key, Member> members = new HashMap<>();
   private final AtomicLong series = new AtomicLong();
@@ -109,6 +110,18 @@ public final class StatementSeries {
     members.keySet().stream().filter(k -> k.target().equals(target))
         .forEach(k -> kept.putIfAbsent(k, next.getOrDefault(k, 0.0)));
     scores.put(target, kept);
+  }
+
+  /**
+   * New limits from a config reload. A lower {@code top} takes effect at each target's next poll; turned off, every
+   * series goes at once; above a lower {@code maxSeries}, no statement enters until enough have left.
+   */
+  public synchronized void resize(int newTop, int newMaxSeries) {
+    top = newTop;
+    maxSeries = newMaxSeries;
+    if (newTop == 0) {
+      List.copyOf(scores.keySet()).forEach(this::forget);
+    }
   }
 
   /** Drops every series of a target (it failed for long, or was removed). */

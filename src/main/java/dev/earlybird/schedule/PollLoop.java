@@ -20,14 +20,15 @@ import org.slf4j.MDC;
  * is not polled in one burst.
  *
  * <p>Targets come and go while it runs (discovery): {@link #add} starts a poller, {@link #remove} stops one after
- * its poll in flight, if any, has finished.
+ * its poll in flight, if any, has finished; {@link #interval(Duration)} changes the rate.
  */
 public final class PollLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
   /** How long an interrupted poll gets to unwind (close its socket, log) before a stop moves on. */
   private static final Duration INTERRUPTED_EXIT = Duration.ofSeconds(2);
 
-  private final Duration interval;
+  /** Read at each tick, so a config reload changes it for the pollers already running. */
+  private volatile Duration interval;
   private final InstantSource clock;
   /** By target name, in the order added. Guarded by {@code this}. */
   private final Map<String, Worker> workers = new LinkedHashMap<>();
@@ -99,6 +100,11 @@ public final class PollLoop implements AutoCloseable {
     }
     LockSupport.unpark(w.thread);
     return join(w.thread);
+  }
+
+  /** Polls every target at this rate from its next tick on (a config reload changed {@code poll.interval}). */
+  public void interval(Duration newInterval) {
+    interval = newInterval;
   }
 
   /** Names of the targets polled, in the order added. */

@@ -40,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +58,9 @@ public final class TargetPoller {
   static final String SOURCE = "pg_stat_statements";
 
   private final TargetConfig target;
-  private final PollConfig poll;
-  private final TenantsConfig tenants;
+  /** Read at each use: a reload may change them while the poller (and its connection) stays. */
+  private final Supplier<PollConfig> poll;
+  private final Supplier<TenantsConfig> tenants;
   private final Function<TargetConfig, PgStatStatementsSource> connector;
   private final HistoryStore store;
   private final HistoryWriter writer;
@@ -88,10 +90,14 @@ public final class TargetPoller {
   /** When evictions were last logged: at most once an hour, however many polls see them. */
   private Instant evictionsLoggedAt = Instant.MIN;
 
+  /**
+   * @param poll read at each use, as {@code tenants} is, so a config reload changes them without a new poller (a new
+   *     connection); the timeouts are the connection's and change with a new poller
+   */
   public TargetPoller(
       TargetConfig target,
-      PollConfig poll,
-      TenantsConfig tenants,
+      Supplier<PollConfig> poll,
+      Supplier<TenantsConfig> tenants,
       Function<TargetConfig, PgStatStatementsSource> connector,
       HistoryStore store,
       HistoryWriter writer,
@@ -175,7 +181,7 @@ public final class TargetPoller {
           source.joinsKcache() ? ", pg_stat_kcache " + server.kcache().version() + " (CPU measured per statement)" : "",
           server.trackIoTiming() ? "" : ", track_io_timing off (CPU falls back to exec time)");
     }
-    if (Duration.between(databasesReadAt, now).compareTo(poll.textRefresh()) >= 0) {
+    if (Duration.between(databasesReadAt, now).compareTo(poll.get().textRefresh()) >= 0) {
       if (!databasesReadAt.equals(Instant.MIN)) {
         rereadSettings();
       }
@@ -224,8 +230,8 @@ public final class TargetPoller {
       }
     }
     List<StatementText> texts = List.of();
-    if (!pendingTexts.isEmpty() && Duration.between(textsReadAt, now).compareTo(poll.textRefresh()) >= 0) {
-      texts = source.texts(List.copyOf(pendingTexts.values()), poll.textMaxLength());
+    if (!pendingTexts.isEmpty() && Duration.between(textsReadAt, now).compareTo(poll.get().textRefresh()) >= 0) {
+      texts = source.texts(List.copyOf(pendingTexts.values()), poll.get().textMaxLength());
       textsReadAt = now;
       metrics.textsFetched(target.name(), texts.size());
       // Texts that vanished before we read them are not retried: the entry is gone.
@@ -301,7 +307,7 @@ public final class TargetPoller {
 
   private void submit(java.util.function.Consumer<HistoryStore> write) {
     try {
-      writer.submit(write).get(poll.interval().toMillis() * 2, TimeUnit.MILLISECONDS);
+      writer.submit(write).get(poll.get().interval().toMillis() * 2, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new StoreFailure(e.getCause());
     } catch (TimeoutException e) {
@@ -336,7 +342,7 @@ public final class TargetPoller {
       a[4] += i.tempBlksWritten() * 8192.0;
       if (perStatement) {
         statements.add(new StatementSeries.Activity(
-            new StatementSeries.Key(target.name(), db, tenants.tenantOf(db), i.key().queryId()),
+            new StatementSeries.Key(target.name(), db, tenants.get().tenantOf(db), i.key().queryId()),
             i.calls(), i.execMs() / 1000.0, cpu.ms() / 1000.0));
       }
     }
@@ -346,7 +352,7 @@ public final class TargetPoller {
     for (String db : databaseNames.values()) {
       double[] a = perDb.getOrDefault(db, new double[5]);
       metrics.databaseActivity(
-          new AgentMetrics.DatabaseLabels(target.name(), db, tenants.tenantOf(db)),
+          new AgentMetrics.DatabaseLabels(target.name(), db, tenants.get().tenantOf(db)),
           new AgentMetrics.DatabaseActivity((long) a[0], a[1], cpuBySource.getOrDefault(db, Map.of()), (long) a[3],
               (long) a[4]));
     }
@@ -415,7 +421,7 @@ public final class TargetPoller {
       lastReason = reason;
     }
     metrics.pollFailed(target.name(), SOURCE, reason.label(), Duration.between(started, now));
-    Duration stale = poll.interval().multipliedBy(3);
+    Duration stale = poll.get().interval().multipliedBy(3);
     if (lastSuccessAt == null || Duration.between(lastSuccessAt, now).compareTo(stale) > 0) {
       metrics.forgetTargetDetails(target.name());
     }

@@ -10,8 +10,6 @@ import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.PinnedBaseline;
 import dev.earlybird.model.TimeWindow;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -25,13 +23,11 @@ import java.util.concurrent.TimeoutException;
  * through the agent's single {@link HistoryWriter} and need {@code Authorization: Bearer <web.token>}.
  */
 public final class BaselineApi {
-  static final String NO_TOKEN = "set web.token to enable write actions";
-
   private final Api api;
   private final HistoryStore store;
   private final HistoryWriter writer;
   private final BaselineComparison comparison;
-  private final Optional<Secret> token;
+  private final WriteAccess access;
   private final ObjectMapper bodies = Json.mapper();
 
   public BaselineApi(
@@ -40,7 +36,12 @@ public final class BaselineApi {
     this.store = store;
     this.writer = writer;
     this.comparison = comparison;
-    this.token = token;
+    this.access = new WriteAccess(token);
+  }
+
+  /** Who may write; the config reload needs the same token. */
+  WriteAccess access() {
+    return access;
   }
 
   List<BaselineJson.Baseline> list() {
@@ -52,7 +53,7 @@ public final class BaselineApi {
   }
 
   void pin(Context ctx) {
-    requireToken(ctx);
+    access.require(ctx);
     BaselineJson.Pin pin;
     try {
       pin = bodies.readValue(ctx.body(), BaselineJson.Pin.class);
@@ -72,7 +73,7 @@ public final class BaselineApi {
   }
 
   void delete(Context ctx) {
-    requireToken(ctx);
+    access.require(ctx);
     String name = ctx.pathParam("name");
     await(writer.call(s -> {
       s.deleteBaseline(name);
@@ -96,21 +97,6 @@ public final class BaselineApi {
       return TimeWindow.instant("'" + name + "'", value);
     } catch (IllegalArgumentException e) {
       throw new BadRequest(e.getMessage());
-    }
-  }
-
-  /** Constant-time comparison, so the time of a refusal says nothing about how much of a guess was right. */
-  private void requireToken(Context ctx) {
-    if (token.isEmpty()) {
-      throw new ApiError(403, NO_TOKEN);
-    }
-    String given = ctx.header("Authorization");
-    if (given == null || given.isBlank()) {
-      throw new ApiError(401, "this action needs the header 'Authorization: Bearer TOKEN' with the agent's web.token");
-    }
-    byte[] expected = ("Bearer " + token.get().reveal()).getBytes(StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(given.strip().getBytes(StandardCharsets.UTF_8), expected)) {
-      throw new ApiError(401, "wrong token: send 'Authorization: Bearer TOKEN' with the agent's web.token");
     }
   }
 

@@ -1,23 +1,34 @@
 package dev.earlybird.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.earlybird.config.ConfigException;
 import dev.earlybird.history.BaselineException;
 import dev.earlybird.metrics.AgentMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server: health, readiness, metrics, the JSON API and the pages. Reads are open to whoever reaches
- * {@code listen}; write actions need the bearer token of {@code web.token} (see {@link BaselineApi}).
+ * {@code listen}; write actions (baselines, {@code POST /-/reload}) need the bearer token of {@code web.token}
+ * (see {@link WriteAccess}).
  */
 public final class WebServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
 
   private final Javalin app;
 
+  /**
+   * The routes that depend on the config. A reload builds a new set and swaps it in at once, so every request sees
+   * one config, never a mix, and no route keeps an old one.
+   */
+  public record Handlers(Api api, FindingsApi findings, QueriesApi queries, BaselineApi baselines, Pages pages) {}
+
+  /** With handlers that never change and no reload. */
   public WebServer(
       Api api,
       FindingsApi findings,
@@ -26,6 +37,14 @@ public final class WebServer implements AutoCloseable {
       Pages pages,
       AgentMetrics metrics,
       Readiness readiness) {
+    this(() -> new Handlers(api, findings, queries, baselines, pages), metrics, readiness, Reloader.NONE);
+  }
+
+  /**
+   * @param current the handlers of the config in use, read at each request
+   * @param reloader what {@code POST /-/reload} (with the write token) runs
+   */
+  public WebServer(Supplier<Handlers> current, AgentMetrics metrics, Readiness readiness, Reloader reloader) {
     ObjectMapper json = Json.mapper();
     app =
         Javalin.create(
@@ -49,21 +68,23 @@ public final class WebServer implements AutoCloseable {
                     AgentMetrics.Scrape s = metrics.scrape(ctx.header("Accept"));
                     ctx.contentType(s.contentType()).result(s.body());
                   });
-              config.routes.get("/api/v1/targets", api::targets);
-              config.routes.get("/api/v1/targets/{target}/load", queries::targetLoad);
-              config.routes.get("/api/v1/hot-queries", api::hotQueries);
-              config.routes.get("/api/v1/baselines", baselines::list);
-              config.routes.post("/api/v1/baselines", baselines::pin);
-              config.routes.delete("/api/v1/baselines/{name}", baselines::delete);
-              config.routes.get("/api/v1/baselines/{name}/compare", baselines::compare);
-              config.routes.get("/hot", pages::hot);
-              config.routes.get("/baselines", pages::baselines);
-              config.routes.get("/baselines/{name}", pages::compare);
-              config.routes.get("/api/v1/findings", findings::list);
-              config.routes.get("/", pages::fleet);
-              config.routes.get("/findings", pages::findings);
-              config.routes.get("/api/v1/queries/{target}/{database}/{queryId}", queries::get);
-              config.routes.get("/queries/{target}/{database}/{queryId}", pages::query);
+              config.routes.get("/api/v1/targets", ctx -> current.get().api().targets(ctx));
+              config.routes.get("/api/v1/targets/{target}/load", ctx -> current.get().queries().targetLoad(ctx));
+              config.routes.get("/api/v1/hot-queries", ctx -> current.get().api().hotQueries(ctx));
+              config.routes.get("/api/v1/baselines", ctx -> current.get().baselines().list(ctx));
+              config.routes.post("/api/v1/baselines", ctx -> current.get().baselines().pin(ctx));
+              config.routes.delete("/api/v1/baselines/{name}", ctx -> current.get().baselines().delete(ctx));
+              config.routes.get("/api/v1/baselines/{name}/compare", ctx -> current.get().baselines().compare(ctx));
+              config.routes.get("/hot", ctx -> current.get().pages().hot(ctx));
+              config.routes.get("/baselines", ctx -> current.get().pages().baselines(ctx));
+              config.routes.get("/baselines/{name}", ctx -> current.get().pages().compare(ctx));
+              config.routes.get("/api/v1/findings", ctx -> current.get().findings().list(ctx));
+              config.routes.get("/", ctx -> current.get().pages().fleet(ctx));
+              config.routes.get("/findings", ctx -> current.get().pages().findings(ctx));
+              config.routes.get(
+                  "/api/v1/queries/{target}/{database}/{queryId}", ctx -> current.get().queries().get(ctx));
+              config.routes.get("/queries/{target}/{database}/{queryId}", ctx -> current.get().pages().query(ctx));
+              config.routes.post("/-/reload", ctx -> reload(ctx, current.get().baselines().access(), reloader));
               config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
               config.routes.exception(ApiError.class, (e, ctx) -> {
                 if (e.status() == 401) {
@@ -87,8 +108,19 @@ public final class WebServer implements AutoCloseable {
             });
   }
 
+  /** Like Prometheus' {@code /-/reload}; an invalid config is a 400 that lists every problem, and changes nothing. */
+  private static void reload(Context ctx, WriteAccess access, Reloader reloader) {
+    access.require(ctx);
+    try {
+      ctx.json(Map.of("status", "reloaded", "changes", reloader.reload()));
+    } catch (ConfigException e) {
+      ctx.status(400).json(Map.of("error", "the new config is invalid; the agent keeps running on the previous one",
+          "problems", e.problems()));
+    }
+  }
+
   private static void error(Context ctx, int status, String message) {
-    ctx.status(status).json(java.util.Map.of("error", message));
+    ctx.status(status).json(Map.of("error", message));
   }
 
   public WebServer start(String host, int port) {

@@ -162,6 +162,28 @@ final class AgentProcess implements AutoCloseable {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build();
   }
 
+  /** {@code POST path} with an optional {@code Authorization} header; any status is returned, not failed on. */
+  HttpResponse<String> post(String path, String authorization) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody());
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** {@code kill -HUP PID}, as an operator or systemd's ExecReload sends it; returns at once. */
+  void hangUp() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new AssertionError("kill -HUP " + process.pid() + " failed");
+    }
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */
   void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();

@@ -72,7 +72,7 @@ class DiscoveryLoopTest {
         new TargetTemplate("{identifier}", "postgres", "earlybird", null, true, "", DatabaseFilter.defaults()));
     PollConfig poll = PollConfig.defaults();
     loop = new DiscoveryLoop(new RdsDiscovery(clients, config), Set.of("configured"),
-        t -> new TargetPoller(t, poll, TenantsConfig.DEFAULT,
+        t -> new TargetPoller(t, () -> poll, () -> TenantsConfig.DEFAULT,
             x -> new PgStatStatementsSource(PgEndpoint.of(x.name(), x.url(), x.user(), null)), store, writer,
             metrics, fleet, InstantSource.system(), new Backoff(poll.interval(), poll.interval(), new Random())),
         polls, fleet, metrics, new DiscoveryMetrics(metrics), InstantSource.system());

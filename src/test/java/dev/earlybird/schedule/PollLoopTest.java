@@ -52,8 +52,8 @@ class PollLoopTest {
   /** A poller of a closed port whose connect first runs {@code connecting}. */
   private TargetPoller poller(String name, Runnable connecting) {
     fleet.add(name, FleetState.Origin.STATIC);
-    return new TargetPoller(TargetConfig.of(name, "jdbc:postgresql://127.0.0.1:1/postgres"), poll,
-        TenantsConfig.DEFAULT, t -> {
+    return new TargetPoller(TargetConfig.of(name, "jdbc:postgresql://127.0.0.1:1/postgres"), () -> poll,
+        () -> TenantsConfig.DEFAULT, t -> {
           connecting.run();
           return new PgStatStatementsSource(PgEndpoint.of(t.name(), t.url(), null, null));
         }, store, writer, metrics, fleet, InstantSource.system(),

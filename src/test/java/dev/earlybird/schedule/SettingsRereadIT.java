@@ -43,8 +43,8 @@ class SettingsRereadIT {
       PollConfig poll = new PollConfig(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(900),
           Duration.ofSeconds(5), 1000);
       int[] connects = {0};
-      TargetPoller poller = new TargetPoller(TargetConfig.of("pg", pg.jdbcUrl("postgres")), poll,
-          TenantsConfig.DEFAULT, t -> {
+      TargetPoller poller = new TargetPoller(TargetConfig.of("pg", pg.jdbcUrl("postgres")), () -> poll,
+          () -> TenantsConfig.DEFAULT, t -> {
             connects[0]++;
             return new PgStatStatementsSource(PgEndpoint.of(t.name(), t.url(), "postgres", null));
           }, store, writer, metrics, fleet, InstantSource.system(),

@@ -141,9 +141,22 @@ class WebServerTest {
       assertThat(json.readTree(forbidden.body()).get("error").asText()).isEqualTo("set web.token to enable write actions");
       assertThat(send(noToken, "DELETE", "/api/v1/baselines/before", null, BEARER).statusCode()).isEqualTo(403);
       assertThat(send(noToken, "GET", "/api/v1/baselines", null, null).statusCode()).as("reads stay open").isEqualTo(200);
+      assertThat(send(noToken, "POST", "/-/reload", null, BEARER).statusCode()).as("reload").isEqualTo(403);
     } finally {
       noToken.close();
     }
+  }
+
+  @Test
+  void reloadNeedsTheTokenAndAnswersAConfigProblemWith400AndTheProblems() throws Exception {
+    assertThat(send(web, "POST", "/-/reload", null, null).statusCode()).isEqualTo(401);
+    assertThat(send(web, "POST", "/-/reload", null, "Bearer nope").statusCode()).isEqualTo(401);
+    // This server was wired without a config file (like the demo): reloading is a config problem, said as such.
+    HttpResponse<String> r = send(web, "POST", "/-/reload", null, BEARER);
+    assertThat(r.statusCode()).isEqualTo(400);
+    JsonNode body = json.readTree(r.body());
+    assertThat(body.get("error").asText()).contains("keeps running on the previous one");
+    assertThat(body.get("problems").get(0).asText()).contains("no file to reload");
   }
 
   @Test
