@@ -279,6 +279,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
       SnapshotTable.Stored stored = next == null ? previous : SnapshotTable.persist(writer, previous, next);
       beforePollCommit.run();
       writer.commit();
+      health.succeeded(); // a poll always writes: its commit reached the disk
       if (stored != null) {
         committed.put(poll.target(), stored);
       }
@@ -572,6 +573,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
     void run() throws SQLException;
   }
 
+  /**
+   * Runs one write transaction; a failure rolls it back, marks the store failing and throws {@link
+   * StoreWriteException}. Only a poll's commit marks it writing again: other writes may have nothing to write (no
+   * new database, no new text), and DuckDB commits an empty transaction without touching the disk.
+   */
   private void write(String what, SqlWork work) {
     if (readOnly) {
       throw new HistoryException("cannot " + what + ": history store " + file + " is open read-only");
@@ -582,7 +588,6 @@ public final class DuckDbHistoryStore implements HistoryStore {
         reopen();
       }
       work.run();
-      health.succeeded();
     } catch (BaselineException e) {
       reset(); // a request refused (a name taken, say): the store itself is fine
       throw e;
