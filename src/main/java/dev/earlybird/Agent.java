@@ -23,6 +23,7 @@ import dev.earlybird.schedule.DiscoveryLoop;
 import dev.earlybird.schedule.Maintenance;
 import dev.earlybird.schedule.PollLoop;
 import dev.earlybird.schedule.PiLoop;
+import dev.earlybird.schedule.StoreHealthLog;
 import dev.earlybird.metrics.PiMetrics;
 import dev.earlybird.source.aws.AwsClients;
 import dev.earlybird.source.aws.PiSource;
@@ -62,7 +63,7 @@ public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
   private final AgentConfig config;
-  private final Readiness readiness = new Readiness();
+  private final Readiness readiness;
   private final HistoryStore store;
   private final HistoryWriter writer;
   private final PollLoop polls;
@@ -86,6 +87,9 @@ public final class Agent implements AutoCloseable {
     FleetState fleet = new FleetState(names);
     config.targets().forEach(t -> fleet.add(t.name(), new FleetState.Origin(false, t.aws())));
     this.store = openStore(config.store());
+    store.health().listen(new StoreHealthLog());
+    metrics.storeHealth(() -> store.health().up(), () -> store.health().errors());
+    this.readiness = new Readiness(store.health());
     this.writer = new HistoryWriter(store, 64);
     this.aws = needsAws(config) ? AwsClients.standard(config.aws()) : null;
     Random random = new Random();
