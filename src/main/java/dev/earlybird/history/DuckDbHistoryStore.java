@@ -625,7 +625,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
     try {
       reopen();
     } catch (SQLException e) {
-      // still failing (the disk is still full, or a read holds the old instance): the next write tries again
+      // still failing (the disk is still full, say): the next write tries again
     }
   }
 
