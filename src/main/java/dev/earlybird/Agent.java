@@ -25,6 +25,7 @@ import dev.earlybird.schedule.DiscoveryLoop;
 import dev.earlybird.schedule.Maintenance;
 import dev.earlybird.schedule.PollLoop;
 import dev.earlybird.schedule.PiLoop;
+import dev.earlybird.schedule.StoreHealthLog;
 import dev.earlybird.metrics.PiMetrics;
 import dev.earlybird.source.aws.AwsClients;
 import dev.earlybird.source.aws.PiSource;
@@ -68,7 +69,7 @@ public final class Agent implements AutoCloseable {
   private final ConfigSource source;
   /** The config in use and what was built from it; a reload swaps it. */
   private final AtomicReference<InUse> inUse = new AtomicReference<>();
-  private final Readiness readiness = new Readiness();
+  private final Readiness readiness;
   private final AgentMetrics metrics;
   private final FleetState fleet;
   private final Random random = new Random();
@@ -107,6 +108,9 @@ public final class Agent implements AutoCloseable {
     this.fleet = new FleetState(names);
     config.targets().forEach(t -> fleet.add(t.name(), new FleetState.Origin(false, t.aws())));
     this.store = openStore(config.store());
+    store.health().listen(new StoreHealthLog());
+    metrics.storeHealth(() -> store.health().up(), () -> store.health().errors());
+    this.readiness = new Readiness(store.health());
     this.writer = new HistoryWriter(store, 64);
     this.aws = needsAws(config) ? AwsClients.standard(config.aws()) : null;
     inUse.set(build(config));

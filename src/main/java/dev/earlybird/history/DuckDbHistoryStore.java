@@ -32,6 +32,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -42,6 +43,13 @@ import org.duckdb.DuckDBConnection;
  * <p>Transactions: the write connection has autocommit off. A DuckDB Appender joins the connection's
  * transaction only once a statement has run in it (transactions start lazily; an Appender used first
  * commits on its own), so every write transaction runs a statement before any Appender.
+ *
+ * <p>A failed write (a full disk) is rolled back and the write connection replaced, never reused: DuckDB ends a
+ * transaction whose COMMIT failed, but its JDBC driver goes on believing one runs, so it would send no BEGIN again
+ * and every later statement would commit on its own (a poll half stored) while every commit fails. A failed
+ * checkpoint invalidates the whole database instance; then the file is opened again, at once or at a later write.
+ * Either way the cached snapshot state is forgotten and read again from what was committed. {@link #health()}
+ * tells whether the store writes.
  */
 public final class DuckDbHistoryStore implements HistoryStore {
   /**
@@ -78,9 +86,17 @@ public final class DuckDbHistoryStore implements HistoryStore {
   private final Path file;
   private final InstantSource clock;
   private final boolean readOnly;
-  private final DuckDBConnection writer;
+  /** Opened from the file and only ever duplicated: reads and the writer get their own connections from it. */
+  private volatile DuckDBConnection root;
+  /** The write connection (autocommit off); replaced after a failed write. Used under {@link #writeLock}. */
+  private DuckDBConnection writer;
+  /** The database instance was invalidated and could not be opened again yet: the next write tries. */
+  private boolean reopenNeeded;
   /** Guards the write connection: writes are meant to come from one thread, this makes misuse safe. */
   private final ReentrantLock writeLock = new ReentrantLock();
+  /** Reads hold the read side; opening the file again holds the write side (DuckDB opens a file once per process). */
+  private final ReentrantReadWriteLock connections = new ReentrantReadWriteLock();
+  private final StoreHealth health;
   /** Last committed snapshot state per target, so a poll writes only the entries that changed. */
   private final Map<String, SnapshotTable.Stored> committed = new HashMap<>();
   private Rollups.Watermarks watermarks;
@@ -88,24 +104,75 @@ public final class DuckDbHistoryStore implements HistoryStore {
   /** Test hook: runs just before a poll's commit (to prove a failure there leaves nothing behind). */
   Runnable beforePollCommit = () -> {};
 
-  private DuckDbHistoryStore(Path file, InstantSource clock, DuckDBConnection writer, boolean readOnly)
+  private DuckDbHistoryStore(Path file, InstantSource clock, DuckDBConnection root, boolean readOnly)
       throws SQLException {
     this.file = file;
     this.clock = clock;
-    this.writer = writer;
+    this.root = root;
     this.readOnly = readOnly;
-    try (var s = writer.createStatement()) {
+    this.health = new StoreHealth(clock);
+    this.writer = writerOf(root);
+    try {
+      if (readOnly) {
+        // A read-only store cannot migrate: it reads only stores the agent brought to this build's schema.
+        SchemaMigrator.requireCurrent(writer, file.toString());
+      } else {
+        SchemaMigrator.migrate(writer, file.toString());
+      }
+      this.watermarks = Rollups.load(writer);
+      writer.commit();
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(writer);
+      throw e;
+    }
+  }
+
+  /** A new write connection on the open database (autocommit off, like every duplicate of the root). */
+  private static DuckDBConnection writerOf(DuckDBConnection root) throws SQLException {
+    DuckDBConnection w = root.duplicate();
+    try (var s = w.createStatement()) {
       s.execute("SET memory_limit = '" + memoryLimitBytes(visibleMemoryBytes()) / (1 << 20) + "MiB'");
+      return w;
+    } catch (SQLException e) {
+      closeQuietly(w);
+      throw e;
     }
-    writer.setAutoCommit(false);
+  }
+
+  /**
+   * Opens the file. Without DuckDB's instance cache: the cache keeps handing out an instance that a failed
+   * checkpoint invalidated, even after every connection to it was closed, so the store could never recover.
+   */
+  private static DuckDBConnection connect(Path file, boolean readOnly) throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("jdbc_instance_cache", "false");
     if (readOnly) {
-      // A read-only store cannot migrate: it reads only stores the agent brought to this build's schema.
-      SchemaMigrator.requireCurrent(writer, file.toString());
-    } else {
-      SchemaMigrator.migrate(writer, file.toString());
+      props.setProperty("duckdb.read_only", "true");
     }
-    this.watermarks = Rollups.load(writer);
-    writer.commit();
+    var c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, props);
+    try {
+      c.setAutoCommit(false); // inherited by duplicates: a read sees one snapshot of the store, whatever commits meanwhile
+      return c;
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        // a connection of a failed database: nothing more to release
+      }
+    }
+  }
+
+  /** Whether the store writes; a failed write marks it failing until a write works again. */
+  @Override
+  public StoreHealth health() {
+    return health;
   }
 
   public static DuckDbHistoryStore open(Path file) {
@@ -144,11 +211,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
     }
     DuckDBConnection c;
     try {
-      Properties props = new Properties();
-      if (readOnly) {
-        props.setProperty("duckdb.read_only", "true");
-      }
-      c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + abs, props);
+      c = connect(abs, readOnly);
     } catch (SQLException e) {
       throw openError(abs, e);
     }
@@ -170,8 +233,8 @@ public final class DuckDbHistoryStore implements HistoryStore {
   static HistoryException openError(Path file, SQLException e) {
     String msg = String.valueOf(e.getMessage());
     String lower = msg.toLowerCase(java.util.Locale.ROOT);
-    // "Could not set lock on file": another process; "different configuration": this process, read-write.
-    if (lower.contains("lock") || lower.contains("different configuration")) {
+    // "Could not set lock on file": another process; "already attached" or "different configuration": this process.
+    if (lower.contains("lock") || lower.contains("already attached") || lower.contains("different configuration")) {
       return new StoreInUseException(
           "history store " + file + " is in use by another process (DuckDB allows one read-write process per file): "
               + "stop the other Earlybird agent using it, or point `store:` at another file. DuckDB said: " + msg, e);
@@ -216,6 +279,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
       SnapshotTable.Stored stored = next == null ? previous : SnapshotTable.persist(writer, previous, next);
       beforePollCommit.run();
       writer.commit();
+      health.succeeded(); // a poll always writes: its commit reached the disk
       if (stored != null) {
         committed.put(poll.target(), stored);
       }
@@ -378,7 +442,14 @@ public final class DuckDbHistoryStore implements HistoryStore {
       CloudWatchTable.purge(writer, now.minus(retention.hourly()));
       writer.commit();
     });
-    // Outside any transaction: gives space freed by retention back to the file.
+    checkpoint();
+  }
+
+  /**
+   * Outside any transaction: gives space freed by retention back to the file. On a full disk DuckDB fails it
+   * fatally: its database is invalidated, and the store opens the file again.
+   */
+  void checkpoint() {
     write("checkpoint", () -> {
       writer.commit();
       writer.setAutoCommit(true);
@@ -502,30 +573,77 @@ public final class DuckDbHistoryStore implements HistoryStore {
     void run() throws SQLException;
   }
 
+  /**
+   * Runs one write transaction; a failure rolls it back, marks the store failing and throws {@link
+   * StoreWriteException}. Only a poll's commit marks it writing again: other writes may have nothing to write (no
+   * new database, no new text), and DuckDB commits an empty transaction without touching the disk.
+   */
   private void write(String what, SqlWork work) {
     if (readOnly) {
       throw new HistoryException("cannot " + what + ": history store " + file + " is open read-only");
     }
     writeLock.lock();
     try {
+      if (reopenNeeded) {
+        reopen();
+      }
       work.run();
+    } catch (BaselineException e) {
+      reset(); // a request refused (a name taken, say): the store itself is fine
+      throw e;
     } catch (SQLException | RuntimeException e) {
-      try {
-        writer.rollback();
-        // Rolled back: reload watermarks in case a step of maintain was committed and the next was not;
-        // forget cached snapshot state, it is reloaded from what was committed.
-        watermarks = Rollups.load(writer);
-        committed.clear();
-        writer.commit();
-      } catch (SQLException r) {
-        e.addSuppressed(r);
-      }
-      if (e instanceof HistoryException h) {
-        throw h;
-      }
-      throw new HistoryException("cannot " + what + " in history store " + file + ": " + e.getMessage(), e);
+      reset();
+      String message = "cannot " + what + " in history store " + file + ": " + e.getMessage();
+      health.failed(message);
+      throw new StoreWriteException(message, e);
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  /**
+   * After a failed write: drops the write connection with whatever transaction it had and takes a new one; reloads
+   * the watermarks (a step of maintain may be committed and the next not) and forgets the cached snapshot state,
+   * reloaded from what was committed. If the database instance is invalidated, opens the file again.
+   */
+  private void reset() {
+    committed.clear();
+    closeQuietly(writer);
+    writer = null;
+    if (!reopenNeeded) {
+      try {
+        writer = writerOf(root);
+        watermarks = Rollups.load(writer); // also the probe: fails on an invalidated database
+        writer.commit();
+        return;
+      } catch (SQLException e) {
+        closeQuietly(writer);
+        writer = null;
+        reopenNeeded = true;
+      }
+    }
+    try {
+      reopen();
+    } catch (SQLException e) {
+      // still failing (the disk is still full, say): the next write tries again
+    }
+  }
+
+  /** Closes the database instance and opens the file again; waits for the reads in flight. */
+  private void reopen() throws SQLException {
+    connections.writeLock().lock();
+    try {
+      closeQuietly(writer);
+      writer = null;
+      closeQuietly(root);
+      root = connect(file, false);
+      writer = writerOf(root);
+      watermarks = Rollups.load(writer);
+      writer.commit();
+      committed.clear();
+      reopenNeeded = false;
+    } finally {
+      connections.writeLock().unlock();
     }
   }
 
@@ -537,10 +655,13 @@ public final class DuckDbHistoryStore implements HistoryStore {
 
   /** Package-private so tests can inspect tables through the same read path. */
   <T> T read(String what, SqlRead<T> work) {
-    try (Connection c = writer.duplicate()) {
+    connections.readLock().lock();
+    try (Connection c = root.duplicate()) {
       return work.run(c);
     } catch (SQLException e) {
       throw new HistoryException("cannot read " + what + " from history store " + file + ": " + e.getMessage(), e);
+    } finally {
+      connections.readLock().unlock();
     }
   }
 
@@ -711,8 +832,9 @@ public final class DuckDbHistoryStore implements HistoryStore {
   public void close() {
     writeLock.lock();
     try {
-      writer.rollback();
-      writer.close();
+      closeQuietly(writer); // drops an uncommitted transaction, if any
+      writer = null;
+      root.close();
     } catch (SQLException e) {
       throw new HistoryException("cannot close history store " + file + ": " + e.getMessage(), e);
     } finally {

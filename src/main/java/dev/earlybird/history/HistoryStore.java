@@ -165,6 +165,9 @@ public interface HistoryStore extends AutoCloseable {
   /** Bytes the store takes on disk; cheap (no query), for a metric updated every poll. */
   long fileSizeBytes();
 
+  /** Whether the store writes (a full disk makes it fail until space returns); for readiness, metrics and logs. */
+  StoreHealth health();
+
   @Override
   void close();
 }

@@ -1,7 +1,8 @@
 /**
  * History: the store interface ({@link dev.earlybird.history.HistoryStore}), the embedded DuckDB store
  * ({@link dev.earlybird.history.DuckDbHistoryStore}) with its schema migrations, the single writer thread
- * ({@link dev.earlybird.history.HistoryWriter}), hourly/daily rollups and retention.
+ * ({@link dev.earlybird.history.HistoryWriter}), hourly/daily rollups and retention, and whether the store writes
+ * ({@link dev.earlybird.history.StoreHealth}).
  *
  * <p>Depends only on {@code dev.earlybird.model}, the JDK and JDBC (the DuckDB driver for the Appender).
  */

@@ -1,6 +1,7 @@
 package dev.earlybird.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
@@ -15,6 +16,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Every Earlybird metric, with bounded label sets. Pollers report what they saw; {@link #scrape(String)} only
@@ -36,6 +39,8 @@ public final class AgentMetrics {
   private final StatementSeries statements;
   private final AtomicLong reloadSuccessful = new AtomicLong(1);
   private final AtomicReference<Instant> reloadSucceededAt = new AtomicReference<>();
+  private BooleanSupplier storeUp;
+  private LongSupplier storeErrors;
 
   public AgentMetrics(String version) {
     this(version, dev.earlybird.config.MetricsConfig.DEFAULT);
@@ -167,6 +172,30 @@ public final class AgentMetrics {
     m.up.set(0);
     m.pollDuration(source).record(took);
     errors(target, source, reason, 1);
+  }
+
+  /**
+   * The target answered but the history store could not write the poll: counted under reason {@code store}, and
+   * the target stays up. A failing store is the store's state ({@link #storeHealth}), not the target's.
+   */
+  public void pollNotStored(String target, String source, Duration took) {
+    TargetMeters m = meters(target);
+    m.up.set(1);
+    m.pollDuration(source).record(took);
+    errors(target, source, "store", 1);
+  }
+
+  /** Publishes whether the history store writes and its failed writes, as the store's writes found (no query). */
+  public void storeHealth(BooleanSupplier up, LongSupplier errors) {
+    // Micrometer holds a gauge's object weakly: the suppliers are kept here, or the series would turn NaN.
+    storeUp = up;
+    storeErrors = errors;
+    Gauge.builder("earlybird.store.up", this, m -> m.storeUp.getAsBoolean() ? 1 : 0)
+        .description("1 if the history store writes, 0 while its writes fail (a full disk, say)")
+        .register(registry);
+    FunctionCounter.builder("earlybird.store.errors", this, m -> m.storeErrors.getAsLong())
+        .description("Writes to the history store that failed and were rolled back")
+        .register(registry);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.earlybird.schedule;
 
 import dev.earlybird.analysis.Analyzer;
+import dev.earlybird.history.StoreWriteException;
 import dev.earlybird.metrics.AgentMetrics;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +72,9 @@ public final class AnalysisLoop implements AutoCloseable {
       lastError = null;
       return due;
     } catch (RuntimeException e) {
-      if (!String.valueOf(e.getMessage()).equals(lastError)) {
+      if (StoreWriteException.isCause(e)) {
+        log.debug("analysis could not store its findings; will retry: {}", e.getMessage()); // the store said so once
+      } else if (!String.valueOf(e.getMessage()).equals(lastError)) {
         log.error("analysis failed; will retry: {}", e.getMessage(), e);
         lastError = String.valueOf(e.getMessage());
       }

@@ -5,6 +5,7 @@ import dev.earlybird.config.AwsService;
 import dev.earlybird.config.AwsSettings;
 import dev.earlybird.config.TargetConfig;
 import dev.earlybird.history.HistoryWriter;
+import dev.earlybird.history.StoreWriteException;
 import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.metrics.CloudWatchMetrics;
 import dev.earlybird.model.CloudWatchSample;
@@ -220,7 +221,9 @@ public final class CloudWatchLoop implements AutoCloseable {
       await(writer.submit(s -> s.recordCloudWatch(copy)));
       return Optional.empty();
     } catch (RuntimeException e) {
-      log.error("storing {} CloudWatch datapoints failed; their windows are read again: {}", copy.size(), e.getMessage());
+      if (!StoreWriteException.isCause(e)) { // else the store said so once
+        log.error("storing {} CloudWatch datapoints failed; their windows are read again: {}", copy.size(), e.getMessage());
+      }
       return Optional.of(String.valueOf(e.getMessage()));
     }
   }

@@ -2,6 +2,7 @@ package dev.earlybird.schedule;
 
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.Retention;
+import dev.earlybird.history.StoreWriteException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.locks.LockSupport;
@@ -40,7 +41,11 @@ public final class Maintenance implements AutoCloseable {
       try {
         writer.submit(s -> s.maintain(clock.instant(), retention)).join();
       } catch (RuntimeException e) {
-        log.error("history store maintenance failed; will retry: {}", e.getMessage(), e);
+        if (StoreWriteException.isCause(e)) {
+          log.debug("history store maintenance failed; will retry: {}", e.getMessage()); // the store said so once
+        } else {
+          log.error("history store maintenance failed; will retry: {}", e.getMessage(), e);
+        }
       }
     }
   }

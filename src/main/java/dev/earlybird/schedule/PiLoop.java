@@ -5,6 +5,7 @@ import dev.earlybird.config.AwsSettings;
 import dev.earlybird.config.TargetConfig;
 import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.HistoryWriter;
+import dev.earlybird.history.StoreWriteException;
 import dev.earlybird.history.StatementActivity;
 import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.metrics.PiMetrics;
@@ -142,10 +143,13 @@ public final class PiLoop implements AutoCloseable {
         }
         break;
       } catch (RuntimeException e) {
-        metrics.sourceFailed(target.name(), SOURCE, ErrorReason.OTHER.label(),
+        boolean store = StoreWriteException.isCause(e); // the store said so once, and the window is read again
+        metrics.sourceFailed(target.name(), SOURCE, store ? "store" : ErrorReason.OTHER.label(),
             Duration.ofNanos(System.nanoTime() - t0));
-        log.warn("target {}: Performance Insights window {} .. {} failed: {}", target.name(), window.from(),
-            window.to(), e.toString());
+        if (!store) {
+          log.warn("target {}: Performance Insights window {} .. {} failed: {}", target.name(), window.from(),
+              window.to(), e.toString());
+        }
         break;
       } finally {
         metrics.throttled(target.name(), SOURCE, throttles.takeThrottled());

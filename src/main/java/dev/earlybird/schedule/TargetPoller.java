@@ -7,6 +7,7 @@ import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.PollRecord;
+import dev.earlybird.history.StoreWriteException;
 import dev.earlybird.history.TextKey;
 import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.metrics.FleetState;
@@ -140,12 +141,7 @@ public final class TargetPoller {
     } catch (SourceException e) {
       failure(e.reason(), e.getMessage(), started);
     } catch (StoreFailure e) {
-      // The store, not the database, failed: keep the connection, retry next interval, don't mark the target
-      // down. The write may still land later (a timeout), so re-read the persisted snapshot, through the
-      // writer's queue, before the next diff: the store is the truth, never a stale in-memory copy.
-      restored = false;
-      log.error("target {}: writing to the history store failed: {}", target.name(), e.getMessage(), e.getCause());
-      metrics.pollFailed(target.name(), SOURCE, "store", Duration.between(started, clock.instant()));
+      notStored(e, started);
     } catch (RuntimeException e) {
       // A bug or a value we did not expect: never let it kill the loop or other targets.
       log.error("target {}: unexpected error during poll", target.name(), e);
@@ -410,6 +406,25 @@ public final class TargetPoller {
 
   private static String quoteIdent(String name) {
     return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  /**
+   * The store, not the database, failed: keep the connection, retry next interval, and keep the target up (the
+   * store reports its own state, once). The write may still land later (a timeout), so re-read the persisted
+   * snapshot, through the writer's queue, before the next diff: the next stored interval then covers the polls
+   * that were not stored, and the store is the truth, never a stale in-memory copy.
+   */
+  private void notStored(StoreFailure e, Instant started) {
+    restored = false;
+    if (StoreWriteException.isCause(e) || !store.health().up()) { // the store said so once
+      log.debug("target {}: the history store did not store this poll: {}", target.name(), e.getMessage());
+    } else {
+      log.warn("target {}: writing to the history store failed: {}", target.name(), e.getMessage());
+    }
+    metrics.pollNotStored(target.name(), SOURCE, Duration.between(started, clock.instant()));
+    // Connected (the store is only written after connecting), so the server is known.
+    fleet.update(target.name(), s -> new TargetStatus(target.name(), true, s.lastPollAt(), server.version(),
+        s.statements(), null, server.trackIoTiming(), s.degraded(), s.hiddenStatements()));
   }
 
   private void failure(ErrorReason reason, String message, Instant started) {

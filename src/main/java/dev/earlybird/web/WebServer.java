@@ -56,10 +56,11 @@ public final class WebServer implements AutoCloseable {
               config.routes.get(
                   "/-/ready",
                   ctx -> {
-                    if (readiness.isReady()) {
+                    var because = readiness.notReadyBecause();
+                    if (because.isEmpty()) {
                       ctx.result("Ready\n");
                     } else {
-                      ctx.status(503).result("Not ready\n");
+                      ctx.status(503).result("Not ready: " + because.get() + "\n");
                     }
                   });
               config.routes.get(

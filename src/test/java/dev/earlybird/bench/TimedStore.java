@@ -13,6 +13,7 @@ import dev.earlybird.history.Retention;
 import dev.earlybird.history.SeriesPoint;
 import dev.earlybird.history.StatementComparison;
 import dev.earlybird.history.StatementRef;
+import dev.earlybird.history.StoreHealth;
 import dev.earlybird.history.StoreStats;
 import dev.earlybird.history.TargetRecord;
 import dev.earlybird.history.TextKey;
@@ -294,6 +295,11 @@ final class TimedStore implements HistoryStore {
   @Override
   public long fileSizeBytes() {
     return store.fileSizeBytes();
+  }
+
+  @Override
+  public StoreHealth health() {
+    return store.health();
   }
 
   @Override

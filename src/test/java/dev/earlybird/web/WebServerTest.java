@@ -52,13 +52,14 @@ class WebServerTest {
   FleetState fleet;
   AgentMetrics metrics;
   WebServer web;
-  Readiness readiness = new Readiness();
+  Readiness readiness;
   HttpClient http = HttpClient.newHttpClient();
   ObjectMapper json = new ObjectMapper();
 
   @BeforeEach
   void start() {
     store = DuckDbHistoryStore.open(dir.resolve("h.duckdb"), () -> NOW.plusSeconds(1));
+    readiness = new Readiness(store.health());
     writer = new HistoryWriter(store, 8);
     StatementKey key = new StatementKey("pg1", 5, 10, QUERY_ID, true);
     Counters c =
