@@ -181,7 +181,7 @@ public final class TargetPoller {
     }
     List<StatementText> texts = List.of();
     if (!pendingTexts.isEmpty() && Duration.between(textsReadAt, now).compareTo(poll.textRefresh()) >= 0) {
-      texts = source.texts(List.copyOf(pendingTexts.values()), poll.textMaxLength());
+      texts = source.texts(List.copyOf(pendingTexts.values()), poll.textMaxLength(), poll.queryText());
       textsReadAt = now;
       metrics.textsFetched(target.name(), texts.size());
       // Texts that vanished before we read them are not retried: the entry is gone.

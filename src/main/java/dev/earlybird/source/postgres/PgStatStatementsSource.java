@@ -189,15 +189,15 @@ public final class PgStatStatementsSource implements AutoCloseable {
   }
 
   /**
-   * Query texts of the given entries, cut to {@code maxLength} characters (see {@link StatementTexts}). Expensive
-   * on the server (reads the whole text file): call only for new keys, throttled.
+   * Query texts of the given entries, cut to {@code maxLength} characters and passed through {@code mode} (see {@link
+   * StatementTexts}). Expensive on the server (reads the whole text file): call only for new keys, throttled.
    */
-  public List<dev.earlybird.model.StatementText> texts(Collection<StatementKey> keys, int maxLength)
-      throws SourceException {
+  public List<dev.earlybird.model.StatementText> texts(Collection<StatementKey> keys, int maxLength,
+      dev.earlybird.config.QueryTextMode mode) throws SourceException {
     Connection c = connection();
     requireExtension();
     try {
-      return texts.fetch(c, keys, maxLength);
+      return texts.fetch(c, keys, maxLength, mode);
     } catch (SQLException e) {
       throw failed("texts", e);
     }

@@ -1,6 +1,8 @@
 package dev.earlybird.source.postgres;
 
+import dev.earlybird.config.QueryTextMode;
 import dev.earlybird.model.QueryFamily;
+import dev.earlybird.model.QueryTextRedactor;
 import dev.earlybird.model.StatementKey;
 import dev.earlybird.model.StatementText;
 import java.sql.Array;
@@ -18,6 +20,9 @@ import java.util.List;
  * keeps one per entry, but entries differing only in user or nesting level have the same normalized text, so the
  * keys are collapsed to distinct pairs before asking. The family is computed from the text as read, so a text cut
  * at {@code maxLength} gets the family of its prefix (rare with a generous limit; {@code truncated} says so).
+ *
+ * <p>Every text is from outside: it is passed through {@code poll.queryText} here, before anything stores or shows
+ * it. The family of a redacted or withheld text is the redacted text's, so not even a hash of a secret is kept.
  */
 final class StatementTexts {
   /** What pg_stat_statements shows instead of another user's text without pg_read_all_stats. */
@@ -29,7 +34,8 @@ final class StatementTexts {
     this.target = target;
   }
 
-  List<StatementText> fetch(Connection c, Collection<StatementKey> keys, int maxLength) throws SQLException {
+  List<StatementText> fetch(Connection c, Collection<StatementKey> keys, int maxLength, QueryTextMode mode)
+      throws SQLException {
     if (maxLength <= 0) {
       throw new IllegalArgumentException("maxLength must be positive: " + maxLength);
     }
@@ -62,8 +68,12 @@ final class StatementTexts {
           if (text == null || text.equals(INSUFFICIENT_PRIVILEGE)) {
             continue; // NULL if the text file was lost; the placeholder is not a query and has no family
           }
-          result.add(
-              new StatementText(target, rs.getLong(1), rs.getLong(2), text, rs.getBoolean(4), QueryFamily.of(text)));
+          String redacted = QueryTextRedactor.redact(text);
+          String family = QueryFamily.of(mode == QueryTextMode.FULL ? text : redacted);
+          String applied = mode == QueryTextMode.REDACT ? redacted : mode.apply(text);
+          String shown = QueryTextRedactor.cut(applied, maxLength);
+          boolean truncated = rs.getBoolean(4) || shown.length() < applied.length();
+          result.add(new StatementText(target, rs.getLong(1), rs.getLong(2), shown, truncated, family));
         }
       }
     }
