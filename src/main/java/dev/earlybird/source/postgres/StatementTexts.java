@@ -5,6 +5,10 @@ import dev.earlybird.model.QueryFamily;
 import dev.earlybird.model.QueryTextRedactor;
 import dev.earlybird.model.StatementKey;
 import dev.earlybird.model.StatementText;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -64,7 +68,7 @@ final class StatementTexts {
       ps.setArray(4, queryArray);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          String text = rs.getString(3);
+          String text = lenientUtf8(rs.getBytes(3));
           if (text == null || text.equals(INSUFFICIENT_PRIVILEGE)) {
             continue; // NULL if the text file was lost; the placeholder is not a query and has no family
           }
@@ -78,6 +82,26 @@ final class StatementTexts {
       }
     }
     return List.copyOf(result);
+  }
+
+  /**
+   * The text's bytes as UTF-8, each invalid sequence one U+FFFD. Connected to a SQL_ASCII database, the server
+   * passes another database's bytes through unchecked (Latin-1, say), and the driver's own decoding would fail
+   * the whole read for one such text.
+   */
+  static String lenientUtf8(byte[] bytes) {
+    if (bytes == null) {
+      return null;
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPLACE)
+          .onUnmappableCharacter(CodingErrorAction.REPLACE)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalStateException("a replacing decoder does not throw", e);
+    }
   }
 
   private record Pair(long dbId, long queryId) {}
