@@ -205,6 +205,41 @@ class PgStatStatementsSourceIT {
 
   @ParameterizedTest(name = "PostgreSQL {0}")
   @MethodSource(VERSIONS)
+  void textsFollowPollQueryText(int major) throws Exception {
+    PgServer server = PostgresServers.shared(major);
+    String db = "src_texts_redact";
+    server.createDatabase(db);
+    String role = "src_redact_" + major;
+    server.execute(db, "DROP ROLE IF EXISTS " + role, "CREATE ROLE " + role,
+        "ALTER ROLE " + role + " PASSWORD 'S3cr3t-src' VALID UNTIL 'infinity'");
+    long dbId = oid(server, db);
+    long alterId = queryIds(server, db, "ALTER ROLE " + role).getFirst();
+    String redacted = "ALTER ROLE " + role + " PASSWORD '<redacted>' VALID UNTIL '<redacted>'";
+    try (var source = new PgStatStatementsSource(superuserEndpoint(server, "postgres"))) {
+      StatementKey key = topLevelKey(source.snapshot(), dbId, alterId);
+
+      assertThat(source.texts(List.of(key), 1000, QueryTextMode.REDACT)).singleElement().satisfies(t -> {
+        assertThat(t.text()).isEqualTo(redacted);
+        assertThat(t.family()).isEqualTo(dev.earlybird.model.QueryFamily.of(redacted));
+      });
+      assertThat(source.texts(List.of(key), 1000, QueryTextMode.FULL)).singleElement()
+          .satisfies(t -> assertThat(t.text()).contains("'S3cr3t-src'"));
+      assertThat(source.texts(List.of(key), 1000, QueryTextMode.NONE)).singleElement().satisfies(t -> {
+        assertThat(t.text()).isEqualTo(QueryTextMode.WITHHELD);
+        assertThat(t.family()).as("of the redacted text, not a hash of the secret")
+            .isEqualTo(dev.earlybird.model.QueryFamily.of(redacted));
+      });
+      // The server cuts 45 characters, inside the password; redacting lengthens it, and it is cut again.
+      int cutAt = ("ALTER ROLE " + role + " PASSWORD 'S3cr").length();
+      assertThat(source.texts(List.of(key), cutAt, QueryTextMode.REDACT)).singleElement().satisfies(t -> {
+        assertThat(t.text()).isEqualTo("ALTER ROLE " + role + " PASSWORD ");
+        assertThat(t.truncated()).isTrue();
+      });
+    }
+  }
+
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @MethodSource(VERSIONS)
   void sessionIsReadOnlyWithBoundedTimeouts(int major) throws Exception {
     PgServer server = PostgresServers.shared(major);
     var endpoint = PgTestSupport.endpoint(server, "postgres", "postgres", null, Duration.ofMillis(4500));
