@@ -130,7 +130,8 @@ public final class Agent implements AutoCloseable {
     this.analysis = new AnalysisLoop(analyzer, metrics, clock, settle);
     boolean anyPi = config.targets().stream().anyMatch(t -> t.aws().flatMap(a -> a.dbiResourceId()).isPresent());
     this.performanceInsights = anyPi || discovering
-        ? new PiLoop(current, PiSource.of(aws, config.poll().queryText()), store, writer, metrics, new PiMetrics(metrics), config.aws(),
+        ? new PiLoop(current, PiSource.of(aws, config.poll().queryText()), store, writer, metrics,
+            new PiMetrics(metrics), config.aws(),
             interval, clock)
         : null;
     Api api = new Api(fleet, hotList, config.tenants(), clock);

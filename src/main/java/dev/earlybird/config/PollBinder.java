@@ -24,8 +24,8 @@ final class PollBinder {
     Duration textRefresh = m.value("textRefresh", Values.duration(false), PollConfig.DEFAULT_TEXT_REFRESH);
     Duration connectTimeout = m.value("connectTimeout", Values.duration(false), PollConfig.DEFAULT_CONNECT_TIMEOUT);
     int textMaxLength = m.value("textMaxLength", Values.integer(1, 1_000_000), PollConfig.DEFAULT_TEXT_MAX_LENGTH);
-    QueryTextMode queryText =
-        m.value("queryText", Values.lowercaseEnum(QueryTextMode.class, "query text mode"), PollConfig.DEFAULT_QUERY_TEXT);
+    QueryTextMode queryText = m.value("queryText", Values.lowercaseEnum(QueryTextMode.class, "query text mode"),
+        PollConfig.DEFAULT_QUERY_TEXT);
     Optional<Duration> givenTimeout = m.optional("timeout", Values.duration(false));
     boolean timeoutFits = givenTimeout.map(t -> t.compareTo(interval) < 0).orElse(true);
     if (!timeoutFits && intervalKnown) {

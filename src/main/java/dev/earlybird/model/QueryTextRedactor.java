@@ -9,10 +9,10 @@ package dev.earlybird.model;
  * <p>A small lexer of PostgreSQL's syntax, one pass, linear time, never throws:
  *
  * <ul>
- *   <li>every string constant becomes {@link #PLACEHOLDER}: standard {@code '...'} ({@code ''} escapes), {@code
- *       E'...'} (backslash escapes), {@code U&'...'}, {@code N'...'}, bit strings {@code B'...'} and {@code X'...'}, and
- *       dollar quotes {@code $$...$$}/{@code $tag$...$tag$} whole (a {@code DO} block or function body may hold
- *       anything);
+ *   <li>every string constant becomes {@link #PLACEHOLDER}: standard {@code '...'} ({@code ''} escapes),
+ *       {@code E'...'} (backslash escapes), {@code U&'...'}, {@code N'...'}, bit strings {@code B'...'} and
+ *       {@code X'...'}, and dollar quotes {@code $$...$$}/{@code $tag$...$tag$} whole (a {@code DO} block or
+ *       function body may hold anything);
  *   <li>a literal left open at the end (the text was cut at {@code poll.textMaxLength}) is replaced to the end, so
  *       no prefix of a secret survives;
  *   <li>kept as written: keywords, identifiers, quoted identifiers {@code "..."}, parameters {@code $1}, numbers (not

@@ -132,7 +132,8 @@ public final class PiSource {
           continue; // not a digest row; nothing to join it by
         }
         Map<String, Double> extra = k.key().additionalMetrics();
-        statements.add(new PiStatementLoad(id, d.get(SQL_DB_ID), digestText(d.get(SQL_TEXT)), ms(k.key().total(), seconds),
+        statements.add(new PiStatementLoad(id, d.get(SQL_DB_ID), digestText(d.get(SQL_TEXT)),
+            ms(k.key().total(), seconds),
             waits(k, seconds), metric(extra, CALLS_PER_SEC), metric(extra, LATENCY), metric(extra, ROWS_PER_CALL)));
       }
       List<PiDatabaseLoad> databases = new ArrayList<>();

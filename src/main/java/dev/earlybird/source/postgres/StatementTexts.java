@@ -75,7 +75,8 @@ final class StatementTexts {
           String redacted = QueryTextRedactor.redact(text);
           String family = QueryFamily.of(mode == QueryTextMode.FULL ? text : redacted);
           String applied = mode == QueryTextMode.REDACT ? redacted : mode.apply(text);
-          String shown = QueryTextRedactor.cut(applied, maxLength);
+          // The withheld marker is not a text of the server: never cut it into an unclosed comment.
+          String shown = mode == QueryTextMode.NONE ? applied : QueryTextRedactor.cut(applied, maxLength);
           boolean truncated = rs.getBoolean(4) || shown.length() < applied.length();
           result.add(new StatementText(target, rs.getLong(1), rs.getLong(2), shown, truncated, family));
         }
