@@ -156,7 +156,7 @@ public final class Agent implements AutoCloseable {
   private PiLoop piLoop(AgentConfig config) {
     boolean needed = config.discovery().isPresent()
         || config.targets().stream().anyMatch(t -> t.aws().flatMap(a -> a.dbiResourceId()).isPresent());
-    return needed ? new PiLoop(this::currentTargets, PiSource.of(aws), store, writer, metrics, new PiMetrics(metrics),
+    return needed ? new PiLoop(this::currentTargets, PiSource.of(aws, config.poll().queryText()), store, writer, metrics, new PiMetrics(metrics),
         config.aws(), config.poll().interval(), clock) : null;
   }
 

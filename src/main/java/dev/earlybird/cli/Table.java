@@ -137,7 +137,15 @@ final class Table<T> {
     return text.replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
   }
 
+  /** Cut to {@code max} chars with an ellipsis, never between the two halves of a character (an emoji). */
   static String shorten(String text, int max) {
-    return text.length() <= max ? text : text.substring(0, Math.max(0, max - 3)) + "...";
+    if (text.length() <= max) {
+      return text;
+    }
+    int end = Math.max(0, max - 3);
+    if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--;
+    }
+    return text.substring(0, end) + "...";
   }
 }

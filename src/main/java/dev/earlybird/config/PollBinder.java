@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Binds {@code poll:} and {@code retention:}, the sections of plain durations. */
+/** Binds {@code poll:} and {@code retention:}, the sections of plain durations (and the text settings). */
 final class PollBinder {
   static final List<String> POLL_KEYS =
-      List.of("interval", "textRefresh", "timeout", "connectTimeout", "textMaxLength");
+      List.of("interval", "textRefresh", "timeout", "connectTimeout", "textMaxLength", "queryText");
   static final List<String> RETENTION_KEYS = List.of("intervals", "hourly", "daily");
 
   private PollBinder() {}
@@ -24,6 +24,8 @@ final class PollBinder {
     Duration textRefresh = m.value("textRefresh", Values.duration(false), PollConfig.DEFAULT_TEXT_REFRESH);
     Duration connectTimeout = m.value("connectTimeout", Values.duration(false), PollConfig.DEFAULT_CONNECT_TIMEOUT);
     int textMaxLength = m.value("textMaxLength", Values.integer(1, 1_000_000), PollConfig.DEFAULT_TEXT_MAX_LENGTH);
+    QueryTextMode queryText = m.value("queryText", Values.lowercaseEnum(QueryTextMode.class, "query text mode"),
+        PollConfig.DEFAULT_QUERY_TEXT);
     Optional<Duration> givenTimeout = m.optional("timeout", Values.duration(false));
     boolean timeoutFits = givenTimeout.map(t -> t.compareTo(interval) < 0).orElse(true);
     if (!timeoutFits && intervalKnown) {
@@ -33,7 +35,7 @@ final class PollBinder {
           + "or leave it out for min(interval/2, 30s))");
     }
     Duration timeout = timeoutFits ? givenTimeout.orElse(null) : null;
-    return m.build(() -> new PollConfig(interval, textRefresh, timeout, connectTimeout, textMaxLength))
+    return m.build(() -> new PollConfig(interval, textRefresh, timeout, connectTimeout, textMaxLength, queryText))
         .orElseGet(PollConfig::defaults);
   }
 

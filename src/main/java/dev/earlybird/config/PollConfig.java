@@ -10,13 +10,16 @@ import java.time.Duration;
  * @param timeout per poll; must end before the next one starts. Null means {@code min(interval/2, 30s)}
  * @param connectTimeout for opening a connection (DNS failures of RDS endpoints should fail fast)
  * @param textMaxLength characters of query text kept per statement
+ * @param queryText what of each text is stored and shown (redacted by default)
  */
 public record PollConfig(
-    Duration interval, Duration textRefresh, Duration timeout, Duration connectTimeout, int textMaxLength) {
+    Duration interval, Duration textRefresh, Duration timeout, Duration connectTimeout, int textMaxLength,
+    QueryTextMode queryText) {
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
   public static final Duration DEFAULT_TEXT_REFRESH = Duration.ofMinutes(10);
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_TEXT_MAX_LENGTH = 8000;
+  public static final QueryTextMode DEFAULT_QUERY_TEXT = QueryTextMode.REDACT;
   private static final Duration MAX_DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
   public PollConfig {
@@ -29,6 +32,13 @@ public record PollConfig(
           + ") must be shorter than poll.interval (" + Durations.format(interval) + ")");
     }
     Checks.atLeast(textMaxLength, 1, "poll.textMaxLength");
+    queryText = queryText == null ? DEFAULT_QUERY_TEXT : queryText;
+  }
+
+  /** With the default {@code queryText} (redact). */
+  public PollConfig(
+      Duration interval, Duration textRefresh, Duration timeout, Duration connectTimeout, int textMaxLength) {
+    this(interval, textRefresh, timeout, connectTimeout, textMaxLength, DEFAULT_QUERY_TEXT);
   }
 
   /** Half the interval, capped at 30s: leaves time to write before the next tick. */

@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,7 +25,15 @@ final class SchemaMigrator {
   /** In order; append new migrations here (a test checks every file in the folder is listed). */
   static final List<String> MIGRATIONS =
       List.of("V1__init.sql", "V2__findings.sql", "V3__pinned_baselines.sql", "V4__kcache_cpu.sql",
-          "V5__server_start.sql", "V6__performance_insights.sql", "V7__cloudwatch.sql");
+          "V5__server_start.sql", "V6__performance_insights.sql", "V7__cloudwatch.sql", "V8__redact_query_texts.sql");
+
+  /** Work a migration does in code after its SQL, in the same transaction (what SQL alone cannot do). */
+  private static final Map<String, CodeStep> CODE = Map.of("V8__redact_query_texts.sql", QueryTextScrub::run);
+
+  @FunctionalInterface
+  private interface CodeStep {
+    void run(Connection c) throws SQLException;
+  }
 
   static final String LOCATION = "db/migration/";
 
@@ -82,6 +91,7 @@ final class SchemaMigrator {
       try (Statement s = c.createStatement();
           var insert = c.prepareStatement("INSERT INTO schema_version VALUES (?, ?, ?)")) {
         s.execute(load(name));
+        CODE.getOrDefault(name, x -> {}).run(c);
         insert.setInt(1, v);
         insert.setString(2, name);
         insert.setLong(3, Columns.micros(Instant.now()));

@@ -1,6 +1,7 @@
 /**
  * History: the store interface ({@link dev.earlybird.history.HistoryStore}), the embedded DuckDB store
- * ({@link dev.earlybird.history.DuckDbHistoryStore}) with its schema migrations, the single writer thread
+ * ({@link dev.earlybird.history.DuckDbHistoryStore}) with its schema migrations (SQL, and code where SQL cannot do
+ * the work: {@link dev.earlybird.history.QueryTextScrub}), the single writer thread
  * ({@link dev.earlybird.history.HistoryWriter}), hourly/daily rollups and retention, and whether the store writes
  * ({@link dev.earlybird.history.StoreHealth}).
  *

@@ -227,12 +227,19 @@ public final class TargetPoller {
     }
     List<StatementText> texts = List.of();
     if (!pendingTexts.isEmpty() && Duration.between(textsReadAt, now).compareTo(poll.get().textRefresh()) >= 0) {
-      texts = source.texts(List.copyOf(pendingTexts.values()), poll.get().textMaxLength());
       textsReadAt = now;
-      metrics.textsFetched(target.name(), texts.size());
-      // Texts that vanished before we read them are not retried: the entry is gone.
-      pendingTexts.clear();
-      texts.forEach(t -> storedTexts.add(new TextKey(t.dbId(), t.queryId())));
+      try {
+        texts = source.texts(List.copyOf(pendingTexts.values()), poll.get().textMaxLength(), poll.get().queryText());
+        metrics.textsFetched(target.name(), texts.size());
+        // Texts that vanished before we read them are not retried: the entry is gone.
+        pendingTexts.clear();
+        texts.forEach(t -> storedTexts.add(new TextKey(t.dbId(), t.queryId())));
+      } catch (SourceException e) {
+        // Texts are a label, counters are the data: one unreadable text must not take the target down. The
+        // pending keys stay pending and are tried again after textRefresh.
+        log.warn("target {}: query texts not read, retried in {}: {}", target.name(),
+            dev.earlybird.config.Durations.format(poll.get().textRefresh()), e.getMessage());
+      }
     }
     write(next, diff, texts);
     publish(diff);

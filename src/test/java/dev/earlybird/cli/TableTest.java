@@ -80,5 +80,6 @@ class TableTest {
     assertThat(Table.oneLine("a\n\t b\u0007c ")).isEqualTo("a b c");
     assertThat(Table.shorten("abcdef", 5)).isEqualTo("ab...");
     assertThat(Table.shorten("abc", 5)).isEqualTo("abc");
+    assertThat(Table.shorten("ab\uD83D\uDE00cdef", 6)).as("no half emoji").isEqualTo("ab...");
   }
 }

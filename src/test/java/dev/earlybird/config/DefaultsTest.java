@@ -12,6 +12,7 @@ import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class DefaultsTest {
@@ -35,6 +36,7 @@ class DefaultsTest {
     assertThat(c.poll().timeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.poll().connectTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.poll().textMaxLength()).isEqualTo(8000);
+    assertThat(c.poll().queryText()).isEqualTo(QueryTextMode.REDACT);
 
     assertThat(c.retention()).isEqualTo(
         new RetentionConfig(Duration.ofHours(48), Duration.ofDays(35), Duration.ofDays(400)));
@@ -102,6 +104,12 @@ class DefaultsTest {
   void hostPortPrintsParseableForm() {
     assertThat(HostPort.parse("[::1]:9860").toString()).isEqualTo("[::1]:9860");
     assertThat(HostPort.DEFAULT.toString()).isEqualTo("127.0.0.1:9860");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"redact, REDACT", "full, FULL", "none, NONE", "Full, FULL"})
+  void queryTextModes(String yaml, QueryTextMode mode) throws ConfigException {
+    assertThat(TestConfigs.parse("poll: {queryText: " + yaml + "}\n").poll().queryText()).isEqualTo(mode);
   }
 
   @Test

@@ -90,6 +90,8 @@ class ProblemsTest {
         row("bad int", "poll: {textMaxLength: lots}\n", "test.yml:1: poll.textMaxLength: ", "is not a whole number"),
         row("bad enum", "analysis:\n  baseline: {mode: seasnal}\n", "test.yml:2: analysis.baseline.mode: ",
             "\"seasnal\" is not a baseline mode; expected one of seasonal, rolling (did you mean seasonal?)"),
+        row("bad query text mode", "poll:\n  queryText: redacted\n", "test.yml:2: poll.queryText: ",
+            "\"redacted\" is not a query text mode; expected one of redact, full, none (did you mean redact?)"),
         row("ratio not above 1", "analysis: {regression: {minRatio: 1}}", "test.yml:1: analysis.regression.minRatio: ",
             "expected a number above 1.0"),
         row("zero min calls", "analysis: {regression: {minCalls: 0}}", "test.yml:1: analysis.regression.minCalls: ",

@@ -3,6 +3,8 @@ package dev.earlybird.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.earlybird.model.QueryFamily;
+import dev.earlybird.model.StatementText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -97,6 +99,46 @@ class SchemaMigratorTest {
     assertThatThrownBy(() -> DuckDbHistoryStore.open(file))
         .isInstanceOf(HistoryException.class)
         .hasMessageContaining("schema version " + unknown);
+  }
+
+  @Test
+  void upgradingAStoreRedactsTheTextsItKept() throws Exception {
+    // A store written before schema 9: texts as pg_stat_statements showed them, passwords included.
+    Path file = dir.resolve("store.duckdb");
+    DuckDbHistoryStore.open(file).close();
+    String oldFamily = QueryFamily.of("ALTER ROLE app PASSWORD 'S3cr3t-pw'");
+    try (var c = DriverManager.getConnection("jdbc:duckdb:" + file); var s = c.createStatement()) {
+      s.execute("DELETE FROM schema_version WHERE version = 9");
+      s.execute("INSERT INTO statement_text VALUES ('t1', 5, 11, 'ALTER ROLE app PASSWORD ''S3cr3t-pw''', false, '"
+          + oldFamily + "', 0), ('t1', 5, 12, 'SELECT * FROM t WHERE id = $1', false, 'f12', 0)");
+      s.execute("INSERT INTO finding (id, fingerprint, kind, state, severity, target, dbid, queryid, family, summary, "
+          + "since_us, last_seen_us, streak, clear_streak, evidence) VALUES ('f', 'fp', 'hot', 'active', 'warning', "
+          + "'t1', 5, 11, '" + oldFamily + "', 'hot', 0, 0, 1, 0, '{}')");
+      s.execute("INSERT INTO pi_statement VALUES ('t1', 0, 60000000, 'D1', NULL, "
+          + "'CREATE USER u PASSWORD ''pi-S3cr3t''', 1, 1, '{}', NULL, NULL, NULL)");
+    }
+    String redacted = "ALTER ROLE app PASSWORD '<redacted>'";
+    try (var store = DuckDbHistoryStore.open(file)) {
+      StatementText scrubbed = store.text("t1", 5, 11).orElseThrow();
+      assertThat(scrubbed.text()).isEqualTo(redacted);
+      assertThat(scrubbed.family()).isEqualTo(QueryFamily.of(redacted));
+      StatementText untouched = store.text("t1", 5, 12).orElseThrow();
+      assertThat(untouched.text()).isEqualTo("SELECT * FROM t WHERE id = $1");
+      assertThat(untouched.family()).isEqualTo("f12");
+    }
+    try (var c = DriverManager.getConnection("jdbc:duckdb:" + file); var s = c.createStatement()) {
+      assertThat(single(s, "SELECT string_agg(query, ' ') FROM statement_text")).doesNotContain("S3cr3t");
+      assertThat(single(s, "SELECT statement FROM pi_statement")).isEqualTo("CREATE USER u PASSWORD '<redacted>'");
+      assertThat(single(s, "SELECT family FROM finding WHERE id = 'f'")).isEqualTo(QueryFamily.of(redacted));
+      assertThat(single(s, "SELECT count(*) FROM schema_version WHERE version = 9")).isEqualTo("1");
+    }
+  }
+
+  private static String single(java.sql.Statement s, String sql) throws java.sql.SQLException {
+    try (var rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   @Test

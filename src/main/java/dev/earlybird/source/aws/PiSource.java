@@ -2,6 +2,8 @@ package dev.earlybird.source.aws;
 
 import dev.earlybird.config.AwsConfig;
 import dev.earlybird.config.AwsService;
+import dev.earlybird.config.PollConfig;
+import dev.earlybird.config.QueryTextMode;
 import dev.earlybird.model.Period;
 import dev.earlybird.model.PiStatementLoad;
 import dev.earlybird.model.PiWindow;
@@ -60,18 +62,39 @@ public final class PiSource {
 
   private final Function<AwsConfig, PiClient> clients;
   private final Function<String, RateLimiter> limiterByRegion;
+  private final QueryTextMode queryText;
 
   /**
    * @param clients the PI client for a target's AWS link ({@code AwsClients::pi})
    * @param limiterByRegion the shared PI rate limiter of a region
+   * @param queryText {@code poll.queryText}, applied to the digest texts
    */
-  public PiSource(Function<AwsConfig, PiClient> clients, Function<String, RateLimiter> limiterByRegion) {
+  public PiSource(Function<AwsConfig, PiClient> clients, Function<String, RateLimiter> limiterByRegion,
+      QueryTextMode queryText) {
     this.clients = clients;
     this.limiterByRegion = limiterByRegion;
+    this.queryText = queryText;
+  }
+
+  public PiSource(Function<AwsConfig, PiClient> clients, Function<String, RateLimiter> limiterByRegion) {
+    this(clients, limiterByRegion, PollConfig.DEFAULT_QUERY_TEXT);
   }
 
   public static PiSource of(AwsClients aws) {
-    return new PiSource(aws::pi, region -> aws.limiter(AwsService.PI, region));
+    return of(aws, PollConfig.DEFAULT_QUERY_TEXT);
+  }
+
+  public static PiSource of(AwsClients aws, QueryTextMode queryText) {
+    return new PiSource(aws::pi, region -> aws.limiter(AwsService.PI, region), queryText);
+  }
+
+  /**
+   * PI tokenizes its digests, but every text from outside is treated as hostile. Withheld is empty rather than
+   * {@link QueryTextMode#WITHHELD}: a digest is joined to pg_stat_statements by text, and equal placeholders would
+   * join everything to everything.
+   */
+  private String digestText(String statement) {
+    return queryText == QueryTextMode.NONE ? "" : queryText.apply(statement);
   }
 
   /**
@@ -109,7 +132,8 @@ public final class PiSource {
           continue; // not a digest row; nothing to join it by
         }
         Map<String, Double> extra = k.key().additionalMetrics();
-        statements.add(new PiStatementLoad(id, d.get(SQL_DB_ID), d.get(SQL_TEXT), ms(k.key().total(), seconds),
+        statements.add(new PiStatementLoad(id, d.get(SQL_DB_ID), digestText(d.get(SQL_TEXT)),
+            ms(k.key().total(), seconds),
             waits(k, seconds), metric(extra, CALLS_PER_SEC), metric(extra, LATENCY), metric(extra, ROWS_PER_CALL)));
       }
       List<PiDatabaseLoad> databases = new ArrayList<>();

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -195,19 +196,30 @@ public final class PgStatStatementsSource implements AutoCloseable {
   }
 
   /**
-   * Query texts of the given entries, cut to {@code maxLength} characters (see {@link StatementTexts}). Expensive
-   * on the server (reads the whole text file): call only for new keys, throttled.
+   * Query texts of the given entries, cut to {@code maxLength} characters and passed through {@code mode} (see {@link
+   * StatementTexts}). Expensive on the server (reads the whole text file): call only for new keys, throttled.
    */
-  public List<dev.earlybird.model.StatementText> texts(Collection<StatementKey> keys, int maxLength)
-      throws SourceException {
+  public List<dev.earlybird.model.StatementText> texts(Collection<StatementKey> keys, int maxLength,
+      dev.earlybird.config.QueryTextMode mode) throws SourceException {
     Connection c = connection();
     requireExtension();
     try {
-      return texts.fetch(c, keys, maxLength);
+      return texts.fetch(c, keys, maxLength, mode);
     } catch (SQLException e) {
+      if (BAD_ENCODING.contains(e.getSQLState())) {
+        // The server's message quotes bytes of the text: never log it.
+        throw new SourceException(ErrorReason.OTHER, "target " + target() + ": texts: a query text in "
+            + "pg_stat_statements is not valid in the encoding of the database this target connects to (SQLSTATE "
+            + e.getSQLState() + "; typically bytes from a SQL_ASCII database); pg_stat_statements returns no text "
+            + "while that entry exists. Point the target's url at a SQL_ASCII database of the server to read every "
+            + "text, or remove the entry (pg_stat_statements_reset)");
+      }
       throw failed("texts", e);
     }
   }
+
+  /** character_not_in_repertoire, untranslatable_character: a text pg_stat_statements cannot convert. */
+  private static final Set<String> BAD_ENCODING = Set.of("22021", "22P05");
 
   /** Closes the connection; the next call opens a new one. */
   @Override

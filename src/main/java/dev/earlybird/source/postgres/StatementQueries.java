@@ -207,11 +207,18 @@ final class StatementQueries {
   /**
    * Texts of given entries only. {@code pg_stat_statements(true)} reads the whole text file, so callers batch the
    * keys they need and call this rarely. {@code length(query) > ?} tells whether the text was cut.
+   *
+   * <p>Texts as bytes: connected to a SQL_ASCII database, the server would check every text against the client's
+   * UTF-8 on the way out and fail the whole read for one text with Latin-1 bytes; to SQL_ASCII nothing is checked
+   * (the bytes are decoded leniently), to UTF8 a text of any other encoding is converted.
    */
   static final String TEXTS =
       """
       /* earlybird */ SELECT DISTINCT ON (s.dbid, s.queryid)
-             s.dbid::int8, s.queryid, left(s.query, ?), length(s.query) > ?
+             s.dbid::int8, s.queryid,
+             convert_to(left(s.query, ?),
+                        CASE current_setting('server_encoding') WHEN 'SQL_ASCII' THEN 'SQL_ASCII' ELSE 'UTF8' END),
+             length(s.query) > ?
         FROM pg_stat_statements(true) s
         JOIN unnest(?::int8[], ?::int8[]) AS k(dbid, queryid)
           ON s.dbid::int8 = k.dbid AND s.queryid = k.queryid

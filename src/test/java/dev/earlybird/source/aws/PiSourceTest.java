@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.earlybird.config.AwsConfig;
 import dev.earlybird.config.AwsSettings;
+import dev.earlybird.config.QueryTextMode;
 import dev.earlybird.model.Period;
 import dev.earlybird.model.PiStatementLoad;
 import dev.earlybird.model.PiWindow;
@@ -164,5 +165,19 @@ class PiSourceTest {
     PiWindow w = source(AwsRetryStrategy.doNotRetry()).read("aurora-1", link(), WINDOW, 60, 25, new ThrottleCount());
 
     assertThat(w.statements().get(0).statement()).isEqualTo(cut);
+  }
+
+  @Test
+  void digestTextsFollowPollQueryText() throws Exception {
+    String text = "ALTER USER app PASSWORD 'pi-S3cr3t' /* app */";
+    pi.digests(DBI, List.of(digest("AAA1", "pi-1", text, 1, 0)));
+    source(AwsRetryStrategy.doNotRetry());
+
+    assertThat(PiSource.of(aws).read("aurora-1", link(), WINDOW, 60, 25, new ThrottleCount()).statements().get(0)
+        .statement()).isEqualTo("ALTER USER app PASSWORD '<redacted>' /* app */");
+    assertThat(PiSource.of(aws, QueryTextMode.FULL).read("aurora-1", link(), WINDOW, 60, 25, new ThrottleCount())
+        .statements().get(0).statement()).isEqualTo(text);
+    assertThat(PiSource.of(aws, QueryTextMode.NONE).read("aurora-1", link(), WINDOW, 60, 25, new ThrottleCount())
+        .statements().get(0).statement()).as("never joined by text").isEmpty();
   }
 }

@@ -7,6 +7,7 @@ import static dev.earlybird.source.postgres.PgTestSupport.topLevelKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.earlybird.config.QueryTextMode;
 import dev.earlybird.model.Counters;
 import dev.earlybird.model.DatabaseInfo;
 import dev.earlybird.model.ServerInfo;
@@ -154,7 +155,7 @@ class PgStatStatementsSourceIT {
       StatementKey b = topLevelKey(both, beta, queryIds(server, "tenant_beta", "SELECT id, name, region").getFirst());
       assertThat(a).isNotEqualTo(b);
 
-      List<StatementText> texts = source.texts(List.of(a, b), 1000);
+      List<StatementText> texts = source.texts(List.of(a, b), 1000, QueryTextMode.REDACT);
       assertThat(texts).hasSize(2);
       assertThat(texts).extracting(StatementText::dbId).containsExactlyInAnyOrder(alpha, beta);
       assertThat(texts).extracting(StatementText::text).containsOnly("SELECT id, name, region FROM customers WHERE id = $1");
@@ -184,7 +185,7 @@ class PgStatStatementsSourceIT {
       StatementKey longKey = topLevelKey(snapshot, dbId, longId);
       StatementKey countKey = topLevelKey(snapshot, dbId, countId);
 
-      List<StatementText> cut = source.texts(Set.of(longKey), 60);
+      List<StatementText> cut = source.texts(Set.of(longKey), 60, QueryTextMode.REDACT);
       assertThat(cut).singleElement().satisfies(t -> {
         assertThat(t.queryId()).isEqualTo(longId);
         assertThat(t.text()).hasSize(60).startsWith("SELECT id, name AS a_rather_long_column_alias_0");
@@ -192,13 +193,48 @@ class PgStatStatementsSourceIT {
         assertThat(t.target()).isEqualTo("pg" + major);
       });
 
-      List<StatementText> whole = source.texts(List.of(countKey, countKey), 1000);
+      List<StatementText> whole = source.texts(List.of(countKey, countKey), 1000, QueryTextMode.REDACT);
       assertThat(whole).singleElement().satisfies(t -> {
         assertThat(t.text()).isEqualTo("SELECT count(*) FROM orders");
         assertThat(t.truncated()).isFalse();
         assertThat(t.family()).isEqualTo(dev.earlybird.model.QueryFamily.of("select count(*) from orders"));
       });
-      assertThat(source.texts(List.of(), 100)).isEmpty();
+      assertThat(source.texts(List.of(), 100, QueryTextMode.REDACT)).isEmpty();
+    }
+  }
+
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @MethodSource(VERSIONS)
+  void textsFollowPollQueryText(int major) throws Exception {
+    PgServer server = PostgresServers.shared(major);
+    String db = "src_texts_redact";
+    server.createDatabase(db);
+    String role = "src_redact_" + major;
+    server.execute(db, "DROP ROLE IF EXISTS " + role, "CREATE ROLE " + role,
+        "ALTER ROLE " + role + " PASSWORD 'S3cr3t-src' VALID UNTIL 'infinity'");
+    long dbId = oid(server, db);
+    long alterId = queryIds(server, db, "ALTER ROLE " + role).getFirst();
+    String redacted = "ALTER ROLE " + role + " PASSWORD '<redacted>' VALID UNTIL '<redacted>'";
+    try (var source = new PgStatStatementsSource(superuserEndpoint(server, "postgres"))) {
+      StatementKey key = topLevelKey(source.snapshot(), dbId, alterId);
+
+      assertThat(source.texts(List.of(key), 1000, QueryTextMode.REDACT)).singleElement().satisfies(t -> {
+        assertThat(t.text()).isEqualTo(redacted);
+        assertThat(t.family()).isEqualTo(dev.earlybird.model.QueryFamily.of(redacted));
+      });
+      assertThat(source.texts(List.of(key), 1000, QueryTextMode.FULL)).singleElement()
+          .satisfies(t -> assertThat(t.text()).contains("'S3cr3t-src'"));
+      assertThat(source.texts(List.of(key), 1000, QueryTextMode.NONE)).singleElement().satisfies(t -> {
+        assertThat(t.text()).isEqualTo(QueryTextMode.WITHHELD);
+        assertThat(t.family()).as("of the redacted text, not a hash of the secret")
+            .isEqualTo(dev.earlybird.model.QueryFamily.of(redacted));
+      });
+      // The server cuts 45 characters, inside the password; redacting lengthens it, and it is cut again.
+      int cutAt = ("ALTER ROLE " + role + " PASSWORD 'S3cr").length();
+      assertThat(source.texts(List.of(key), cutAt, QueryTextMode.REDACT)).singleElement().satisfies(t -> {
+        assertThat(t.text()).isEqualTo("ALTER ROLE " + role + " PASSWORD ");
+        assertThat(t.truncated()).isTrue();
+      });
     }
   }
 
