@@ -103,12 +103,12 @@ class SchemaMigratorTest {
 
   @Test
   void upgradingAStoreRedactsTheTextsItKept() throws Exception {
-    // A store written before schema 9: texts as pg_stat_statements showed them, passwords included.
+    // A store written before schema 8: texts as pg_stat_statements showed them, passwords included.
     Path file = dir.resolve("store.duckdb");
     DuckDbHistoryStore.open(file).close();
     String oldFamily = QueryFamily.of("ALTER ROLE app PASSWORD 'S3cr3t-pw'");
     try (var c = DriverManager.getConnection("jdbc:duckdb:" + file); var s = c.createStatement()) {
-      s.execute("DELETE FROM schema_version WHERE version = 9");
+      s.execute("DELETE FROM schema_version WHERE version = 8");
       s.execute("INSERT INTO statement_text VALUES ('t1', 5, 11, 'ALTER ROLE app PASSWORD ''S3cr3t-pw''', false, '"
           + oldFamily + "', 0), ('t1', 5, 12, 'SELECT * FROM t WHERE id = $1', false, 'f12', 0)");
       s.execute("INSERT INTO finding (id, fingerprint, kind, state, severity, target, dbid, queryid, family, summary, "
@@ -130,7 +130,7 @@ class SchemaMigratorTest {
       assertThat(single(s, "SELECT string_agg(query, ' ') FROM statement_text")).doesNotContain("S3cr3t");
       assertThat(single(s, "SELECT statement FROM pi_statement")).isEqualTo("CREATE USER u PASSWORD '<redacted>'");
       assertThat(single(s, "SELECT family FROM finding WHERE id = 'f'")).isEqualTo(QueryFamily.of(redacted));
-      assertThat(single(s, "SELECT count(*) FROM schema_version WHERE version = 9")).isEqualTo("1");
+      assertThat(single(s, "SELECT count(*) FROM schema_version WHERE version = 8")).isEqualTo("1");
     }
   }
 
