@@ -86,16 +86,27 @@ final class RootPrivileges {
       case DIRECT -> {}
       case UNSHARE -> full.addAll(List.of("unshare", "-U"));
       case RUNUSER -> {
-        ensureUser();
-        UserPrincipal user = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(USER);
-        for (Path p : owned) {
-          Files.setOwner(p, user);
-        }
+        giveToServerUser(owned);
         full.addAll(List.of("runuser", "-u", USER, "--"));
       }
     }
     full.addAll(command);
     return full;
+  }
+
+  /**
+   * Makes {@code owned} belong to the user the servers run as, where that is not the current user ({@link
+   * Mode#RUNUSER}): e.g. a TLS key, which PostgreSQL reads only if it is the owner's alone.
+   */
+  static void giveToServerUser(Path... owned) throws IOException {
+    if (MODE != Mode.RUNUSER) {
+      return;
+    }
+    ensureUser();
+    UserPrincipal user = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(USER);
+    for (Path p : owned) {
+      Files.setOwner(p, user);
+    }
   }
 
   private static Mode detect() {
