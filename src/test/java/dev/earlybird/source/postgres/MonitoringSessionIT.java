@@ -14,6 +14,12 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.Test;
 
 /** The monitoring session against what a shared server's other users can do to it: impostors, slot limits. */
@@ -86,6 +92,50 @@ class MonitoringSessionIT {
     }
     assertThat(TargetCheck.run(endpoint))
         .allSatisfy(r -> assertThat(r.status()).as(r.toString()).isEqualTo(CheckResult.Status.PASS));
+  }
+
+  /**
+   * A steady-state poll stays one round trip with its transaction: the driver sends BEGIN READ ONLY, the limits,
+   * the two reads and COMMIT before a single Sync (counted in the driver's own protocol log).
+   */
+  @Test
+  void aPollIsOneRoundTripTransactionIncluded() throws Exception {
+    PgServer server = PostgresServers.shared(PostgresVersions.newest());
+    var sent = new CopyOnWriteArrayList<String>();
+    Logger driver = Logger.getLogger("org.postgresql");
+    Level before = driver.getLevel();
+    var handler = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        String m = new SimpleFormatter().formatMessage(r);
+        if (m.startsWith(" FE=> Sync")) {
+          sent.add("Sync");
+        } else if (m.startsWith(" FE=> Parse")) {
+          sent.add(m.substring(m.indexOf("query=\"") + 7, m.lastIndexOf("\",oids")).strip());
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    handler.setLevel(Level.FINEST);
+    try (var source = new PgStatStatementsSource(PgTestSupport.superuserEndpoint(server, "postgres"))) {
+      source.snapshot();
+      driver.setLevel(Level.FINEST);
+      driver.addHandler(handler);
+      source.snapshot();
+    } finally {
+      driver.removeHandler(handler);
+      driver.setLevel(before);
+    }
+    assertThat(sent).filteredOn("Sync"::equals).hasSize(1);
+    assertThat(sent.getFirst()).isEqualTo("BEGIN READ ONLY");
+    assertThat(sent.get(sent.size() - 2)).isEqualTo("COMMIT");
+    assertThat(sent.getLast()).isEqualTo("Sync");
+    assertThat(sent).hasSize(9); // BEGIN, 4 x SET LOCAL, header, counters, COMMIT; Sync
   }
 
   /** The role's CONNECTION LIMIT used up by other sessions (SQLSTATE 53300): too_many_connections, with the fix. */
