@@ -107,7 +107,8 @@ public final class CheckCommand implements Callable<Integer> {
           + "web identity, ECS task or EC2 instance role).";
       case THROTTLED -> "Lower aws.requestsPerSecond.rds or raise discovery.refresh; other tools in the account "
           + "share RDS's API limits.";
-      case DNS, CONNECT, TIMEOUT, TLS -> "Check the region, discovery.endpoint(s), proxies and the VPC endpoint for RDS.";
+      case DNS, CONNECT, TIMEOUT, TLS ->
+          "Check the region, discovery.endpoint(s), proxies and the VPC endpoint for RDS.";
       case AUTH, MISSING_EXTENSION, NOT_ENABLED, BAD_VALUE, TOO_MANY_CONNECTIONS, DATABASE_MISSING, OTHER ->
           "Check the discovery section and the log.";
     };

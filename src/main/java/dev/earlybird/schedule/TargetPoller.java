@@ -153,7 +153,9 @@ public final class TargetPoller {
       Instant startedAt = server.startedAt();
       submit(s -> s.recordServerStart(target.name(), startedAt));
       String connected = "connected, PostgreSQL " + server.version() + ", pg_stat_statements " + server.pgssVersion()
-          + (source.joinsKcache() ? ", pg_stat_kcache " + server.kcache().version() + " (CPU measured per statement)" : "")
+          + (source.joinsKcache()
+              ? ", pg_stat_kcache " + server.kcache().version() + " (CPU measured per statement)"
+              : "")
           + (server.trackIoTiming() ? "" : ", track_io_timing off (CPU falls back to exec time)");
       // Said once, and again only when it changes: a target failing after each reconnect must not read as healthy.
       if (!connected.equals(lastConnected)) {

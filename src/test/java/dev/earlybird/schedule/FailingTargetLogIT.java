@@ -54,8 +54,8 @@ class FailingTargetLogIT {
           new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), new Random()));
       await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
         poller.pollOnce();
-        assertThat(metrics.scrape("text/plain").body())
-            .contains("earlybird_poll_errors_total{reason=\"permission\",source=\"pg_stat_statements\",target=\"pg\"} 4.0");
+        assertThat(metrics.scrape("text/plain").body()).contains(
+            "earlybird_poll_errors_total{reason=\"permission\",source=\"pg_stat_statements\",target=\"pg\"} 4.0");
       });
       assertThat(messages(logs, Level.INFO)).filteredOn(m -> m.contains("connected")).hasSize(1);
       assertThat(messages(logs, Level.WARN)).singleElement().asString().contains("poll failed (permission)");

@@ -98,7 +98,7 @@ public final class PgConnector {
     return switch (reason) {
       case DNS -> new SourceException(reason, what + ": host " + host + " does not resolve; check the host name "
           + "and the agent's DNS", error);
-      case TLS -> new SourceException(reason, what + ": TLS failed: " + tlsProblem(error, host) + " (" 
+      case TLS -> new SourceException(reason, what + ": TLS failed: " + tlsProblem(error, host) + " ("
           + firstLine(error.getMessage()) + ")", error);
       default -> SourceException.of(what, error);
     };

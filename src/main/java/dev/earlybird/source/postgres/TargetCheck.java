@@ -143,8 +143,8 @@ public final class TargetCheck {
           rs.getInt(6));
     });
     String found = "statement_timeout " + in.statementMs() + " ms, lock_timeout " + in.lockMs()
-        + " ms, idle_in_transaction_session_timeout " + in.idleMs() + " ms, " + (in.readOnly() ? "read-only" : "READ WRITE")
-        + ", search_path " + in.searchPath();
+        + " ms, idle_in_transaction_session_timeout " + in.idleMs() + " ms, "
+        + (in.readOnly() ? "read-only" : "READ WRITE") + ", search_path " + in.searchPath();
     boolean asSet = in.statementMs() == timeout.toMillis()
         && in.lockMs() == PgConnector.LOCK_TIMEOUT.toMillis()
         && in.idleMs() == PgConnector.IDLE_IN_TRANSACTION_TIMEOUT.toMillis()
