@@ -100,7 +100,11 @@ public final class PgConnector {
           + "and the agent's DNS", error);
       case TLS -> new SourceException(reason, what + ": TLS failed: " + tlsProblem(error, host) + " ("
           + firstLine(error.getMessage()) + ")", error);
-      default -> SourceException.of(what, error);
+      default -> String.valueOf(error.getMessage()).contains("unsupported startup parameter")
+          ? new SourceException(reason, what + ": " + firstLine(error.getMessage()) + " (a pooler such as PgBouncer"
+              + " refuses startup parameters it does not know; Earlybird sends none beyond the standard ones, so"
+              + " remove it from the URL's parameters, or list it in the pooler's ignore_startup_parameters)", error)
+          : SourceException.of(what, error);
     };
   }
 

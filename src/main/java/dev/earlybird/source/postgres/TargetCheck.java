@@ -71,10 +71,10 @@ public final class TargetCheck {
       results.add(pass("reachable", endpoint.safeUrl() + " as " + endpoint.user()));
       check(c, endpoint.statementTimeout(), results);
     } catch (SourceException e) {
-      results.add(fail("reachable", e.getMessage(), connectFix(e.reason(), endpoint)));
+      results.add(fail("reachable", e.getMessage(), connectFix(e, endpoint)));
     } catch (SQLException e) {
       SourceException se = SourceException.of("target " + endpoint.targetName(), e);
-      results.add(fail("queries", se.getMessage(), connectFix(se.reason(), endpoint)));
+      results.add(fail("queries", se.getMessage(), connectFix(se, endpoint)));
     }
     return List.copyOf(results);
   }
@@ -283,11 +283,13 @@ public final class TargetCheck {
             : pass("pg_stat_statements.track", track));
   }
 
-  private static String connectFix(ErrorReason reason, PgEndpoint endpoint) {
-    return switch (reason) {
+  private static String connectFix(SourceException e, PgEndpoint endpoint) {
+    return switch (e.reason()) {
       case DNS -> "The host name in " + endpoint.safeUrl() + " does not resolve: check the name and DNS.";
-      case CONNECT -> "Nothing accepted the connection at " + endpoint.safeUrl()
-          + ": check host, port, that the server runs and that firewalls/security groups allow this agent.";
+      case CONNECT -> e.getMessage().contains("unsupported startup parameter")
+          ? "Remove that parameter from the target's URL, or list it in the pooler's ignore_startup_parameters."
+          : "Nothing accepted the connection at " + endpoint.safeUrl()
+              + ": check host, port, that the server runs and that firewalls/security groups allow this agent.";
       case TIMEOUT -> "The server did not answer in time: check network reachability and the connect timeout.";
       case AUTH -> endpoint.password() instanceof PgPassword.IamToken
           ? "IAM authentication failed for user " + endpoint.user() + ": allow the agent's AWS identity "

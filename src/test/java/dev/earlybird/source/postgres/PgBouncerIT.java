@@ -60,6 +60,15 @@ class PgBouncerIT {
           .isInstanceOf(SQLException.class)
           .hasMessageContaining("unsupported startup parameter");
 
+      // Put in the URL by hand, it is refused with a message that says so rather than blaming the network.
+      var handMade = new PgEndpoint("bounced", bouncer.jdbcUrl(db) + "?options=-c%20work_mem%3D4MB", ROLE, PASSWORD,
+          null, null);
+      assertThatThrownBy(() -> PgConnector.open(handMade).close())
+          .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.getMessage())
+              .contains("unsupported startup parameter").contains("ignore_startup_parameters"));
+      assertThat(TargetCheck.run(handMade)).singleElement()
+          .satisfies(r -> assertThat(r.fix()).contains("Remove that parameter").doesNotContain("firewall"));
+
       var endpoint = endpoint(bouncer, db, Duration.ofSeconds(5));
       server.execute(db, MARKER);
       long dbId = PgTestSupport.oid(server, db);
