@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = dev.earlybird.Version.class,
     description = {
-      "Check every target: reachable, version, pg_stat_statements preloaded, created and readable,",
+      "Check every target: reachable, the limits in effect in a read's transaction, a pooler in front,",
+      "version, pg_stat_statements preloaded, created and readable,",
       "track_io_timing, pg_stat_statements.max and .track; with IAM auth, that a token can be made; for AWS",
       "targets Performance Insights (enabled, reachable, permitted) and CloudWatch access. With discovery,",
       "list each region first and check the instances found too. Exit 0 only if no check fails."

@@ -76,7 +76,7 @@ class MonitoringSessionIT {
     try (var c = server.superuser(db);
         var rs = c.createStatement().executeQuery("SELECT (SELECT dealloc FROM public.pg_stat_statements_info),"
             + " (SELECT sum(calls) FROM public.pg_stat_statements(false) WHERE queryid = " + queryId
-            + " AND toplevel)")) {
+            + " AND dbid = " + dbId + " AND toplevel)")) {
       rs.next();
       realDealloc = rs.getLong(1);
       realCalls = rs.getLong(2);
