@@ -38,7 +38,7 @@ public record TestCertificates(Path dir, Path caCert, Path serverCert, Path serv
           "-days", "2", "-out", "server.crt", "-extfile", "server.ext");
       // PostgreSQL refuses a key that others can read; it must also belong to the user the server runs as.
       Files.setPosixFilePermissions(certs.serverKey(), PosixFilePermissions.fromString("rw-------"));
-      RootPrivileges.giveToServerUser(dir, certs.serverCert(), certs.serverKey());
+      RootPrivileges.giveToZonkyServers(dir, certs.serverCert(), certs.serverKey());
       return certs;
     } catch (IOException e) {
       throw new UncheckedIOException("could not make test certificates in " + dir, e);
