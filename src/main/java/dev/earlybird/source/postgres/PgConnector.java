@@ -11,8 +11,7 @@ import org.postgresql.Driver;
 import org.postgresql.core.BaseConnection;
 
 /**
- * Opens the one monitoring connection of a target, configured to bound Earlybird's own impact (see
- * ecosystem.md §5.3):
+ * Opens the one monitoring connection of a target, configured to bound Earlybird's own impact:
  *
  * <ul>
  *   <li>{@code ApplicationName=earlybird}, so DBAs see who we are and the agent can count its own sessions;

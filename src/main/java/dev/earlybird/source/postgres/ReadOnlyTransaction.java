@@ -7,7 +7,7 @@ import java.sql.Statement;
 import java.time.Duration;
 
 /**
- * The transaction every read on a monitored server runs in, carrying its own limits (see ecosystem.md §5.3):
+ * The transaction every read on a monitored server runs in, carrying the limits that bound the agent's impact:
  *
  * <pre>
  * BEGIN READ ONLY;
