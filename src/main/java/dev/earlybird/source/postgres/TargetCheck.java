@@ -69,7 +69,12 @@ public final class TargetCheck {
     }
     try (Connection c = PgConnector.open(endpoint)) {
       results.add(pass("reachable", endpoint.safeUrl() + " as " + endpoint.user()));
-      check(c, endpoint.statementTimeout(), results);
+      try {
+        check(c, endpoint.statementTimeout(), results);
+      } catch (SQLException e) {
+        PgConnector.cancelIfAbandoned(c);
+        throw e;
+      }
     } catch (SourceException e) {
       results.add(fail("reachable", e.getMessage(), connectFix(e, endpoint)));
     } catch (SQLException e) {
