@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = dev.earlybird.Version.class,
     description = {
-      "Check every target: reachable, version, pg_stat_statements preloaded, created and readable,",
+      "Check every target: reachable, the limits in effect in a read's transaction, a pooler in front,",
+      "version, pg_stat_statements preloaded, created and readable,",
       "track_io_timing, pg_stat_statements.max and .track; with IAM auth, that a token can be made; for AWS",
       "targets Performance Insights (enabled, reachable, permitted) and CloudWatch access. With discovery,",
       "list each region first and check the instances found too. Exit 0 only if no check fails."
@@ -107,8 +108,10 @@ public final class CheckCommand implements Callable<Integer> {
           + "web identity, ECS task or EC2 instance role).";
       case THROTTLED -> "Lower aws.requestsPerSecond.rds or raise discovery.refresh; other tools in the account "
           + "share RDS's API limits.";
-      case DNS, CONNECT, TIMEOUT -> "Check the region, discovery.endpoint(s), proxies and the VPC endpoint for RDS.";
-      case AUTH, MISSING_EXTENSION, NOT_ENABLED, BAD_VALUE, OTHER -> "Check the discovery section and the log.";
+      case DNS, CONNECT, TIMEOUT, TLS ->
+          "Check the region, discovery.endpoint(s), proxies and the VPC endpoint for RDS.";
+      case AUTH, MISSING_EXTENSION, NOT_ENABLED, BAD_VALUE, TOO_MANY_CONNECTIONS, DATABASE_MISSING, OTHER ->
+          "Check the discovery section and the log.";
     };
   }
 

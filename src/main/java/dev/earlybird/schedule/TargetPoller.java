@@ -90,6 +90,7 @@ public final class TargetPoller {
   private boolean clockBehind;
   /** When evictions were last logged: at most once an hour, however many polls see them. */
   private Instant evictionsLoggedAt = Instant.MIN;
+  private String lastConnected;
 
   /**
    * @param poll read at each use, as {@code tenants} is, so a config reload changes them without a new poller (a new
@@ -172,10 +173,18 @@ public final class TargetPoller {
       databasesReadAt = Instant.MIN;
       Instant startedAt = server.startedAt();
       submit(s -> s.recordServerStart(target.name(), startedAt));
-      log.info("target {}: connected, PostgreSQL {}, pg_stat_statements {}{}{}", target.name(), server.version(),
-          server.pgssVersion(),
-          source.joinsKcache() ? ", pg_stat_kcache " + server.kcache().version() + " (CPU measured per statement)" : "",
-          server.trackIoTiming() ? "" : ", track_io_timing off (CPU falls back to exec time)");
+      String connected = "connected, PostgreSQL " + server.version() + ", pg_stat_statements " + server.pgssVersion()
+          + (source.joinsKcache()
+              ? ", pg_stat_kcache " + server.kcache().version() + " (CPU measured per statement)"
+              : "")
+          + (server.trackIoTiming() ? "" : ", track_io_timing off (CPU falls back to exec time)");
+      // Said once, and again only when it changes: a target failing after each reconnect must not read as healthy.
+      if (!connected.equals(lastConnected)) {
+        log.info("target {}: {}", target.name(), connected);
+        lastConnected = connected;
+      } else {
+        log.debug("target {}: {}", target.name(), connected);
+      }
     }
     if (Duration.between(databasesReadAt, now).compareTo(poll.get().textRefresh()) >= 0) {
       if (!databasesReadAt.equals(Instant.MIN)) {

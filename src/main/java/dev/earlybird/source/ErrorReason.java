@@ -15,6 +15,12 @@ public enum ErrorReason {
   AUTH,
   /** Statement, lock, socket or connect timeout. */
   TIMEOUT,
+  /** TLS failed: the server's certificate could not be verified (wrong CA or host name) or TLS is not offered. */
+  TLS,
+  /** The server (or a pooler in front) has no connection slot left for this role, database or server. */
+  TOO_MANY_CONNECTIONS,
+  /** The database the target URL names does not exist. */
+  DATABASE_MISSING,
   /** The role lacks a privilege (e.g. pg_read_all_stats). */
   PERMISSION,
   /** pg_stat_statements is not preloaded or not created in the connect database. */

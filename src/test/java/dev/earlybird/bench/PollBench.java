@@ -106,7 +106,7 @@ public class PollBench {
           throw new IllegalStateException("raw read returned " + raw.columns() + " columns, the source reads " + RawCounterRead.COLUMNS);
         }
         long textReads = textReads(server.get());
-        ServerExec exec = serverExec(server.get(), RawCounterRead.sql(raw.extVersion()));
+        ServerExec exec = serverExec(server.get(), raw.sql());
         Overheads overheads = Overheads.measure(poller.previous(), poller.beforePrevious());
         var report =
             new BenchReport(

@@ -32,6 +32,7 @@ final class RawCounterRead implements AutoCloseable {
   private final Connection connection;
   private final PreparedStatement statement;
   private final String extVersion;
+  private final String pgssSchema;
   private int columns;
   /** Folds every value read, so the JIT cannot drop the reads. */
   private double checksum;
@@ -39,13 +40,20 @@ final class RawCounterRead implements AutoCloseable {
   RawCounterRead(PgEndpoint endpoint) throws SourceException, SQLException {
     this.connection = PgConnector.open(endpoint);
     try (Statement s = connection.createStatement();
-        ResultSet rs = s.executeQuery("SELECT extversion FROM pg_extension WHERE extname = 'pg_stat_statements'")) {
+        ResultSet rs = s.executeQuery("SELECT e.extversion, n.nspname FROM pg_extension e"
+            + " JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'")) {
       if (!rs.next()) {
         throw new IllegalStateException("pg_stat_statements is not created in " + endpoint.safeUrl());
       }
       extVersion = rs.getString(1);
+      pgssSchema = rs.getString(2);
     }
-    this.statement = connection.prepareStatement(sql(extVersion));
+    this.statement = connection.prepareStatement(sql());
+  }
+
+  /** The SQL this reader runs (see {@link #sql(String, String)}). */
+  String sql() {
+    return sql(extVersion, pgssSchema);
   }
 
   String extVersion() {
@@ -87,8 +95,8 @@ final class RawCounterRead implements AutoCloseable {
    * The agent's own counter query over every database: its accepted-oids parameter becomes all oids, so the
    * SQL runs as it is (also under EXPLAIN) and reads what the agent reads.
    */
-  static String sql(String extVersion) {
-    return PgStatStatementsSource.countersSql(extVersion)
+  static String sql(String extVersion, String pgssSchema) {
+    return PgStatStatementsSource.countersSql(extVersion, pgssSchema)
         .replace("/* earlybird */", "/* earlybird-bench raw */")
         .replace("ANY(?)", "ANY(ARRAY(SELECT oid::int8 FROM pg_database))");
   }

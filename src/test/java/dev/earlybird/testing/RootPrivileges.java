@@ -86,16 +86,38 @@ final class RootPrivileges {
       case DIRECT -> {}
       case UNSHARE -> full.addAll(List.of("unshare", "-U"));
       case RUNUSER -> {
-        ensureUser();
-        UserPrincipal user = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(USER);
-        for (Path p : owned) {
-          Files.setOwner(p, user);
-        }
+        giveToServerUser(owned);
         full.addAll(List.of("runuser", "-u", USER, "--"));
       }
     }
     full.addAll(command);
     return full;
+  }
+
+  /**
+   * As {@link #giveToServerUser} for files a zonky server reads (e.g. its TLS key): zonky runs the servers through
+   * {@code unshare -U} whenever that works, even where {@code -Dearlybird.pgRunAs=runuser} forces the wrappers, and
+   * then they run as the owner of root's files; only without user namespaces do they run as {@value #USER}.
+   */
+  static void giveToZonkyServers(Path... owned) throws IOException {
+    if (MODE == Mode.RUNUSER && !unshareWorks()) {
+      giveToServerUser(owned);
+    }
+  }
+
+  /**
+   * Makes {@code owned} belong to {@value #USER}, who runs the programs of {@link #command} in {@link Mode#RUNUSER}
+   * (e.g. PgBouncer's config and log directory); nothing in the other modes.
+   */
+  static void giveToServerUser(Path... owned) throws IOException {
+    if (MODE != Mode.RUNUSER) {
+      return;
+    }
+    ensureUser();
+    UserPrincipal user = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(USER);
+    for (Path p : owned) {
+      Files.setOwner(p, user);
+    }
   }
 
   private static Mode detect() {
@@ -105,8 +127,13 @@ final class RootPrivileges {
     if (new com.sun.security.auth.module.UnixSystem().getUid() != 0) {
       return Mode.DIRECT;
     }
+    return unshareWorks() ? Mode.UNSHARE : Mode.RUNUSER;
+  }
+
+  /** Whether {@code unshare -U} gives a non-root user here: then zonky runs every server through it. */
+  private static boolean unshareWorks() {
     String uid = run("unshare", "-U", "id", "-u");
-    return uid != null && !uid.isBlank() && !uid.strip().equals("0") ? Mode.UNSHARE : Mode.RUNUSER;
+    return uid != null && !uid.isBlank() && !uid.strip().equals("0");
   }
 
   private static void ensureUser() throws IOException {

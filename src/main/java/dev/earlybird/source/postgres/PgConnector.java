@@ -8,18 +8,21 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import org.postgresql.Driver;
+import org.postgresql.core.BaseConnection;
 
 /**
- * Opens the one monitoring connection of a target, configured to bound Earlybird's own impact (see
- * ecosystem.md §5.3):
+ * Opens the one monitoring connection of a target, configured to bound Earlybird's own impact:
  *
  * <ul>
  *   <li>{@code ApplicationName=earlybird}, so DBAs see who we are and the agent can count its own sessions;
- *   <li>server-side {@code statement_timeout}, {@code lock_timeout} (never queue behind an {@code ALTER TABLE}),
- *       {@code idle_in_transaction_session_timeout} and {@code default_transaction_read_only=on}, sent as startup
- *       {@code options} so they hold even through PgBouncer, where a plain {@code SET} does not stick;
- *   <li>{@code connectTimeout}/{@code loginTimeout}, and {@code socketTimeout} above the statement timeout so the
- *       server cancels first and the socket timeout only catches a dead peer; {@code tcpKeepAlive};
+ *   <li>no startup parameter beyond the standard ones (so PgBouncer's usual {@code ignore_startup_parameters =
+ *       extra_float_digits} suffices): the server-side limits ({@code statement_timeout}, {@code lock_timeout},
+ *       read-only, a safe {@code search_path}) are set inside every read's own transaction by {@link
+ *       ReadOnlyTransaction}, where they hold through PgBouncer in transaction mode too;
+ *   <li>{@code connectTimeout}/{@code loginTimeout}; a client-side query timeout just above the statement timeout
+ *       that cancels the query on the server ({@link ReadOnlyTransaction#limitWait}); {@code socketTimeout} above
+ *       both, to catch a dead peer, after which {@link #cancelIfAbandoned} still reaches the server; {@code
+ *       tcpKeepAlive}; {@code cancelSignalTimeout} as the connect timeout, so a cancel never waits longer;
  *   <li>{@code prepareThreshold=0}: no named server-prepared statements, so it works through PgBouncer in
  *       transaction mode, and results come in text format. Measured on PostgreSQL 17 with 1,643 entries: 353 KB
  *       per poll in text against 531 KB in binary (which the driver switches to for server-prepared statements):
@@ -47,7 +50,7 @@ public final class PgConnector {
     try {
       c = DRIVER.connect(endpoint.jdbcUrl(), properties(endpoint));
     } catch (SQLException e) {
-      throw SourceException.of("target " + endpoint.targetName() + " (" + endpoint.safeUrl() + "): connect", e);
+      throw connectFailed(endpoint, e);
     }
     if (c == null) {
       throw new SourceException(
@@ -76,13 +79,49 @@ public final class PgConnector {
     p.setProperty("connectTimeout", Long.toString(connectS));
     p.setProperty("loginTimeout", Long.toString(connectS));
     p.setProperty("socketTimeout", Long.toString(ceilSeconds(e.statementTimeout().plus(SOCKET_MARGIN))));
+    p.setProperty("cancelSignalTimeout", Long.toString(connectS));
     p.setProperty("tcpKeepAlive", "true");
-    p.setProperty("readOnly", "true");
     p.setProperty("prepareThreshold", "0");
     // 13 is the oldest server we support; lets the driver put its session settings in the startup packet.
     p.setProperty("assumeMinServerVersion", "13");
-    p.setProperty("options", sessionOptions(e.statementTimeout()));
     return p;
+  }
+
+  /**
+   * A failed connect, classified, with what to do for the failures whose driver message alone does not say it: a
+   * host name that does not resolve is named, and a TLS failure says which setting fixes it.
+   */
+  static SourceException connectFailed(PgEndpoint e, SQLException error) {
+    String what = "target " + e.targetName() + " (" + e.safeUrl() + "): connect";
+    ErrorReason reason = SourceException.classify(error);
+    String host = urlProperties(e).getProperty("PGHOST", "?");
+    return switch (reason) {
+      case DNS -> new SourceException(reason, what + ": host " + host + " does not resolve; check the host name "
+          + "and the agent's DNS", error);
+      case TLS -> new SourceException(reason, what + ": TLS failed: " + tlsProblem(error, host) + " ("
+          + firstLine(error.getMessage()) + ")", error);
+      default -> String.valueOf(error.getMessage()).contains("unsupported startup parameter")
+          ? new SourceException(reason, what + ": " + firstLine(error.getMessage()) + " (a pooler such as PgBouncer"
+              + " refuses startup parameters it does not know; Earlybird sends none beyond the standard ones, so"
+              + " remove it from the URL's parameters, or list it in the pooler's ignore_startup_parameters)", error)
+          : SourceException.of(what, error);
+    };
+  }
+
+  private static String tlsProblem(SQLException error, String host) {
+    String message = String.valueOf(error.getMessage());
+    if (message.contains("hostnameverifier")) {
+      return "the server's certificate is not for host " + host + "; connect by a name in its subject alternative "
+          + "names (for RDS, the instance endpoint)";
+    }
+    if (message.contains("SSL root certificate file")) {
+      return "the file sslrootcert names cannot be read; point it at the CA bundle (for RDS, global-bundle.pem)";
+    }
+    if (message.contains("does not support SSL")) {
+      return "the server does not offer TLS; turn ssl on there, or do not require it in sslmode";
+    }
+    return "the server's certificate could not be verified; set sslrootcert in the URL to the CA bundle that "
+        + "signed it (for RDS, global-bundle.pem)";
   }
 
   /**
@@ -136,10 +175,27 @@ public final class PgConnector {
     return nl < 0 ? message : message.substring(0, nl);
   }
 
-  static String sessionOptions(Duration statementTimeout) {
-    return "-c statement_timeout=%d -c lock_timeout=%d -c idle_in_transaction_session_timeout=%d -c default_transaction_read_only=on"
-        .formatted(
-            statementTimeout.toMillis(), LOCK_TIMEOUT.toMillis(), IDLE_IN_TRANSACTION_TIMEOUT.toMillis());
+  /**
+   * After a failed read: if the driver gave up on {@code c} (socket timeout, interrupt: it closes the connection
+   * then), asks the server to cancel what it may still be running, over a connection of its own (PgBouncer forwards
+   * it to the server connection ours is linked to, and drops it if there is none). The server does not notice a
+   * closed client while its query runs. A connection that got the server's error back runs nothing: no cancel.
+   * Best effort; the server's own statement_timeout is the backstop.
+   */
+  static void cancelIfAbandoned(Connection c) {
+    // An interrupted thread could not open the cancel socket: clear the flag for the call, then restore it.
+    boolean interrupted = Thread.interrupted();
+    try {
+      if (c.isClosed() && c instanceof BaseConnection pg) {
+        pg.getQueryExecutor().sendQueryCancel();
+      }
+    } catch (SQLException | RuntimeException e) {
+      // the server is unreachable too: its own statement_timeout ends the query
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static long ceilSeconds(Duration d) {

@@ -35,7 +35,8 @@ import java.util.function.Predicate;
  * connectable database.
  *
  * <p>A steady-state {@link #snapshot()} is one round trip: the header (server clock, dealloc, stats_reset) and
- * the counters go as two statements before a single Sync, counters decoded by column index into
+ * the counters go as two statements inside the {@link ReadOnlyTransaction} (BEGIN, the limits, the two reads and
+ * COMMIT) before a single Sync, counters decoded by column index into
  * the {@link Counters} record and nothing else per row. Where pg_stat_kcache is readable (see {@link
  * StatementQueries#kcacheReadable}) the counter query joins its CPU time per statement; if that join fails for
  * want of the extension or a privilege, the read is repeated without it and this source stops joining it, so an
@@ -46,6 +47,8 @@ public final class PgStatStatementsSource implements AutoCloseable {
   private Connection connection;
   private ServerInfo serverInfo;
   private PgssVersion pgssVersion;
+  /** The schema pg_stat_statements lives in; null when it is not created. */
+  private String pgssSchema;
   private PreparedStatement snapshotStatement;
   /** The header and counter SQL for the current server facts; {@link #snapshotStatement} runs it. */
   private String snapshotSql;
@@ -66,8 +69,8 @@ public final class PgStatStatementsSource implements AutoCloseable {
    * The counter query this source runs for a pg_stat_statements extension version (one {@code int8[]} parameter:
    * the accepted database oids). Public so that a benchmark measures the very same read, never a copy.
    */
-  public static String countersSql(String extVersion) {
-    return StatementQueries.counters(PgssVersion.parse(extVersion));
+  public static String countersSql(String extVersion, String pgssSchema) {
+    return StatementQueries.counters(PgssVersion.parse(extVersion), pgssSchema, null);
   }
 
   public String target() {
@@ -81,7 +84,7 @@ public final class PgStatStatementsSource implements AutoCloseable {
   public ServerInfo serverInfo() throws SourceException {
     Connection c = connection();
     try {
-      adopt(ServerFacts.read(c));
+      adopt(ServerFacts.read(c, endpoint.statementTimeout()));
     } catch (SQLException e) {
       throw failed("server info", e);
     }
@@ -95,14 +98,16 @@ public final class PgStatStatementsSource implements AutoCloseable {
   public List<DatabaseInfo> databases(Predicate<String> filter) throws SourceException {
     Connection c = connection();
     var result = new ArrayList<DatabaseInfo>();
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(StatementQueries.DATABASES)) {
-      while (rs.next()) {
-        String name = rs.getString(2);
-        if (filter.test(name)) {
-          result.add(new DatabaseInfo(target(), rs.getLong(1), name));
+    try {
+      ReadOnlyTransaction.query(c, endpoint.statementTimeout(), StatementQueries.DATABASES, rs -> {
+        while (rs.next()) {
+          String name = rs.getString(2);
+          if (filter.test(name)) {
+            result.add(new DatabaseInfo(target(), rs.getLong(1), name));
+          }
         }
-      }
+        return result;
+      });
     } catch (SQLException e) {
       throw failed("databases", e);
     }
@@ -126,7 +131,7 @@ public final class PgStatStatementsSource implements AutoCloseable {
       }
       // Without the CPU time rather than without the statistics (e.g. EXECUTE on pg_stat_kcache() revoked).
       kcacheFailed = true;
-      adopt(serverInfo);
+      adopt(new ServerFacts(serverInfo, pgssSchema));
       try {
         return readSnapshot(c);
       } catch (SQLException again) {
@@ -146,13 +151,20 @@ public final class PgStatStatementsSource implements AutoCloseable {
 
   private Snapshot readSnapshot(Connection c) throws SQLException, SourceException {
     PreparedStatement ps = snapshotStatement(c);
-    if (!ps.execute()) {
-      throw new SourceException(ErrorReason.BAD_VALUE, "target " + target() + ": snapshot header returned no rows");
+    try {
+      return readSnapshot(ps);
+    } catch (SQLException e) {
+      ReadOnlyTransaction.endFailed(c, e);
+      throw e;
     }
+  }
+
+  private Snapshot readSnapshot(PreparedStatement ps) throws SQLException, SourceException {
+    boolean first = ps.execute();
     Instant takenAt;
     OptionalLong dealloc = OptionalLong.empty();
     Optional<Instant> statsReset = Optional.empty();
-    try (ResultSet header = ps.getResultSet()) {
+    try (ResultSet header = ReadOnlyTransaction.resultSet(ps, first)) {
       if (!header.next()) {
         throw new SourceException(ErrorReason.BAD_VALUE, "target " + target() + ": empty snapshot header");
       }
@@ -166,11 +178,8 @@ public final class PgStatStatementsSource implements AutoCloseable {
         statsReset = Optional.of(reset.toInstant());
       }
     }
-    if (!ps.getMoreResults()) {
-      throw new SourceException(ErrorReason.BAD_VALUE, "target " + target() + ": counters query returned nothing");
-    }
     Map<StatementKey, Counters> entries;
-    try (ResultSet rs = ps.getResultSet()) {
+    try (ResultSet rs = ReadOnlyTransaction.resultSet(ps, ps.getMoreResults())) {
       entries = readCounters(rs);
     }
     lastSize = entries.size();
@@ -204,7 +213,7 @@ public final class PgStatStatementsSource implements AutoCloseable {
     Connection c = connection();
     requireExtension();
     try {
-      return texts.fetch(c, keys, maxLength, mode);
+      return texts.fetch(c, keys, maxLength, mode, pgssSchema, endpoint.statementTimeout());
     } catch (SQLException e) {
       if (BAD_ENCODING.contains(e.getSQLState())) {
         // The server's message quotes bytes of the text: never log it.
@@ -316,6 +325,7 @@ public final class PgStatStatementsSource implements AutoCloseable {
       // No fetch size: the driver only streams with a cursor inside a transaction, which costs a COMMIT round
       // trip per poll. pg_stat_statements.max bounds the result (10,000 rows are a few MB), so read it whole.
       snapshotStatement = c.prepareStatement(snapshotSql);
+      ReadOnlyTransaction.limitWait(snapshotStatement, endpoint.statementTimeout());
     }
     if (acceptedDbIdsArray == null) {
       Long[] boxed = new Long[acceptedDbIds.length];
@@ -336,7 +346,7 @@ public final class PgStatStatementsSource implements AutoCloseable {
     String problem = null;
     if (serverInfo.pgssMax() <= 0) {
       problem = "pg_stat_statements is not in shared_preload_libraries";
-    } else if (pgssVersion == null) {
+    } else if (pgssVersion == null || pgssSchema == null) {
       problem = "extension pg_stat_statements is not created in the connect database";
     } else if (!pgssVersion.supported()) {
       problem = "pg_stat_statements " + pgssVersion + " is older than 1.8; run ALTER EXTENSION pg_stat_statements UPDATE";
@@ -353,8 +363,9 @@ public final class PgStatStatementsSource implements AutoCloseable {
     }
     Connection c = PgConnector.open(endpoint);
     try {
-      adopt(ServerFacts.read(c));
+      adopt(ServerFacts.read(c, endpoint.statementTimeout()));
     } catch (SQLException | RuntimeException e) {
+      PgConnector.cancelIfAbandoned(c);
       closeQuietly(c);
       throw SourceException.of("target " + target() + ": server info", e);
     }
@@ -362,12 +373,17 @@ public final class PgStatStatementsSource implements AutoCloseable {
     return c;
   }
 
-  private void adopt(ServerInfo info) {
+  private void adopt(ServerFacts facts) {
+    ServerInfo info = facts.info();
+    String schema = facts.pgssSchema();
     PgssVersion version = info.pgssVersion() == null ? null : PgssVersion.parse(info.pgssVersion());
     String sql =
-        version == null || !version.supported()
+        version == null || !version.supported() || schema == null
             ? null
-            : StatementQueries.header(version) + ";\n" + StatementQueries.counters(version, kcacheSchema(info));
+            : ReadOnlyTransaction.wrap(
+                StatementQueries.header(version, schema) + ";\n"
+                    + StatementQueries.counters(version, schema, kcacheSchema(info)),
+                endpoint.statementTimeout());
     if (!java.util.Objects.equals(sql, snapshotSql) && snapshotStatement != null) {
       // Another extension version, or pg_stat_kcache came or went: prepare the query that matches.
       try {
@@ -379,6 +395,7 @@ public final class PgStatStatementsSource implements AutoCloseable {
       acceptedDbIdsArray = null;
     }
     serverInfo = info;
+    pgssSchema = schema;
     pgssVersion = version;
     snapshotSql = sql;
   }
@@ -388,8 +405,15 @@ public final class PgStatStatementsSource implements AutoCloseable {
     return !kcacheFailed && StatementQueries.kcacheReadable(info.kcache()) ? info.kcache().schema() : null;
   }
 
-  /** Classifies the error and drops the connection, so the next call starts from a fresh session. */
+  /**
+   * Classifies the error and drops the connection, so the next call starts from a fresh session. A read that
+   * failed on the client's side (socket timeout, interrupt) may still run on the server, which does not notice the
+   * closed socket while it runs: it is cancelled first, so a slow server never piles up the agent's queries.
+   */
   private SourceException failed(String what, SQLException e) {
+    if (connection != null) {
+      PgConnector.cancelIfAbandoned(connection);
+    }
     dropConnection();
     return SourceException.of("target " + target() + ": " + what, e);
   }

@@ -3,35 +3,34 @@ package dev.earlybird.source.postgres;
 import dev.earlybird.model.KcacheInfo;
 import dev.earlybird.model.ServerInfo;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * Reads {@link ServerInfo} in one round trip; works whether or not pg_stat_statements or pg_stat_kcache is loaded or
- * created.
+ * What one round trip tells about a server: {@link ServerInfo}, and the schema pg_stat_statements lives in (its
+ * functions and view are called by it; null when the extension is not created). Works whether or not
+ * pg_stat_statements or pg_stat_kcache is loaded or created.
  */
-final class ServerFacts {
-  private ServerFacts() {}
+record ServerFacts(ServerInfo info, String pgssSchema) {
 
-  static ServerInfo read(Connection c) throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(StatementQueries.SERVER_INFO)) {
+  static ServerFacts read(Connection c, Duration statementTimeout) throws SQLException {
+    return ReadOnlyTransaction.query(c, statementTimeout, StatementQueries.SERVER_INFO, rs -> {
       rs.next();
-      return new ServerInfo(
+      var info = new ServerInfo(
           rs.getInt(1),
           rs.getString(2),
           rs.getString(3),
-          "on".equals(rs.getString(4)),
-          parseIntOrZero(rs.getString(5)),
-          rs.getString(6),
-          new KcacheInfo(rs.getBoolean(7), rs.getBoolean(8), rs.getString(9), rs.getString(10)),
-          Instant.EPOCH.plus(rs.getLong(11), ChronoUnit.MICROS),
-          rs.getString(12),
-          rs.getString(13));
-    }
+          "on".equals(rs.getString(5)),
+          parseIntOrZero(rs.getString(6)),
+          rs.getString(7),
+          new KcacheInfo(rs.getBoolean(8), rs.getBoolean(9), rs.getString(10), rs.getString(11)),
+          Instant.EPOCH.plus(rs.getLong(12), ChronoUnit.MICROS),
+          rs.getString(13),
+          rs.getString(14));
+      return new ServerFacts(info, rs.getString(4));
+    });
   }
 
   /** {@code pg_stat_statements.max} is NULL when the library is not preloaded: 0 then. */

@@ -13,6 +13,11 @@ import dev.earlybird.model.KcacheInfo;
  * the CPU time when pg_stat_kcache cannot be read), so the reader decodes every version with one loop. Each
  * statement carries the {@code /* earlybird *&#47;} marker so a DBA can find and attribute our own load in
  * pg_stat_activity and pg_stat_statements.
+ *
+ * <p>Every statement runs inside {@link ReadOnlyTransaction}, whose {@code search_path} is {@code pg_catalog,
+ * pg_temp}: catalog names resolve to the catalog only. The extensions' functions and views are named by the schema
+ * the extension lives in (read from {@code pg_extension}, quoted), so a function or view of the same name in a
+ * schema earlier on the role's own search_path (where {@code $user} comes first) is never called.
  */
 final class StatementQueries {
   private StatementQueries() {}
@@ -76,6 +81,8 @@ final class StatementQueries {
       /* earlybird */ SELECT current_setting('server_version_num')::int,
              current_setting('server_version'),
              (SELECT extversion FROM pg_extension WHERE extname = 'pg_stat_statements'),
+             (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+               WHERE e.extname = 'pg_stat_statements'),
              current_setting('track_io_timing'),
              current_setting('pg_stat_statements.max', true),
              current_setting('pg_stat_statements.track', true),
@@ -101,28 +108,25 @@ final class StatementQueries {
    * implicit transaction): {@code clock_timestamp()} is the server's time of the read, so interval lengths do not
    * depend on the agent's clock or on network delay.
    */
-  static String header(PgssVersion v) {
+  static String header(PgssVersion v, String pgssSchema) {
     return v.atLeast(1, 9)
         ? """
-          /* earlybird */ SELECT clock_timestamp(), i.dealloc, i.stats_reset FROM pg_stat_statements_info i"""
+          /* earlybird */ SELECT clock_timestamp(), i.dealloc, i.stats_reset FROM %s.pg_stat_statements_info i"""
+            .formatted(quoteIdent(pgssSchema))
         : """
           /* earlybird */ SELECT clock_timestamp(), NULL::int8, NULL::timestamptz""";
   }
 
   /**
    * Counters of every entry in the accepted databases ({@code dbid = ANY(?)}: rows of excluded databases are not
-   * shipped). Never the query text: {@code pg_stat_statements(false)} does not read the text file at all.
+   * shipped), from the pg_stat_statements in {@code pgssSchema}. Never the query text: {@code
+   * pg_stat_statements(false)} does not read the text file at all.
+   *
+   * <p>With CPU time per statement from pg_stat_kcache when {@code kcacheSchema} is not null (the schema that
+   * extension lives in): LEFT JOINed on the statement key in the same statement, so statements without a kcache
+   * entry still come, with a NULL CPU time.
    */
-  static String counters(PgssVersion v) {
-    return counters(v, null);
-  }
-
-  /**
-   * As {@link #counters(PgssVersion)}, with CPU time per statement from pg_stat_kcache when {@code kcacheSchema} is
-   * not null (the schema the extension lives in, so the call works whatever the search_path): LEFT JOINed on the
-   * statement key in the same statement, so statements without a kcache entry still come, with a NULL CPU time.
-   */
-  static String counters(PgssVersion v, String kcacheSchema) {
+  static String counters(PgssVersion v, String pgssSchema, String kcacheSchema) {
     String toplevel = v.atLeast(1, 9) ? "toplevel" : "true";
     String ioRead = v.atLeast(1, 11) ? "shared_blk_read_time + local_blk_read_time" : "blk_read_time";
     String ioWrite = v.atLeast(1, 11) ? "shared_blk_write_time + local_blk_write_time" : "blk_write_time";
@@ -144,7 +148,7 @@ final class StatementQueries {
                %s, %s, %s,
                plans, total_plan_time, wal_records, wal_fpi, wal_bytes::int8,
                %s, %s, %s
-          FROM pg_stat_statements(false)%s
+          FROM %s.pg_stat_statements(false)%s
          WHERE dbid::int8 = ANY(?)"""
         .formatted(
             toplevel,
@@ -154,6 +158,7 @@ final class StatementQueries {
             jit,
             statsSince,
             kcacheSchema == null ? "NULL::float8" : "k.cpu_s * 1000",
+            quoteIdent(pgssSchema),
             kcacheSchema == null ? "" : kcacheJoin(v, kcacheSchema));
   }
 
@@ -183,7 +188,18 @@ final class StatementQueries {
 
   /** pg_stat_kcache's function, schema-qualified so that it is found whatever the search_path. */
   static String kcacheFunction(String schema) {
-    return "\"" + schema.replace("\"", "\"\"") + "\".pg_stat_kcache()";
+    return quoteIdent(schema) + ".pg_stat_kcache()";
+  }
+
+  /** Whether this role can call pg_stat_statements(), for {@code earlybird check}. */
+  static String pgssProbe(String schema) {
+    return "/* earlybird */ SELECT count(*) FROM (SELECT 1 FROM " + quoteIdent(schema)
+        + ".pg_stat_statements(false) LIMIT 1) s";
+  }
+
+  /** A schema name as an SQL identifier, always quoted (it comes from the server, so it may be anything). */
+  static String quoteIdent(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
   /** Whether this role can call pg_stat_kcache(), for {@code earlybird check}. */
@@ -212,15 +228,17 @@ final class StatementQueries {
    * UTF-8 on the way out and fail the whole read for one text with Latin-1 bytes; to SQL_ASCII nothing is checked
    * (the bytes are decoded leniently), to UTF8 a text of any other encoding is converted.
    */
-  static final String TEXTS =
-      """
-      /* earlybird */ SELECT DISTINCT ON (s.dbid, s.queryid)
-             s.dbid::int8, s.queryid,
-             convert_to(left(s.query, ?),
-                        CASE current_setting('server_encoding') WHEN 'SQL_ASCII' THEN 'SQL_ASCII' ELSE 'UTF8' END),
-             length(s.query) > ?
-        FROM pg_stat_statements(true) s
-        JOIN unnest(?::int8[], ?::int8[]) AS k(dbid, queryid)
-          ON s.dbid::int8 = k.dbid AND s.queryid = k.queryid
-       ORDER BY s.dbid, s.queryid""";
+  static String texts(String pgssSchema) {
+    return """
+        /* earlybird */ SELECT DISTINCT ON (s.dbid, s.queryid)
+               s.dbid::int8, s.queryid,
+               convert_to(left(s.query, ?),
+                          CASE current_setting('server_encoding') WHEN 'SQL_ASCII' THEN 'SQL_ASCII' ELSE 'UTF8' END),
+               length(s.query) > ?
+          FROM %s.pg_stat_statements(true) s
+          JOIN unnest(?::int8[], ?::int8[]) AS k(dbid, queryid)
+            ON s.dbid::int8 = k.dbid AND s.queryid = k.queryid
+         ORDER BY s.dbid, s.queryid"""
+        .formatted(quoteIdent(pgssSchema));
+  }
 }

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -38,7 +39,9 @@ final class StatementTexts {
     this.target = target;
   }
 
-  List<StatementText> fetch(Connection c, Collection<StatementKey> keys, int maxLength, QueryTextMode mode)
+  /** Texts of {@code keys} from the pg_stat_statements in {@code pgssSchema}, in its own read-only transaction. */
+  List<StatementText> fetch(Connection c, Collection<StatementKey> keys, int maxLength, QueryTextMode mode,
+      String pgssSchema, Duration statementTimeout)
       throws SQLException {
     if (maxLength <= 0) {
       throw new IllegalArgumentException("maxLength must be positive: " + maxLength);
@@ -59,14 +62,16 @@ final class StatementTexts {
       i++;
     }
     var result = new ArrayList<StatementText>(pairs.size());
-    try (PreparedStatement ps = c.prepareStatement(StatementQueries.TEXTS)) {
+    try (PreparedStatement ps =
+        c.prepareStatement(ReadOnlyTransaction.wrap(StatementQueries.texts(pgssSchema), statementTimeout))) {
+      ReadOnlyTransaction.limitWait(ps, statementTimeout);
       Array dbArray = c.createArrayOf("int8", dbIds);
       Array queryArray = c.createArrayOf("int8", queryIds);
       ps.setInt(1, maxLength);
       ps.setInt(2, maxLength);
       ps.setArray(3, dbArray);
       ps.setArray(4, queryArray);
-      try (ResultSet rs = ps.executeQuery()) {
+      try (ResultSet rs = ReadOnlyTransaction.resultSet(ps, ps.execute())) {
         while (rs.next()) {
           String text = lenientUtf8(rs.getBytes(3));
           if (text == null || text.equals(INSUFFICIENT_PRIVILEGE)) {
@@ -81,6 +86,9 @@ final class StatementTexts {
           result.add(new StatementText(target, rs.getLong(1), rs.getLong(2), shown, truncated, family));
         }
       }
+    } catch (SQLException e) {
+      ReadOnlyTransaction.endFailed(c, e);
+      throw e;
     }
     return List.copyOf(result);
   }

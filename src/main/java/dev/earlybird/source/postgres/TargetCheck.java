@@ -9,11 +9,11 @@ import dev.earlybird.model.ServerInfo;
 import dev.earlybird.source.ErrorReason;
 import dev.earlybird.source.SourceException;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.postgresql.PGConnection;
 
 /**
  * What {@code earlybird check} says about one PostgreSQL target: can we connect, is the server new enough, is
@@ -30,9 +30,18 @@ public final class TargetCheck {
       /* earlybird */ SELECT current_user,
              (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),
              pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')""";
-  private static final String PROBE_SQL =
+  /**
+   * The settings in effect inside a read's transaction, and the backend pid PostgreSQL reports. Numbers from
+   * pg_settings, in milliseconds, whatever unit {@code SHOW} would print.
+   */
+  private static final String LIMITS_SQL =
       """
-      /* earlybird */ SELECT count(*) FROM (SELECT 1 FROM pg_stat_statements(false) LIMIT 1) s""";
+      /* earlybird */ SELECT (SELECT setting FROM pg_settings WHERE name = 'statement_timeout')::int8,
+             (SELECT setting FROM pg_settings WHERE name = 'lock_timeout')::int8,
+             (SELECT setting FROM pg_settings WHERE name = 'idle_in_transaction_session_timeout')::int8,
+             current_setting('transaction_read_only'),
+             current_setting('search_path'),
+             pg_backend_pid()""";
 
   private TargetCheck() {}
 
@@ -60,18 +69,25 @@ public final class TargetCheck {
     }
     try (Connection c = PgConnector.open(endpoint)) {
       results.add(pass("reachable", endpoint.safeUrl() + " as " + endpoint.user()));
-      check(c, results);
+      try {
+        check(c, endpoint.statementTimeout(), results);
+      } catch (SQLException e) {
+        PgConnector.cancelIfAbandoned(c);
+        throw e;
+      }
     } catch (SourceException e) {
-      results.add(fail("reachable", e.getMessage(), connectFix(e.reason(), endpoint)));
+      results.add(fail("reachable", e.getMessage(), connectFix(e, endpoint)));
     } catch (SQLException e) {
       SourceException se = SourceException.of("target " + endpoint.targetName(), e);
-      results.add(fail("queries", se.getMessage(), connectFix(se.reason(), endpoint)));
+      results.add(fail("queries", se.getMessage(), connectFix(se, endpoint)));
     }
     return List.copyOf(results);
   }
 
-  private static void check(Connection c, List<CheckResult> results) throws SQLException {
-    ServerInfo info = ServerFacts.read(c);
+  private static void check(Connection c, Duration timeout, List<CheckResult> results) throws SQLException {
+    checkLimits(c, timeout, results);
+    ServerFacts facts = ServerFacts.read(c, timeout);
+    ServerInfo info = facts.info();
     if (info.major() >= 13) {
       results.add(pass("server version", "PostgreSQL " + info.version()));
     } else {
@@ -98,7 +114,7 @@ public final class TargetCheck {
       results.add(
           fail(
               "pg_stat_statements created",
-              "extension pg_stat_statements is not created in database " + currentDatabase(c),
+              "extension pg_stat_statements is not created in database " + currentDatabase(c, timeout),
               "As a superuser (or rds_superuser), in the database the target URL names, run: CREATE EXTENSION"
                   + " pg_stat_statements;  (Earlybird never creates it itself.)"));
     } else if (!PgssVersion.parse(info.pgssVersion()).supported()) {
@@ -111,28 +127,64 @@ public final class TargetCheck {
       results.add(pass("pg_stat_statements created", "version " + info.pgssVersion()));
     }
 
-    checkRole(c, results, loaded && created);
+    checkRole(c, timeout, results, loaded && created ? facts.pgssSchema() : null);
     if (loaded) {
       checkSettings(info, results);
     }
-    checkKcache(c, info, results);
+    checkKcache(c, timeout, info, results);
+  }
+
+  /**
+   * What a read's transaction really runs with, read inside one: the limits the agent sets, read-only, the safe
+   * search_path; and whether a connection pooler is in front. That is told by the backend pid: the driver gets
+   * one at login (BackendKeyData, used for cancel requests), and a pooler such as PgBouncer hands out one of its
+   * own, so it differs from the {@code pg_backend_pid()} of the server connection that ran the query.
+   */
+  private static void checkLimits(Connection c, Duration timeout, List<CheckResult> results) throws SQLException {
+    record Limits(long statementMs, long lockMs, long idleMs, boolean readOnly, String searchPath, int pid) {}
+    Limits in = ReadOnlyTransaction.query(c, timeout, LIMITS_SQL, rs -> {
+      rs.next();
+      return new Limits(rs.getLong(1), rs.getLong(2), rs.getLong(3), "on".equals(rs.getString(4)), rs.getString(5),
+          rs.getInt(6));
+    });
+    String found = "statement_timeout " + in.statementMs() + " ms, lock_timeout " + in.lockMs()
+        + " ms, idle_in_transaction_session_timeout " + in.idleMs() + " ms, "
+        + (in.readOnly() ? "read-only" : "READ WRITE") + ", search_path " + in.searchPath();
+    boolean asSet = in.statementMs() == timeout.toMillis()
+        && in.lockMs() == PgConnector.LOCK_TIMEOUT.toMillis()
+        && in.idleMs() == PgConnector.IDLE_IN_TRANSACTION_TIMEOUT.toMillis()
+        && in.readOnly()
+        && in.searchPath().equals(ReadOnlyTransaction.SEARCH_PATH);
+    results.add(asSet
+        ? pass("session limits", "in effect in every read's transaction: " + found)
+        : fail("session limits", "set in the read's transaction, but in effect: " + found,
+            "Something between the agent and PostgreSQL changes session settings (a proxy rewriting SET?): connect"
+                + " the target directly or through PgBouncer."));
+    int loginPid = c.unwrap(PGConnection.class).getBackendPID();
+    results.add(pass("connection pooler", loginPid == in.pid()
+        ? "none: connected to PostgreSQL directly (backend pid " + in.pid() + ")"
+        : "in front (the connection's backend pid " + loginPid + " is not the server's " + in.pid()
+            + "): works, as every read sets its limits in its own transaction; the agent holds one connection per"
+            + " target"));
   }
 
   /**
    * pg_stat_kcache is optional: without it CPU is estimated, so its absence is never a FAIL. Installed but not
    * enabled, or enabled halfway, is a WARN that says what is missing.
    */
-  private static void checkKcache(Connection c, ServerInfo info, List<CheckResult> results) throws SQLException {
+  private static void checkKcache(Connection c, Duration timeout, ServerInfo info, List<CheckResult> results)
+      throws SQLException {
     KcacheInfo k = info.kcache();
     String name = "pg_stat_kcache";
     String estimate = info.trackIoTiming() ? "execution time minus IO time" : "execution time";
     String preload =
         "Add pg_stat_kcache to shared_preload_libraries after pg_stat_statements (shared_preload_libraries ="
             + " 'pg_stat_statements,pg_stat_kcache') and restart the server";
-    String create = "in database " + currentDatabase(c) + ", as a superuser, run: CREATE EXTENSION pg_stat_kcache;";
+    String create =
+        "in database " + currentDatabase(c, timeout) + ", as a superuser, run: CREATE EXTENSION pg_stat_kcache;";
     if (StatementQueries.kcacheReadable(k)) {
-      try (Statement s = c.createStatement()) {
-        s.executeQuery(StatementQueries.kcacheProbe(k.schema())).close();
+      try {
+        ReadOnlyTransaction.query(c, timeout, StatementQueries.kcacheProbe(k.schema()), rs -> null);
       } catch (SQLException e) {
         results.add(
             warn(
@@ -174,19 +226,20 @@ public final class TargetCheck {
     }
   }
 
-  private static void checkRole(Connection c, List<CheckResult> results, boolean probe) throws SQLException {
-    String role;
-    boolean canReadAll;
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(ROLE_SQL)) {
+  /** {@code pgssSchema}: where pg_stat_statements lives, to probe it; null when it cannot be read anyway. */
+  private static void checkRole(Connection c, Duration timeout, List<CheckResult> results, String pgssSchema)
+      throws SQLException {
+    record Role(String name, boolean canReadAll) {}
+    Role r = ReadOnlyTransaction.query(c, timeout, ROLE_SQL, rs -> {
       rs.next();
-      role = rs.getString(1);
-      canReadAll = rs.getBoolean(2) || rs.getBoolean(3);
-    }
+      return new Role(rs.getString(1), rs.getBoolean(2) || rs.getBoolean(3));
+    });
+    String role = r.name();
+    boolean canReadAll = r.canReadAll();
     String fix = "As a superuser run: GRANT pg_read_all_stats TO " + quoteIdent(role) + ";";
-    if (probe) {
-      try (Statement s = c.createStatement()) {
-        s.executeQuery(PROBE_SQL).close();
+    if (pgssSchema != null) {
+      try {
+        ReadOnlyTransaction.query(c, timeout, StatementQueries.pgssProbe(pgssSchema), rs -> null);
       } catch (SQLException e) {
         ErrorReason reason = SourceException.classify(e);
         results.add(
@@ -235,11 +288,13 @@ public final class TargetCheck {
             : pass("pg_stat_statements.track", track));
   }
 
-  private static String connectFix(ErrorReason reason, PgEndpoint endpoint) {
-    return switch (reason) {
+  private static String connectFix(SourceException e, PgEndpoint endpoint) {
+    return switch (e.reason()) {
       case DNS -> "The host name in " + endpoint.safeUrl() + " does not resolve: check the name and DNS.";
-      case CONNECT -> "Nothing accepted the connection at " + endpoint.safeUrl()
-          + ": check host, port, that the server runs and that firewalls/security groups allow this agent.";
+      case CONNECT -> e.getMessage().contains("unsupported startup parameter")
+          ? "Remove that parameter from the target's URL, or list it in the pooler's ignore_startup_parameters."
+          : "Nothing accepted the connection at " + endpoint.safeUrl()
+              + ": check host, port, that the server runs and that firewalls/security groups allow this agent.";
       case TIMEOUT -> "The server did not answer in time: check network reachability and the connect timeout.";
       case AUTH -> endpoint.password() instanceof PgPassword.IamToken
           ? "IAM authentication failed for user " + endpoint.user() + ": allow the agent's AWS identity "
@@ -248,16 +303,22 @@ public final class TargetCheck {
           : "Authentication failed for user " + endpoint.user()
               + ": check the password (or IAM token) and pg_hba.conf for this host.";
       case PERMISSION -> "The role may not connect: GRANT CONNECT ON DATABASE ... TO " + endpoint.user() + ";";
+      case TLS -> "Use sslmode=verify-full with sslrootcert set to the CA bundle that signed the server's certificate"
+          + " (for RDS: global-bundle.pem), and the host name the certificate is for.";
+      case TOO_MANY_CONNECTIONS -> "The server, the database or role " + endpoint.user() + " has no connection slot"
+          + " left: the agent needs one per target and check one more; raise the role's CONNECTION LIMIT (or"
+          + " max_connections), or find what holds the slots in pg_stat_activity.";
+      case DATABASE_MISSING -> "The database in " + endpoint.safeUrl() + " does not exist: name an existing database"
+          + " (the one pg_stat_statements is created in, usually postgres).";
       case MISSING_EXTENSION, BAD_VALUE, THROTTLED, NOT_ENABLED, OTHER -> "Check the target URL and the server log.";
     };
   }
 
-  private static String currentDatabase(Connection c) throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("/* earlybird */ SELECT current_database()")) {
+  private static String currentDatabase(Connection c, Duration timeout) throws SQLException {
+    return ReadOnlyTransaction.query(c, timeout, "/* earlybird */ SELECT current_database()", rs -> {
       rs.next();
       return rs.getString(1);
-    }
+    });
   }
 
   private static String quoteIdent(String name) {

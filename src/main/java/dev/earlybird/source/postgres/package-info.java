@@ -6,8 +6,9 @@
  * from {@code pg_database}, and the checks behind {@code earlybird check} ({@link
  * dev.earlybird.source.postgres.TargetCheck}).
  *
- * <p>Read-only by construction: the session is {@code default_transaction_read_only}, statistics are never
- * reset and the extension is never created. Produces {@code dev.earlybird.model} records and {@link
+ * <p>Read-only by construction: every read runs in its own {@code BEGIN READ ONLY} transaction that sets its
+ * limits and a safe {@code search_path} ({@link dev.earlybird.source.postgres.ReadOnlyTransaction}), statistics are
+ * never reset and the extension is never created. Produces {@code dev.earlybird.model} records and {@link
  * dev.earlybird.source.SourceException}s; may depend on {@code model}, {@code source} and the PostgreSQL JDBC
  * driver, nothing above (not config: the composition root maps config onto {@link
  * dev.earlybird.source.postgres.PgEndpoint}).

@@ -62,8 +62,8 @@ class IamAuthIT {
         new PgPassword.IamToken((host, port, user) -> PASSWORD), Duration.ofSeconds(5), Duration.ofSeconds(5));
     assertThatThrownBy(() -> PgConnector.open(endpoint).close())
         .isInstanceOfSatisfying(SourceException.class, e -> {
-          assertThat(e.reason()).isEqualTo(ErrorReason.CONNECT);
-          assertThat(e.getMessage()).contains("SSL").doesNotContain(PASSWORD);
+          assertThat(e.reason()).isEqualTo(ErrorReason.TLS);
+          assertThat(e.getMessage()).contains("the server does not offer TLS").doesNotContain(PASSWORD);
         });
   }
 }

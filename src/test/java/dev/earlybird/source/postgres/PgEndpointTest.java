@@ -37,11 +37,27 @@ class PgEndpointTest {
     assertThat(p.getProperty("loginTimeout")).isEqualTo("3");
     assertThat(Long.parseLong(p.getProperty("socketTimeout"))).isGreaterThan(5);
     assertThat(p.getProperty("tcpKeepAlive")).isEqualTo("true");
-    assertThat(p.getProperty("readOnly")).isEqualTo("true");
-    assertThat(p.getProperty("options"))
-        .isEqualTo(
-            "-c statement_timeout=5000 -c lock_timeout=200 -c idle_in_transaction_session_timeout=30000"
-                + " -c default_transaction_read_only=on");
+    assertThat(p.getProperty("cancelSignalTimeout")).isEqualTo("3");
+    assertThat(p.getProperty("prepareThreshold")).isEqualTo("0");
+    // Nothing beyond the standard startup parameters: PgBouncer refuses unknown ones such as options.
+    assertThat(p.getProperty("options")).isNull();
+  }
+
+  @Test
+  void everyReadRunsInAReadOnlyTransactionThatSetsItsOwnLimits() {
+    String sql = ReadOnlyTransaction.wrap("SELECT 1", Duration.ofMillis(1500));
+    assertThat(sql.split(";\\s*"))
+        .containsExactly(
+            "BEGIN READ ONLY",
+            "SET LOCAL statement_timeout = 1500",
+            "SET LOCAL lock_timeout = 200",
+            "SET LOCAL idle_in_transaction_session_timeout = 30000",
+            "SET LOCAL search_path = pg_catalog, pg_temp",
+            "SELECT 1",
+            "COMMIT");
+    // The client gives up (and cancels) a little after the server's own timeout, in whole seconds.
+    assertThat(ReadOnlyTransaction.clientTimeoutSeconds(Duration.ofMillis(1500))).isEqualTo(3);
+    assertThat(ReadOnlyTransaction.clientTimeoutSeconds(Duration.ofSeconds(5))).isEqualTo(6);
   }
 
   @Test

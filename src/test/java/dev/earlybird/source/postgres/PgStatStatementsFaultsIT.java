@@ -166,7 +166,8 @@ class PgStatStatementsFaultsIT {
       assertThatThrownBy(source::snapshot)
           .isInstanceOfSatisfying(SourceException.class, e -> {
             assertThat(e.reason()).isEqualTo(ErrorReason.DNS);
-            assertThat(e.getMessage()).contains("nowhere").doesNotContain("secret-pw");
+            assertThat(e.getMessage()).contains("nowhere").doesNotContain("secret-pw")
+                .contains("host no-such-host.invalid does not resolve");
           });
     }
     CheckResult reachable = TargetCheck.run(endpoint).getFirst();

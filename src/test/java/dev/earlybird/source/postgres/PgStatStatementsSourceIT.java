@@ -240,25 +240,33 @@ class PgStatStatementsSourceIT {
 
   @ParameterizedTest(name = "PostgreSQL {0}")
   @MethodSource(VERSIONS)
-  void sessionIsReadOnlyWithBoundedTimeouts(int major) throws Exception {
+  void everyReadIsReadOnlyWithBoundedTimeoutsAndASafeSearchPath(int major) throws Exception {
     PgServer server = PostgresServers.shared(major);
-    var endpoint = PgTestSupport.endpoint(server, "postgres", "postgres", null, Duration.ofMillis(4500));
-    try (var c = PgConnector.open(endpoint);
-        var s = c.createStatement()) {
-      try (var rs =
-          s.executeQuery(
-              "SELECT current_setting('statement_timeout'), current_setting('lock_timeout'),"
-                  + " current_setting('default_transaction_read_only'), current_setting('application_name')")) {
-        rs.next();
-        assertThat(rs.getString(1)).isEqualTo("4500ms");
-        assertThat(rs.getString(2)).isEqualTo("200ms");
-        assertThat(rs.getString(3)).isEqualTo("on");
-        assertThat(rs.getString(4)).isEqualTo("earlybird");
-      }
-      assertThatThrownBy(() -> s.execute("CREATE TABLE earlybird_must_not_write (id int)"))
+    Duration timeout = Duration.ofMillis(4500);
+    var endpoint = PgTestSupport.endpoint(server, "postgres", "postgres", null, timeout);
+    try (var c = PgConnector.open(endpoint)) {
+      List<String> inside = ReadOnlyTransaction.query(c, timeout,
+          "SELECT current_setting('statement_timeout'), current_setting('lock_timeout'),"
+              + " current_setting('idle_in_transaction_session_timeout'), current_setting('transaction_read_only'),"
+              + " current_setting('search_path'), current_setting('application_name')",
+          rs -> {
+            rs.next();
+            return List.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6));
+          });
+      assertThat(inside).containsExactly("4500ms", "200ms", "30s", "on", "pg_catalog, pg_temp", "earlybird");
+      assertThatThrownBy(() -> ReadOnlyTransaction.query(c, timeout, "CREATE TABLE earlybird_must_not_write (id int)",
+              rs -> null))
           .isInstanceOf(SQLException.class)
           .extracting(e -> ((SQLException) e).getSQLState())
           .isEqualTo("25006");
+      // The failed transaction was ended, and nothing stays set on the session (a pooler may give it to others).
+      try (var s = c.createStatement();
+          var rs = s.executeQuery("SELECT current_setting('statement_timeout'), current_setting('search_path')")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("0");
+        assertThat(rs.getString(2)).isEqualTo("\"$user\", public");
+      }
     }
   }
 
@@ -292,6 +300,8 @@ class PgStatStatementsSourceIT {
         .extracting(CheckResult::name)
         .containsExactly(
             "reachable",
+            "session limits",
+            "connection pooler",
             "server version",
             "pg_stat_statements loaded",
             "pg_stat_statements created",
@@ -303,5 +313,9 @@ class PgStatStatementsSourceIT {
     assertThat(results).allSatisfy(r -> assertThat(r.status()).as(r.toString()).isEqualTo(CheckResult.Status.PASS));
     // Optional: the Maven Central binaries do not ship it, which is fine and says how CPU is estimated instead.
     assertThat(results.getLast().detail()).contains("not installed").contains("execution time minus IO time");
+    assertThat(results.get(1).detail()).isEqualTo("in effect in every read's transaction: statement_timeout 5000 ms,"
+        + " lock_timeout 200 ms, idle_in_transaction_session_timeout 30000 ms, read-only, search_path pg_catalog,"
+        + " pg_temp");
+    assertThat(results.get(2).detail()).startsWith("none: connected to PostgreSQL directly");
   }
 }

@@ -12,24 +12,26 @@ class StatementQueriesTest {
   @ParameterizedTest
   @ValueSource(strings = {"1.8", "1.9", "1.10", "1.11", "1.12"})
   void everyVersionSelectsTheSameColumnsAndNeverTheText(String version) {
-    String sql = StatementQueries.counters(PgssVersion.parse(version));
-    String selectList = sql.substring(sql.indexOf("SELECT") + 6, sql.indexOf("FROM pg_stat_statements"));
+    String sql = StatementQueries.counters(PgssVersion.parse(version), "public", null);
+    String selectList = sql.substring(sql.indexOf("SELECT") + 6, sql.indexOf("FROM \"public\".pg_stat_statements"));
     // Commas inside expressions are only in extract(... FROM ...), which has none; count top-level items.
     assertThat(selectList.split(",")).hasSize(StatementQueries.COUNTER_COLUMNS);
-    assertThat(sql).contains("pg_stat_statements(false)").doesNotContain("query,").doesNotContain("(true)");
+    assertThat(sql).contains("\"public\".pg_stat_statements(false)").doesNotContain("query,").doesNotContain("(true)");
+    // The texts, too, come from the extension's own schema, quoted as an identifier.
+    assertThat(StatementQueries.texts("my \"ext\"")).contains("FROM \"my \"\"ext\"\"\".pg_stat_statements(true)");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"1.8", "1.9", "1.10", "1.11", "1.12"})
   void withPgStatKcacheTheSameColumnsComeInTheSameStatement(String version) {
     PgssVersion v = PgssVersion.parse(version);
-    String sql = StatementQueries.counters(v, "my \"ext\"");
-    String selectList = sql.substring(sql.indexOf("SELECT") + 6, sql.indexOf("FROM pg_stat_statements"));
+    String sql = StatementQueries.counters(v, "stats", "my \"ext\"");
+    String selectList = sql.substring(sql.indexOf("SELECT") + 6, sql.indexOf("FROM \"stats\".pg_stat_statements"));
     assertThat(selectList.split(",")).hasSize(StatementQueries.COUNTER_COLUMNS);
     assertThat(selectList.strip()).endsWith("k.cpu_s * 1000");
     // Schema-qualified and quoted, LEFT JOINed on the whole statement key; never a reset, never the texts.
     assertThat(sql)
-        .contains("pg_stat_statements(false)")
+        .contains("FROM \"stats\".pg_stat_statements(false)")
         .contains("LEFT JOIN")
         .contains("FROM \"my \"\"ext\"\"\".pg_stat_kcache()")
         .contains("k_queryid = queryid AND k_userid = userid AND k_dbid = dbid")
@@ -38,7 +40,7 @@ class StatementQueriesTest {
     // pg_stat_statements before 1.9 has one entry for every nesting level: kcache's levels are summed into it.
     assertThat(sql.contains("k_top = toplevel")).isEqualTo(v.atLeast(1, 9));
     assertThat(sql.contains("GROUP BY")).isEqualTo(!v.atLeast(1, 9));
-    assertThat(StatementQueries.counters(v)).contains("NULL::float8\n").doesNotContain("kcache");
+    assertThat(StatementQueries.counters(v, "stats", null)).contains("NULL::float8\n").doesNotContain("kcache");
   }
 
   @ParameterizedTest
@@ -55,11 +57,11 @@ class StatementQueriesTest {
   @CsvSource({"1.8, false, false", "1.9, true, false", "1.10, true, false", "1.11, true, true", "1.12, true, true"})
   void columnsFollowTheExtensionVersion(String version, boolean toplevel, boolean splitIoTimes) {
     PgssVersion v = PgssVersion.parse(version);
-    String sql = StatementQueries.counters(v);
+    String sql = StatementQueries.counters(v, "public", null);
     assertThat(sql.contains("toplevel")).isEqualTo(toplevel);
     assertThat(sql.contains("shared_blk_read_time")).isEqualTo(splitIoTimes);
     assertThat(sql.contains(" blk_read_time")).isEqualTo(!splitIoTimes);
-    assertThat(StatementQueries.header(v).contains("pg_stat_statements_info")).isEqualTo(toplevel);
+    assertThat(StatementQueries.header(v, "public").contains("\"public\".pg_stat_statements_info")).isEqualTo(toplevel);
   }
 
   @ParameterizedTest
