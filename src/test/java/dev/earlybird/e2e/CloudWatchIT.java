@@ -109,7 +109,9 @@ class CloudWatchIT {
       assertThat(value(metrics, "earlybird_cloudwatch_write_iops", instance, rds1)).hasValue(80);
       assertThat(value(metrics, "earlybird_cloudwatch_database_connections", instance, rds1)).hasValue(12);
       assertThat(metrics).contains("# TYPE earlybird_cloudwatch_cpu_utilization_ratio gauge");
-      assertThat(value(metrics, "earlybird_poll_errors_total", "source=\"cloudwatch\"")).isEmpty();
+      // Every reason's series exists from the start; none has counted an error.
+      assertThat(metrics).contains("earlybird_poll_errors_total{reason=\"permission\",source=\"cloudwatch\"")
+          .doesNotContainPattern("earlybird_poll_errors_total\\{[^}]*source=\"cloudwatch\"[^}]*\\} [1-9]");
       await("the PostgreSQL poll").atMost(TIMEOUT)
           .until(() -> value(agent.get("/metrics"), "earlybird_target_up", rds1).orElse(0) == 1);
 
