@@ -221,7 +221,7 @@ public final class TargetPoller {
             + "nothing is counted across the switch", target.name(), n.why());
       }
     }
-    DiffResult diff = StatementDiff.between(base, next);
+    DiffResult diff = HiddenDiff.withoutRevealed(StatementDiff.between(base, next), hiddenBase);
     if (diff.badValues() > 0) {
       log.warn("target {}: skipped {} entries with NaN, infinite or negative counters", target.name(), diff.badValues());
     }

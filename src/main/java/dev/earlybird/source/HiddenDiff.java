@@ -3,6 +3,9 @@ package dev.earlybird.source;
 import dev.earlybird.model.HiddenEntries;
 import dev.earlybird.model.HiddenEntries.Group;
 import dev.earlybird.model.HiddenEntries.Totals;
+import dev.earlybird.model.StatementInterval;
+import dev.earlybird.model.StatementKey;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,5 +37,29 @@ public final class HiddenDiff {
       }
     }
     return new Totals(calls, execMs);
+  }
+
+  /**
+   * {@code diff} without the intervals of statements that were hidden in the previous snapshot and are visible now
+   * (the role was granted {@code pg_read_all_stats}): they look new, but their counters hold everything they did while
+   * hidden, which no interval may claim. Like first sight, they count from the next poll on. A statement of such a
+   * group that really was created within the interval is dropped too: less, never more.
+   */
+  public static DiffResult withoutRevealed(DiffResult diff, HiddenEntries before) {
+    if (before == null || before.groups().isEmpty()) {
+      return diff;
+    }
+    List<StatementInterval> kept = diff.intervals().stream()
+        .filter(i -> !(diff.newKeys().contains(i.key()) && before.groups().containsKey(groupOf(i.key()))))
+        .toList();
+    if (kept.size() == diff.intervals().size()) {
+      return diff;
+    }
+    return new DiffResult(kept, diff.reset(), diff.newEntries(), diff.vanishedEntries(), diff.recreatedEntries(),
+        diff.deallocated(), diff.badValues(), diff.newKeys());
+  }
+
+  private static Group groupOf(StatementKey key) {
+    return new Group(key.dbId(), key.userId(), key.toplevel());
   }
 }

@@ -2,7 +2,14 @@ package dev.earlybird.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.earlybird.model.Counters;
 import dev.earlybird.model.HiddenEntries;
+import dev.earlybird.model.Snapshot;
+import dev.earlybird.model.StatementKey;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import dev.earlybird.model.HiddenEntries.Group;
 import dev.earlybird.model.HiddenEntries.Totals;
 import java.util.Map;
@@ -41,5 +48,33 @@ class HiddenDiffTest {
 
   private static HiddenEntries hidden(Map<Group, Totals> groups) {
     return new HiddenEntries(groups.size(), groups);
+  }
+
+  @Test
+  void statementsRevealedByAGrantCountFromTheirNextPollNotWithEverythingTheyDidWhileHidden() {
+    Instant t0 = Instant.parse("2026-12-01T10:00:00Z");
+    StatementKey own = new StatementKey("pg", 16384, 20, 1, true); // the agent's role: always visible
+    StatementKey revealed = new StatementKey("pg", 16384, 10, 2, true); // APP's, hidden until the grant
+    Snapshot before = snapshot(t0, Map.of(own, counters(5)));
+    Snapshot after = snapshot(t0.plusSeconds(60), Map.of(own, counters(7), revealed, counters(1000)));
+    DiffResult diff = StatementDiff.between(before, after);
+    assertThat(diff.intervals()).hasSize(2);
+
+    DiffResult kept = HiddenDiff.withoutRevealed(diff, hidden(Map.of(APP, new Totals(1000, 500))));
+    assertThat(kept.intervals()).singleElement().satisfies(i -> {
+      assertThat(i.key()).isEqualTo(own);
+      assertThat(i.calls()).isEqualTo(2);
+    });
+    assertThat(kept.newKeys()).contains(revealed); // its text is still fetched
+    assertThat(HiddenDiff.withoutRevealed(diff, HiddenEntries.NONE)).isSameAs(diff);
+  }
+
+  private static Snapshot snapshot(Instant at, Map<StatementKey, Counters> entries) {
+    return new Snapshot("pg", at, Optional.empty(), OptionalLong.empty(), entries);
+  }
+
+  private static Counters counters(long calls) {
+    return new Counters(calls, calls * 2.0, 2.0, 0, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null,
+        OptionalDouble.empty());
   }
 }
