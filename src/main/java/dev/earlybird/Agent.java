@@ -22,6 +22,8 @@ import dev.earlybird.schedule.AnalysisLoop;
 import dev.earlybird.schedule.Backoff;
 import dev.earlybird.schedule.CloudWatchLoop;
 import dev.earlybird.schedule.DiscoveryLoop;
+import dev.earlybird.schedule.Loop;
+import dev.earlybird.schedule.Loops;
 import dev.earlybird.schedule.Maintenance;
 import dev.earlybird.schedule.PollLoop;
 import dev.earlybird.schedule.PiLoop;
@@ -50,6 +52,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,13 +81,15 @@ public final class Agent implements AutoCloseable {
   private final PollLoop polls;
   /** Shared by every AWS source; null until a target or discovery talks to AWS (a reload may add the first). */
   private volatile AwsClients aws;
-  /** Null without a {@code discovery:} section. */
-  private final DiscoveryLoop discovery;
+  /** Empty without a {@code discovery:} section. */
+  private final Optional<DiscoveryLoop> discovery;
+  /**
+   * Every loop the agent runs, in start order: polls, CloudWatch, discovery, store maintenance, analysis,
+   * Performance Insights; those the config does not need are not there. A reload replaces the analysis and the
+   * maintenance and may add CloudWatch and Performance Insights (at the end) once a target needs them.
+   */
+  private final Loops loops = new Loops();
   private final WebServer web;
-  /** Null until a target is linked to Performance Insights (or discovery runs). */
-  private volatile PiLoop performanceInsights;
-  /** Null until a target is linked to CloudWatch (or discovery runs). */
-  private volatile CloudWatchLoop cloudWatch;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /** Where the config comes from, again at each reload. */
@@ -117,10 +122,13 @@ public final class Agent implements AutoCloseable {
     this.polls = new PollLoop(config.targets().stream().map(this::poller).toList(), config.poll().interval(), clock);
     this.discovery = config.discovery()
         .map(d -> new DiscoveryLoop(new RdsDiscovery(aws, d), Set.copyOf(names), this::poller, polls, fleet, metrics,
-            new DiscoveryMetrics(metrics), clock))
-        .orElse(null);
-    this.cloudWatch = cloudWatchLoop(config);
-    this.performanceInsights = piLoop(config);
+            new DiscoveryMetrics(metrics), clock));
+    loops.add(polls);
+    cloudWatchLoop(config).ifPresent(loops::add);
+    discovery.ifPresent(loops::add);
+    loops.add(inUse.get().maintenance());
+    loops.add(inUse.get().analysis());
+    piLoop(config).ifPresent(loops::add);
     this.web = new WebServer(() -> inUse.get().handlers(), metrics, readiness,
         source == null ? Reloader.NONE : this::reload);
   }
@@ -142,22 +150,24 @@ public final class Agent implements AutoCloseable {
 
   /** The AWS sides read the fleet as it is now: the static targets in use and what discovery found. */
   private List<TargetConfig> currentTargets() {
-    return discovery == null ? config().targets()
-        : java.util.stream.Stream.concat(config().targets().stream(), discovery.targetConfigs().stream()).toList();
+    return discovery.map(d -> java.util.stream.Stream.concat(config().targets().stream(), d.targetConfigs().stream())
+        .toList()).orElseGet(() -> config().targets());
   }
 
-  private CloudWatchLoop cloudWatchLoop(AgentConfig config) {
+  /** Empty until a target is linked to CloudWatch (or discovery runs). */
+  private Optional<Loop> cloudWatchLoop(AgentConfig config) {
     boolean needed = config.discovery().isPresent() || config.targets().stream().anyMatch(CloudWatchLoop::linked);
-    return needed ? new CloudWatchLoop(this::currentTargets, config.aws(),
+    return needed ? Optional.of(new CloudWatchLoop(this::currentTargets, config.aws(),
         new CloudWatchSource(aws, config.aws().cloudwatchPeriod()), writer, metrics, new CloudWatchMetrics(metrics),
-        clock) : null;
+        clock)) : Optional.empty();
   }
 
-  private PiLoop piLoop(AgentConfig config) {
+  /** Empty until a target is linked to Performance Insights (or discovery runs). */
+  private Optional<Loop> piLoop(AgentConfig config) {
     boolean needed = config.discovery().isPresent()
         || config.targets().stream().anyMatch(t -> t.aws().flatMap(a -> a.dbiResourceId()).isPresent());
-    return needed ? new PiLoop(this::currentTargets, PiSource.of(aws, config.poll().queryText()), store, writer, metrics, new PiMetrics(metrics),
-        config.aws(), config.poll().interval(), clock) : null;
+    return needed ? Optional.of(new PiLoop(this::currentTargets, PiSource.of(aws, config.poll().queryText()), store,
+        writer, metrics, new PiMetrics(metrics), config.aws(), config.poll().interval(), clock)) : Optional.empty();
   }
 
   private InUse build(AgentConfig config) {
@@ -231,23 +241,10 @@ public final class Agent implements AutoCloseable {
     Agent agent = new Agent(config, clock, source);
     try {
       agent.web.start(config.listen().host(), config.listen().port());
-      if (agent.discovery != null) {
-        // Before polling starts, so discovered targets are polled from the first tick; a failure here only
-        // leaves them out until a later refresh works.
-        agent.discovery.refresh();
-      }
-      agent.polls.start();
-      if (agent.cloudWatch != null) {
-        agent.cloudWatch.start();
-      }
-      if (agent.discovery != null) {
-        agent.discovery.start();
-      }
-      agent.inUse.get().maintenance().start();
-      agent.inUse.get().analysis().start();
-      if (agent.performanceInsights != null) {
-        agent.performanceInsights.start();
-      }
+      // Before polling starts, so discovered targets are polled from the first tick; a failure here only leaves
+      // them out until a later refresh works.
+      agent.discovery.ifPresent(DiscoveryLoop::refresh);
+      agent.loops.start();
       agent.metrics.configLoaded(true, clock.instant());
       agent.readiness.set(true);
       log.info("Earlybird {} polling {} target(s) every {}; listening on {}", Version.current(),
@@ -314,8 +311,8 @@ public final class Agent implements AutoCloseable {
 
   /**
    * Puts {@code next} in use: web requests read it from now on; the old analysis finishes the evaluation it began
-   * before the new one starts (one evaluation at a time). False, and nothing done, once the agent is stopping: a stop
-   * closes whatever it finds in use, so none may start after it looked.
+   * before the new one starts (one evaluation at a time). False, and nothing done, once the agent is stopping. A
+   * stop that begins meanwhile stops whichever analysis and maintenance the loops hold by then; none starts after.
    */
   private boolean swap(InUse next) {
     synchronized (inUse) {
@@ -323,13 +320,14 @@ public final class Agent implements AutoCloseable {
         return false;
       }
       InUse previous = inUse.getAndSet(next);
-      previous.analysis().close();
-      previous.maintenance().close();
-      next.maintenance().start();
-      next.analysis().start();
+      loops.replace(previous.analysis(), next.analysis(), REPLACE_WAIT);
+      loops.replace(previous.maintenance(), next.maintenance(), REPLACE_WAIT);
       return true;
     }
   }
+
+  /** How long a reload waits for the old analysis to finish its evaluation before the new one starts. */
+  private static final Duration REPLACE_WAIT = Duration.ofSeconds(30);
 
   /** Applies to the long-lived parts (pollers, metrics, AWS) what changed from {@code old} to {@code applied}. */
   private void apply(AgentConfig old, AgentConfig applied, ConfigChanges changes) {
@@ -361,7 +359,7 @@ public final class Agent implements AutoCloseable {
       polls.add(poller(t));
     }
     for (String name : changes.added()) {
-      if (discovery != null && discovery.targets().contains(name)) {
+      if (discovery.map(d -> d.targets().contains(name)).orElse(false)) {
         log.warn("target {} is already polled as a discovered target; the static one is polled after a restart", name);
         continue;
       }
@@ -369,11 +367,11 @@ public final class Agent implements AutoCloseable {
       fleet.add(name, new FleetState.Origin(false, t.aws()));
       polls.add(poller(t));
     }
-    if (cloudWatch == null && (cloudWatch = cloudWatchLoop(applied)) != null) {
-      cloudWatch.start();
+    if (!loops.has(CloudWatchLoop.class)) {
+      cloudWatchLoop(applied).ifPresent(loops::add);
     }
-    if (performanceInsights == null && (performanceInsights = piLoop(applied)) != null) {
-      performanceInsights.start();
+    if (!loops.has(PiLoop.class)) {
+      piLoop(applied).ifPresent(loops::add);
     }
   }
 
@@ -406,8 +404,12 @@ public final class Agent implements AutoCloseable {
     }
     long started = System.nanoTime();
     readiness.set(false);
-    List<String> problems = new ArrayList<>();
-    PollLoop.Stopped polled = stopLoops(problems);
+    // Analysis starts after the polls, so the loops tell it to stop first, at the same time as the polls, never
+    // after them: a window whose last polls the stop cut short must not be evaluated (a window missing calls could
+    // clear, and in the end resolve, a finding only because the agent stopped). An evaluation already running
+    // finishes: its window was complete when it began.
+    Loops.Report stopped = loops.stop(STOP_GRACE);
+    List<String> problems = new ArrayList<>(stopped.problems());
     int queued = writer.queued();
     writer.close();
     try {
@@ -420,55 +422,11 @@ public final class Agent implements AutoCloseable {
       aws.close();
     }
     String took = String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - started) / 1e9);
-    String work = polled.finished().size() + " poll(s) in flight finished, " + queued + " queued write(s) stored";
+    String work = stopped.finished().size() + " poll(s) in flight finished, " + queued + " queued write(s) stored";
     if (problems.isEmpty()) {
       log.info("Earlybird stopped gracefully in {}: {}, history store closed", took, work);
     } else {
       log.warn("Earlybird stopped in {}: {}; but {}", took, work, String.join("; ", problems));
     }
-  }
-
-  /**
-   * Tells every loop to stop scheduling, all at once, and waits for their work in flight together (not one after
-   * the other), up to {@link #STOP_GRACE} and a little for interrupted polls to unwind. What did not stop in time is
-   * added to {@code problems}.
-   */
-  private PollLoop.Stopped stopLoops(List<String> problems) {
-    InUse last;
-    synchronized (inUse) {
-      last = inUse.get();
-    }
-    var polled = new AtomicReference<>(new PollLoop.Stopped(List.of(), List.of()));
-    Map<String, Runnable> stops = new LinkedHashMap<>();
-    // Analysis is told first and at the same time as the polls, never after them: a window whose last polls the
-    // stop cut short must not be evaluated (a window missing calls could clear, and in the end resolve, a finding
-    // only because the agent stopped). An evaluation already running finishes: its window was complete when it began.
-    stops.put("analysis", last.analysis()::close);
-    stops.put("polls", () -> polled.set(polls.close(STOP_GRACE)));
-    if (discovery != null) {
-      stops.put("discovery", discovery::close);
-    }
-    if (cloudWatch != null) {
-      stops.put("CloudWatch", cloudWatch::close);
-    }
-    if (performanceInsights != null) {
-      stops.put("Performance Insights", performanceInsights::close);
-    }
-    stops.put("store maintenance", last.maintenance()::close);
-    Map<String, Thread> stopping = new LinkedHashMap<>();
-    stops.forEach((name, stop) -> stopping.put(name, Thread.ofVirtual().name("stop " + name).start(stop)));
-    long deadline = System.nanoTime() + STOP_GRACE.plusSeconds(3).toNanos();
-    stopping.forEach((name, thread) -> {
-      try {
-        if (!thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
-          problems.add(name + " was still busy after " + STOP_GRACE.toSeconds() + " s and was left running");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    polled.get().interrupted().forEach(
-        t -> problems.add("the poll of target " + t + " was interrupted after " + STOP_GRACE.toSeconds() + " s"));
-    return polled.get();
   }
 }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * thread: the store's reads are native calls that would pin a virtual thread's carrier for their duration.
  * A failed evaluation is retried on the next tick; it never stops polling.
  */
-public final class AnalysisLoop implements AutoCloseable {
+public final class AnalysisLoop implements Loop {
   private static final Logger log = LoggerFactory.getLogger(AnalysisLoop.class);
 
   private final Analyzer analyzer;
@@ -40,6 +40,12 @@ public final class AnalysisLoop implements AutoCloseable {
     this.tick = quarter.compareTo(Duration.ofSeconds(5)) < 0 ? quarter : Duration.ofSeconds(5);
   }
 
+  @Override
+  public String name() {
+    return "analysis";
+  }
+
+  @Override
   public void start() {
     running = true;
     thread = Thread.ofPlatform().daemon().name("analysis").start(this::loop);
@@ -82,16 +88,19 @@ public final class AnalysisLoop implements AutoCloseable {
     }
   }
 
+  /** Stops scheduling; an evaluation in flight finishes (its window was complete when it began). */
   @Override
-  public void close() {
+  public Stopped stop(Duration deadline) {
     running = false;
-    if (thread != null) {
-      LockSupport.unpark(thread);
-      try {
-        thread.join(Duration.ofSeconds(30));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (thread == null) {
+      return Stopped.inTime(true);
+    }
+    LockSupport.unpark(thread);
+    try {
+      return Stopped.inTime(thread.join(deadline));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Stopped.inTime(false);
     }
   }
 }

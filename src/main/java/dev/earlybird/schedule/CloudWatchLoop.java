@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * kind of failure is logged once per target until it changes or CloudWatch works again, so access denied
  * appears once, with the action to grant, not every round.
  */
-public final class CloudWatchLoop implements AutoCloseable {
+public final class CloudWatchLoop implements Loop {
   private static final Logger log = LoggerFactory.getLogger(CloudWatchLoop.class);
   static final String SOURCE = "cloudwatch";
 
@@ -120,6 +120,12 @@ public final class CloudWatchLoop implements AutoCloseable {
         && (t.aws().get().dbInstanceIdentifier().isPresent() || t.aws().get().dbClusterIdentifier().isPresent());
   }
 
+  @Override
+  public String name() {
+    return "CloudWatch";
+  }
+
+  @Override
   public void start() {
     log.info("CloudWatch: reading {} target(s) every {}, {} periods, {} behind", linked().size(), interval, period,
         delay);
@@ -274,9 +280,7 @@ public final class CloudWatchLoop implements AutoCloseable {
 
   /** Stops scheduling; a round in flight finishes (bounded by the SDK's call timeout). */
   @Override
-  public void close() {
-    if (!periodic.close(Duration.ofSeconds(40))) {
-      log.warn("the CloudWatch loop did not stop in time");
-    }
+  public Stopped stop(Duration deadline) {
+    return Stopped.inTime(periodic.close(deadline));
   }
 }

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * worked: a failed describe call must never drop the fleet. Failures are counted; each region's failure is logged
  * when its reason changes, so a missing permission is logged once, not every refresh.
  */
-public final class DiscoveryLoop implements AutoCloseable {
+public final class DiscoveryLoop implements Loop {
   private static final Logger log = LoggerFactory.getLogger(DiscoveryLoop.class);
 
   private final RdsDiscovery discovery;
@@ -182,7 +182,13 @@ public final class DiscoveryLoop implements AutoCloseable {
         + aws.dbClusterIdentifier().map(c -> ", cluster " + c).orElse("");
   }
 
+  @Override
+  public String name() {
+    return "discovery";
+  }
+
   /** Refreshes every {@code discovery.refresh}, from one refresh after now, on a virtual thread. */
+  @Override
   public void start() {
     periodic.start(config.refresh());
   }
@@ -209,9 +215,7 @@ public final class DiscoveryLoop implements AutoCloseable {
 
   /** Stops refreshing; a refresh in progress finishes first (bounded by the SDK's call timeout). */
   @Override
-  public void close() {
-    if (!periodic.close(Duration.ofSeconds(60))) {
-      log.warn("discovery did not stop in time");
-    }
+  public Stopped stop(Duration deadline) {
+    return Stopped.inTime(periodic.close(deadline));
   }
 }

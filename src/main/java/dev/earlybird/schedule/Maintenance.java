@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Rolls up and prunes the history store periodically, through the single writer. */
-public final class Maintenance implements AutoCloseable {
+public final class Maintenance implements Loop {
   private static final Logger log = LoggerFactory.getLogger(Maintenance.class);
 
   private final HistoryWriter writer;
@@ -27,6 +27,12 @@ public final class Maintenance implements AutoCloseable {
     this.every = every;
   }
 
+  @Override
+  public String name() {
+    return "store maintenance";
+  }
+
+  @Override
   public void start() {
     running = true;
     thread = Thread.ofVirtual().name("store-maintenance").start(this::loop);
@@ -50,11 +56,13 @@ public final class Maintenance implements AutoCloseable {
     }
   }
 
+  /** Stops scheduling; a maintenance run in flight is left to the writer, which runs what was queued. */
   @Override
-  public void close() {
+  public Stopped stop(Duration deadline) {
     running = false;
     if (thread != null) {
       LockSupport.unpark(thread);
     }
+    return Stopped.inTime(true);
   }
 }

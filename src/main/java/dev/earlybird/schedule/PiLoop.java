@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * digests are joined to are stored. Targets are read in parallel (virtual threads); one failing never delays
  * the others, and a failure is never the database being down.
  */
-public final class PiLoop implements AutoCloseable {
+public final class PiLoop implements Loop {
   private static final Logger log = LoggerFactory.getLogger(PiLoop.class);
   static final String SOURCE = "performance_insights";
   /** After downtime, catch up at most this far back (PI keeps 7 days; older gaps stay gaps). */
@@ -81,6 +81,12 @@ public final class PiLoop implements AutoCloseable {
     this.periodic = new Periodic("performance-insights", settings.piInterval(), clock, this::round);
   }
 
+  @Override
+  public String name() {
+    return "Performance Insights";
+  }
+
+  @Override
   public void start() {
     periodic.start(Duration.ZERO);
   }
@@ -190,11 +196,10 @@ public final class PiLoop implements AutoCloseable {
     }
   }
 
+  /** Stops scheduling; a round in flight stops before its next window and finishes the one it reads. */
   @Override
-  public void close() {
+  public Stopped stop(Duration deadline) {
     closed = true;
-    if (!periodic.close(Duration.ofSeconds(30))) {
-      log.warn("the Performance Insights loop did not stop in time");
-    }
+    return Stopped.inTime(periodic.close(deadline));
   }
 }

@@ -22,7 +22,7 @@ import org.slf4j.MDC;
  * <p>Targets come and go while it runs (discovery): {@link #add} starts a poller, {@link #remove} stops one after
  * its poll in flight, if any, has finished; {@link #interval(Duration)} changes the rate.
  */
-public final class PollLoop implements AutoCloseable {
+public final class PollLoop implements Loop {
   private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
   /** How long an interrupted poll gets to unwind (close its socket, log) before a stop moves on. */
   private static final Duration INTERRUPTED_EXIT = Duration.ofSeconds(2);
@@ -56,6 +56,12 @@ public final class PollLoop implements AutoCloseable {
     pollers.forEach(p -> workers.put(p.targetName(), new Worker(p)));
   }
 
+  @Override
+  public String name() {
+    return "polls";
+  }
+
+  @Override
   public synchronized void start() {
     running = true;
     workers.values().forEach(this::startThread);
@@ -186,32 +192,15 @@ public final class PollLoop implements AutoCloseable {
     }
   }
 
-  /** Stops scheduling; a poll in flight finishes, or is interrupted after an interval and 5 s. */
-  @Override
-  public void close() {
-    close(interval.plusSeconds(5));
-  }
-
-  /**
-   * What a stop did with the polls in flight.
-   *
-   * @param finished targets whose poll was running when the stop began and finished within the grace
-   * @param interrupted targets whose poll was still running after the grace and was interrupted
-   */
-  public record Stopped(List<String> finished, List<String> interrupted) {
-    public Stopped {
-      finished = List.copyOf(finished);
-      interrupted = List.copyOf(interrupted);
-    }
-  }
-
   /**
    * Stops scheduling at once and waits, up to {@code grace} in all, for the polls in flight to finish and store
    * their results. A poll still running then is interrupted: a virtual thread's socket I/O is interruptible, so a
    * poll stuck connecting or reading ends at once. That loses nothing: the counters are cumulative and the
-   * interrupted poll's snapshot was not stored, so the next run diffs from the last stored one.
+   * interrupted poll's snapshot was not stored, so the next run diffs from the last stored one. Always in time:
+   * what was late is listed as interrupted instead.
    */
-  public Stopped close(Duration grace) {
+  @Override
+  public Stopped stop(Duration grace) {
     Map<String, Worker> live = new LinkedHashMap<>();
     synchronized (this) {
       running = false;
@@ -248,7 +237,7 @@ public final class PollLoop implements AutoCloseable {
       }
     }
     List<String> finished = inFlight.stream().filter(n -> !late.contains(n)).toList();
-    return new Stopped(finished, late);
+    return new Stopped(true, finished, late);
   }
 
   /** Joins {@code t} until {@code deadlineNanos} ({@link System#nanoTime()}); false if it still runs. */

@@ -124,10 +124,10 @@ class PollLoopTest {
     loop.add(poller("idle", () -> {}));
     loop.start();
     inPoll.await();
-    CompletableFuture<PollLoop.Stopped> stopped = CompletableFuture.supplyAsync(() -> loop.close(Duration.ofSeconds(10)));
+    CompletableFuture<Loop.Stopped> stopped = CompletableFuture.supplyAsync(() -> loop.stop(Duration.ofSeconds(10)));
     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !stopped.isDone());
     release.countDown();
-    PollLoop.Stopped s = stopped.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    Loop.Stopped s = stopped.get(5, java.util.concurrent.TimeUnit.SECONDS);
     // "idle" polls a closed port every 100 ms: on a loaded machine the stop may catch one of its polls in flight too.
     assertThat(s.finished()).contains("slow").isSubsetOf("slow", "idle");
     assertThat(s.interrupted()).isEmpty();
@@ -149,7 +149,7 @@ class PollLoopTest {
     loop.start();
     inPoll.await();
     long t0 = System.nanoTime();
-    PollLoop.Stopped s = loop.close(Duration.ofMillis(300));
+    Loop.Stopped s = loop.stop(Duration.ofMillis(300));
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     assertThat(s.interrupted()).containsExactly("stuck");
     assertThat(s.finished()).isEmpty();
