@@ -1,6 +1,7 @@
 package dev.earlybird.config;
 
 import java.time.DayOfWeek;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.EnumSet;
@@ -9,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /** Binds {@code tenants:}; per-tenant overrides are merged over the defaults here, once. */
 final class TenantsBinder {
   static final List<String> KEYS = List.of("pattern", "defaults", "overrides");
-  static final List<String> SETTINGS_KEYS = List.of("timezone", "workdayStart", "workdays");
+  static final List<String> SETTINGS_KEYS = List.of("timezone", "workdayStart", "workdays", "holidays");
 
   private TenantsBinder() {}
 
@@ -38,7 +41,17 @@ final class TenantsBinder {
     ZoneId zone = m.value("timezone", Values::zone, base.timezone());
     LocalTime start = m.value("workdayStart", Values::timeOfDay, base.workdayStart());
     Set<DayOfWeek> days = m.get("workdays").map(TenantsBinder::workdays).orElse(base.workdays());
-    return new TenantSettings(zone, start, days);
+    // Given, the list replaces the base's holidays (an empty list clears them); absent, they are inherited.
+    SortedSet<LocalDate> holidays = m.list("holidays").map(TenantsBinder::holidays).orElse(base.holidays());
+    return new TenantSettings(zone, start, days, holidays);
+  }
+
+  private static SortedSet<LocalDate> holidays(List<ConfigNode> items) {
+    SortedSet<LocalDate> dates = new TreeSet<>();
+    for (ConfigNode item : items) {
+      item.as(Values::date).ifPresent(dates::add);
+    }
+    return dates;
   }
 
   /** A list of days or ranges; a single value like {@code MON-FRI} is accepted too. */

@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -114,6 +115,16 @@ final class Values {
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
           quote(text) + " is not a time of day; expected 24-hour HH:MM like \"07:00\" (quote it in YAML)");
+    }
+  }
+
+  /** A calendar date, ISO only: {@code 2026-12-25} is unambiguous where 12/25/2026 and 25.12.2026 are not. */
+  static LocalDate date(String text) {
+    try {
+      return LocalDate.parse(text.strip(), DateTimeFormatter.ISO_LOCAL_DATE);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          quote(text) + " is not a date; expected an ISO date YYYY-MM-DD like \"2026-12-25\"");
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -103,7 +104,8 @@ final class AnalysisFleet {
       int z = i % cfg.zones();
       if (z != 0) {
         overrides.put(database(i).substring("tenant_".length()),
-            new TenantSettings(ZONES.get(z), LocalTime.of(7, 0), EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY)));
+            new TenantSettings(ZONES.get(z), LocalTime.of(7, 0), EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY),
+                new TreeSet<>()));
       }
     }
     return new TenantsConfig(Pattern.compile(TenantsConfig.DEFAULT_PATTERN), TenantSettings.DEFAULT, overrides);

@@ -3,6 +3,7 @@ package dev.earlybird.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.DayOfWeek;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.EnumSet;
@@ -55,6 +56,24 @@ class TenantsConfigTest {
         DayOfWeek.MONDAY, DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY, DayOfWeek.THURSDAY, DayOfWeek.SUNDAY);
 
     assertThat(t.settingsFor("initech")).isEqualTo(t.defaults());
+  }
+
+  @Test
+  void holidaysAreIsoDatesAndAnOverrideReplacesTheDefaultsList() throws ConfigException {
+    TenantsConfig t = TestConfigs.parse("""
+        tenants:
+          defaults: {holidays: ["2026-12-25", 2026-01-01, "2026-12-25"]}
+          overrides:
+            acme: {timezone: Europe/London, holidays: ["2026-12-26"]}
+            globex: {holidays: []}
+            initech: {workdayStart: "08:00"}
+        """).tenants();
+    LocalDate christmas = LocalDate.of(2026, 12, 25);
+    assertThat(t.defaults().holidays()).containsExactly(LocalDate.of(2026, 1, 1), christmas);
+    assertThat(t.settingsFor("acme").holidays()).containsExactly(LocalDate.of(2026, 12, 26));
+    assertThat(t.settingsFor("globex").holidays()).isEmpty();
+    assertThat(t.settingsFor("initech").holidays()).isEqualTo(t.defaults().holidays());
+    assertThat(TenantSettings.DEFAULT.holidays()).isEmpty();
   }
 
   @Test
