@@ -37,7 +37,7 @@ public final class QueriesApi {
       var u = p.usage();
       return new PointJson(p.start(), p.end(), p.resolution().name().toLowerCase(java.util.Locale.ROOT), u.calls(),
           Api.round(u.execMs()), Api.round(u.meanExecMs()), Api.round(Math.sqrt(u.execVarianceMs2())),
-          Api.round(u.ioMs()), Api.round(u.execMinusIoMs()), u.rows(), u.sharedBlksHit(), u.sharedBlksRead(),
+          Api.round(u.ioMs()), Api.round(u.ioTimed() ? u.execMinusIoMs() : u.execMs()), u.rows(), u.sharedBlksHit(), u.sharedBlksRead(),
           u.tempBlksWritten());
     }
   }
