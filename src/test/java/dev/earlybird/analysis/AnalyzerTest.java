@@ -52,6 +52,8 @@ class AnalyzerTest {
   Analyzer analyzer;
   final Random random = new Random(42);
   Instant clock = T0;
+  /** Whether the polls find track_io_timing on. */
+  boolean ioTimed;
 
   @BeforeEach
   void open() {
@@ -95,7 +97,7 @@ class AnalyzerTest {
           java.util.OptionalDouble.empty()));
     }
     Snapshot snap = new Snapshot(TARGET, clock, Optional.empty(), OptionalLong.empty(), Map.of());
-    store.recordPoll(PollRecord.success(snap, intervals));
+    store.recordPoll(PollRecord.success(snap, intervals, ioTimed));
   }
 
   void polls(int n, List<Load> loads) {
@@ -152,6 +154,23 @@ class AnalyzerTest {
     assertThat(f.since()).as("since the first window of the streak").isEqualTo(T0.plusSeconds(160));
     // The hot finding is the top CPU statement: the surge (120 calls x 2 ms) beats the regression (30 x 6 ms).
     assertThat(active(FindingKind.HOT)).extracting(Finding::queryId).containsExactly(300L);
+  }
+
+  @Test
+  void aRegressionsEvidenceAndTheHotListAgreeOnWhereTheStatementsCpuComesFrom() {
+    ioTimed = true;
+    polls(16, NORMAL);
+    evaluateDue();
+    List<Load> after = List.of(new Load(1, 100, 30, 2.0, 0.5), new Load(2, 200, 30, 6.0, 1.5));
+    window(after);
+    window(after);
+    Finding f = active(FindingKind.REGRESSION).getFirst();
+    var hot = new HotList(store, TenantsConfig.DEFAULT, new BaselineConfig(BaselineMode.ROLLING, Duration.ofMinutes(2)))
+        .rank(new HotList.Request(clock.minusSeconds(40), clock, null, null, null, 10));
+    HotQuery same = hot.stream().filter(q -> q.queryId() == f.queryId()).findFirst().orElseThrow();
+    assertThat(((Evidence.Regression) f.evidence()).cpuSource())
+        .isEqualTo(same.cpuSource().label())
+        .isEqualTo("exec_minus_io");
   }
 
   @Test
