@@ -83,7 +83,8 @@ class HotListTest {
 
   @Test
   void zeroCallsGiveZeroMeanNotNaN() {
-    List<HotQuery> hot = HotList.rank(List.of(row("a", "d", 9, 0, 0, 0)), db -> db, null, 10, java.time.Duration.ofHours(1));
+    List<HotQuery> hot =
+        HotList.rank(List.of(row("a", "d", 9, 0, 0, 0)), db -> db, null, 10, java.time.Duration.ofHours(1));
     assertThat(hot.get(0).meanMs()).isZero();
     assertThat(hot.get(0).sharePct()).isZero();
   }

@@ -159,7 +159,8 @@ class SchemaMigratorTest {
           java.util.OptionalInt.empty()));
       assertThat(rows).extracting(HotQueryRow::target, r -> r.usage().ioTimed())
           .containsExactlyInAnyOrder(
-              org.assertj.core.groups.Tuple.tuple("timed", true), org.assertj.core.groups.Tuple.tuple("untimed", false));
+              org.assertj.core.groups.Tuple.tuple("timed", true),
+              org.assertj.core.groups.Tuple.tuple("untimed", false));
     }
   }
 

@@ -85,8 +85,8 @@ class SettingsRereadIT {
       PollConfig poll = new PollConfig(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(900),
           Duration.ofSeconds(5), 1000);
       TargetPoller poller = new TargetPoller(TargetConfig.of("pg", pg.jdbcUrl("postgres")), () -> poll,
-          () -> TenantsConfig.DEFAULT, t -> new PgStatStatementsSource(PgEndpoint.of(t.name(), t.url(), "postgres", null)),
-          store, writer, metrics, new FleetState(List.of("pg")), InstantSource.system(),
+          () -> TenantsConfig.DEFAULT,
+          t -> new PgStatStatementsSource(PgEndpoint.of(t.name(), t.url(), "postgres", null)), store, writer, metrics, new FleetState(List.of("pg")), InstantSource.system(),
           new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), new Random()));
       String work = "SELECT count(*) AS cpu_history FROM generate_series(1, 20000)";
       setTrackIoTiming(s, poller, metrics, true);

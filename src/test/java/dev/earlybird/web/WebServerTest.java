@@ -82,7 +82,8 @@ class WebServerTest {
   private WebServer server(Optional<Secret> token) {
     TenantsConfig tenants = TenantsConfig.DEFAULT;
     InstantSource clock = InstantSource.fixed(NOW.plusSeconds(1));
-    Api api = new Api(fleet, new HotList(store, tenants, dev.earlybird.config.BaselineConfig.defaults()), tenants, clock);
+    Api api =
+        new Api(fleet, new HotList(store, tenants, dev.earlybird.config.BaselineConfig.defaults()), tenants, clock);
     BaselineApi baselines = new BaselineApi(api, store, writer, new BaselineComparison(store, tenants), token);
     FindingsApi findingsApi = new FindingsApi(store);
     QueriesApi queriesApi = new QueriesApi(store, tenants, clock);
@@ -368,6 +369,7 @@ class WebServerTest {
     assertThat(q.get("series")).singleElement().satisfies(p -> {
       assertThat(p.get("calls").asLong()).isEqualTo(4);
       assertThat(p.get("meanMs").asDouble()).isEqualTo(10);
+      assertThat(p.get("cpuEstimateMs").asDouble()).as("polled with track_io_timing on: minus IO").isEqualTo(30);
       assertThat(p.get("resolution").asText()).isEqualTo("raw");
     });
     assertThat(q.get("findings")).singleElement().satisfies(f -> assertThat(f.get("kind").asText()).isEqualTo("regression"));
