@@ -174,16 +174,15 @@ public final class Agent implements AutoCloseable {
     var r = config.retention();
     Maintenance maintenance =
         new Maintenance(writer, new Retention(r.intervals(), r.hourly(), r.daily()), clock, Duration.ofMinutes(1));
-    HotList hotList = new HotList(store, fleet, config.tenants(), config.analysis().baseline());
-    Analyzer analyzer = new Analyzer(store, writer, config.analysis(), config.tenants(),
-        t -> fleet.get(t).map(dev.earlybird.model.TargetStatus::trackIoTiming).orElse(false));
+    HotList hotList = new HotList(store, config.tenants(), config.analysis().baseline());
+    Analyzer analyzer = new Analyzer(store, writer, config.analysis(), config.tenants());
     // Polls ending in a window may land up to about one poll after it ends.
     Duration interval = config.poll().interval();
     Duration settle = interval.compareTo(Duration.ofSeconds(30)) < 0 ? interval.plusSeconds(1) : Duration.ofSeconds(31);
     AnalysisLoop analysis = new AnalysisLoop(analyzer, metrics, clock, settle);
     Api api = new Api(fleet, hotList, config.tenants(), clock);
     BaselineApi baselines = new BaselineApi(
-        api, store, writer, new BaselineComparison(store, fleet, config.tenants()), config.web().token());
+        api, store, writer, new BaselineComparison(store, config.tenants()), config.web().token());
     FindingsApi findings = new FindingsApi(store);
     QueriesApi queries = new QueriesApi(store, config.tenants(), clock);
     Pages pages = new Pages(fleet, api, baselines, findings, queries);

@@ -1,7 +1,6 @@
 package dev.earlybird;
 
 import dev.earlybird.analysis.BaselineComparison;
-import dev.earlybird.analysis.CpuChoice;
 import dev.earlybird.analysis.HotList;
 import dev.earlybird.cli.ReportFailure;
 import dev.earlybird.cli.ReportQuery;
@@ -11,18 +10,12 @@ import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.BaselineException;
 import dev.earlybird.history.DuckDbHistoryStore;
 import dev.earlybird.history.HistoryException;
-import dev.earlybird.history.HotQueryFilter;
-import dev.earlybird.history.HotQueryRow;
-import dev.earlybird.metrics.FleetState;
-import dev.earlybird.model.TargetStatus;
 import dev.earlybird.web.Api;
 import dev.earlybird.web.BaselineJson;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 /**
@@ -54,7 +47,7 @@ public final class StoreReports implements ReportSource {
   public Api.HotQueriesJson hotQueries(ReportQuery q) throws ReportFailure {
     return call(() -> {
       HotList.Request request = request(q);
-      HotList hotList = new HotList(store, fleet(q, List.of()), tenants, baseline);
+      HotList hotList = new HotList(store, tenants, baseline);
       return Api.HotQueriesJson.of(request, hotList.rank(request));
     });
   }
@@ -62,8 +55,7 @@ public final class StoreReports implements ReportSource {
   @Override
   public BaselineJson.Comparison compare(String baseline, ReportQuery q) throws ReportFailure {
     return call(() -> {
-      FleetState fleet = fleet(q, store.baselineStatements(baseline));
-      return BaselineJson.Comparison.of(new BaselineComparison(store, fleet, tenants).compare(baseline, request(q)));
+      return BaselineJson.Comparison.of(new BaselineComparison(store, tenants).compare(baseline, request(q)));
     });
   }
 
@@ -93,22 +85,6 @@ public final class StoreReports implements ReportSource {
 
   private static HotList.Request request(ReportQuery q) {
     return new HotList.Request(q.from(), q.to(), q.target(), q.database(), q.tenant(), q.limit());
-  }
-
-  /**
-   * What the pollers would know about each target, as far as a report needs it: whether it times IO, which
-   * labels the CPU estimate. No poller runs to say, so it is judged from the stored sums of the window (and
-   * of the baseline compared with): see {@link CpuChoice#targetsWithIoTime}. That reads the window once more
-   * than the agent does.
-   */
-  private FleetState fleet(ReportQuery q, List<HotQueryRow> more) {
-    List<HotQueryRow> rows = new ArrayList<>(store.hotQueries(new HotQueryFilter(
-        q.from(), q.to(), Optional.ofNullable(q.target()), Optional.ofNullable(q.database()), OptionalInt.empty())));
-    rows.addAll(more);
-    List<String> timed = List.copyOf(CpuChoice.targetsWithIoTime(rows));
-    FleetState fleet = new FleetState(timed);
-    timed.forEach(t -> fleet.update(t, s -> new TargetStatus(t, false, null, null, 0, null, true, null, 0)));
-    return fleet;
   }
 
   /** Refusals of the store are usage errors (exit 2), other store failures runtime errors (exit 1). */

@@ -43,7 +43,6 @@ public final class Analyzer {
   private final HistoryWriter writer;
   private final AnalysisConfig config;
   private final TenantsConfig tenants;
-  private final java.util.function.Predicate<String> trackIoTiming;
   private final Detector detector;
   private final Lifecycle lifecycle;
   private OptionalLong watermarkUs;
@@ -52,13 +51,11 @@ public final class Analyzer {
       HistoryStore store,
       HistoryWriter writer,
       AnalysisConfig config,
-      TenantsConfig tenants,
-      java.util.function.Predicate<String> trackIoTiming) {
+      TenantsConfig tenants) {
     this.store = store;
     this.writer = writer;
     this.config = config;
     this.tenants = tenants;
-    this.trackIoTiming = trackIoTiming;
     this.detector = new Detector(config);
     this.lifecycle = new Lifecycle(config.regression().persistence(), config.regression().resolveAfter());
   }
@@ -116,7 +113,7 @@ public final class Analyzer {
         warming.add(t);
       }
     });
-    Names names = new Names(dbNames, tenants, trackIoTiming, warming);
+    Names names = new Names(dbNames, tenants, warming);
 
     List<Detector.Compared> rows = new ArrayList<>();
     if (!polled.isEmpty()) {
@@ -216,7 +213,6 @@ public final class Analyzer {
   private record Names(
       Map<String, Map<Long, String>> dbNames,
       TenantsConfig tenants,
-      java.util.function.Predicate<String> io,
       Set<String> warming)
       implements Detector.Names {
     @Override
@@ -228,11 +224,6 @@ public final class Analyzer {
     public String tenant(String target, long dbId) {
       String db = database(target, dbId);
       return db == null ? null : tenants.tenantOf(db);
-    }
-
-    @Override
-    public boolean trackIoTiming(String target) {
-      return io.test(target);
     }
 
     @Override

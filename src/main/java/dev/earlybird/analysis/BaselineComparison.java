@@ -6,9 +6,7 @@ import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.HotQueryFilter;
 import dev.earlybird.history.HotQueryRow;
 import dev.earlybird.history.PinnedBaseline;
-import dev.earlybird.metrics.FleetState;
 import dev.earlybird.model.PerCall;
-import dev.earlybird.model.TargetStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * A pinned baseline against a window: per statement, before and after mean, calls and CPU, the worst changes
@@ -26,12 +23,10 @@ import java.util.function.Predicate;
  */
 public final class BaselineComparison {
   private final HistoryStore store;
-  private final FleetState fleet;
   private final TenantsConfig tenants;
 
-  public BaselineComparison(HistoryStore store, FleetState fleet, TenantsConfig tenants) {
+  public BaselineComparison(HistoryStore store, TenantsConfig tenants) {
     this.store = store;
-    this.fleet = fleet;
     this.tenants = tenants;
   }
 
@@ -57,8 +52,7 @@ public final class BaselineComparison {
     String target = after.target() != null ? after.target() : baseline.target().orElse(null);
     List<HotQueryRow> afterRows = store.hotQueries(new HotQueryFilter(
         after.from(), after.to(), Optional.ofNullable(target), Optional.ofNullable(after.database()), OptionalInt.empty()));
-    Predicate<String> trackIo = t -> fleet.get(t).map(TargetStatus::trackIoTiming).orElse(false);
-    List<StatementChange> changes = compare(store.baselineStatements(name), afterRows, trackIo, this::tenantOf,
+    List<StatementChange> changes = compare(store.baselineStatements(name), afterRows, this::tenantOf,
         new Filter(target, after.database(), after.tenant()), after.limit());
     return new Result(baseline, after.from(), after.to(), changes);
   }
@@ -77,7 +71,6 @@ public final class BaselineComparison {
   static List<StatementChange> compare(
       List<HotQueryRow> before,
       List<HotQueryRow> after,
-      Predicate<String> trackIoTiming,
       Function<String, String> tenantOf,
       Filter filter,
       int limit) {
@@ -85,17 +78,16 @@ public final class BaselineComparison {
     before.forEach(r -> beforeByKey.put(Key.of(r), r));
     List<StatementChange> out = new ArrayList<>();
     for (HotQueryRow a : after) {
-      add(out, beforeByKey.remove(Key.of(a)), a, trackIoTiming, tenantOf, filter);
+      add(out, beforeByKey.remove(Key.of(a)), a, tenantOf, filter);
     }
     for (HotQueryRow b : beforeByKey.values()) {
-      add(out, b, null, trackIoTiming, tenantOf, filter);
+      add(out, b, null, tenantOf, filter);
     }
     return out.stream().sorted(WORST_FIRST).limit(limit).toList();
   }
 
   private static void add(
-      List<StatementChange> out, HotQueryRow b, HotQueryRow a, Predicate<String> trackIoTiming,
-      Function<String, String> tenantOf, Filter filter) {
+      List<StatementChange> out, HotQueryRow b, HotQueryRow a, Function<String, String> tenantOf, Filter filter) {
     HotQueryRow any = a != null ? a : b;
     String database = known(a, b, HotQueryRow::database);
     String tenant = tenantOf.apply(database);
@@ -103,8 +95,7 @@ public final class BaselineComparison {
       return;
     }
     // One layer for both sides, so before and after compare like with like: the best both sides have.
-    boolean io = trackIoTiming.test(any.target());
-    CpuSource source = CpuChoice.common(b == null ? null : b.usage(), a == null ? null : a.usage(), io);
+    CpuSource source = CpuChoice.common(b == null ? null : b.usage(), a == null ? null : a.usage());
     Double beforeMean = b == null ? null : PerCall.mean(b.calls(), b.execMs());
     Double afterMean = a == null ? null : PerCall.mean(a.calls(), a.execMs());
     StatementChange.Status status =

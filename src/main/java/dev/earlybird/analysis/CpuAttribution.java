@@ -14,8 +14,10 @@ import java.util.OptionalDouble;
  *       had a figure; a partial sum would undercount);
  *   <li>{@code performance_insights}: PI's CPU load of the statement (average active sessions on CPU x seconds),
  *       joined to the pg_stat_statements entry ({@code PiJoin}), when PI covered the whole window;
- *   <li>{@code exec_minus_io}: execution time minus block IO time, when the target has {@code track_io_timing} on
- *       (otherwise IO time reads 0 and the difference would just be execution time under another name);
+ *   <li>{@code exec_minus_io}: execution time minus block IO time, when every interval of the aggregate was polled
+ *       while the server had {@code track_io_timing} on (otherwise IO time reads 0 for some of it and the difference
+ *       would be execution time under another name). The fact is stored with each interval, so old data keeps the
+ *       layer it had whatever the target's setting or state is now;
  *   <li>{@code exec_time}: execution time, an upper bound, always there.
  * </ol>
  *
@@ -28,34 +30,41 @@ public final class CpuAttribution {
    * The CPU figures one aggregate offers; each layer takes what it needs.
    *
    * @param execMinusIoMs execution minus IO time, clamped at 0 (over the aggregate, not per interval)
+   * @param ioTimed whether all of the aggregate was polled with track_io_timing on
    * @param kcacheCpuMs pg_stat_kcache's CPU time, empty unless known for the whole aggregate
    * @param piCpuMs Performance Insights' CPU time, empty unless known for the whole aggregate's window
    */
-  public record Evidence(double execMs, double execMinusIoMs, OptionalDouble kcacheCpuMs, OptionalDouble piCpuMs) {
+  public record Evidence(
+      double execMs, double execMinusIoMs, boolean ioTimed, OptionalDouble kcacheCpuMs, OptionalDouble piCpuMs) {
     public static Evidence of(Usage u) {
-      return new Evidence(u.execMs(), u.execMinusIoMs(), u.knownCpuMs(), u.piCpuMs());
+      return new Evidence(u.execMs(), u.execMinusIoMs(), u.ioTimed(), u.knownCpuMs(), u.piCpuMs());
     }
 
-    /** A single poll interval: PI's windows do not line up with polls, so only kcache can be direct here. */
-    public static Evidence of(StatementInterval i) {
-      return new Evidence(i.execMs(), i.execMinusIoMs(), i.cpuMs(), OptionalDouble.empty());
+    /**
+     * A single poll interval, as just polled from a server with {@code track_io_timing} on or off: PI's windows do
+     * not line up with polls, so only kcache can be direct here.
+     */
+    public static Evidence of(StatementInterval i, boolean ioTimed) {
+      return new Evidence(i.execMs(), i.execMinusIoMs(), ioTimed, i.cpuMs(), OptionalDouble.empty());
     }
   }
 
   /** A CPU figure and the layer it came from. */
   public record Cpu(double ms, CpuSource source) {}
 
-  public static Cpu of(Usage usage, boolean trackIoTiming) {
-    return of(Evidence.of(usage), trackIoTiming);
+  /** A stored aggregate, attributed by what was true when its intervals were polled. */
+  public static Cpu of(Usage usage) {
+    return of(Evidence.of(usage));
   }
 
-  public static Cpu of(StatementInterval interval, boolean trackIoTiming) {
-    return of(Evidence.of(interval), trackIoTiming);
+  /** An interval just polled, from a server whose {@code track_io_timing} is {@code ioTimed}. */
+  public static Cpu of(StatementInterval interval, boolean ioTimed) {
+    return of(Evidence.of(interval, ioTimed));
   }
 
-  public static Cpu of(Evidence e, boolean trackIoTiming) {
+  public static Cpu of(Evidence e) {
     for (CpuSource source : CpuSource.values()) {
-      OptionalDouble ms = figure(source, e, trackIoTiming);
+      OptionalDouble ms = figure(source, e);
       if (ms.isPresent()) {
         return new Cpu(ms.getAsDouble(), source);
       }
@@ -64,11 +73,11 @@ public final class CpuAttribution {
   }
 
   /** What one layer says about an aggregate; empty when it has nothing (a new source breaks the build here). */
-  private static OptionalDouble figure(CpuSource source, Evidence e, boolean trackIoTiming) {
+  private static OptionalDouble figure(CpuSource source, Evidence e) {
     return switch (source) {
       case PG_STAT_KCACHE -> e.kcacheCpuMs();
       case PERFORMANCE_INSIGHTS -> e.piCpuMs();
-      case EXEC_MINUS_IO -> trackIoTiming ? OptionalDouble.of(e.execMinusIoMs()) : OptionalDouble.empty();
+      case EXEC_MINUS_IO -> e.ioTimed() ? OptionalDouble.of(e.execMinusIoMs()) : OptionalDouble.empty();
       case EXEC_TIME -> OptionalDouble.of(e.execMs());
     };
   }

@@ -33,9 +33,6 @@ public final class Detector {
 
     String tenant(String target, long dbId);
 
-    /** Whether the target reports IO time (track_io_timing), which decides the CPU estimate's layer. */
-    boolean trackIoTiming(String target);
-
     /**
      * Whether the target's server restarted in this window or the one before: caches are cold, so per-call
      * costs are not judged (neither found nor cleared) until they have warmed up.
@@ -130,7 +127,7 @@ public final class Detector {
     holds.add(observation(fp, FindingKind.REGRESSION, Impact.regression(extraPerHour), r.target(), r.dbId(),
         r.queryId(), r.family(), summary, names,
         new Evidence.Regression(baseline, before, round(after), beforeCalls, w.calls(), beforeVariance, round(ratio),
-            test.pValue(), round(extraPerHour), CpuSource.EXEC_TIME.label())));
+            test.pValue(), round(extraPerHour), cpuSource(r).label())));
   }
 
   private void newStatement(Compared c, double hours, int tenantRank, Names names, List<Observation> holds) {
@@ -153,7 +150,7 @@ public final class Detector {
     holds.add(observation(fp, FindingKind.NEW, Impact.newStatement(cpuPerHour), r.target(), r.dbId(), r.queryId(),
         r.family(), summary, names,
         new Evidence.New(r.window().calls(), round(r.window().meanExecMs()), round(r.cpuMs()), round(cpuPerHour), rank,
-            cpuSource(r, names).label())));
+            cpuSource(r).label())));
   }
 
   private void hot(StatementComparison r, double hours, Names names, List<Observation> holds) {
@@ -172,7 +169,7 @@ public final class Detector {
     holds.add(observation(fp, FindingKind.HOT, Impact.hot(cpuPerHour), r.target(), r.dbId(), r.queryId(), r.family(),
         summary, names,
         new Evidence.Hot(r.targetRank(), r.window().calls(), round(r.window().meanExecMs()), round(r.cpuMs()),
-            round(share), round(cpuPerHour), cpuSource(r, names).label())));
+            round(share), round(cpuPerHour), cpuSource(r).label())));
   }
 
   private void outlier(OutlierRow o, double hours, Names names, List<Observation> holds, Set<String> unknown) {
@@ -199,9 +196,12 @@ public final class Detector {
             round(extraPerHour))));
   }
 
-  /** The layer the row's CPU came from (the store ranks by the same figure). */
-  private static CpuSource cpuSource(StatementComparison r, Names names) {
-    return CpuAttribution.of(r.window(), names.trackIoTiming(r.target())).source();
+  /**
+   * The layer the row's CPU came from (the store ranks by the same figure), by what was true when its intervals
+   * were polled: the hot list shows the same for the same statement and window.
+   */
+  private static CpuSource cpuSource(StatementComparison r) {
+    return CpuAttribution.of(r.window()).source();
   }
 
   private static Observation observation(

@@ -10,8 +10,6 @@ import java.time.ZoneId;
 import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.HotQueryFilter;
 import dev.earlybird.history.HotQueryRow;
-import dev.earlybird.metrics.FleetState;
-import dev.earlybird.model.TargetStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.Predicate;
 
 /**
  * The hot-query list: statements of a window ranked by CPU, each with its share of its target's CPU. Reads
@@ -28,13 +25,11 @@ import java.util.function.Predicate;
  */
 public final class HotList {
   private final HistoryStore store;
-  private final FleetState fleet;
   private final TenantsConfig tenants;
   private final BaselineConfig baseline;
 
-  public HotList(HistoryStore store, FleetState fleet, TenantsConfig tenants, BaselineConfig baseline) {
+  public HotList(HistoryStore store, TenantsConfig tenants, BaselineConfig baseline) {
     this.store = store;
-    this.fleet = fleet;
     this.tenants = tenants;
     this.baseline = baseline;
   }
@@ -47,15 +42,13 @@ public final class HotList {
         store.hotQueries(
             new HotQueryFilter(
                 r.from(), r.to(), Optional.ofNullable(r.target()), Optional.ofNullable(r.database()), OptionalInt.empty()));
-    Predicate<String> trackIo =
-        t -> fleet.get(t).map(TargetStatus::trackIoTiming).orElse(false);
     Period window = new Period(r.from(), r.to());
     rows = withPiCpu(store, window, rows);
     // PI-only digests have no database, so no tenant: they belong to unfiltered and per-target lists only.
     List<HotQuery> piOnly = r.database() == null && r.tenant() == null
         ? piOnly(store.piOnly(window, Optional.ofNullable(r.target())))
         : List.of();
-    List<HotQuery> ranked = rank(rows, piOnly, trackIo, tenants::tenantOf, r.tenant(), r.limit(),
+    List<HotQuery> ranked = rank(rows, piOnly, tenants::tenantOf, r.tenant(), r.limit(),
         Duration.between(r.from(), r.to()));
     return withBaselines(ranked, r);
   }
@@ -116,19 +109,17 @@ public final class HotList {
    */
   static List<HotQuery> rank(
       List<HotQueryRow> rows,
-      Predicate<String> trackIoTiming,
       java.util.function.Function<String, String> tenantOf,
       String tenant,
       int limit,
       Duration window) {
-    return rank(rows, List.of(), trackIoTiming, tenantOf, tenant, limit, window);
+    return rank(rows, List.of(), tenantOf, tenant, limit, window);
   }
 
   /** The same, with PI-only digests ranked among the statements (their CPU counts in their target's total). */
   static List<HotQuery> rank(
       List<HotQueryRow> rows,
       List<HotQuery> piOnly,
-      Predicate<String> trackIoTiming,
       java.util.function.Function<String, String> tenantOf,
       String tenant,
       int limit,
@@ -137,7 +128,7 @@ public final class HotList {
     Map<String, Double> targetCpu = new HashMap<>();
     List<HotQuery> all = new ArrayList<>(rows.size());
     for (HotQueryRow row : rows) {
-      CpuAttribution.Cpu attributed = CpuAttribution.of(row.usage(), trackIoTiming.test(row.target()));
+      CpuAttribution.Cpu attributed = CpuAttribution.of(row.usage());
       CpuSource source = attributed.source();
       double cpu = attributed.ms();
       targetCpu.merge(row.target(), cpu, Double::sum);

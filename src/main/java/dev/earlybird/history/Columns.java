@@ -10,7 +10,7 @@ import org.duckdb.DuckDBAppender;
 
 /**
  * The metric columns shared by statement_interval, statement_hourly, statement_daily and
- * pinned_baseline_statement, in table order (longs, doubles, then the CPU pair schema 4 added), so appenders,
+ * pinned_baseline_statement, in table order (longs, doubles, then the CPU columns schemas 4 and 9 added), so appenders,
  * rollup SQL and readers cannot disagree on the order.
  */
 final class Columns {
@@ -23,11 +23,12 @@ final class Columns {
       List.of("exec_ms", "exec_sumsq_ms", "io_read_ms", "io_write_ms", "temp_io_ms", "plan_ms", "jit_ms");
   /**
    * pg_stat_kcache's CPU time (nullable: the sum over the intervals that had one) and how many intervals had one
-   * (0 or 1 in statement_interval): an aggregate's CPU is known only when that equals its interval count.
+   * (0 or 1 in statement_interval): an aggregate's CPU is known only when that equals its interval count. Then how
+   * many intervals were polled with track_io_timing on (schema 9), which decides the same for exec minus IO time.
    */
-  static final List<String> CPU = List.of("cpu_ms", "cpu_intervals");
+  static final List<String> CPU = List.of("cpu_ms", "cpu_intervals", "io_timed_intervals");
 
-  /** "calls, rows, ..., cpu_ms, cpu_intervals" */
+  /** "calls, rows, ..., cpu_ms, cpu_intervals, io_timed_intervals" */
   static final String METRICS =
       String.join(", ", LONGS) + ", " + String.join(", ", DOUBLES) + ", " + String.join(", ", CPU);
 
@@ -39,7 +40,8 @@ final class Columns {
       LONGS.stream().map(c -> "CAST(sum(" + c + ") AS BIGINT) AS " + c).collect(Collectors.joining(", "))
           + ", "
           + DOUBLES.stream().map(c -> "sum(" + c + ") AS " + c).collect(Collectors.joining(", "))
-          + ", sum(cpu_ms) AS cpu_ms, CAST(sum(cpu_intervals) AS BIGINT) AS cpu_intervals";
+          + ", sum(cpu_ms) AS cpu_ms, CAST(sum(cpu_intervals) AS BIGINT) AS cpu_intervals"
+          + ", CAST(sum(io_timed_intervals) AS BIGINT) AS io_timed_intervals";
 
   private Columns() {}
 
@@ -60,7 +62,8 @@ final class Columns {
     return Math.floorDiv(us, lengthUs) * lengthUs;
   }
 
-  static void appendMetrics(DuckDBAppender a, StatementInterval i) throws SQLException {
+  /** One interval's metrics; {@code ioTimed} is whether its poll found track_io_timing on. */
+  static void appendMetrics(DuckDBAppender a, StatementInterval i, boolean ioTimed) throws SQLException {
     a.append(i.calls()).append(i.rows()).append(i.sharedBlksHit()).append(i.sharedBlksRead());
     a.append(i.sharedBlksDirtied()).append(i.sharedBlksWritten()).append(i.localBlksHit()).append(i.localBlksRead());
     a.append(i.tempBlksRead()).append(i.tempBlksWritten()).append(i.plans()).append(i.walRecords());
@@ -68,6 +71,7 @@ final class Columns {
     a.append(i.execMs()).append(i.execSumSquaresMs()).append(i.ioReadMs()).append(i.ioWriteMs());
     a.append(i.tempIoMs()).append(i.planMs()).append(i.jitMs());
     appendCpu(a, i.cpuMs().isPresent() ? 1 : 0, i.cpuMs().orElse(0));
+    a.append(ioTimed ? 1L : 0L);
   }
 
   /** cpu_ms is NULL when no interval had a figure, as SQL's sum() gives it. */
@@ -89,14 +93,15 @@ final class Columns {
     a.append(u.execMs()).append(u.execSumSquaresMs()).append(u.ioReadMs()).append(u.ioWriteMs());
     a.append(u.tempIoMs()).append(u.planMs()).append(u.jitMs());
     appendCpu(a, u.cpuIntervals(), u.cpuMs());
+    a.append(u.ioTimedIntervals());
   }
 
-  static Usage usageOf(StatementInterval i) {
+  static Usage usageOf(StatementInterval i, boolean ioTimed) {
     return new Usage(
         1, i.calls(), i.rows(), i.sharedBlksHit(), i.sharedBlksRead(), i.sharedBlksDirtied(), i.sharedBlksWritten(),
         i.localBlksHit(), i.localBlksRead(), i.tempBlksRead(), i.tempBlksWritten(), i.plans(), i.walRecords(),
         i.walFpi(), i.walBytes(), i.execMs(), i.execSumSquaresMs(), i.ioReadMs(), i.ioWriteMs(), i.tempIoMs(),
-        i.planMs(), i.jitMs(), i.cpuMs().orElse(0), i.cpuMs().isPresent() ? 1 : 0);
+        i.planMs(), i.jitMs(), i.cpuMs().orElse(0), i.cpuMs().isPresent() ? 1 : 0, ioTimed ? 1 : 0);
   }
 
   static Usage plus(Usage a, Usage b) {
@@ -109,7 +114,7 @@ final class Columns {
         a.walRecords() + b.walRecords(), a.walFpi() + b.walFpi(), a.walBytes() + b.walBytes(),
         a.execMs() + b.execMs(), a.execSumSquaresMs() + b.execSumSquaresMs(), a.ioReadMs() + b.ioReadMs(),
         a.ioWriteMs() + b.ioWriteMs(), a.tempIoMs() + b.tempIoMs(), a.planMs() + b.planMs(), a.jitMs() + b.jitMs(),
-        a.cpuMs() + b.cpuMs(), a.cpuIntervals() + b.cpuIntervals());
+        a.cpuMs() + b.cpuMs(), a.cpuIntervals() + b.cpuIntervals(), a.ioTimedIntervals() + b.ioTimedIntervals());
   }
 
   /**
@@ -144,7 +149,7 @@ final class Columns {
         rs.getLong(c[6]), rs.getLong(c[7]), rs.getLong(c[8]), rs.getLong(c[9]), rs.getLong(c[10]), rs.getLong(c[11]),
         rs.getLong(c[12]), rs.getLong(c[13]), rs.getLong(c[14]), rs.getDouble(c[15]), rs.getDouble(c[16]),
         rs.getDouble(c[17]), rs.getDouble(c[18]), rs.getDouble(c[19]), rs.getDouble(c[20]), rs.getDouble(c[21]),
-        cpuMs, rs.getLong(c[23]));
+        cpuMs, rs.getLong(c[23]), rs.getLong(c[24]));
   }
 
   /** Reads an "intervals" column followed by {@link #METRICS} columns by name. */

@@ -18,11 +18,14 @@ import java.util.stream.Collectors;
 final class Comparisons {
   /**
    * CPU used for ranking, in the order of analysis.CpuAttribution: pg_stat_kcache's measured CPU when every
-   * interval had it, else execution minus block and temp IO time (all IO is 0 without track_io_timing).
+   * interval had it, else execution minus block and temp IO time when every interval was polled with
+   * track_io_timing on, else execution time.
    */
   static final String CPU =
       "CASE WHEN %1$scpu_intervals = %1$sintervals AND %1$sintervals > 0 THEN %1$scpu_ms"
-          + " ELSE greatest(%1$sexec_ms - %1$sio_read_ms - %1$sio_write_ms - %1$stemp_io_ms, 0) END";
+          + " WHEN %1$sio_timed_intervals = %1$sintervals AND %1$sintervals > 0"
+          + " THEN greatest(%1$sexec_ms - %1$sio_read_ms - %1$sio_write_ms - %1$stemp_io_ms, 0)"
+          + " ELSE %1$sexec_ms END";
 
   private Comparisons() {}
 

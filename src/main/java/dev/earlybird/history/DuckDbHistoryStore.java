@@ -274,8 +274,8 @@ public final class DuckDbHistoryStore implements HistoryStore {
         a.append(next == null ? 0 : next.entries().size()).append(poll.intervals().size());
         a.append(poll.error().orElse(null)).append(Columns.micros(clock.instant())).endRow();
       }
-      appendIntervals(poll.intervals());
-      Rollups.foldLate(writer, watermarks, poll.intervals());
+      appendIntervals(poll.intervals(), poll.ioTimed());
+      Rollups.foldLate(writer, watermarks, poll.intervals(), poll.ioTimed());
       SnapshotTable.Stored stored = next == null ? previous : SnapshotTable.persist(writer, previous, next);
       beforePollCommit.run();
       writer.commit();
@@ -322,7 +322,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
     }
   }
 
-  private void appendIntervals(List<StatementInterval> intervals) throws SQLException {
+  private void appendIntervals(List<StatementInterval> intervals, boolean ioTimed) throws SQLException {
     if (intervals.isEmpty()) {
       return;
     }
@@ -332,7 +332,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
         a.beginRow();
         a.append(k.target()).append(k.dbId()).append(k.userId()).append(k.queryId()).append(k.toplevel());
         a.append(Columns.micros(i.start())).append(Columns.micros(i.end()));
-        Columns.appendMetrics(a, i);
+        Columns.appendMetrics(a, i, ioTimed);
         a.endRow();
       }
     }

@@ -10,13 +10,17 @@ import java.util.Optional;
  * One poll of a target, stored atomically: its intervals, the snapshot that becomes the target's persisted
  * "last snapshot", and the poll's outcome. A failed poll has an error, no snapshot and no intervals (the
  * persisted snapshot stays the last good one, so the next good poll diffs against it: no gap).
+ *
+ * @param ioTimed whether the server had {@code track_io_timing} on when polled: stored with each interval, it decides
+ *     how their CPU is estimated for as long as they are kept, whatever the setting is later
  */
 public record PollRecord(
     String target,
     Instant polledAt,
     Optional<Snapshot> snapshot,
     List<StatementInterval> intervals,
-    Optional<String> error) {
+    Optional<String> error,
+    boolean ioTimed) {
 
   public PollRecord {
     intervals = List.copyOf(intervals);
@@ -34,11 +38,17 @@ public record PollRecord(
         });
   }
 
+  public static PollRecord success(Snapshot snapshot, List<StatementInterval> intervals, boolean ioTimed) {
+    return new PollRecord(
+        snapshot.target(), snapshot.takenAt(), Optional.of(snapshot), intervals, Optional.empty(), ioTimed);
+  }
+
+  /** A poll of a server with {@code track_io_timing} off (or not known on): CPU is execution time. */
   public static PollRecord success(Snapshot snapshot, List<StatementInterval> intervals) {
-    return new PollRecord(snapshot.target(), snapshot.takenAt(), Optional.of(snapshot), intervals, Optional.empty());
+    return success(snapshot, intervals, false);
   }
 
   public static PollRecord failure(String target, Instant polledAt, String error) {
-    return new PollRecord(target, polledAt, Optional.empty(), List.of(), Optional.of(error));
+    return new PollRecord(target, polledAt, Optional.empty(), List.of(), Optional.of(error), false);
   }
 }

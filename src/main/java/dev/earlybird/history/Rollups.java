@@ -119,7 +119,8 @@ final class Rollups {
    * Intervals arriving for a period that is already rolled up (a late or slow poll) are added to the
    * rollups too, in the poll's transaction, as extra rollup rows; readers sum rows per bucket.
    */
-  static void foldLate(DuckDBConnection c, Watermarks wm, List<StatementInterval> intervals) throws SQLException {
+  static void foldLate(DuckDBConnection c, Watermarks wm, List<StatementInterval> intervals, boolean ioTimed)
+      throws SQLException {
     Map<List<Object>, Usage> hourly = new LinkedHashMap<>();
     Map<List<Object>, Usage> daily = new LinkedHashMap<>();
     for (StatementInterval i : intervals) {
@@ -127,7 +128,7 @@ final class Rollups {
       if (end > wm.hourly()) {
         continue;
       }
-      Usage u = Columns.usageOf(i);
+      Usage u = Columns.usageOf(i, ioTimed);
       var k = i.key();
       if (end > wm.hourlyPurged()) {
         hourly.merge(List.of(k.target(), k.dbId(), k.queryId(), Columns.bucketOfEnd(end, HOUR_US)), u, Columns::plus);

@@ -9,6 +9,8 @@ import java.util.OptionalDouble;
  *
  * @param cpuMs pg_stat_kcache's CPU time summed over the {@code cpuIntervals} intervals that had a figure; see
  *     {@link #knownCpuMs()} for the CPU time of the whole aggregate
+ * @param ioTimedIntervals how many of the intervals were polled while the server had {@code track_io_timing} on;
+ *     see {@link #ioTimed()}
  * @param piCpuMs Performance Insights' CPU time of the statement over the aggregate's window, when PI covered it
  *     (the store does not sum it into rollups: it is attached to a window's aggregate after the read)
  */
@@ -37,6 +39,7 @@ public record Usage(
     double jitMs,
     double cpuMs,
     long cpuIntervals,
+    long ioTimedIntervals,
     OptionalDouble piCpuMs) {
 
   public Usage {
@@ -48,17 +51,17 @@ public record Usage(
       long sharedBlksWritten, long localBlksHit, long localBlksRead, long tempBlksRead, long tempBlksWritten,
       long plans, long walRecords, long walFpi, long walBytes, double execMs, double execSumSquaresMs,
       double ioReadMs, double ioWriteMs, double tempIoMs, double planMs, double jitMs, double cpuMs,
-      long cpuIntervals) {
+      long cpuIntervals, long ioTimedIntervals) {
     this(intervals, calls, rows, sharedBlksHit, sharedBlksRead, sharedBlksDirtied, sharedBlksWritten, localBlksHit,
         localBlksRead, tempBlksRead, tempBlksWritten, plans, walRecords, walFpi, walBytes, execMs, execSumSquaresMs,
-        ioReadMs, ioWriteMs, tempIoMs, planMs, jitMs, cpuMs, cpuIntervals, OptionalDouble.empty());
+        ioReadMs, ioWriteMs, tempIoMs, planMs, jitMs, cpuMs, cpuIntervals, ioTimedIntervals, OptionalDouble.empty());
   }
 
   /** The same sums with Performance Insights' CPU time of the same window attached. */
   public Usage withPiCpuMs(double ms) {
     return new Usage(intervals, calls, rows, sharedBlksHit, sharedBlksRead, sharedBlksDirtied, sharedBlksWritten,
         localBlksHit, localBlksRead, tempBlksRead, tempBlksWritten, plans, walRecords, walFpi, walBytes, execMs,
-        execSumSquaresMs, ioReadMs, ioWriteMs, tempIoMs, planMs, jitMs, cpuMs, cpuIntervals,
+        execSumSquaresMs, ioReadMs, ioWriteMs, tempIoMs, planMs, jitMs, cpuMs, cpuIntervals, ioTimedIntervals,
         OptionalDouble.of(Math.max(0, ms)));
   }
 
@@ -68,6 +71,14 @@ public record Usage(
    */
   public OptionalDouble knownCpuMs() {
     return intervals > 0 && cpuIntervals == intervals ? OptionalDouble.of(cpuMs) : OptionalDouble.empty();
+  }
+
+  /**
+   * Whether every interval of the aggregate was polled with {@code track_io_timing} on, so that execution minus IO
+   * time estimates CPU for all of it. The fact stored with each interval decides, never the target's setting now.
+   */
+  public boolean ioTimed() {
+    return intervals > 0 && ioTimedIntervals == intervals;
   }
 
   /** Block read + write + temp IO time. */

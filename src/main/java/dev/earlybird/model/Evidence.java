@@ -12,6 +12,8 @@ public sealed interface Evidence {
    * @param extraSecondsPerHour (after mean - before mean) x after calls, per hour of the window
    * @param beforeVarianceMs2 per-call variance of the baseline; kept so that an open regression is judged
    *     against the baseline it was found against, not one that has since absorbed it
+   * @param cpuSource where the statement's CPU in the window comes from, the same as the hot list says for it (the
+   *     per-call means and the extra time are execution time whatever the layer)
    */
   record Regression(
       String baseline,

@@ -34,7 +34,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -306,7 +305,7 @@ public final class TargetPoller {
   private void write(Snapshot next, DiffResult diff, List<StatementText> texts) {
     long t0 = System.nanoTime();
     PollRecord record =
-        new PollRecord(target.name(), next.takenAt(), Optional.of(next), diff.intervals(), Optional.empty());
+        PollRecord.success(next, diff.intervals(), server.trackIoTiming());
     submit(
         s -> {
           if (!texts.isEmpty()) {

@@ -37,8 +37,13 @@ public final class QueriesApi {
       var u = p.usage();
       return new PointJson(p.start(), p.end(), p.resolution().name().toLowerCase(java.util.Locale.ROOT), u.calls(),
           Api.round(u.execMs()), Api.round(u.meanExecMs()), Api.round(Math.sqrt(u.execVarianceMs2())),
-          Api.round(u.ioMs()), Api.round(u.execMinusIoMs()), u.rows(), u.sharedBlksHit(), u.sharedBlksRead(),
+          Api.round(u.ioMs()), Api.round(cpuEstimateMs(u)), u.rows(), u.sharedBlksHit(), u.sharedBlksRead(),
           u.tempBlksWritten());
+    }
+
+    /** Execution minus IO time where the whole point was polled with track_io_timing on, else execution time. */
+    private static double cpuEstimateMs(dev.earlybird.history.Usage u) {
+      return u.ioTimed() ? u.execMinusIoMs() : u.execMs();
     }
   }
 

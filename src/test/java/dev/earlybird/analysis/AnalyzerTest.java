@@ -52,6 +52,8 @@ class AnalyzerTest {
   Analyzer analyzer;
   final Random random = new Random(42);
   Instant clock = T0;
+  /** Whether the polls find track_io_timing on. */
+  boolean ioTimed;
 
   @BeforeEach
   void open() {
@@ -62,7 +64,7 @@ class AnalyzerTest {
         new BaselineConfig(BaselineMode.ROLLING, Duration.ofMinutes(2)),
         new RegressionConfig(Duration.ofSeconds(40), 20, 1.5, 0.01, Duration.ofSeconds(1), 2, 2),
         new OutlierConfig(3, 4));
-    analyzer = new Analyzer(store, writer, config, TenantsConfig.DEFAULT, t -> false);
+    analyzer = new Analyzer(store, writer, config, TenantsConfig.DEFAULT);
     List<DatabaseInfo> dbs = new ArrayList<>();
     for (int db = 1; db <= 5; db++) {
       dbs.add(new DatabaseInfo(TARGET, db, "tenant_" + (char) ('a' + db - 1)));
@@ -95,7 +97,7 @@ class AnalyzerTest {
           java.util.OptionalDouble.empty()));
     }
     Snapshot snap = new Snapshot(TARGET, clock, Optional.empty(), OptionalLong.empty(), Map.of());
-    store.recordPoll(PollRecord.success(snap, intervals));
+    store.recordPoll(PollRecord.success(snap, intervals, ioTimed));
   }
 
   void polls(int n, List<Load> loads) {
@@ -155,6 +157,23 @@ class AnalyzerTest {
   }
 
   @Test
+  void aRegressionsEvidenceAndTheHotListAgreeOnWhereTheStatementsCpuComesFrom() {
+    ioTimed = true;
+    polls(16, NORMAL);
+    evaluateDue();
+    List<Load> after = List.of(new Load(1, 100, 30, 2.0, 0.5), new Load(2, 200, 30, 6.0, 1.5));
+    window(after);
+    window(after);
+    Finding f = active(FindingKind.REGRESSION).getFirst();
+    var hot = new HotList(store, TenantsConfig.DEFAULT, new BaselineConfig(BaselineMode.ROLLING, Duration.ofMinutes(2)))
+        .rank(new HotList.Request(clock.minusSeconds(40), clock, null, null, null, 10));
+    HotQuery same = hot.stream().filter(q -> q.queryId() == f.queryId()).findFirst().orElseThrow();
+    assertThat(((Evidence.Regression) f.evidence()).cpuSource())
+        .isEqualTo(same.cpuSource().label())
+        .isEqualTo("exec_minus_io");
+  }
+
+  @Test
   void aRegressionResolvesAfterTwoCleanWindowsAndARestartNeitherForgetsNorRepeats() {
     polls(16, NORMAL);
     evaluateDue();
@@ -170,7 +189,7 @@ class AnalyzerTest {
     String id = active(FindingKind.REGRESSION).get(0).id();
 
     // A restart: a new analyzer on the same store knows the finding and the last window.
-    analyzer = new Analyzer(store, writer, analyzerConfig(), TenantsConfig.DEFAULT, t -> false);
+    analyzer = new Analyzer(store, writer, analyzerConfig(), TenantsConfig.DEFAULT);
     assertThat(analyzer.due(clock, Duration.ZERO)).isEmpty();
     window(NORMAL);
     assertThat(active(FindingKind.REGRESSION)).extracting(Finding::id).containsExactly(id);
@@ -238,8 +257,7 @@ class AnalyzerTest {
   void theHotListShowsEachStatementsBaselineMeanAndChange() {
     polls(16, NORMAL);
     window(List.of(new Load(1, 100, 30, 2.0, 0.5), new Load(2, 200, 30, 6.0, 1.5)));
-    var fleet = new dev.earlybird.metrics.FleetState(List.of(TARGET));
-    var hot = new HotList(store, fleet, TenantsConfig.DEFAULT, new BaselineConfig(BaselineMode.ROLLING, Duration.ofMinutes(2)))
+    var hot = new HotList(store, TenantsConfig.DEFAULT, new BaselineConfig(BaselineMode.ROLLING, Duration.ofMinutes(2)))
         .rank(new HotList.Request(clock.minusSeconds(40), clock, null, null, null, 10));
     assertThat(hot).extracting(HotQuery::queryId).containsExactly(200L, 100L);
     HotQuery slow = hot.get(0);
@@ -256,7 +274,7 @@ class AnalyzerTest {
     analyzer = new Analyzer(store, writer, new AnalysisConfig(new HotConfig(10, 1),
         new BaselineConfig(BaselineMode.ROLLING, Duration.ofMinutes(2)),
         new RegressionConfig(Duration.ofSeconds(40), 20, 1.5, 0.01, Duration.ofSeconds(60), 2, 2),
-        new OutlierConfig(3, 4)), TenantsConfig.DEFAULT, t -> false);
+        new OutlierConfig(3, 4)), TenantsConfig.DEFAULT);
     polls(16, NORMAL);
     evaluateDue();
     List<Load> slow = List.of(new Load(2, 200, 30, 6.0, 1.5)); // +4 ms x 120 calls = 480 ms: below the floor

@@ -12,12 +12,10 @@ import dev.earlybird.history.DuckDbHistoryStore;
 import dev.earlybird.history.HotQueryRow;
 import dev.earlybird.history.PollRecord;
 import dev.earlybird.history.Usage;
-import dev.earlybird.metrics.FleetState;
 import dev.earlybird.model.DatabaseInfo;
 import dev.earlybird.model.Snapshot;
 import dev.earlybird.model.StatementInterval;
 import dev.earlybird.model.StatementKey;
-import dev.earlybird.model.TargetStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,26 +31,36 @@ class BaselineComparisonTest {
   private static final Function<String, String> TENANT = db -> db == null ? null : db.replace("tenant_", "");
   private static final Filter ALL = new Filter(null, null, null);
 
-  private static HotQueryRow row(String target, String db, long queryId, long calls, double execMs, double ioMs) {
-    Usage u = new Usage(1, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, execMs, 0, ioMs, 0, 0, 0, 0, 0, 0);
+  /** One interval's sums, polled with track_io_timing on ({@code io} is its IO time) or off (no IO time). */
+  private static HotQueryRow row(
+      String target, String db, long queryId, long calls, double execMs, double ioMs, boolean timed) {
+    Usage u = new Usage(1, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, execMs, 0, timed ? ioMs : 0, 0, 0, 0, 0, 0, 0,
+        timed ? 1 : 0);
     return new HotQueryRow(target, db, 1, queryId, "f" + queryId, "SELECT " + queryId, u);
   }
 
-  private final List<HotQueryRow> before = List.of(
-      row("a", "tenant_x", 1, 100, 100, 0), // 1 ms per call
-      row("a", "tenant_x", 2, 10, 50, 10), // 5 ms per call
-      row("a", "tenant_y", 3, 50, 500, 0), // 10 ms per call; gone later
-      row("a", "tenant_y", 4, 20, 20, 0)); // 1 ms per call
+  private static List<HotQueryRow> before(boolean timed) {
+    return List.of(
+        row("a", "tenant_x", 1, 100, 100, 0, timed), // 1 ms per call
+        row("a", "tenant_x", 2, 10, 50, 10, timed), // 5 ms per call
+        row("a", "tenant_y", 3, 50, 500, 0, timed), // 10 ms per call; gone later
+        row("a", "tenant_y", 4, 20, 20, 0, timed)); // 1 ms per call
+  }
 
-  private final List<HotQueryRow> after = List.of(
-      row("a", "tenant_x", 1, 200, 200, 0), // same per call, twice the calls: volume, not a regression
-      row("a", "tenant_x", 2, 10, 300, 100), // 30 ms per call: 250 ms extra
-      row("a", "tenant_y", 4, 100, 1000, 0), // 10 ms per call: 900 ms extra
-      row("a", "tenant_y", 5, 4, 40, 0)); // new: 40 ms
+  private static List<HotQueryRow> after(boolean timed) {
+    return List.of(
+        row("a", "tenant_x", 1, 200, 200, 0, timed), // same per call, twice the calls: volume, not a regression
+        row("a", "tenant_x", 2, 10, 300, 100, timed), // 30 ms per call: 250 ms extra
+        row("a", "tenant_y", 4, 100, 1000, 0, timed), // 10 ms per call: 900 ms extra
+        row("a", "tenant_y", 5, 4, 40, 0, timed)); // new: 40 ms
+  }
+
+  private final List<HotQueryRow> before = before(false);
+  private final List<HotQueryRow> after = after(false);
 
   @Test
   void worstChangesComeFirstByExtraTimeThenNewThenGoneLast() {
-    List<StatementChange> changes = BaselineComparison.compare(before, after, t -> false, TENANT, ALL, 100);
+    List<StatementChange> changes = BaselineComparison.compare(before, after, TENANT, ALL, 100);
     assertThat(changes).extracting(StatementChange::queryId, StatementChange::status).containsExactly(
         org.assertj.core.groups.Tuple.tuple(4L, Status.BOTH), org.assertj.core.groups.Tuple.tuple(2L, Status.BOTH),
         org.assertj.core.groups.Tuple.tuple(5L, Status.NEW), org.assertj.core.groups.Tuple.tuple(1L, Status.BOTH),
@@ -80,26 +88,32 @@ class BaselineComparisonTest {
   }
 
   @Test
-  void cpuIsExecMinusIoWhereTheTargetTimesIo() {
-    StatementChange q2 = BaselineComparison.compare(before, after, t -> true, TENANT, ALL, 100).stream()
+  void cpuIsExecMinusIoWhereBothSidesWerePolledWithIoTimed() {
+    StatementChange q2 = BaselineComparison.compare(before(true), after(true), TENANT, ALL, 100).stream()
         .filter(c -> c.queryId() == 2).findFirst().orElseThrow();
     assertThat(q2.cpuSource()).isEqualTo(CpuSource.EXEC_MINUS_IO);
     assertThat(q2.beforeCpuMs()).isEqualTo(40);
     assertThat(q2.afterCpuMs()).isEqualTo(200);
-    StatementChange untimed = BaselineComparison.compare(before, after, t -> false, TENANT, ALL, 100).stream()
+    StatementChange untimed = BaselineComparison.compare(before, after, TENANT, ALL, 100).stream()
         .filter(c -> c.queryId() == 2).findFirst().orElseThrow();
     assertThat(untimed.cpuSource()).isEqualTo(CpuSource.EXEC_TIME);
     assertThat(untimed.afterCpuMs()).isEqualTo(300);
+    // A baseline pinned while IO was timed, compared with a window polled without: one layer for both sides.
+    StatementChange mixed = BaselineComparison.compare(before(true), after, TENANT, ALL, 100).stream()
+        .filter(c -> c.queryId() == 2).findFirst().orElseThrow();
+    assertThat(mixed.cpuSource()).isEqualTo(CpuSource.EXEC_TIME);
+    assertThat(mixed.beforeCpuMs()).isEqualTo(50);
+    assertThat(mixed.afterCpuMs()).isEqualTo(300);
   }
 
   @Test
   void filtersApplyToBothSidesAndTheLimitToTheOrderedList() {
-    assertThat(BaselineComparison.compare(before, after, t -> false, TENANT, new Filter(null, null, "x"), 100))
+    assertThat(BaselineComparison.compare(before, after, TENANT, new Filter(null, null, "x"), 100))
         .extracting(StatementChange::queryId).containsExactly(2L, 1L);
-    assertThat(BaselineComparison.compare(before, after, t -> false, TENANT, new Filter(null, "tenant_y", null), 100))
+    assertThat(BaselineComparison.compare(before, after, TENANT, new Filter(null, "tenant_y", null), 100))
         .extracting(StatementChange::queryId).containsExactly(4L, 5L, 3L);
-    assertThat(BaselineComparison.compare(before, after, t -> false, TENANT, new Filter("b", null, null), 100)).isEmpty();
-    assertThat(BaselineComparison.compare(before, after, t -> false, TENANT, ALL, 2))
+    assertThat(BaselineComparison.compare(before, after, TENANT, new Filter("b", null, null), 100)).isEmpty();
+    assertThat(BaselineComparison.compare(before, after, TENANT, ALL, 2))
         .extracting(StatementChange::queryId).containsExactly(4L, 2L);
   }
 
@@ -111,9 +125,7 @@ class BaselineComparisonTest {
       poll(store, t0.plus(Duration.ofMinutes(10)), 10, 10); // 1 ms per call
       store.pinBaseline("before", Optional.of("a"), t0, t0.plus(Duration.ofHours(1)));
       poll(store, t0.plus(Duration.ofMinutes(130)), 10, 40); // 4 ms per call
-      FleetState fleet = new FleetState(List.of("a"));
-      fleet.update("a", s -> new TargetStatus("a", true, t0, "17", 1, null, true, null, 0));
-      var comparison = new BaselineComparison(store, fleet, TenantsConfig.DEFAULT);
+      var comparison = new BaselineComparison(store, TenantsConfig.DEFAULT);
       var result = comparison.compare(
           "before", new HotList.Request(t0.plus(Duration.ofHours(2)), t0.plus(Duration.ofHours(3)), null, null, null, 10));
       assertThat(result.baseline().name()).isEqualTo("before");
@@ -132,6 +144,7 @@ class BaselineComparisonTest {
     StatementKey k = new StatementKey("a", 1, 10, 7, true);
     StatementInterval i = new StatementInterval(k, end.minusSeconds(60), end, calls, execMs, execMs * execMs / calls,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, java.util.OptionalDouble.empty());
-    store.recordPoll(PollRecord.success(new Snapshot("a", end, Optional.empty(), OptionalLong.empty(), Map.of()), List.of(i)));
+    store.recordPoll(
+        PollRecord.success(new Snapshot("a", end, Optional.empty(), OptionalLong.empty(), Map.of()), List.of(i), true));
   }
 }

@@ -12,31 +12,37 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class CpuAttributionTest {
 
-  /** An aggregate of 4 intervals, with a pg_stat_kcache figure in {@code cpuIntervals} of them. */
-  private static Usage usage(double execMs, double ioMs, double cpuMs, long cpuIntervals) {
-    return new Usage(4, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, execMs, 0, ioMs, 0, 0, 0, 0, cpuMs, cpuIntervals);
+  /**
+   * An aggregate of 4 intervals, with a pg_stat_kcache figure in {@code cpuIntervals} of them and polled with
+   * track_io_timing on for {@code ioTimed} of them.
+   */
+  private static Usage usage(double execMs, double ioMs, double cpuMs, long cpuIntervals, long ioTimed) {
+    return new Usage(
+        4, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, execMs, 0, ioMs, 0, 0, 0, 0, cpuMs, cpuIntervals, ioTimed);
   }
 
-  @ParameterizedTest(name = "exec {0}, io {1}, kcache {2} in {3}/4 intervals, track_io_timing {4}: {6} {5}")
+  @ParameterizedTest(name = "exec {0}, io {1}, kcache {2} in {3}/4 intervals, IO timed in {4}/4: {6} {5}")
   @CsvSource({
     // the whole aggregate measured: kcache, whatever track_io_timing says
-    "1000, 300, 420, 4, true,  420, PG_STAT_KCACHE",
-    "1000, 300, 420, 4, false, 420, PG_STAT_KCACHE",
+    "1000, 300, 420, 4, 4,  420, PG_STAT_KCACHE",
+    "1000, 300, 420, 4, 0,  420, PG_STAT_KCACHE",
     // measured and (almost) nothing: a sleeper, known to be 0, not unknown
-    "1000,   0,   0, 4, true,    0, PG_STAT_KCACHE",
+    "1000,   0,   0, 4, 4,    0, PG_STAT_KCACHE",
     // measured in some intervals only: a partial sum would undercount, so the next layer
-    "1000, 300, 420, 3, true,  700, EXEC_MINUS_IO",
-    "1000, 300, 420, 3, false, 1000, EXEC_TIME",
+    "1000, 300, 420, 3, 4,  700, EXEC_MINUS_IO",
+    "1000, 300, 420, 3, 0, 1000, EXEC_TIME",
     // no kcache
-    "1000, 300,   0, 0, true,  700, EXEC_MINUS_IO",
-    "1000, 300,   0, 0, false, 1000, EXEC_TIME",
+    "1000, 300,   0, 0, 4,  700, EXEC_MINUS_IO",
+    "1000, 300,   0, 0, 0, 1000, EXEC_TIME",
+    // IO timed in some intervals only (the setting changed within the aggregate): execution time, labelled so
+    "1000, 300,   0, 0, 3, 1000, EXEC_TIME",
     // IO above execution (rounding between timers): clamped at 0, never negative
-    "  10,  30,   0, 0, true,    0, EXEC_MINUS_IO",
+    "  10,  30,   0, 0, 4,    0, EXEC_MINUS_IO",
   })
   void choosesTheMostDirectFigureThereIs(
-      double execMs, double ioMs, double cpuMs, long cpuIntervals, boolean trackIo, double expectedMs,
+      double execMs, double ioMs, double cpuMs, long cpuIntervals, long ioTimed, double expectedMs,
       CpuSource expectedSource) {
-    CpuAttribution.Cpu cpu = CpuAttribution.of(usage(execMs, ioMs, cpuMs, cpuIntervals), trackIo);
+    CpuAttribution.Cpu cpu = CpuAttribution.of(usage(execMs, ioMs, cpuMs, cpuIntervals, ioTimed));
     assertThat(cpu).isEqualTo(new CpuAttribution.Cpu(expectedMs, expectedSource));
   }
 

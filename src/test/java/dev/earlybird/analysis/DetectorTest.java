@@ -34,10 +34,6 @@ class DetectorTest {
       return "a";
     }
 
-    public boolean trackIoTiming(String target) {
-      return false;
-    }
-
     public boolean warmingUp(String target) {
       return target.equals("restarted");
     }
@@ -46,7 +42,7 @@ class DetectorTest {
   /** Sums for {@code calls} calls with the given per-call mean and standard deviation. */
   static Usage usage(long calls, double mean, double sd) {
     double sum = calls * mean, sumsq = calls * (sd * sd + mean * mean);
-    return new Usage(1, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, sum, sumsq, 0, 0, 0, 0, 0, 0, 0);
+    return new Usage(1, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, sum, sumsq, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   List<dev.earlybird.analysis.Observation> regressions(Usage window, Usage baseline) {

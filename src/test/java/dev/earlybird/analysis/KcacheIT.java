@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
 import dev.earlybird.history.PollRecord;
-import dev.earlybird.metrics.FleetState;
 import dev.earlybird.model.Snapshot;
 import dev.earlybird.model.StatementInterval;
 import dev.earlybird.model.StatementKey;
-import dev.earlybird.model.TargetStatus;
 import dev.earlybird.source.DiffResult;
 import dev.earlybird.source.StatementDiff;
 import dev.earlybird.source.postgres.CheckResult;
@@ -102,10 +100,8 @@ class KcacheIT {
 
       store.upsertDatabases(TARGET, databases);
       store.recordPoll(PollRecord.success(second, diff.intervals()));
-      var fleet = new FleetState(List.of(TARGET));
-      fleet.update(TARGET, s -> new TargetStatus(TARGET, true, second.takenAt(), "15", 0, null, true, null, 0));
       List<HotQuery> hot =
-          new HotList(store, fleet, TenantsConfig.DEFAULT, dev.earlybird.config.BaselineConfig.defaults())
+          new HotList(store, TenantsConfig.DEFAULT, dev.earlybird.config.BaselineConfig.defaults())
               .rank(new HotList.Request(first.takenAt(), second.takenAt(), TARGET, SHOP, null, 50));
       HotQuery computesRow = row(hot, computes.queryId());
       HotQuery sleepsRow = row(hot, sleeps.queryId());

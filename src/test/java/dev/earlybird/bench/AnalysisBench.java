@@ -144,7 +144,7 @@ public class AnalysisBench {
     var timed = new TimedStore(store);
     var runs = new ArrayList<AnalysisReport.Run>();
     try (var writer = new HistoryWriter(timed, 16)) {
-      var analyzer = new Analyzer(timed, writer, config, tenants, t -> false);
+      var analyzer = new Analyzer(timed, writer, config, tenants);
       for (int r = 0; r < cfg.runs(); r++) {
         timed.reset();
         watch.start();

@@ -18,7 +18,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -223,7 +222,7 @@ public class PollBench {
       long t1 = System.nanoTime();
       DiffResult diff = StatementDiff.between(previous, next);
       long t2 = System.nanoTime();
-      var record = new PollRecord(TARGET, next.takenAt(), Optional.of(next), diff.intervals(), Optional.empty());
+      var record = PollRecord.success(next, diff.intervals(), true);
       writer.submit(s -> s.recordPoll(record)).get(60, TimeUnit.SECONDS);
       long t3 = System.nanoTime();
       store.stats();

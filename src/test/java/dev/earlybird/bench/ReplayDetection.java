@@ -56,7 +56,7 @@ final class ReplayDetection {
       this.config = ConfigLoader.parse(config(baselineYaml), "replay config (" + mode + ")", file.getParent(), n -> null);
       this.store = DuckDbHistoryStore.open(file, clock);
       this.writer = new HistoryWriter(store, 16);
-      this.analyzer = new Analyzer(store, writer, config.analysis(), config.tenants(), t -> false);
+      this.analyzer = new Analyzer(store, writer, config.analysis(), config.tenants());
     }
 
     void evaluateDue(Instant now) {

@@ -79,8 +79,9 @@ class ReportCommandTest {
         java.util.OptionalDouble.empty());
   }
 
-  private static void poll(DuckDbHistoryStore s, String target, List<StatementInterval> intervals) {
-    s.recordPoll(PollRecord.success(new Snapshot(target, END, Optional.empty(), OptionalLong.empty(), Map.of()), intervals));
+  private static void poll(DuckDbHistoryStore s, String target, List<StatementInterval> intervals, boolean ioTimed) {
+    s.recordPoll(PollRecord.success(
+        new Snapshot(target, END, Optional.empty(), OptionalLong.empty(), Map.of()), intervals, ioTimed));
   }
 
   @BeforeEach
@@ -93,8 +94,8 @@ class ReportCommandTest {
           new StatementText("main", 5, 101, "SELECT id, name FROM customers WHERE id = $1", false, "fam101"),
           new StatementText("main", 6, 102, NASTY, false, "fam102")));
       poll(s, "main", List.of(interval("main", 5, 101, 1000, 5000, 0), interval("main", 6, 102, 10, 2500, 0),
-          interval("main", 5, 103, 1, 1, 0)));
-      poll(s, "io", List.of(interval("io", 1, 201, 3, 300, 100)));
+          interval("main", 5, 103, 1, 1, 0)), false);
+      poll(s, "io", List.of(interval("io", 1, 201, 3, 300, 100)), true);
     }
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
@@ -127,7 +128,7 @@ class ReportCommandTest {
     assertThat(first.get("sharePct").asDouble()).isCloseTo(100.0 * 5000 / 7501, org.assertj.core.data.Offset.offset(0.001));
     assertThat(doc.get("queries").findValuesAsText("queryId")).containsExactly("101", "102", "201", "103");
     JsonNode io = doc.get("queries").get(2);
-    assertThat(io.get("cpuSource").asText()).as("IO time recorded: track_io_timing was on").isEqualTo("exec_minus_io");
+    assertThat(io.get("cpuSource").asText()).as("polled with track_io_timing on").isEqualTo("exec_minus_io");
     assertThat(io.get("cpuMs").asDouble()).isEqualTo(200);
     assertThat(first.get("cpuSource").asText()).isEqualTo("exec_time");
   }

@@ -134,6 +134,36 @@ class SchemaMigratorTest {
     }
   }
 
+  @Test
+  void upgradingAStoreCountsATargetsRowsAsIoTimedOnlyWhereIoTimeWasRecorded() throws Exception {
+    // A store written before schema 9: whether track_io_timing was on was not kept with the intervals.
+    Path file = dir.resolve("store.duckdb");
+    java.time.Instant t0 = java.time.Instant.parse("2026-03-01T10:00:00Z"), end = t0.plusSeconds(600);
+    try (var store = DuckDbHistoryStore.open(file, () -> end)) {
+      for (String target : java.util.List.of("timed", "untimed")) {
+        var i = new dev.earlybird.model.StatementInterval(Fixtures.key(target, 1, 10, 7, true), t0, end, 10, 100,
+            1000, 10, 0, 0, 0, 0, 0, 0, 0, 0, target.equals("timed") ? 40 : 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            java.util.OptionalDouble.empty());
+        store.recordPoll(PollRecord.success(Fixtures.snapshot(target, end, java.util.Map.of()), java.util.List.of(i)));
+      }
+    }
+    try (var c = DriverManager.getConnection("jdbc:duckdb:" + file); var s = c.createStatement()) {
+      s.execute("DELETE FROM schema_version WHERE version = 9");
+      for (String table : java.util.List.of(
+          "statement_interval", "statement_hourly", "statement_daily", "pinned_baseline_statement")) {
+        s.execute("ALTER TABLE " + table + " DROP COLUMN io_timed_intervals");
+      }
+    }
+    try (var store = DuckDbHistoryStore.open(file, () -> end)) {
+      var rows = store.hotQueries(new HotQueryFilter(t0, end, java.util.Optional.empty(), java.util.Optional.empty(),
+          java.util.OptionalInt.empty()));
+      assertThat(rows).extracting(HotQueryRow::target, r -> r.usage().ioTimed())
+          .containsExactlyInAnyOrder(
+              org.assertj.core.groups.Tuple.tuple("timed", true),
+              org.assertj.core.groups.Tuple.tuple("untimed", false));
+    }
+  }
+
   private static String single(java.sql.Statement s, String sql) throws java.sql.SQLException {
     try (var rs = s.executeQuery(sql)) {
       rs.next();

@@ -69,7 +69,7 @@ class WebServerTest {
         0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, OptionalDouble.empty());
     store.upsertDatabases("pg1", List.of(new DatabaseInfo("pg1", 5, "tenant_acme")));
     store.saveTexts(List.of(new StatementText("pg1", 5, QUERY_ID, "SELECT '" + EVIL + "'", false, "abc")));
-    store.recordPoll(new PollRecord("pg1", NOW, Optional.of(snap), List.of(i), Optional.empty()));
+    store.recordPoll(PollRecord.success(snap, List.of(i), true));
     fleet = new FleetState(List.of("pg1", "pg2"));
     fleet.update("pg1", s -> new TargetStatus("pg1", true, NOW, "17.4", 1, null, true, null, 0));
     fleet.update("pg2", s -> new TargetStatus("pg2", false, null, null, 0, "connect: " + EVIL, false, null, 0));
@@ -82,8 +82,9 @@ class WebServerTest {
   private WebServer server(Optional<Secret> token) {
     TenantsConfig tenants = TenantsConfig.DEFAULT;
     InstantSource clock = InstantSource.fixed(NOW.plusSeconds(1));
-    Api api = new Api(fleet, new HotList(store, fleet, tenants, dev.earlybird.config.BaselineConfig.defaults()), tenants, clock);
-    BaselineApi baselines = new BaselineApi(api, store, writer, new BaselineComparison(store, fleet, tenants), token);
+    Api api =
+        new Api(fleet, new HotList(store, tenants, dev.earlybird.config.BaselineConfig.defaults()), tenants, clock);
+    BaselineApi baselines = new BaselineApi(api, store, writer, new BaselineComparison(store, tenants), token);
     FindingsApi findingsApi = new FindingsApi(store);
     QueriesApi queriesApi = new QueriesApi(store, tenants, clock);
     return new WebServer(api, findingsApi, queriesApi, baselines, new Pages(fleet, api, baselines, findingsApi, queriesApi),
@@ -368,6 +369,7 @@ class WebServerTest {
     assertThat(q.get("series")).singleElement().satisfies(p -> {
       assertThat(p.get("calls").asLong()).isEqualTo(4);
       assertThat(p.get("meanMs").asDouble()).isEqualTo(10);
+      assertThat(p.get("cpuEstimateMs").asDouble()).as("polled with track_io_timing on: minus IO").isEqualTo(30);
       assertThat(p.get("resolution").asText()).isEqualTo("raw");
     });
     assertThat(q.get("findings")).singleElement().satisfies(f -> assertThat(f.get("kind").asText()).isEqualTo("regression"));
