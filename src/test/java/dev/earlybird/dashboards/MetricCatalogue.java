@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The metric catalogue: the table under README.md's "## Metrics" heading, which users read to know what
+ * The metric catalogue: the table under docs/metrics.md's "## Metrics" heading, which users read to know what
  * Earlybird exports. Rows look like {@code | `name`, `name2` | counter, gauge | target, source | meaning |}.
  */
 public final class MetricCatalogue {
@@ -34,7 +34,7 @@ public final class MetricCatalogue {
   }
 
   public static MetricCatalogue readme() throws IOException {
-    return parse(Files.readString(Path.of("README.md")));
+    return parse(Files.readString(Path.of("docs", "metrics.md")));
   }
 
   static MetricCatalogue parse(String markdown) {

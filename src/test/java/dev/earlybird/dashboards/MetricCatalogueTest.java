@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Reading README.md's Metrics table, which the dashboard checks use for metric types and AWS-only names. */
+/** Reading docs/metrics.md's Metrics table, which the dashboard checks use for metric types and AWS-only names. */
 class MetricCatalogueTest {
   static final String TABLE = """
       ## Metrics

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * metric's series.
  *
  * <p>The test has no AWS: the CloudWatch, Performance Insights and RDS discovery metrics ({@link #AWS_ONLY}) are
- * checked against README.md's Metrics table (name, histogram family, labels) instead of the scrape.
+ * checked against docs/metrics.md's Metrics table (name, histogram family, labels) instead of the scrape.
  *
  * <p>The list of metrics each dashboard uses, and where each was found, is printed, and is the failure message.
  */
@@ -221,13 +221,13 @@ class DashboardMetricsIT {
     return AWS_ONLY.stream().anyMatch(metric::startsWith);
   }
 
-  /** One line per use of a metric that is neither on /metrics nor (AWS-only) in the README's table. */
+  /** One line per use of a metric that is neither on /metrics nor (AWS-only) in docs/metrics.md's table. */
   static List<String> missing(Map<String, List<Use>> uses, Map<String, Scraped> scrape, MetricCatalogue catalogue) {
     List<String> out = new ArrayList<>();
     uses.forEach((metric, where) -> {
       if (status(metric, scrape, catalogue).startsWith("MISSING")) {
         where.forEach(u -> out.add("dashboard " + u.dashboard() + ", " + u.where() + ": " + metric + " "
-            + (awsOnly(metric) ? "is not in README.md's Metrics table" : "is not on the agent's /metrics")));
+            + (awsOnly(metric) ? "is not in docs/metrics.md's Metrics table" : "is not on the agent's /metrics")));
       }
     });
     return out;
@@ -235,7 +235,7 @@ class DashboardMetricsIT {
 
   static String status(String metric, Map<String, Scraped> scrape, MetricCatalogue catalogue) {
     if (awsOnly(metric)) {
-      return catalogue.family(metric).isPresent() ? "README (AWS-only)" : "MISSING from README";
+      return catalogue.family(metric).isPresent() ? "docs/metrics.md (AWS-only)" : "MISSING from docs/metrics.md";
     }
     return scrape.containsKey(metric) ? "live" : "MISSING from /metrics";
   }
@@ -255,7 +255,7 @@ class DashboardMetricsIT {
   static String report(List<GrafanaDashboard> dashboards, Map<String, List<Use>> uses, Map<String, Scraped> scrape,
       MetricCatalogue catalogue) {
     StringBuilder b = new StringBuilder("Metrics the dashboards use (live = on the test agent's /metrics; "
-        + "README = AWS-only, checked against README.md's Metrics table):\n");
+        + "docs/metrics.md = AWS-only, checked against docs/metrics.md's Metrics table):\n");
     for (GrafanaDashboard d : dashboards) {
       b.append("  ").append(d.name()).append('\n');
       uses.forEach((metric, where) -> {
