@@ -21,6 +21,27 @@ public record HiddenEntries(int entries, Map<Group, Totals> groups) {
     groups = Map.copyOf(groups);
   }
 
+  /**
+   * Why data with these hidden entries is incomplete and how to fix it (safe to show), or null when nothing is hidden.
+   *
+   * @param visible the snapshot's entries the role could identify
+   * @param role the agent's role ({@code current_user}), null if unknown
+   */
+  public String problem(int visible, String role) {
+    if (entries == 0) {
+      return null;
+    }
+    return entries + " of " + (entries + visible) + " pg_stat_statements entries belong to other roles and are hidden "
+        + "from " + (role == null ? "the agent's role" : role) + " (NULL queryid): their work is left out of the "
+        + "history and only counted in total (earlybird_hidden_calls_total). Fix: GRANT pg_read_all_stats TO "
+        + (role == null ? "<role>" : sqlName(role)) + ";";
+  }
+
+  /** A role name as SQL needs it: bare when it is a plain lowercase identifier, else double-quoted. */
+  private static String sqlName(String name) {
+    return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
   /** The part of a statement key that pg_stat_statements still shows for a hidden entry. */
   public record Group(long dbId, long userId, boolean toplevel) {}
 

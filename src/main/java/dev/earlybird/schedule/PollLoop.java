@@ -1,5 +1,6 @@
 package dev.earlybird.schedule;
 
+import dev.earlybird.config.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -166,7 +167,7 @@ public final class PollLoop implements Loop {
       if (now.isBefore(w.seen)) {
         Duration back = Duration.between(now, w.seen);
         log.warn("target {}: the agent's clock stepped back by {}; polls keep their pace", w.poller.targetName(),
-            dev.earlybird.config.Durations.format(back));
+            Durations.format(back));
         when = when.minus(back);
       }
       w.seen = now;

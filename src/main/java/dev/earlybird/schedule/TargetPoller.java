@@ -1,6 +1,7 @@
 package dev.earlybird.schedule;
 
 import dev.earlybird.analysis.CpuAttribution;
+import dev.earlybird.config.Durations;
 import dev.earlybird.config.PollConfig;
 import dev.earlybird.config.TargetConfig;
 import dev.earlybird.config.TenantsConfig;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -116,7 +118,7 @@ public final class TargetPoller {
     this.fleet = fleet;
     this.clock = clock;
     this.backoff = backoff;
-    List<String> reasons = java.util.Arrays.stream(ErrorReason.values()).map(ErrorReason::label).toList();
+    List<String> reasons = Arrays.stream(ErrorReason.values()).map(ErrorReason::label).toList();
     metrics.registerTarget(target.name(), SOURCE, reasons);
     // The AWS sources of a linked target count their errors under the same reasons, from 0 too.
     target.aws().ifPresent(aws -> {
@@ -246,7 +248,7 @@ public final class TargetPoller {
         // Texts are a label, counters are the data: one unreadable text must not take the target down. The
         // pending keys stay pending and are tried again after textRefresh.
         log.warn("target {}: query texts not read, retried in {}: {}", target.name(),
-            dev.earlybird.config.Durations.format(poll.get().textRefresh()), e.getMessage());
+            Durations.format(poll.get().textRefresh()), e.getMessage());
       }
     }
     write(next, diff, texts);
@@ -265,7 +267,7 @@ public final class TargetPoller {
     if (!clockBehind) {
       clockBehind = true;
       log.warn("target {}: the server's clock is {} behind its previous read; {}", target.name(),
-          dev.earlybird.config.Durations.format(behind), consequence);
+          Durations.format(behind), consequence);
     }
   }
 
@@ -397,30 +399,18 @@ public final class TargetPoller {
   }
 
   /**
-   * Why the poll's data is incomplete, or null: entries of other roles hidden for want of {@code pg_read_all_stats}.
-   * Logged when it starts and when it ends, not every poll.
+   * Why the poll's data is incomplete, or null (see {@link HiddenEntries#problem}). Logged when it starts and when it
+   * ends, not every poll.
    */
   private String degraded(HiddenEntries hidden, int visible) {
     String was = fleet.get(target.name()).map(TargetStatus::degraded).orElse(null);
-    if (hidden.entries() == 0) {
-      if (was != null) {
-        log.info("target {}: every pg_stat_statements entry is visible again; the data is complete", target.name());
-      }
-      return null;
-    }
-    String role = server.role() == null ? "the agent's role" : server.role();
-    String why = hidden.entries() + " of " + (hidden.entries() + visible) + " pg_stat_statements entries belong to "
-        + "other roles and are hidden from " + role + " (NULL queryid): their work is left out of the history and only "
-        + "counted in total (earlybird_hidden_calls_total). Fix: GRANT pg_read_all_stats TO "
-        + (server.role() == null ? "<role>" : quoteIdent(server.role())) + ";";
-    if (was == null) {
+    String why = hidden.problem(visible, server.role());
+    if (why == null && was != null) {
+      log.info("target {}: every pg_stat_statements entry is visible again; the data is complete", target.name());
+    } else if (why != null && was == null) {
       log.warn("target {}: incomplete data: {}", target.name(), why);
     }
     return why;
-  }
-
-  private static String quoteIdent(String name) {
-    return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
   /**

@@ -77,4 +77,13 @@ class HiddenDiffTest {
     return new Counters(calls, calls * 2.0, 2.0, 0, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null,
         OptionalDouble.empty());
   }
+
+  @Test
+  void theProblemNamesTheGrantForTheRoleOrNothingWhenNothingIsHidden() {
+    var hidden = hidden(Map.of(APP, new Totals(1, 1), BATCH, new Totals(1, 1)));
+    assertThat(hidden.problem(8, "earlybird")).startsWith("2 of 10 pg_stat_statements entries")
+        .endsWith("Fix: GRANT pg_read_all_stats TO earlybird;");
+    assertThat(hidden.problem(8, "Monitor \"eb\"")).endsWith("TO \"Monitor \"\"eb\"\"\";");
+    assertThat(HiddenEntries.NONE.problem(8, "earlybird")).isNull();
+  }
 }
