@@ -5,6 +5,7 @@ import dev.earlybird.history.OutlierRow;
 import dev.earlybird.history.StatementComparison;
 import dev.earlybird.history.Usage;
 import dev.earlybird.model.Evidence;
+import dev.earlybird.model.Subject;
 import dev.earlybird.model.FindingKind;
 import dev.earlybird.model.Period;
 import java.util.ArrayList;
@@ -207,8 +208,11 @@ public final class Detector {
   private static Observation observation(
       String fp, FindingKind kind, dev.earlybird.model.Severity severity, String target, long dbId, long queryId,
       String family, String summary, Names names, Evidence evidence) {
-    return new Observation(fp, kind, severity, target, dbId, names.database(target, dbId), names.tenant(target, dbId),
-        queryId, family, summary, evidence);
+    if (evidence.kind() != kind) { // a slip in this class; the fingerprint would name the wrong kind
+      throw new IllegalArgumentException(kind + " finding with " + evidence.kind() + " evidence");
+    }
+    return new Observation(fp, severity, new Subject.Statement(target, dbId, names.database(target, dbId),
+        names.tenant(target, dbId), queryId, family), summary, evidence);
   }
 
   /** Rank by CPU within (target, tenant), over the rows at hand (which include every database's top). */

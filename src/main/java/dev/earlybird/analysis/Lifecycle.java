@@ -43,18 +43,16 @@ public final class Lifecycle {
       Finding f = byFingerprint.remove(o.fingerprint());
       if (f == null) {
         FindingState state = persistence <= 1 ? FindingState.ACTIVE : FindingState.PENDING;
-        changed.add(new Finding(Fingerprints.occurrence(o.fingerprint(), window.from()), o.fingerprint(), o.kind(),
-            o.severity(), state, o.target(), o.dbId(), o.database(), o.tenant(), o.queryId(), o.family(), o.summary(),
-            window.from(), window.to(), Optional.empty(), 1, 0, o.evidence()));
+        changed.add(new Finding(Fingerprints.occurrence(o.fingerprint(), window.from()), o.fingerprint(),
+            o.severity(), state, o.subject(), o.summary(), window.from(), window.to(), Optional.empty(), 1, 0,
+            o.evidence()));
       } else {
         int streak = f.streak() + 1;
         FindingState state = f.state() == FindingState.PENDING && streak < persistence
             ? FindingState.PENDING : FindingState.ACTIVE;
         // Names and family may have become known since; keep what was known otherwise.
-        changed.add(new Finding(f.id(), f.fingerprint(), f.kind(), o.severity(), state, f.target(), f.dbId(),
-            o.database() != null ? o.database() : f.database(), o.tenant() != null ? o.tenant() : f.tenant(),
-            f.queryId(), o.family() != null ? o.family() : f.family(), o.summary(), f.since(), window.to(),
-            Optional.empty(), streak, 0, o.evidence()));
+        changed.add(new Finding(f.id(), f.fingerprint(), o.severity(), state, Subjects.merge(f.subject(), o.subject()),
+            o.summary(), f.since(), window.to(), Optional.empty(), streak, 0, o.evidence()));
       }
     }
     for (Finding f : byFingerprint.values()) {
@@ -67,9 +65,8 @@ public final class Lifecycle {
       }
       int clear = f.clearStreak() + 1;
       boolean resolved = clear >= resolveAfter;
-      changed.add(new Finding(f.id(), f.fingerprint(), f.kind(), f.severity(),
-          resolved ? FindingState.RESOLVED : FindingState.ACTIVE, f.target(), f.dbId(), f.database(), f.tenant(),
-          f.queryId(), f.family(), f.summary(), f.since(), f.lastSeen(),
+      changed.add(new Finding(f.id(), f.fingerprint(), f.severity(),
+          resolved ? FindingState.RESOLVED : FindingState.ACTIVE, f.subject(), f.summary(), f.since(), f.lastSeen(),
           resolved ? Optional.of(window.to()) : Optional.empty(), 0, clear, f.evidence()));
     }
     return new Changes(changed, deleted);

@@ -1,5 +1,6 @@
 package dev.earlybird.config;
 
+import dev.earlybird.model.LabelMatcher;
 import dev.earlybird.model.Severity;
 import java.net.URI;
 import java.time.Duration;
@@ -14,9 +15,10 @@ import java.util.regex.Pattern;
 
 /** Binds {@code alerts:}: receivers with the keys their type needs, and routes naming defined receivers. */
 final class AlertsBinder {
-  static final List<String> KEYS = List.of("leadTime", "minSeverity", "receivers", "routes");
+  static final List<String> KEYS = List.of("leadTime", "minSeverity", "receivers", "routes", "forecast", "maxAge");
+  static final List<String> FORECAST_KEYS = List.of("hours", "maxCpuRatio");
   static final List<String> RECEIVER_KEYS = List.of("name", "type", "url", "routingKey", "secret");
-  static final List<String> ROUTE_KEYS = List.of("match", "receivers");
+  static final List<String> ROUTE_KEYS = List.of("match", "receivers", "continue");
   private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
   private AlertsBinder() {}
@@ -29,6 +31,10 @@ final class AlertsBinder {
     Duration leadTime = m.value("leadTime", AlertsBinder::leadTime, AlertsConfig.DEFAULT_LEAD_TIME);
     Severity minSeverity =
         m.value("minSeverity", Values.lowercaseEnum(Severity.class, "severity"), AlertsConfig.DEFAULT_MIN_SEVERITY);
+    Duration maxAge = m.value("maxAge", Values.duration(false), AlertsConfig.DEFAULT_MAX_AGE);
+    ForecastConfig forecast = m.map("forecast", FORECAST_KEYS).map(f -> new ForecastConfig(
+        f.value("hours", Values.integer(1, 24), ForecastConfig.DEFAULT.hours()),
+        f.value("maxCpuRatio", Values.number(0), ForecastConfig.DEFAULT.maxCpuRatio()))).orElse(ForecastConfig.DEFAULT);
     // Names of receivers with other errors still count as defined, so routes do not get follow-up errors.
     Map<String, ConfigNode> declared = new LinkedHashMap<>();
     List<ReceiverConfig> receivers = new ArrayList<>();
@@ -43,7 +49,7 @@ final class AlertsBinder {
           .flatMap(r -> route(r, declared.keySet()))
           .ifPresent(routes::add);
     }
-    return m.build(() -> new AlertsConfig(leadTime, minSeverity, receivers, routes))
+    return m.build(() -> new AlertsConfig(leadTime, minSeverity, receivers, routes, forecast, maxAge))
         .orElseGet(AlertsConfig::defaults);
   }
 
@@ -109,14 +115,21 @@ final class AlertsBinder {
   }
 
   private static Optional<RouteConfig> route(MapNode r, Set<String> declared) {
-    Map<String, String> match = new LinkedHashMap<>();
+    List<LabelMatcher> match = new ArrayList<>();
     r.map("match", null).ifPresent(m -> m.entries().forEach((label, node) -> {
       if (!LABEL.matcher(label).matches()) {
         node.problem("not a label name; expected letters, digits and _ like severity or tenant");
       } else {
-        node.text().ifPresent(v -> match.put(label, v));
+        node.text().ifPresent(v -> {
+          try {
+            match.add(new LabelMatcher(label, v, true));
+          } catch (IllegalArgumentException e) {
+            node.problem(e.getMessage() + "; expected a word like morning or a regular expression like critical|warning");
+          }
+        });
       }
     }));
+    boolean continueMatching = r.value("continue", Values::bool, false);
     Optional<ConfigNode> receiversNode = r.get("receivers");
     if (receiversNode.isEmpty()) {
       r.missing("receivers", "a list of receiver names like [oncall]");
@@ -144,7 +157,7 @@ final class AlertsBinder {
       name.ifPresent(names::add);
     }
     return ok && names.size() == items.size()
-        ? r.build(() -> new RouteConfig(match, List.copyOf(names)))
+        ? r.build(() -> new RouteConfig(match, List.copyOf(names), continueMatching))
         : Optional.empty();
   }
 }

@@ -12,13 +12,20 @@ import java.util.Set;
  *
  * @param leadTime the morning review runs at workdayStart minus this, in each tenant's zone (under a day)
  * @param minSeverity findings at or above it are alerted as soon as found
- * @param routes none: every receiver gets every alert
+ * @param routes none: every receiver gets every alert and review
+ * @param maxAge a notification not delivered by then is given up (logged and counted)
  */
 public record AlertsConfig(
-    Duration leadTime, Severity minSeverity, List<ReceiverConfig> receivers, List<RouteConfig> routes) {
+    Duration leadTime,
+    Severity minSeverity,
+    List<ReceiverConfig> receivers,
+    List<RouteConfig> routes,
+    ForecastConfig forecast,
+    Duration maxAge) {
   public static final Duration DEFAULT_LEAD_TIME = Duration.ofMinutes(90);
   public static final Severity DEFAULT_MIN_SEVERITY = Severity.WARNING;
   public static final Duration MAX_LEAD_TIME = Duration.ofHours(24);
+  public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(24);
 
   public AlertsConfig {
     Objects.requireNonNull(leadTime, "leadTime");
@@ -26,6 +33,11 @@ public record AlertsConfig(
       throw new IllegalArgumentException("alerts.leadTime must be from 0s to under 24h");
     }
     Objects.requireNonNull(minSeverity, "minSeverity");
+    Objects.requireNonNull(forecast, "forecast");
+    Objects.requireNonNull(maxAge, "maxAge");
+    if (!maxAge.isPositive()) {
+      throw new IllegalArgumentException("alerts.maxAge must be above 0");
+    }
     receivers = List.copyOf(receivers);
     routes = List.copyOf(routes);
     Set<String> names = new HashSet<>();
@@ -41,6 +53,11 @@ public record AlertsConfig(
         }
       }
     }
+  }
+
+  public AlertsConfig(
+      Duration leadTime, Severity minSeverity, List<ReceiverConfig> receivers, List<RouteConfig> routes) {
+    this(leadTime, minSeverity, receivers, routes, ForecastConfig.DEFAULT, DEFAULT_MAX_AGE);
   }
 
   public static AlertsConfig defaults() {

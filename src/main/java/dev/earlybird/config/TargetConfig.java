@@ -2,6 +2,7 @@ package dev.earlybird.config;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.regex.Pattern;
 
 /**
@@ -13,7 +14,13 @@ import java.util.regex.Pattern;
  * @param password null: none (trust, .pgpass, IAM token later)
  */
 public record TargetConfig(
-    String name, String url, String user, Secret password, DatabaseFilter databases, Optional<AwsConfig> aws) {
+    String name,
+    String url,
+    String user,
+    Secret password,
+    DatabaseFilter databases,
+    Optional<AwsConfig> aws,
+    OptionalDouble vcpus) {
   public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
   public static final String URL_PREFIX = "jdbc:postgresql://";
 
@@ -28,6 +35,20 @@ public record TargetConfig(
     }
     Objects.requireNonNull(databases, "databases");
     Objects.requireNonNull(aws, "aws");
+    Objects.requireNonNull(vcpus, "vcpus");
+    if (vcpus.isPresent() && !(vcpus.getAsDouble() > 0)) {
+      throw new IllegalArgumentException("target vcpus must be above 0");
+    }
+  }
+
+  /** Without a capacity for the forecast (RDS discovery may fill it in from the instance class). */
+  public TargetConfig(
+      String name, String url, String user, Secret password, DatabaseFilter databases, Optional<AwsConfig> aws) {
+    this(name, url, user, password, databases, aws, OptionalDouble.empty());
+  }
+
+  public TargetConfig withVcpus(OptionalDouble vcpus) {
+    return new TargetConfig(name, url, user, password, databases, aws, vcpus);
   }
 
   /** A target with default database filter, no credentials and no AWS link; for tests and the demo. */
@@ -38,6 +59,6 @@ public record TargetConfig(
   @Override
   public String toString() {
     return "TargetConfig[name=" + name + ", url=" + Redact.jdbcUrl(url) + ", user=" + user + ", password="
-        + password + ", databases=" + databases + ", aws=" + aws + "]";
+        + password + ", databases=" + databases + ", aws=" + aws + ", vcpus=" + vcpus + "]";
   }
 }

@@ -6,11 +6,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.regex.Pattern;
 
 /** Binds {@code targets:}: names unique across the list, URLs, credentials, database filters, AWS links. */
 final class TargetsBinder {
-  static final List<String> TARGET_KEYS = List.of("name", "url", "user", "password", "databases", "aws");
+  static final List<String> TARGET_KEYS = List.of("name", "url", "user", "password", "databases", "aws", "vcpus");
   static final List<String> FILTER_KEYS = List.of("include", "exclude");
   static final List<String> AWS_KEYS = List.of("region", "dbiResourceId", "dbInstanceIdentifier", "endpoint",
       "dbClusterIdentifier", "endpoints", "iamAuth");
@@ -39,10 +40,12 @@ final class TargetsBinder {
     DatabaseFilter databases =
         t.map("databases", FILTER_KEYS).map(TargetsBinder::filter).orElseGet(DatabaseFilter::defaults);
     Optional<AwsConfig> aws = t.map("aws", AWS_KEYS).flatMap(TargetsBinder::aws);
+    OptionalDouble vcpus = t.optional("vcpus", Values.number(0))
+        .map(OptionalDouble::of).orElseGet(OptionalDouble::empty);
     if (name.isEmpty() || url.isEmpty() || !unique) {
       return Optional.empty();
     }
-    return t.build(() -> new TargetConfig(name.get(), url.get(), user, password, databases, aws));
+    return t.build(() -> new TargetConfig(name.get(), url.get(), user, password, databases, aws, vcpus));
   }
 
   private static boolean unique(String name, ConfigNode at, Map<String, ConfigNode> namesSeen) {

@@ -1,11 +1,12 @@
 package dev.earlybird.config;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
 /** Binds {@code web:}. An empty token (e.g. {@code ${env:EARLYBIRD_WEB_TOKEN:-}} unset) means no token. */
 final class WebBinder {
-  static final List<String> KEYS = List.of("token");
+  static final List<String> KEYS = List.of("token", "externalUrl");
 
   private WebBinder() {}
 
@@ -14,7 +15,8 @@ final class WebBinder {
       return WebConfig.DEFAULT;
     }
     Optional<Secret> token = section.get().<Optional<Secret>>optional("token", WebBinder::token).flatMap(t -> t);
-    return new WebConfig(token);
+    Optional<URI> externalUrl = section.get().optional("externalUrl", Values::httpUrl);
+    return new WebConfig(token, externalUrl);
   }
 
   /** Never quotes the value: it is a secret. */

@@ -529,9 +529,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
   }
 
   @Override
-  public void recordEvaluation(Instant windowEnd, List<Finding> changed, List<String> deletedIds) {
+  public void recordEvaluation(
+      Instant windowEnd, List<Finding> changed, List<String> deletedIds, AlertWrites alerts) {
     write("record findings", () -> {
       FindingTable.record(writer, windowEnd, changed, deletedIds);
+      AlertTables.record(writer, alerts);
       writer.commit();
     });
   }

@@ -8,6 +8,7 @@ import dev.earlybird.model.Finding;
 import dev.earlybird.model.FindingKind;
 import dev.earlybird.model.FindingState;
 import dev.earlybird.model.Severity;
+import dev.earlybird.model.Subject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,7 +28,9 @@ final class FindingTable {
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final String COLUMNS =
       "f.id, f.fingerprint, f.kind, f.state, f.severity, f.target, f.dbid, f.database, f.tenant, f.queryid, f.family,"
-          + " f.summary, f.since_us, f.last_seen_us, f.resolved_us, f.streak, f.clear_streak, f.evidence";
+          + " f.summary, f.since_us, f.last_seen_us, f.resolved_us, f.streak, f.clear_streak, f.evidence, f.subject,"
+          + " f.tenants";
+  private static final String INSERTED = COLUMNS.replace("f.", "");
 
   private FindingTable() {}
 
@@ -37,7 +40,8 @@ final class FindingTable {
       case NEW -> Evidence.New.class;
       case OUTLIER -> Evidence.Outlier.class;
       case HOT -> Evidence.Hot.class;
-      case FORECAST, ADVICE -> throw new IllegalArgumentException("no evidence type for " + kind + " yet");
+      case FORECAST -> Evidence.Forecast.class;
+      case ADVICE -> throw new IllegalArgumentException("no evidence type for " + kind + " yet");
     };
   }
 
@@ -53,7 +57,7 @@ final class FindingTable {
     // DELETE + INSERT rather than ON CONFLICT: every column may change, and DuckDB's upsert is no cheaper.
     try (PreparedStatement del = c.prepareStatement("DELETE FROM finding WHERE id = ?");
         PreparedStatement ins = c.prepareStatement(
-            "INSERT INTO finding VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            "INSERT INTO finding (" + INSERTED + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (Finding f : changed) {
         del.setString(1, f.id());
         del.executeUpdate();
@@ -79,7 +83,9 @@ final class FindingTable {
         }
         ins.setInt(i++, f.streak());
         ins.setInt(i++, f.clearStreak());
-        ins.setString(i, json(f.evidence()));
+        ins.setString(i++, json(f.evidence()));
+        ins.setString(i++, subjectType(f.subject()));
+        ins.setString(i, f.subject() instanceof Subject.Target t ? json(t.tenants()) : null);
         ins.executeUpdate();
       }
     }
@@ -151,19 +157,51 @@ final class FindingTable {
     long resolved = rs.getLong("resolved_us");
     Optional<Instant> resolvedAt = rs.wasNull() ? Optional.empty() : Optional.of(Columns.instant(resolved));
     return new Finding(
-        rs.getString("id"), rs.getString("fingerprint"), kind,
+        rs.getString("id"), rs.getString("fingerprint"),
         Severity.valueOf(rs.getString("severity").toUpperCase(java.util.Locale.ROOT)),
-        FindingState.parse(rs.getString("state")), rs.getString("target"), rs.getLong("dbid"),
-        rs.getString("database"), rs.getString("tenant"), rs.getLong("queryid"), rs.getString("family"),
+        FindingState.parse(rs.getString("state")), subject(rs),
         rs.getString("summary"), Columns.instant(rs.getLong("since_us")), Columns.instant(rs.getLong("last_seen_us")),
         resolvedAt, rs.getInt("streak"), rs.getInt("clear_streak"), evidence(kind, rs.getString("evidence")));
   }
 
-  private static String json(Evidence e) {
+  private static String subjectType(Subject s) {
+    return switch (s) {
+      case Subject.Statement x -> "statement";
+      case Subject.Database x -> "database";
+      case Subject.Target x -> "target";
+      case Subject.Tenant x -> "tenant";
+    };
+  }
+
+  private static Subject subject(ResultSet rs) throws SQLException {
+    String target = rs.getString("target");
+    String type = rs.getString("subject");
+    return switch (type == null ? "statement" : type) {
+      case "database" -> new Subject.Database(target, rs.getLong("dbid"), rs.getString("database"),
+          rs.getString("tenant"));
+      case "target" -> new Subject.Target(target, tenants(rs.getString("tenants")));
+      case "tenant" -> new Subject.Tenant(rs.getString("tenant"));
+      default -> new Subject.Statement(target, rs.getLong("dbid"), rs.getString("database"), rs.getString("tenant"),
+          rs.getLong("queryid"), rs.getString("family"));
+    };
+  }
+
+  private static List<String> tenants(String json) {
+    if (json == null) {
+      return List.of();
+    }
+    try {
+      return List.of(JSON.readValue(json, String[].class));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("unreadable tenants of a stored finding: " + e.getMessage(), e);
+    }
+  }
+
+  private static String json(Object e) {
     try {
       return JSON.writeValueAsString(e);
     } catch (JsonProcessingException ex) {
-      throw new IllegalStateException("cannot serialize evidence " + e, ex);
+      throw new IllegalStateException("cannot serialize " + e, ex);
     }
   }
 

@@ -48,7 +48,12 @@ public interface HistoryStore extends AutoCloseable {
    * Stores the outcome of evaluating one analysis window atomically: changed findings (upserted by id),
    * dropped pending ones, and the window's end as the analysis watermark.
    */
-  void recordEvaluation(Instant windowEnd, List<Finding> changed, List<String> deletedIds);
+  default void recordEvaluation(Instant windowEnd, List<Finding> changed, List<String> deletedIds) {
+    recordEvaluation(windowEnd, changed, deletedIds, AlertWrites.NONE);
+  }
+
+  /** As above, with the alerts and notifications the changes raised, in the same transaction. */
+  void recordEvaluation(Instant windowEnd, List<Finding> changed, List<String> deletedIds, AlertWrites alerts);
 
   /**
    * Pins a baseline: copies the per-statement sums of {@code (from, to]} (of one target, or all) under

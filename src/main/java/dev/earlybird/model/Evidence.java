@@ -5,6 +5,8 @@ package dev.earlybird.model;
  * otherwise; {@code ...SecondsPerHour} is time per hour of wall clock, i.e. 3600 = one core busy.
  */
 public sealed interface Evidence {
+  /** The finding's kind follows from its evidence. */
+  FindingKind kind();
 
   /**
    * @param baseline which baseline the "before" side is, e.g. {@code seasonal}, {@code rolling}
@@ -26,11 +28,21 @@ public sealed interface Evidence {
       double pValue,
       double extraSecondsPerHour,
       String cpuSource)
-      implements Evidence {}
+      implements Evidence {
+    @Override
+    public FindingKind kind() {
+      return FindingKind.REGRESSION;
+    }
+  }
 
   /** @param rank 1-based rank by CPU among the statements of its target (or tenant) in the window */
   record New(long calls, double meanMs, double cpuMs, double cpuSecondsPerHour, int rank, String cpuSource)
-      implements Evidence {}
+      implements Evidence {
+    @Override
+    public FindingKind kind() {
+      return FindingKind.NEW;
+    }
+  }
 
   /**
    * @param fleetMedianMs median per-call mean of the same family over the databases that ran it
@@ -44,10 +56,70 @@ public sealed interface Evidence {
       int databasesCompared,
       long calls,
       double extraSecondsPerHour)
-      implements Evidence {}
+      implements Evidence {
+    @Override
+    public FindingKind kind() {
+      return FindingKind.OUTLIER;
+    }
+  }
 
   /** @param sharePct share of the target's CPU in the window */
   record Hot(
       int rank, long calls, double meanMs, double cpuMs, double sharePct, double cpuSecondsPerHour, String cpuSource)
-      implements Evidence {}
+      implements Evidence {
+    @Override
+    public FindingKind kind() {
+      return FindingKind.HOT;
+    }
+  }
+
+  /**
+   * The expected CPU of a target in the first hours of its tenants' workday.
+   *
+   * @param from start of the forecast hours (the earliest workday start among the tenants concerned)
+   * @param to end of the forecast hours
+   * @param vcpus the target's capacity
+   * @param expectedCpuSeconds the CPU those hours are expected to use
+   * @param cpuRatio expected CPU over capacity: 1.0 = every vCPU busy for the whole span
+   * @param maxCpuRatio the threshold it exceeded ({@code alerts.forecast.maxCpuRatio})
+   * @param regressionCpuRatio the part of {@code cpuRatio} that open regressions add (their current cost per call
+   *     over their baseline's)
+   * @param top the statements that contribute most, largest first
+   */
+  record Forecast(
+      java.time.Instant from,
+      java.time.Instant to,
+      double vcpus,
+      double expectedCpuSeconds,
+      double cpuRatio,
+      double maxCpuRatio,
+      double regressionCpuRatio,
+      java.util.List<Contributor> top)
+      implements Evidence {
+    public Forecast {
+      top = java.util.List.copyOf(top);
+    }
+
+    @Override
+    public FindingKind kind() {
+      return FindingKind.FORECAST;
+    }
+  }
+
+  /**
+   * One statement's part of a forecast.
+   *
+   * @param expectedCalls calls expected in the forecast hours (same hours of the same weekday in past weeks)
+   * @param cpuMsPerCall its current CPU per call (the latest window)
+   * @param regressed an open regression is projected into the morning
+   */
+  record Contributor(
+      long dbId,
+      String database,
+      String tenant,
+      String queryId,
+      double expectedCalls,
+      double cpuMsPerCall,
+      double cpuSeconds,
+      boolean regressed) {}
 }

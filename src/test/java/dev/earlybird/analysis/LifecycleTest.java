@@ -8,6 +8,7 @@ import dev.earlybird.model.FindingKind;
 import dev.earlybird.model.FindingState;
 import dev.earlybird.model.Period;
 import dev.earlybird.model.Severity;
+import dev.earlybird.model.Subject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ class LifecycleTest {
   int windowNo;
 
   static Observation seen(String fp) {
-    return new Observation(fp, FindingKind.REGRESSION, Severity.WARNING, "pg", 1, "tenant_a", "a", 42, "fam", "slower",
+    return new Observation(fp, Severity.WARNING, new Subject.Statement("pg", 1, "tenant_a", "a", 42, "fam"), "slower",
         new Evidence.Regression("rolling", 1, 3, 100, 100, 0.1, 3, 0.0001, 60, "exec_time"));
   }
 

@@ -113,8 +113,9 @@ final class TimedStore implements HistoryStore {
   }
 
   @Override
-  public void recordEvaluation(Instant windowEnd, List<Finding> changed, List<String> deletedIds) {
-    timed("recordEvaluation", () -> store.recordEvaluation(windowEnd, changed, deletedIds));
+  public void recordEvaluation(
+      Instant windowEnd, List<Finding> changed, List<String> deletedIds, dev.earlybird.history.AlertWrites alerts) {
+    timed("recordEvaluation", () -> store.recordEvaluation(windowEnd, changed, deletedIds, alerts));
   }
 
   @Override

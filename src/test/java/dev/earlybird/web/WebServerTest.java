@@ -316,9 +316,9 @@ class WebServerTest {
 
   private void storeARegression() {
     var evidence = new dev.earlybird.model.Evidence.Regression("seasonal", 2.0, 7.0, 400, 120, 0.5, 3.5, 1e-6, 42.0, "exec_time");
-    var f = new dev.earlybird.model.Finding("fp1-1", "fp1", dev.earlybird.model.FindingKind.REGRESSION,
-        dev.earlybird.model.Severity.WARNING, dev.earlybird.model.FindingState.ACTIVE, "pg1", 5, "tenant_acme", "acme",
-        QUERY_ID, "abc", "3.5x slower per call", NOW.minusSeconds(120), NOW, Optional.empty(), 2, 0, evidence);
+    var f = new dev.earlybird.model.Finding("fp1-1", "fp1",
+        dev.earlybird.model.Severity.WARNING, dev.earlybird.model.FindingState.ACTIVE,
+        new dev.earlybird.model.Subject.Statement("pg1", 5, "tenant_acme", "acme", QUERY_ID, "abc"), "3.5x slower per call", NOW.minusSeconds(120), NOW, Optional.empty(), 2, 0, evidence);
     store.recordEvaluation(NOW, List.of(f), List.of());
   }
 
