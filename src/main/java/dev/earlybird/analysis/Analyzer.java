@@ -3,6 +3,7 @@ package dev.earlybird.analysis;
 import dev.earlybird.config.AnalysisConfig;
 import dev.earlybird.config.BaselineMode;
 import dev.earlybird.config.TenantsConfig;
+import dev.earlybird.history.AlertWrites;
 import dev.earlybird.history.CandidateFilter;
 import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.HistoryWriter;
@@ -45,6 +46,7 @@ public final class Analyzer {
   private final TenantsConfig tenants;
   private final Detector detector;
   private final Lifecycle lifecycle;
+  private final FindingAlerts alerts;
   private OptionalLong watermarkUs;
 
   public Analyzer(
@@ -52,6 +54,17 @@ public final class Analyzer {
       HistoryWriter writer,
       AnalysisConfig config,
       TenantsConfig tenants) {
+    this(store, writer, config, tenants, FindingAlerts.NONE);
+  }
+
+  /** @param alerts the alerts the findings' changes raise, stored in the same transaction as the changes */
+  public Analyzer(
+      HistoryStore store,
+      HistoryWriter writer,
+      AnalysisConfig config,
+      TenantsConfig tenants,
+      FindingAlerts alerts) {
+    this.alerts = alerts;
     this.store = store;
     this.writer = writer;
     this.config = config;
@@ -145,8 +158,9 @@ public final class Analyzer {
     // A target that was not polled in the window tells nothing about its findings.
     open.stream().filter(f -> !polled.contains(f.target())).forEach(f -> unknown.add(f.fingerprint()));
     Lifecycle.Changes changes = lifecycle.advance(open, d.holds(), unknown, window);
+    AlertWrites raised = alerts.of(open, changes.changed());
     try {
-      writer.submit(s -> s.recordEvaluation(end, changes.changed(), changes.deletedIds())).get();
+      writer.submit(s -> s.recordEvaluation(end, changes.changed(), changes.deletedIds(), raised)).get();
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     } catch (InterruptedException e) {

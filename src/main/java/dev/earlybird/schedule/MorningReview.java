@@ -1,0 +1,211 @@
+package dev.earlybird.schedule;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.earlybird.alert.AlertPolicy;
+import dev.earlybird.alert.AlertText;
+import dev.earlybird.analysis.HotList;
+import dev.earlybird.analysis.HotQuery;
+import dev.earlybird.config.TenantsConfig;
+import dev.earlybird.history.AlertWrites;
+import dev.earlybird.history.FindingFilter;
+import dev.earlybird.history.FindingRow;
+import dev.earlybird.history.HistoryStore;
+import dev.earlybird.history.ReviewStore;
+import dev.earlybird.history.StoredReview;
+import dev.earlybird.model.DatabaseInfo;
+import dev.earlybird.model.Evidence;
+import dev.earlybird.model.Finding;
+import dev.earlybird.model.FindingKind;
+import dev.earlybird.model.FindingState;
+import dev.earlybird.history.TargetRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Builds and stores one tenant's morning review: its hot list of the last 24 hours with change against baseline,
+ * its open findings (regressions, new heavy statements, outliers, hot), what changed since its previous review,
+ * and the forecast of each target it runs on. Stored together with the morning alerts it re-raises and the digest
+ * notifications, in one transaction, under an id per tenant and workday, so it never runs twice.
+ */
+public final class MorningReview {
+  /** Rows of the hot list a review shows. */
+  static final int HOT_ROWS = 10;
+  /** A digest shows the start of each statement; the full text is on the statement's page. */
+  static final int QUERY_CHARS = 300;
+  private static final ObjectMapper JSON =
+      new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+  private final HistoryStore store;
+  private final ReviewStore reviews;
+  private final HotList hotList;
+  private final TenantsConfig tenants;
+  private final AlertPolicy policy;
+  private final AlertText text;
+  private final Function<String, Optional<Evidence.Forecast>> forecasts;
+  private final InstantSource clock;
+
+  /** @param forecasts the morning forecast of a target, empty when it has none (no capacity known, no history) */
+  public MorningReview(
+      HistoryStore store,
+      ReviewStore reviews,
+      HotList hotList,
+      TenantsConfig tenants,
+      AlertPolicy policy,
+      AlertText text,
+      Function<String, Optional<Evidence.Forecast>> forecasts,
+      InstantSource clock) {
+    this.store = store;
+    this.reviews = reviews;
+    this.hotList = hotList;
+    this.tenants = tenants;
+    this.policy = policy;
+    this.text = text;
+    this.forecasts = forecasts;
+    this.clock = clock;
+  }
+
+  /** Runs the review and stores it; returns what was stored. */
+  public StoredReview run(DueReview due) {
+    Instant now = clock.instant();
+    String id = StoredReview.idOf(due.tenant(), due.workday());
+    Optional<Instant> previous = reviews.reviews(Optional.of(due.tenant()), Optional.empty(), Optional.empty(), 1)
+        .stream().findFirst().map(StoredReview::ranAt);
+    Instant changesSince = previous.orElse(now.minus(Duration.ofDays(1)));
+    List<String> targets = targetsOf(due.tenant());
+    List<HotQuery> hot = hotList.rank(
+        new HotList.Request(now.minus(Duration.ofDays(1)), now, null, null, due.tenant(), HOT_ROWS));
+
+    List<FindingRow> rows = store.findings(new FindingFilter(Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.of(due.tenant()), 1000));
+    List<FindingRow> forecastRows = store.findings(new FindingFilter(Optional.of(FindingKind.FORECAST),
+        Optional.empty(), Optional.empty(), Optional.empty(), 1000)).stream()
+        .filter(r -> r.finding().tenants().contains(due.tenant()) || targets.contains(r.finding().target()))
+        .toList();
+    List<FindingRow> all = new ArrayList<>(rows);
+    all.addAll(forecastRows);
+    List<Finding> open = all.stream().map(FindingRow::finding).filter(f -> f.state() == FindingState.ACTIVE).toList();
+
+    ObjectNode body = JSON.createObjectNode();
+    body.put("id", id);
+    body.put("tenant", due.tenant());
+    body.put("workday", due.workday().toString());
+    body.put("scheduledFor", due.scheduledFor().toString());
+    body.put("ranAt", now.toString());
+    body.put("late", due.late());
+    body.put("url", text.reviewUrl(due.tenant(), due.workday()));
+    body.set("targets", JSON.valueToTree(targets));
+    body.put("changesSince", changesSince.toString());
+    ArrayNode hotRows = body.putArray("hot");
+    hot.forEach(q -> hotRows.add(hot(q)));
+    ArrayNode findings = body.putArray("findings");
+    all.stream().filter(r -> r.finding().state() == FindingState.ACTIVE).forEach(r -> findings.add(finding(r)));
+    ObjectNode changes = body.putObject("changes");
+    ArrayNode appeared = changes.putArray("new");
+    ArrayNode resolved = changes.putArray("resolved");
+    for (FindingRow r : all) {
+      Finding f = r.finding();
+      if (f.state() == FindingState.ACTIVE && !f.since().isBefore(changesSince)) {
+        appeared.add(finding(r));
+      } else if (f.resolvedAt().filter(at -> !at.isBefore(changesSince)).isPresent()) {
+        resolved.add(finding(r));
+      }
+    }
+    ArrayNode forecast = body.putArray("forecast");
+    for (String target : targets) {
+      forecasts.apply(target).ifPresent(f -> {
+        ObjectNode n = JSON.valueToTree(f);
+        n.put("target", target);
+        forecast.add(n);
+      });
+    }
+    String json = write(body);
+    AlertWrites morning = policy.morning(open);
+    List<dev.earlybird.history.NewNotification> notifications = new ArrayList<>(morning.notifications());
+    notifications.addAll(policy.digest(id, due.tenant(), json));
+    StoredReview stored = new StoredReview(id, due.tenant(), due.workday(), due.scheduledFor(), now, due.late(), json);
+    reviews.record(stored, new AlertWrites(morning.alerts(), notifications));
+    return stored;
+  }
+
+  /** The targets that hold a database of the tenant. */
+  List<String> targetsOf(String tenant) {
+    Set<String> out = new LinkedHashSet<>();
+    for (TargetRecord t : store.targets()) {
+      for (DatabaseInfo d : store.databases(t.name())) {
+        if (tenant.equals(tenants.tenantOf(d.name()))) {
+          out.add(t.name());
+          break;
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static ObjectNode hot(HotQuery q) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("target", q.target());
+    n.put("database", q.database());
+    n.put("queryId", Long.toString(q.queryId()));
+    String query = q.query();
+    n.put("query", query == null || query.length() <= QUERY_CHARS ? query
+        : query.substring(0, query.offsetByCodePoints(0, Math.min(QUERY_CHARS, query.codePointCount(0, query.length()))))
+            + "…");
+    n.put("calls", q.calls());
+    n.put("meanMs", round(q.meanMs()));
+    n.put("cpuMs", round(q.cpuMs()));
+    n.put("cpuSource", q.cpuSource().label());
+    n.put("sharePct", round(q.sharePct()));
+    if (q.baselineMeanMs() != null) {
+      n.put("baselineMeanMs", round(q.baselineMeanMs()));
+    } else {
+      n.putNull("baselineMeanMs");
+    }
+    if (q.changePct() != null) {
+      n.put("changePct", round(q.changePct()));
+    } else {
+      n.putNull("changePct");
+    }
+    return n;
+  }
+
+  private static ObjectNode finding(FindingRow r) {
+    Finding f = r.finding();
+    ObjectNode n = JSON.createObjectNode();
+    n.put("id", f.id());
+    n.put("kind", f.kind().label());
+    n.put("severity", f.severity().yamlName());
+    n.put("state", f.state().label());
+    n.put("target", f.target());
+    n.put("database", f.database());
+    n.put("queryId", f.queryId() == 0 ? null : Long.toString(f.queryId()));
+    n.put("summary", f.summary());
+    n.put("since", f.since().toString());
+    n.put("resolvedAt", f.resolvedAt().map(Object::toString).orElse(null));
+    n.set("evidence", JSON.valueToTree(f.evidence()));
+    return n;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100.0) / 100.0;
+  }
+
+  private static String write(Object doc) {
+    try {
+      return JSON.writeValueAsString(doc);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a review", e);
+    }
+  }
+}

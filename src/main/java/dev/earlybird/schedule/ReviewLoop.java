@@ -1,0 +1,187 @@
+package dev.earlybird.schedule;
+
+import dev.earlybird.config.AlertsConfig;
+import dev.earlybird.config.TenantsConfig;
+import dev.earlybird.history.HistoryStore;
+import dev.earlybird.history.ReviewStore;
+import dev.earlybird.history.StoredReview;
+import dev.earlybird.history.TargetRecord;
+import dev.earlybird.metrics.AlertMetrics;
+import dev.earlybird.model.DatabaseInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every tenant's morning review from one timer queue on one thread: 700 tenants are 700 queue entries. Tenants
+ * are the owners of the databases the store knows, looked at again every {@link #TENANTS_EVERY} so that new
+ * databases get reviews. What each tenant was reviewed through is read from the store at start, so a review
+ * missed while the agent was down runs once, late, and one already done never runs again. A review that fails
+ * (the store is full, say) is tried again at the next tenant refresh; it is late by then and says so.
+ */
+public final class ReviewLoop implements Loop {
+  private static final Logger log = LoggerFactory.getLogger(ReviewLoop.class);
+  static final Duration TENANTS_EVERY = Duration.ofMinutes(1);
+  /** The longest the loop sleeps: it notices a stop, and a clock that jumps, within this. */
+  private static final Duration MAX_SLEEP = Duration.ofMillis(500);
+
+  private final HistoryStore store;
+  private final ReviewStore reviews;
+  private final MorningReview review;
+  private final TenantsConfig tenants;
+  private final AlertsConfig alerts;
+  private final AlertMetrics metrics;
+  private final InstantSource clock;
+  private final ReviewQueue queue;
+  private final Set<String> known = new HashSet<>();
+  private Instant nextRefresh = Instant.MIN;
+  private volatile boolean running;
+  private Thread thread;
+
+  public ReviewLoop(
+      HistoryStore store,
+      ReviewStore reviews,
+      MorningReview review,
+      TenantsConfig tenants,
+      AlertsConfig alerts,
+      AlertMetrics metrics,
+      InstantSource clock) {
+    this.store = store;
+    this.reviews = reviews;
+    this.review = review;
+    this.tenants = tenants;
+    this.alerts = alerts;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.queue = new ReviewQueue(clock);
+  }
+
+  @Override
+  public String name() {
+    return "morning reviews";
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    // A platform thread: the store's reads are native calls that would pin a virtual thread's carrier.
+    thread = Thread.ofPlatform().daemon().name("reviews").start(this::loop);
+  }
+
+  private void loop() {
+    while (running) {
+      runDue();
+      Instant now = clock.instant();
+      Instant wake = queue.nextWakeUp().filter(w -> w.isBefore(nextRefresh)).orElse(nextRefresh);
+      Duration sleep = Duration.between(now, wake);
+      if (sleep.isPositive()) {
+        LockSupport.parkNanos((sleep.compareTo(MAX_SLEEP) < 0 ? sleep : MAX_SLEEP).toNanos());
+      }
+    }
+  }
+
+  /** Refreshes the tenants when it is time, then runs the reviews due now; returns how many ran. */
+  int runDue() {
+    try {
+      Instant now = clock.instant();
+      if (!now.isBefore(nextRefresh)) {
+        refreshTenants(now);
+        nextRefresh = now.plus(TENANTS_EVERY);
+      }
+      int ran = 0;
+      for (DueReview due : queue.due()) {
+        if (!running && thread != null) {
+          break;
+        }
+        ran += runOne(due) ? 1 : 0;
+      }
+      return ran;
+    } catch (RuntimeException e) {
+      log.error("morning reviews: {}; trying again in {}", e.getMessage(), TENANTS_EVERY, e);
+      nextRefresh = clock.instant().plus(TENANTS_EVERY);
+      return 0;
+    }
+  }
+
+  private boolean runOne(DueReview due) {
+    long started = System.nanoTime();
+    try {
+      StoredReview r = review.run(due);
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      metrics.reviewRan(due.late(), took);
+      log.info("morning review of tenant {} for {} {}(scheduled {}, took {} ms)", due.tenant(), due.workday(),
+          due.late() ? "ran late " : "", due.scheduledFor(), took.toMillis());
+      return r != null;
+    } catch (RuntimeException e) {
+      // Not marked done: the next refresh puts the tenant back with what the store says, and it runs again.
+      log.error("morning review of tenant {} for {} failed; trying again within {}: {}", due.tenant(), due.workday(),
+          TENANTS_EVERY, e.getMessage());
+      known.remove(due.tenant());
+      queue.remove(due.tenant()); // the queue counts it as handed out; the store is what counts
+      return false;
+    }
+  }
+
+  /** Queues the tenants of the databases the store knows; a tenant seen for the first time owes no past review. */
+  private void refreshTenants(Instant now) {
+    Set<String> current = new HashSet<>();
+    for (TargetRecord t : store.targets()) {
+      for (DatabaseInfo d : store.databases(t.name())) {
+        current.add(tenants.tenantOf(d.name()));
+      }
+    }
+    Map<String, LocalDate> through = reviews.reviewedThrough();
+    for (String tenant : current) {
+      if (known.contains(tenant)) {
+        continue;
+      }
+      ReviewCalendar calendar = new ReviewCalendar(tenants.settingsFor(tenant), alerts.leadTime());
+      LocalDate done = through.get(tenant);
+      if (done == null) {
+        done = calendar.startingAt(now);
+        reviews.firstSeen(tenant, done);
+      }
+      queue.put(tenant, calendar, done);
+      known.add(tenant);
+    }
+    for (String gone : Set.copyOf(known)) {
+      if (!current.contains(gone)) {
+        queue.remove(gone);
+        known.remove(gone);
+      }
+    }
+  }
+
+  /** Tenants with a place in the queue. */
+  public int tenants() {
+    return queue.tenants();
+  }
+
+  /** When the next review is due, if any. */
+  public Optional<Instant> nextReview() {
+    return queue.nextWakeUp();
+  }
+
+  @Override
+  public Stopped stop(Duration deadline) {
+    running = false;
+    if (thread == null) {
+      return Stopped.inTime(true);
+    }
+    LockSupport.unpark(thread);
+    try {
+      return Stopped.inTime(thread.join(deadline));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Stopped.inTime(false);
+    }
+  }
+}
