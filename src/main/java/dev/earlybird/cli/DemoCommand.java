@@ -10,9 +10,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
-import java.util.concurrent.Callable;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,14 +44,42 @@ public final class DemoCommand implements Callable<Integer> {
           + "); default: once the baseline has filled (15 poll intervals); 'never' to keep the fleet healthy")
   String regressAfter;
 
+  @Option(names = "--review-after", paramLabel = "DURATION",
+      description = "When tenant " + DemoFleet.REGRESSED_TENANT + "'s morning review runs (its workday is made to "
+          + "start then plus the lead time, in its own zone); default: 3 minutes after the regression")
+  String reviewAfter;
+
+  @Option(names = "--webhook", paramLabel = "URL",
+      description = "Also send the demo's alerts and reviews to this URL (a signed webhook; see README)")
+  String webhook;
+
   @Spec CommandSpec spec;
+
+  /** The tenant zones of the demo: one tenant each in New York, London, Sydney and Kolkata (+5:30). */
+  static final String REVIEWED_ZONE = "Asia/Kolkata";
 
   /**
    * The demo's config, as YAML, so it goes through the same validation as a user's. Analysis windows scale
    * with the poll interval so that a regression shows within minutes: window 3 polls, rolling baseline 12.
    */
   static String config(String listen, Path store, String jdbcUrl, String interval) {
+    return config(listen, store, jdbcUrl, interval, Instant.now().plus(Duration.ofHours(1)), Optional.empty());
+  }
+
+  /**
+   * @param reviewAt when tenant umbrella's morning review runs: its workday starts then plus the lead time (90m),
+   *     every day of the week, so the demo shows a review whatever day it is started
+   * @param webhook a URL that also gets every alert and review
+   */
+  static String config(
+      String listen, Path store, String jdbcUrl, String interval, Instant reviewAt, Optional<String> webhook) {
     Duration poll = Durations.parse(interval);
+    String start = reviewAt.plus(LEAD_TIME).atZone(java.time.ZoneId.of(REVIEWED_ZONE)).toLocalTime()
+        .withNano(0).format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss"));
+    String receivers = webhook.map(url -> """
+          receivers:
+            - { name: demo-webhook, type: webhook, url: "%s" }
+        """.formatted(url.replace("\"", ""))).orElse("");
     return """
         listen: "%s"
         store: "duckdb:%s"
@@ -62,14 +91,29 @@ public final class DemoCommand implements Callable<Integer> {
         tenants:
           pattern: "^tenant_(?<tenant>.+)$"
           defaults: { timezone: America/New_York, workdayStart: "07:00" }
-          overrides: { acme: { timezone: Europe/London } }
+          overrides:
+            acme: { timezone: Europe/London }
+            globex: { timezone: Australia/Sydney, workdayStart: "08:30" }
+            %s: { timezone: %s, workdayStart: "%s", workdays: [MON, TUE, WED, THU, FRI, SAT, SUN] }
         analysis:
           hot: { top: 25, findings: 3 }
           baseline: { mode: rolling, lookback: %s }
           regression: { window: %s, minCalls: 20, minRatio: 1.5, minExtraPerHour: 5s }
-        """
+        alerts:
+          leadTime: %s
+          minSeverity: info
+        %s"""
         .formatted(listen, store, interval, Durations.format(poll.multipliedBy(3)), jdbcUrl,
-            Durations.format(poll.multipliedBy(12)), Durations.format(poll.multipliedBy(3)));
+            DemoFleet.REGRESSED_TENANT, REVIEWED_ZONE, start,
+            Durations.format(poll.multipliedBy(12)), Durations.format(poll.multipliedBy(3)),
+            Durations.format(LEAD_TIME), receivers);
+  }
+
+  static final Duration LEAD_TIME = Duration.ofMinutes(90);
+
+  /** The default review time: three minutes after the regression is injected. */
+  static Duration defaultReviewAfter(Duration poll) {
+    return defaultRegressAfter(poll).plus(Duration.ofMinutes(3));
   }
 
   /** The default injection time: the baseline (12 polls) plus a window (3 polls) after the start. */
@@ -86,9 +130,17 @@ public final class DemoCommand implements Callable<Integer> {
     out.flush();
     DemoFleet fleet = DemoFleet.start(dir, Duration.ofMillis(50));
     AgentConfig config;
+    Duration reviewIn;
     try {
-      config = ConfigLoader.parse(config(listen, dir.resolve("earlybird.duckdb"), fleet.jdbcUrl(), interval),
+      reviewIn = reviewAfter == null ? defaultReviewAfter(Durations.parse(interval)) : Durations.parse(reviewAfter);
+      config = ConfigLoader.parse(config(listen, dir.resolve("earlybird.duckdb"), fleet.jdbcUrl(), interval,
+              Instant.now().plus(reviewIn), Optional.ofNullable(webhook)),
           "demo config", dir, System.getenv()::get);
+    } catch (IllegalArgumentException e) {
+      fleet.close();
+      spec.commandLine().getErr().println("earlybird demo: --review-after: " + e.getMessage()
+          + "; expected a duration like 90s or 5m");
+      return 2;
     } catch (ConfigException e) {
       fleet.close();
       spec.commandLine().getErr().println("earlybird demo: " + String.join("\n", e.problems()));
@@ -131,12 +183,17 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("  fleet page      " + agent.url());
     out.println("  hot queries     " + agent.url() + "api/v1/hot-queries");
     out.println("  findings        " + agent.url() + "findings");
+    out.println("  alerts          " + agent.url() + "alerts");
+    out.println("  reviews         " + agent.url() + "reviews");
     out.println("  metrics         " + agent.url() + "metrics");
     out.println("Four tenant databases (" + String.join(", ", DemoFleet.TENANTS) + ") get a steady workload;");
     out.println("the agent polls every " + interval + ", so history and metrics grow from the second poll on.");
     injectAfter.ifPresent(after -> out.println("After " + Durations.format(after) + " the demo drops an index in tenant_"
         + DemoFleet.REGRESSED_TENANT + "; a regression finding follows about two analysis windows ("
         + Durations.format(config.analysis().regression().window().multipliedBy(2)) + ") later."));
+    out.println("Tenant " + DemoFleet.REGRESSED_TENANT + "'s morning review (zone " + REVIEWED_ZONE + ") runs in "
+        + Durations.format(reviewIn) + ": it lists the tenant's hot queries and open findings and re-raises them as "
+        + "morning alerts" + (webhook == null ? " (add --webhook URL to receive them)." : ", sent to " + webhook + "."));
     out.println("Press Ctrl+C to stop.");
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
