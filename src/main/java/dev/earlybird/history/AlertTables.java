@@ -1,6 +1,7 @@
 package dev.earlybird.history;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -69,6 +70,15 @@ final class AlertTables {
       ps.setLong(i, Columns.micros(at.get()));
     } else {
       ps.setNull(i, Types.BIGINT);
+    }
+  }
+
+  /** Reads a JSON column written by {@link #json}. */
+  static <T> T parse(String json, TypeReference<T> type) {
+    try {
+      return JSON.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a stored JSON column is not readable: " + json, e);
     }
   }
 

@@ -103,6 +103,22 @@ public final class DuckDbHistoryStore implements HistoryStore {
   private volatile Duration lastWriteLatency = Duration.ZERO;
   /** Test hook: runs just before a poll's commit (to prove a failure there leaves nothing behind). */
   Runnable beforePollCommit = () -> {};
+  /** The seam the alerting tables write and read through: this store's transactions. */
+  final Transactions transactions = new Transactions() {
+    @Override
+    public void write(String what, Transactions.Work work) {
+      DuckDbHistoryStore.this.write(what, () -> {
+        work.run(writer);
+        writer.commit();
+      });
+    }
+
+    @Override
+    public <T> T read(String what, SqlRead<T> read) {
+      return DuckDbHistoryStore.this.read(what, read);
+    }
+  };
+  private final Alerting alerting = Alerting.over(transactions);
 
   private DuckDbHistoryStore(Path file, InstantSource clock, DuckDBConnection root, boolean readOnly)
       throws SQLException {
@@ -254,6 +270,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
 
   public Path file() {
     return file;
+  }
+
+  /** Alerts, the outbox, morning reviews and silences, in this store. */
+  public Alerting alerting() {
+    return alerting;
   }
 
   // --- writes ---
@@ -440,6 +461,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
       PiTables.purge(writer, Columns.micros(now.minus(retention.intervals())));
       // CloudWatch datapoints are per period already (a minute by default): kept as long as hourly rollups.
       CloudWatchTable.purge(writer, now.minus(retention.hourly()));
+      Alerting.purge(writer, now, retention);
       writer.commit();
     });
     checkpoint();

@@ -2,8 +2,9 @@
  * History: the store interface ({@link dev.earlybird.history.HistoryStore}), the embedded DuckDB store
  * ({@link dev.earlybird.history.DuckDbHistoryStore}) with its schema migrations (SQL, and code where SQL cannot do
  * the work: {@link dev.earlybird.history.QueryTextScrub}), the single writer thread
- * ({@link dev.earlybird.history.HistoryWriter}), hourly/daily rollups and retention, and whether the store writes
- * ({@link dev.earlybird.history.StoreHealth}).
+ * ({@link dev.earlybird.history.HistoryWriter}), hourly/daily rollups and retention, whether the store writes
+ * ({@link dev.earlybird.history.StoreHealth}), and the alerting tables ({@link dev.earlybird.history.Alerting}: alerts,
+ * the outbox, morning reviews, silences), written in the same transactions as what caused them.
  *
  * <p>Depends only on {@code dev.earlybird.model}, the JDK and JDBC (the DuckDB driver for the Appender).
  */
