@@ -1,5 +1,9 @@
 package dev.earlybird;
 
+import dev.earlybird.alert.AlertPolicy;
+import dev.earlybird.alert.AlertText;
+import dev.earlybird.alert.Dispatcher;
+import dev.earlybird.alert.Sender;
 import dev.earlybird.analysis.Analyzer;
 import dev.earlybird.analysis.BaselineComparison;
 import dev.earlybird.analysis.HotList;
@@ -10,11 +14,13 @@ import dev.earlybird.config.ConfigException;
 import dev.earlybird.config.HostPort;
 import dev.earlybird.config.StoreConfig;
 import dev.earlybird.config.TargetConfig;
+import dev.earlybird.history.Alerting;
 import dev.earlybird.history.DuckDbHistoryStore;
 import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.Retention;
 import dev.earlybird.metrics.AgentMetrics;
+import dev.earlybird.metrics.AlertMetrics;
 import dev.earlybird.metrics.CloudWatchMetrics;
 import dev.earlybird.metrics.DiscoveryMetrics;
 import dev.earlybird.metrics.FleetState;
@@ -22,10 +28,13 @@ import dev.earlybird.schedule.AnalysisLoop;
 import dev.earlybird.schedule.Backoff;
 import dev.earlybird.schedule.CloudWatchLoop;
 import dev.earlybird.schedule.DiscoveryLoop;
+import dev.earlybird.schedule.DispatchLoop;
 import dev.earlybird.schedule.Loop;
 import dev.earlybird.schedule.Loops;
 import dev.earlybird.schedule.Maintenance;
+import dev.earlybird.schedule.MorningReview;
 import dev.earlybird.schedule.PollLoop;
+import dev.earlybird.schedule.ReviewLoop;
 import dev.earlybird.schedule.PiLoop;
 import dev.earlybird.schedule.StoreHealthLog;
 import dev.earlybird.metrics.PiMetrics;
@@ -46,6 +55,7 @@ import dev.earlybird.web.Pages;
 import dev.earlybird.web.Readiness;
 import dev.earlybird.web.Reloader;
 import dev.earlybird.web.WebServer;
+import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -77,6 +87,9 @@ public final class Agent implements AutoCloseable {
   private final FleetState fleet;
   private final Random random = new Random();
   private final HistoryStore store;
+  /** Alerts, outbox, reviews and silences, in the same store. */
+  private final Alerting alerting;
+  private final AlertMetrics alertMetrics;
   private final HistoryWriter writer;
   private final PollLoop polls;
   /** Shared by every AWS source; null until a target or discovery talks to AWS (a reload may add the first). */
@@ -103,7 +116,12 @@ public final class Agent implements AutoCloseable {
    * whole from one config and swapped whole by a reload, so nothing keeps reading an old config.
    */
   private record InUse(
-      AgentConfig config, AnalysisLoop analysis, Maintenance maintenance, WebServer.Handlers handlers) {}
+      AgentConfig config,
+      AnalysisLoop analysis,
+      Maintenance maintenance,
+      ReviewLoop reviews,
+      DispatchLoop delivery,
+      WebServer.Handlers handlers) {}
 
   private Agent(AgentConfig config, InstantSource clock, ConfigSource source) {
     this.clock = clock;
@@ -112,7 +130,10 @@ public final class Agent implements AutoCloseable {
     this.metrics = new AgentMetrics(Version.current(), config.metrics());
     this.fleet = new FleetState(names);
     config.targets().forEach(t -> fleet.add(t.name(), new FleetState.Origin(false, t.aws())));
-    this.store = openStore(config.store());
+    DuckDbHistoryStore opened = openStore(config.store());
+    this.store = opened;
+    this.alerting = opened.alerting();
+    this.alertMetrics = new AlertMetrics(metrics, clock::instant);
     store.health().listen(new StoreHealthLog());
     metrics.storeHealth(() -> store.health().up(), () -> store.health().errors());
     this.readiness = new Readiness(store.health());
@@ -128,6 +149,8 @@ public final class Agent implements AutoCloseable {
     discovery.ifPresent(loops::add);
     loops.add(inUse.get().maintenance());
     loops.add(inUse.get().analysis());
+    loops.add(inUse.get().reviews());
+    loops.add(inUse.get().delivery());
     piLoop(config).ifPresent(loops::add);
     this.web = new WebServer(() -> inUse.get().handlers(), metrics, readiness,
         source == null ? Reloader.NONE : this::reload);
@@ -175,7 +198,10 @@ public final class Agent implements AutoCloseable {
     Maintenance maintenance =
         new Maintenance(writer, new Retention(r.intervals(), r.hourly(), r.daily()), clock, Duration.ofMinutes(1));
     HotList hotList = new HotList(store, config.tenants(), config.analysis().baseline());
-    Analyzer analyzer = new Analyzer(store, writer, config.analysis(), config.tenants());
+    AlertText text = new AlertText(() -> URI.create(config.web().externalUrl().map(URI::toString)
+        .orElseGet(() -> web == null ? localUrl(config.listen().host(), config.listen().port()) : url())));
+    AlertPolicy policy = new AlertPolicy(config.alerts(), text, alerting.alerts(), alerting.silences(), clock);
+    Analyzer analyzer = new Analyzer(store, writer, config.analysis(), config.tenants(), policy::onFindings);
     // Polls ending in a window may land up to about one poll after it ends.
     Duration interval = config.poll().interval();
     Duration settle = interval.compareTo(Duration.ofSeconds(30)) < 0 ? interval.plusSeconds(1) : Duration.ofSeconds(31);
@@ -186,7 +212,24 @@ public final class Agent implements AutoCloseable {
     FindingsApi findings = new FindingsApi(store);
     QueriesApi queries = new QueriesApi(store, config.tenants(), clock);
     Pages pages = new Pages(fleet, api, baselines, findings, queries);
-    return new InUse(config, analysis, maintenance, new WebServer.Handlers(api, findings, queries, baselines, pages));
+    MorningReview review = new MorningReview(store, alerting.reviews(), hotList, config.tenants(), policy, text,
+        target -> Optional.empty(), clock);
+    ReviewLoop reviews = new ReviewLoop(store, alerting.reviews(), review, config.tenants(), config.alerts(),
+        alertMetrics, clock);
+    DispatchLoop delivery = new DispatchLoop(new Dispatcher(alerting.outbox(), alerting.alerts(), alerting.silences(),
+        senders(config), config.alerts().maxAge(), this::targetDown, alertMetrics, clock, random));
+    return new InUse(config, analysis, maintenance, reviews, delivery,
+        new WebServer.Handlers(api, findings, queries, baselines, pages));
+  }
+
+  /** One sender per configured receiver. */
+  private List<Sender> senders(AgentConfig config) {
+    return List.of();
+  }
+
+  /** A target whose last poll failed; one not polled yet is not down (its alerts are not held). */
+  private boolean targetDown(String target) {
+    return fleet.get(target).map(s -> s.lastPollAt() != null && !s.up()).orElse(false);
   }
 
   /** Maps a target's config onto what the PostgreSQL source needs; the only place a password is revealed. */
@@ -215,7 +258,7 @@ public final class Agent implements AutoCloseable {
     return config.discovery().isPresent() || config.targets().stream().anyMatch(t -> t.aws().isPresent());
   }
 
-  private static HistoryStore openStore(StoreConfig store) {
+  private static DuckDbHistoryStore openStore(StoreConfig store) {
     return switch (store) {
       case StoreConfig.DuckDb d -> DuckDbHistoryStore.open(d.file());
       case StoreConfig.Postgres p ->
@@ -321,6 +364,8 @@ public final class Agent implements AutoCloseable {
       InUse previous = inUse.getAndSet(next);
       loops.replace(previous.analysis(), next.analysis(), REPLACE_WAIT);
       loops.replace(previous.maintenance(), next.maintenance(), REPLACE_WAIT);
+      loops.replace(previous.reviews(), next.reviews(), REPLACE_WAIT);
+      loops.replace(previous.delivery(), next.delivery(), REPLACE_WAIT);
       return true;
     }
   }

@@ -11,18 +11,28 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * An alert's labels and annotations, from its finding. Pure. Labels are what routes, silences and Alertmanager
  * match on; they never hold a statement's text (that stays in the store and on the statement's page).
  */
 public final class AlertText {
-  private final String baseUrl;
+  private final Supplier<URI> base;
 
-  /** @param externalUrl where people reach the UI ({@code web.externalUrl}), else the agent's own URL */
+  /** @param externalUrl where people reach the UI ({@code web.externalUrl}) */
   public AlertText(URI externalUrl) {
-    String s = externalUrl.toString();
-    this.baseUrl = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    this(() -> externalUrl);
+  }
+
+  /** @param base where people reach the UI, asked at each use (the agent's own URL is known once it listens) */
+  public AlertText(Supplier<URI> base) {
+    this.base = base;
+  }
+
+  private String baseUrl() {
+    String s = base.get().toString();
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 
   public Map<String, String> labels(Finding f, AlertStage stage) {
@@ -93,15 +103,15 @@ public final class AlertText {
   String url(Finding f) {
     return switch (f.subject()) {
       case Subject.Statement s -> s.database() == null
-          ? baseUrl + "/findings?target=" + enc(s.target())
-          : baseUrl + "/queries/" + enc(s.target()) + "/" + enc(s.database()) + "/" + s.queryId();
-      case Subject.Tenant t -> baseUrl + "/findings?tenant=" + enc(t.tenant());
-      default -> baseUrl + "/findings?target=" + enc(f.target());
+          ? baseUrl() + "/findings?target=" + enc(s.target())
+          : baseUrl() + "/queries/" + enc(s.target()) + "/" + enc(s.database()) + "/" + s.queryId();
+      case Subject.Tenant t -> baseUrl() + "/findings?tenant=" + enc(t.tenant());
+      default -> baseUrl() + "/findings?target=" + enc(f.target());
     };
   }
 
   public String reviewUrl(String tenant, java.time.LocalDate workday) {
-    return baseUrl + "/reviews/" + enc(tenant) + "/" + workday;
+    return baseUrl() + "/reviews/" + enc(tenant) + "/" + workday;
   }
 
   private static String enc(String s) {

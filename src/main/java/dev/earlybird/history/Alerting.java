@@ -29,7 +29,7 @@ public record Alerting(AlertLog alerts, Outbox outbox, ReviewStore reviews, Sile
     long daily = Columns.micros(now.minus(retention.daily()));
     delete(c, """
         DELETE FROM outbox WHERE done_us IS NOT NULL AND done_us < ?
-          AND NOT EXISTS (SELECT 1 FROM alert a WHERE a.fingerprint = outbox.ref AND a.firing)""", hourly);
+          AND NOT EXISTS (SELECT 1 FROM alert a WHERE a.fingerprint || ':' || a.stage = outbox.ref AND a.firing)""", hourly);
     delete(c, "DELETE FROM alert WHERE NOT firing AND ends_us < ?", daily);
     delete(c, "DELETE FROM review WHERE scheduled_us < ?", daily);
     delete(c, "DELETE FROM silence WHERE ends_us < ?", daily);

@@ -78,12 +78,16 @@ public final class MorningReview {
 
   /** Runs the review and stores it; returns what was stored. */
   public StoredReview run(DueReview due) {
+    return run(due, targetsOf(due.tenant()));
+  }
+
+  /** @param targets the targets that hold a database of the tenant */
+  StoredReview run(DueReview due, List<String> targets) {
     Instant now = clock.instant();
     String id = StoredReview.idOf(due.tenant(), due.workday());
     Optional<Instant> previous = reviews.reviews(Optional.of(due.tenant()), Optional.empty(), Optional.empty(), 1)
         .stream().findFirst().map(StoredReview::ranAt);
     Instant changesSince = previous.orElse(now.minus(Duration.ofDays(1)));
-    List<String> targets = targetsOf(due.tenant());
     List<HotQuery> hot = hotList.rank(
         new HotList.Request(now.minus(Duration.ofDays(1)), now, null, null, due.tenant(), HOT_ROWS));
 
@@ -140,7 +144,7 @@ public final class MorningReview {
   }
 
   /** The targets that hold a database of the tenant. */
-  List<String> targetsOf(String tenant) {
+  private List<String> targetsOf(String tenant) {
     Set<String> out = new LinkedHashSet<>();
     for (TargetRecord t : store.targets()) {
       for (DatabaseInfo d : store.databases(t.name())) {

@@ -12,10 +12,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +46,8 @@ public final class ReviewLoop implements Loop {
   private final InstantSource clock;
   private final ReviewQueue queue;
   private final Set<String> known = new HashSet<>();
+  /** Per tenant, the targets holding its databases, as of the last refresh. */
+  private Map<String, List<String>> targetsOf = Map.of();
   private Instant nextRefresh = Instant.MIN;
   private volatile boolean running;
   private Thread thread;
@@ -114,7 +120,7 @@ public final class ReviewLoop implements Loop {
   private boolean runOne(DueReview due) {
     long started = System.nanoTime();
     try {
-      StoredReview r = review.run(due);
+      StoredReview r = review.run(due, targetsOf.getOrDefault(due.tenant(), List.of()));
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       metrics.reviewRan(due.late(), took);
       log.info("morning review of tenant {} for {} {}(scheduled {}, took {} ms)", due.tenant(), due.workday(),
@@ -132,12 +138,16 @@ public final class ReviewLoop implements Loop {
 
   /** Queues the tenants of the databases the store knows; a tenant seen for the first time owes no past review. */
   private void refreshTenants(Instant now) {
-    Set<String> current = new HashSet<>();
+    Map<String, Set<String>> byTenant = new TreeMap<>();
     for (TargetRecord t : store.targets()) {
       for (DatabaseInfo d : store.databases(t.name())) {
-        current.add(tenants.tenantOf(d.name()));
+        byTenant.computeIfAbsent(tenants.tenantOf(d.name()), k -> new LinkedHashSet<>()).add(t.name());
       }
     }
+    Map<String, List<String>> targets = new HashMap<>();
+    byTenant.forEach((tenant, on) -> targets.put(tenant, List.copyOf(on)));
+    targetsOf = targets;
+    Set<String> current = byTenant.keySet();
     Map<String, LocalDate> through = reviews.reviewedThrough();
     for (String tenant : current) {
       if (known.contains(tenant)) {
