@@ -197,6 +197,9 @@ class HotListAgreesWithAnalysisTest {
       assertThat(q.cpuMs()).isEqualTo(e.cpuMs());
       assertThat(q.cpuSource().label()).isEqualTo(e.cpuSource());
     }
+    // Filtered to one database, a statement keeps its rank on the target.
+    assertThat(hotList.rank(new HotList.Request(clock.minus(WINDOW), clock, TARGET, "tenant_b", null, 100)))
+        .singleElement().satisfies(q -> assertThat(q.rank()).isEqualTo(3));
   }
 
   @Test
