@@ -10,7 +10,6 @@ import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.OutlierFilter;
 import dev.earlybird.history.OutlierRow;
 import dev.earlybird.history.StatementComparison;
-import dev.earlybird.history.StatementRef;
 import dev.earlybird.model.DatabaseInfo;
 import dev.earlybird.model.Evidence;
 import dev.earlybird.model.Finding;
@@ -143,7 +142,6 @@ public final class Analyzer {
         }
       }
     }
-    rows = withPiCpu(window, rows);
     List<OutlierRow> outliers = polled.isEmpty() ? List.of() : store.outliers(window,
         new OutlierFilter(config.regression().minCalls(), config.outlier().minDatabases(), config.outlier().minRatio(),
             config.regression().minExtraMsPerWindow()));
@@ -244,30 +242,5 @@ public final class Analyzer {
     public boolean warmingUp(String target) {
       return warming.contains(target);
     }
-  }
-
-  /**
-   * Puts Performance Insights' CPU on the rows PI covered: the figure hot and new findings report, with
-   * {@code cpuSource: performance_insights}. Ranks and target totals stay those of the store's estimate, which
-   * chose the candidates.
-   */
-  private List<Detector.Compared> withPiCpu(Period window, List<Detector.Compared> rows) {
-    if (rows.isEmpty()) {
-      return rows;
-    }
-    Map<StatementRef, Double> pi = store.piCpu(window,
-        rows.stream().map(c -> new StatementRef(c.row().target(), c.row().dbId(), c.row().queryId())).toList());
-    if (pi.isEmpty()) {
-      return rows;
-    }
-    List<Detector.Compared> out = new ArrayList<>(rows.size());
-    for (Detector.Compared c : rows) {
-      StatementComparison r = c.row();
-      Double ms = pi.get(new StatementRef(r.target(), r.dbId(), r.queryId()));
-      out.add(ms == null ? c : new Detector.Compared(new StatementComparison(r.target(), r.dbId(), r.queryId(),
-          r.family(), r.window().withPiCpuMs(ms), r.baseline(), ms, r.targetRank(), r.targetCpuMs()),
-          c.baseline(), c.baselineCovered()));
-    }
-    return out;
   }
 }

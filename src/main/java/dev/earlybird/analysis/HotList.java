@@ -3,6 +3,11 @@ package dev.earlybird.analysis;
 import dev.earlybird.config.BaselineConfig;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.StatementRef;
+import dev.earlybird.model.Evidence;
+import dev.earlybird.model.Finding;
+import dev.earlybird.model.FindingKind;
+import dev.earlybird.model.FindingState;
+import java.util.LinkedHashMap;
 import dev.earlybird.history.Usage;
 import dev.earlybird.model.Period;
 import java.time.Duration;
@@ -38,36 +43,21 @@ public final class HotList {
   public record Request(Instant from, Instant to, String target, String database, String tenant, int limit) {}
 
   public List<HotQuery> rank(Request r) {
+    // The store ranks by CPU with Performance Insights' figures where PI covered a statement: the ranking the
+    // analysis' findings report (history.CpuRank).
     List<HotQueryRow> rows =
         store.hotQueries(
             new HotQueryFilter(
-                r.from(), r.to(), Optional.ofNullable(r.target()), Optional.ofNullable(r.database()), OptionalInt.empty()));
+                r.from(), r.to(), Optional.ofNullable(r.target()), Optional.ofNullable(r.database()), OptionalInt.empty())
+                .withPerformanceInsights());
     Period window = new Period(r.from(), r.to());
-    rows = withPiCpu(store, window, rows);
     // PI-only digests have no database, so no tenant: they belong to unfiltered and per-target lists only.
     List<HotQuery> piOnly = r.database() == null && r.tenant() == null
         ? piOnly(store.piOnly(window, Optional.ofNullable(r.target())))
         : List.of();
     List<HotQuery> ranked = rank(rows, piOnly, tenants::tenantOf, r.tenant(), r.limit(),
         Duration.between(r.from(), r.to()));
-    return withBaselines(ranked, r);
-  }
-
-  /** Attaches Performance Insights' CPU to the rows PI covered (the PI layer of {@link CpuAttribution}). */
-  static List<HotQueryRow> withPiCpu(HistoryStore store, Period window, List<HotQueryRow> rows) {
-    if (rows.isEmpty()) {
-      return rows;
-    }
-    Map<StatementRef, Double> pi = store.piCpu(window,
-        rows.stream().map(q -> new StatementRef(q.target(), q.dbId(), q.queryId())).toList());
-    if (pi.isEmpty()) {
-      return rows;
-    }
-    return rows.stream().map(q -> {
-      Double ms = pi.get(new StatementRef(q.target(), q.dbId(), q.queryId()));
-      return ms == null ? q : new HotQueryRow(q.target(), q.database(), q.dbId(), q.queryId(), q.family(), q.query(),
-          q.usage().withPiCpuMs(ms));
-    }).toList();
+    return withBaselines(ranked, window);
   }
 
   /** PI-only digests as hot-list rows: PI's own calls and latency where it had them, CPU from PI. */
@@ -76,32 +66,69 @@ public final class HotList {
       long calls = Math.round(p.calls().orElse(0));
       double mean = p.meanMs().orElse(0);
       return new HotQuery(p.target(), null, null, 0, null, p.statement(), calls, mean * calls, mean, p.cpuMs(),
-          CpuSource.PERFORMANCE_INSIGHTS, 0, null, 0, 0, null, null, 0, p.tokenizedId());
+          CpuSource.PERFORMANCE_INSIGHTS, 0, null, 0, 0, null, null, 0, p.tokenizedId(), 0);
     }).toList();
   }
 
-  /**
-   * Attaches each listed statement's baseline mean: the configured baseline for the same window (in the
-   * tenant's zone when filtered by tenant), read only for the statements listed.
-   */
-  private List<HotQuery> withBaselines(List<HotQuery> ranked, Request r) {
+  /** Attaches each listed statement's baseline: see {@link HotBaseline} for which one. */
+  private List<HotQuery> withBaselines(List<HotQuery> ranked, Period window) {
     if (ranked.isEmpty()) {
       return ranked;
     }
-    ZoneId zone = r.tenant() == null ? tenants.defaults().timezone() : tenants.settingsFor(r.tenant()).timezone();
-    BaselinePlan plan = BaselinePlan.of(baseline, new Period(r.from(), r.to()), zone, Optional.empty());
-    List<StatementRef> keys = ranked.stream().filter(q -> !q.piOnly()).map(q -> new StatementRef(q.target(), q.dbId(), q.queryId())).toList();
-    Map<StatementRef, Usage> before = store.usage(plan.periods(), keys);
-    return ranked.stream()
-        .map(q -> {
-          if (q.piOnly()) {
-            return q;
-          }
-          Usage u = before.get(new StatementRef(q.target(), q.dbId(), q.queryId()));
-          return q.withBaseline(plan.label(), u == null || u.calls() == 0 ? null : u.meanExecMs());
-        })
-        .toList();
+    Map<String, Evidence.Regression> regressions = new HashMap<>();
+    for (Finding f : store.openFindings()) {
+      if (f.state() == FindingState.ACTIVE && f.evidence() instanceof Evidence.Regression e) {
+        regressions.put(f.fingerprint(), e);
+      }
+    }
+    Map<String, Instant> firstPolls = store.firstPolls();
+    List<HotBaseline> chosen = new ArrayList<>(ranked.size());
+    Map<BaselinePlan, List<StatementRef>> toRead = new LinkedHashMap<>();
+    for (HotQuery q : ranked) {
+      HotBaseline b = q.piOnly() ? null : HotBaseline.of(baseline, window, zone(q.tenant()),
+          Optional.ofNullable(firstPolls.get(q.target())),
+          Optional.ofNullable(regressions.get(Fingerprints.of(FindingKind.REGRESSION, q.target(), q.dbId(), q.queryId()))));
+      chosen.add(b);
+      if (b instanceof HotBaseline.Planned p) {
+        toRead.computeIfAbsent(p.plan(), k -> new ArrayList<>()).add(ref(q));
+      }
+    }
+    Map<BaselinePlan, Map<StatementRef, Usage>> read = new HashMap<>();
+    toRead.forEach((plan, keys) -> read.put(plan, store.usage(plan.periods(), keys)));
+    List<HotQuery> out = new ArrayList<>(ranked.size());
+    for (int i = 0; i < ranked.size(); i++) {
+      HotQuery q = ranked.get(i);
+      out.add(switch (chosen.get(i)) {
+        case null -> q; // PI-only: no statement to have a baseline
+        case HotBaseline.Frozen f -> q.withBaseline(HotBaseline.frozenLabel(f.evidence()), f.evidence().beforeMeanMs());
+        case HotBaseline.Absent a -> q.withBaseline(a.why(), null);
+        case HotBaseline.Planned p -> {
+          Usage u = read.get(p.plan()).get(ref(q));
+          yield q.withBaseline(p.plan().label(), u == null || u.calls() == 0 ? null : u.meanExecMs());
+        }
+      });
+    }
+    return out;
   }
+
+  /** The tenant's zone, as the analysis plans its seasonal baseline in it. */
+  private ZoneId zone(String tenant) {
+    return tenant == null ? tenants.defaults().timezone() : tenants.settingsFor(tenant).timezone();
+  }
+
+  private static StatementRef ref(HotQuery q) {
+    return new StatementRef(q.target(), q.dbId(), q.queryId());
+  }
+
+  /**
+   * CPU descending; within a target the store's rank (the same order, ties broken as the analysis breaks them),
+   * PI-only digests after the statements they tie with.
+   */
+  private static final Comparator<HotQuery> ORDER = Comparator.comparingDouble(HotQuery::cpuMs).reversed()
+      .thenComparing(HotQuery::target)
+      .thenComparing(HotQuery::piOnly)
+      .thenComparingInt(HotQuery::rank)
+      .thenComparing(HotQuery::totalExecMs, Comparator.reverseOrder());
 
   /**
    * Pure ranking: CPU per row from its source, share of its target's CPU (over all the target's rows in the
@@ -152,7 +179,9 @@ public final class HotList {
               0,
               null,
               null,
-              row.dbId()));
+              row.dbId(),
+              null,
+              row.targetRank()));
     }
     for (HotQuery q : piOnly) {
       targetCpu.merge(q.target(), q.cpuMs(), Double::sum);
@@ -164,7 +193,7 @@ public final class HotList {
           double total = targetCpu.getOrDefault(q.target(), 0.0);
           return q.withShares(total <= 0 ? 0 : 100.0 * q.cpuMs() / total, 100.0 * q.cpuMs() / windowMs);
         })
-        .sorted(Comparator.comparingDouble(HotQuery::cpuMs).reversed().thenComparing(HotQuery::totalExecMs, Comparator.reverseOrder()))
+        .sorted(ORDER)
         .limit(limit)
         .toList();
   }

@@ -16,17 +16,6 @@ import java.util.stream.Collectors;
  * the agent's side is bounded by the candidates returned, not by the fleet's number of statements.
  */
 final class Comparisons {
-  /**
-   * CPU used for ranking, in the order of analysis.CpuAttribution: pg_stat_kcache's measured CPU when every
-   * interval had it, else execution minus block and temp IO time when every interval was polled with
-   * track_io_timing on, else execution time.
-   */
-  static final String CPU =
-      "CASE WHEN %1$scpu_intervals = %1$sintervals AND %1$sintervals > 0 THEN %1$scpu_ms"
-          + " WHEN %1$sio_timed_intervals = %1$sintervals AND %1$sintervals > 0"
-          + " THEN greatest(%1$sexec_ms - %1$sio_read_ms - %1$sio_write_ms - %1$stemp_io_ms, 0)"
-          + " ELSE %1$sexec_ms END";
-
   private Comparisons() {}
 
   /** Reads the tiers of one period under the CTE name {@code name}. */
@@ -155,13 +144,14 @@ final class Comparisons {
           SELECT target, dbid, queryid, CAST(sum(intervals) AS BIGINT) AS intervals, %s
           FROM cur_t GROUP BY target, dbid, queryid),
         %s,
+        %s,
         j AS (
-          SELECT %s, %s, %s AS cpu_ms,
-                 row_number() OVER (PARTITION BY c.target ORDER BY %s DESC, c.dbid, c.queryid) AS target_rank,
+          SELECT %s, %s, pi.pi_cpu_ms AS w_pi_cpu_ms, %s AS cpu_ms, %s AS target_rank,
                  row_number() OVER (PARTITION BY c.target, c.dbid ORDER BY %s DESC, c.queryid) AS db_rank,
-                 sum(%s) OVER (PARTITION BY c.target) AS target_cpu_ms,
+                 %s AS target_cpu_ms,
                  c.target AS target, c.dbid AS dbid, c.queryid AS queryid
-          FROM cur c LEFT JOIN base b ON b.target = c.target AND b.dbid = c.dbid AND b.queryid = c.queryid)
+          FROM cur c LEFT JOIN base b ON b.target = c.target AND b.dbid = c.dbid AND b.queryid = c.queryid
+          LEFT JOIN pi ON pi.target = c.target AND pi.dbid = c.dbid AND pi.queryid = c.queryid)
         SELECT j.*, x.family AS family FROM j
         LEFT JOIN statement_text x ON x.target = j.target AND x.dbid = j.dbid AND x.queryid = j.queryid
         WHERE (target_rank <= ? OR db_rank <= ?
@@ -176,12 +166,13 @@ final class Comparisons {
                 tiers("cur_t", ""),
                 Columns.SUMS,
                 baseCtes(read, filter, false),
+                PiTables.cpuCtes("pi"),
                 prefixed("c", "w_"),
                 prefixed("b", "b_"),
-                CPU.formatted("c."),
-                CPU.formatted("c."),
-                CPU.formatted("c."),
-                CPU.formatted("c."),
+                CpuRank.cpu("c.", "pi.pi_cpu_ms"),
+                CpuRank.targetRank("c.", "pi.pi_cpu_ms", "c."),
+                CpuRank.cpu("c.", "pi.pi_cpu_ms"),
+                CpuRank.targetTotal("c.", "pi.pi_cpu_ms", "c."),
                 scopeFilter(scope, "j."));
     List<StatementComparison> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -189,6 +180,7 @@ final class Comparisons {
       // window (a call per zone's plan would otherwise fetch every database's rows once per plan).
       int i = bindPeriod(ps, 1, window, Map.of());
       i = bindBaseline(ps, i, read, scope);
+      i = PiTables.bindCpu(ps, i, window);
       ps.setInt(i++, f.top());
       ps.setInt(i++, f.top());
       ps.setLong(i++, f.minCalls());
@@ -203,13 +195,18 @@ final class Comparisons {
         int[] b = Columns.usageColumns(rs, "b_");
         int target = rs.findColumn("target"), dbId = rs.findColumn("dbid"), queryId = rs.findColumn("queryid");
         int family = rs.findColumn("family"), cpu = rs.findColumn("cpu_ms"), rank = rs.findColumn("target_rank");
-        int targetCpu = rs.findColumn("target_cpu_ms");
+        int targetCpu = rs.findColumn("target_cpu_ms"), piCpu = rs.findColumn("w_pi_cpu_ms");
         while (rs.next()) {
+          Usage cur = Columns.readUsage(rs, w);
+          double pi = rs.getDouble(piCpu);
+          if (!rs.wasNull()) {
+            cur = cur.withPiCpuMs(pi);
+          }
           out.add(
               new StatementComparison(
                   rs.getString(target), rs.getLong(dbId), rs.getLong(queryId), rs.getString(family),
-                  Columns.readUsage(rs, w), Columns.readUsage(rs, b), rs.getDouble(cpu), rs.getInt(rank),
-                  rs.getDouble(targetCpu)));
+                  cur, Columns.readUsage(rs, b), rs.getDouble(cpu),
+                  rs.getInt(rank), rs.getDouble(targetCpu)));
         }
       }
     }

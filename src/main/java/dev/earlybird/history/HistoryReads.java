@@ -1,6 +1,7 @@
 package dev.earlybird.history;
 
 import dev.earlybird.model.DatabaseInfo;
+import dev.earlybird.model.Period;
 import dev.earlybird.model.StatementText;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -51,37 +52,61 @@ final class HistoryReads {
     return TIERS.formatted(Columns.METRICS, filter, Rollups.HOUR_US, Rollups.DAY_US);
   }
 
+  /**
+   * A window's statements, each with its rank by CPU on its target ({@link CpuRank}, over all the target's
+   * statements, before the database filter), and when the filter asks Performance Insights' CPU where PI covered
+   * them, which is then part of the ranking.
+   */
   static List<HotQueryRow> hotQueries(Connection c, HotQueryFilter f) throws SQLException {
+    boolean withPi = f.performanceInsights();
     String targetFilter = f.target().isPresent() ? "AND target = ?" : "";
+    String pi = withPi ? PiTables.cpuCtes("pi") : "pi AS (SELECT '' AS target, 0 AS dbid, 0 AS queryid,"
+        + " CAST(NULL AS DOUBLE) AS pi_cpu_ms WHERE false)";
     String sql =
         """
-        WITH %s
-        SELECT t.target, d.name AS database, t.dbid, t.queryid, x.family, x.query,
-               CAST(sum(t.intervals) AS BIGINT) AS intervals, %s
-        FROM tiers t
-        LEFT JOIN target_database d ON d.target = t.target AND d.oid = t.dbid
-        LEFT JOIN statement_text x ON x.target = t.target AND x.dbid = t.dbid AND x.queryid = t.queryid
+        WITH %s, %s,
+        agg AS (
+          SELECT target, dbid, queryid, CAST(sum(intervals) AS BIGINT) AS intervals, %s
+          FROM tiers GROUP BY target, dbid, queryid),
+        ranked AS (
+          SELECT a.*, pi.pi_cpu_ms, %s AS target_rank
+          FROM agg a LEFT JOIN pi ON pi.target = a.target AND pi.dbid = a.dbid AND pi.queryid = a.queryid)
+        SELECT r.*, d.name AS database, x.family, x.query
+        FROM ranked r
+        LEFT JOIN target_database d ON d.target = r.target AND d.oid = r.dbid
+        LEFT JOIN statement_text x ON x.target = r.target AND x.dbid = r.dbid AND x.queryid = r.queryid
         %s
-        GROUP BY t.target, d.name, t.dbid, t.queryid, x.family, x.query
-        ORDER BY exec_ms DESC, t.target, t.dbid, t.queryid
+        ORDER BY r.exec_ms DESC, r.target, r.dbid, r.queryid
         %s"""
             .formatted(
                 WindowTiers.sql(targetFilter),
+                pi,
                 Columns.SUMS,
+                CpuRank.targetRank("a.", "pi.pi_cpu_ms", "a."),
                 f.database().isPresent() ? "WHERE d.name = ?" : "",
                 f.limit().isPresent() ? "LIMIT " + f.limit().getAsInt() : "");
     List<HotQueryRow> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = WindowTiers.bind(ps, 1, Columns.micros(f.from()), Columns.micros(f.to()), f.target().orElse(null));
+      if (withPi) {
+        i = PiTables.bindCpu(ps, i, new Period(f.from(), f.to()));
+      }
       if (f.database().isPresent()) {
         ps.setString(i, f.database().get());
       }
       try (var rs = ps.executeQuery()) {
+        int[] usage = Columns.usageColumns(rs, "");
+        int piCpu = rs.findColumn("pi_cpu_ms");
         while (rs.next()) {
+          Usage u = Columns.readUsage(rs, usage);
+          double piMs = rs.getDouble(piCpu);
+          if (!rs.wasNull()) {
+            u = u.withPiCpuMs(piMs);
+          }
           out.add(
               new HotQueryRow(
                   rs.getString("target"), rs.getString("database"), rs.getLong("dbid"), rs.getLong("queryid"),
-                  rs.getString("family"), rs.getString("query"), Columns.readUsage(rs)));
+                  rs.getString("family"), rs.getString("query"), u, rs.getInt("target_rank")));
         }
       }
     }

@@ -176,53 +176,70 @@ final class PiTables {
   /**
    * The PI windows of the read window, per target, as a CTE {@code pw} plus {@code cover} (whether they cover it
    * well enough and how many are partial, i.e. top-N lists where absence says nothing).
+   *
+   * <p>Coverage is judged over the part of the read window in which the target was polled ({@code first_poll_us}
+   * to {@code last_poll_us}), and only PI windows in that part count: a day's window on an agent's first day is
+   * covered by the hours it ran, not failed for the hours before it existed, and PI load from before the first
+   * poll is not added to statements whose execution time starts there.
    */
   private static final String COVER =
       """
       pw AS (
-        SELECT target, start_us, end_us, statements_complete FROM pi_window
-        WHERE start_us >= ? AND end_us <= ?),
+        SELECT w.target, w.start_us, w.end_us, w.statements_complete,
+               greatest(CAST(? AS BIGINT), coalesce(t.first_poll_us, 0)) AS from_us,
+               least(CAST(? AS BIGINT), coalesce(t.last_poll_us, CAST(? AS BIGINT))) AS to_us
+        FROM pi_window w LEFT JOIN target t ON t.name = w.target
+        WHERE w.start_us >= greatest(CAST(? AS BIGINT), coalesce(t.first_poll_us, 0)) AND w.end_us <= ?),
       cover AS (
         SELECT target, count(*) FILTER (WHERE NOT statements_complete) AS partial
         FROM pw GROUP BY target
-        HAVING sum(end_us - start_us) >= ? AND sum(end_us - start_us) >= ? - 2 * max(end_us - start_us))""";
+        HAVING sum(end_us - start_us) >= ceil(CAST(? AS DOUBLE) * (max(to_us) - max(from_us)))
+           AND sum(end_us - start_us) >= max(to_us) - max(from_us) - 2 * max(end_us - start_us))""";
 
-  private static int bindCover(PreparedStatement ps, int i, Period window) throws SQLException {
+  static int bindCpu(PreparedStatement ps, int i, Period window) throws SQLException {
     long from = Columns.micros(window.from()), to = Columns.micros(window.to());
     ps.setLong(i++, from);
     ps.setLong(i++, to);
-    ps.setLong(i++, (long) Math.ceil((to - from) * MIN_COVERAGE));
-    ps.setLong(i++, to - from);
+    ps.setLong(i++, to);
+    ps.setLong(i++, from);
+    ps.setLong(i++, to);
+    ps.setDouble(i++, MIN_COVERAGE);
     return i;
   }
 
   /**
-   * PI's CPU time of each given statement over the window, where it is known: the PI windows cover the read
-   * window, and the statement is in every partial (top-N) PI window (absent from a complete one, it had no load).
+   * The CTEs {@code pw}, {@code cover} and {@code name} (target, dbid, queryid, pi_cpu_ms): PI's CPU time of each
+   * statement over the read window where it is known: the PI windows cover the polled part of the read window,
+   * and the statement is in every partial (top-N) PI window (absent from a complete one, it had no load). Bind
+   * with {@link #bindCpu}.
    */
+  static String cpuCtes(String name) {
+    return COVER + ",\n" +
+        """
+        %s AS (
+          SELECT s.target, s.dbid, s.queryid, s.pi_cpu_ms FROM (
+            SELECT p.target, p.dbid, p.queryid, greatest(sum(p.cpu_ms), 0) AS pi_cpu_ms,
+                   count(DISTINCT p.start_us) FILTER (WHERE NOT pw.statements_complete) AS partial_present
+            FROM pi_share p JOIN pw ON pw.target = p.target AND pw.start_us = p.start_us
+            WHERE p.method <> 'none'
+            GROUP BY p.target, p.dbid, p.queryid) s
+          JOIN cover ON cover.target = s.target
+          WHERE s.partial_present = cover.partial)""".formatted(name);
+  }
+
+  /** PI's CPU time of each given statement over the window, where it is known (see {@link #cpuCtes}). */
   static Map<StatementRef, Double> cpu(Connection c, Period window, Collection<StatementRef> refs)
       throws SQLException {
     Map<StatementRef, Double> out = new HashMap<>();
     if (refs.isEmpty()) {
       return out;
     }
-    Map<String, List<StatementRef>> byTarget = refs.stream().collect(Collectors.groupingBy(StatementRef::target));
-    String targets = byTarget.keySet().stream().map(t -> "?").collect(Collectors.joining(", "));
-    String sql =
-        """
-        WITH %s,
-        s AS (
-          SELECT p.target, p.dbid, p.queryid, sum(p.cpu_ms) AS cpu_ms,
-                 count(DISTINCT p.start_us) FILTER (WHERE NOT pw.statements_complete) AS partial_present
-          FROM pi_share p JOIN pw ON pw.target = p.target AND pw.start_us = p.start_us
-          WHERE p.method <> 'none' AND p.target IN (%s)
-          GROUP BY p.target, p.dbid, p.queryid)
-        SELECT s.target, s.dbid, s.queryid, s.cpu_ms FROM s JOIN cover ON cover.target = s.target
-        WHERE s.partial_present = cover.partial"""
-            .formatted(COVER, targets);
+    java.util.Set<String> targets = refs.stream().map(StatementRef::target).collect(Collectors.toSet());
+    String sql = "WITH " + cpuCtes("pi") + "\nSELECT target, dbid, queryid, pi_cpu_ms FROM pi WHERE target IN ("
+        + targets.stream().map(t -> "?").collect(Collectors.joining(", ")) + ")";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      int i = bindCover(ps, 1, window);
-      for (String t : byTarget.keySet()) {
+      int i = bindCpu(ps, 1, window);
+      for (String t : targets) {
         ps.setString(i++, t);
       }
       java.util.Set<StatementRef> wanted = new java.util.HashSet<>(refs);
@@ -230,7 +247,7 @@ final class PiTables {
         while (rs.next()) {
           StatementRef ref = new StatementRef(rs.getString(1), rs.getLong(2), rs.getLong(3));
           if (wanted.contains(ref)) {
-            out.put(ref, Math.max(0, rs.getDouble(4)));
+            out.put(ref, rs.getDouble(4));
           }
         }
       }

@@ -100,17 +100,22 @@ final class PinnedBaselines {
     }
   }
 
-  /** The copied sums, with the database names and texts known now (texts are kept for as long as the store). */
+  /**
+   * The copied sums, with the database names and texts known now (texts are kept for as long as the store), ranked
+   * by CPU as the window was when pinned.
+   */
   static List<HotQueryRow> statements(Connection c, String name) throws SQLException {
     String sql =
         """
-        SELECT p.target, d.name AS database, p.dbid, p.queryid, x.family, x.query, p.intervals, %s
+        SELECT p.target, d.name AS database, p.dbid, p.queryid, x.family, x.query, p.intervals, %s,
+               %s AS target_rank
         FROM pinned_baseline_statement p
         LEFT JOIN target_database d ON d.target = p.target AND d.oid = p.dbid
         LEFT JOIN statement_text x ON x.target = p.target AND x.dbid = p.dbid AND x.queryid = p.queryid
         WHERE p.name = ?
         ORDER BY p.exec_ms DESC, p.target, p.dbid, p.queryid"""
-            .formatted(Columns.METRICS.replaceAll("(\\w+)", "p.$1"));
+            .formatted(Columns.METRICS.replaceAll("(\\w+)", "p.$1"),
+                CpuRank.targetRank("p.", "CAST(NULL AS DOUBLE)", "p."));
     List<HotQueryRow> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, name);
@@ -118,7 +123,7 @@ final class PinnedBaselines {
         while (rs.next()) {
           out.add(new HotQueryRow(
               rs.getString("target"), rs.getString("database"), rs.getLong("dbid"), rs.getLong("queryid"),
-              rs.getString("family"), rs.getString("query"), Columns.readUsage(rs)));
+              rs.getString("family"), rs.getString("query"), Columns.readUsage(rs), rs.getInt("target_rank")));
         }
       }
     }

@@ -83,7 +83,8 @@ public final class Api {
       Double changePct,
       String baseline,
       boolean piOnly,
-      String piDigest) {
+      String piDigest,
+      Integer rank) {
     public static HotQueryJson of(HotQuery q) {
       return new HotQueryJson(
           q.target(),
@@ -104,7 +105,8 @@ public final class Api {
           q.changePct() == null ? null : round(q.changePct()),
           q.baseline(),
           q.piOnly(),
-          q.piDigest());
+          q.piDigest(),
+          q.piOnly() || q.rank() == 0 ? null : q.rank());
     }
   }
 

@@ -86,14 +86,9 @@ class AnalyzerTest {
     clock = clock.plus(POLL);
     List<StatementInterval> intervals = new ArrayList<>();
     for (Load l : loads) {
-      double sum = 0, sumsq = 0;
-      for (int i = 0; i < l.calls(); i++) {
-        double x = Math.max(0.01, l.meanMs() + random.nextGaussian() * l.sdMs());
-        sum += x;
-        sumsq += x * x;
-      }
+      Draw d = Draw.of(random, l.calls(), l.meanMs(), l.sdMs());
       intervals.add(new StatementInterval(new StatementKey(TARGET, l.db(), 10, l.queryId(), true), start, clock,
-          l.calls(), sum, sumsq, l.calls(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+          l.calls(), d.sumMs(), d.sumSquaresMs(), l.calls(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
           java.util.OptionalDouble.empty()));
     }
     Snapshot snap = new Snapshot(TARGET, clock, Optional.empty(), OptionalLong.empty(), Map.of());

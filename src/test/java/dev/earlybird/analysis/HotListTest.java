@@ -103,4 +103,14 @@ class HotListTest {
     assertThat(q.withBaseline("rolling", 2.0).changePct()).isEqualTo(150);
     assertThat(q.withBaseline("rolling", null).changePct()).isNull();
   }
+
+  @Test
+  void equalCpuKeepsTheStoresRankNotTheLongerExecution() {
+    // Both 50 ms of CPU; the store ranked the lower database first, as the analysis' findings do.
+    HotQueryRow longer = new HotQueryRow("a", "d2", 2, 1, "f1", "SELECT 1", usage(10, 100, 50, true), 2);
+    HotQueryRow shorter = new HotQueryRow("a", "d1", 1, 2, "f2", "SELECT 2", usage(10, 50, 0, true), 1);
+    List<HotQuery> hot = HotList.rank(List.of(longer, shorter), db -> db, null, 10, java.time.Duration.ofHours(1));
+    assertThat(hot).extracting(HotQuery::queryId).containsExactly(2L, 1L);
+    assertThat(hot).extracting(HotQuery::rank).containsExactly(1, 2);
+  }
 }
