@@ -194,8 +194,9 @@ public final class EmailSender extends RenderingSender {
       return new Delivery.Rejected(where() + " does not offer STARTTLS; use a server that does, or smtps:// "
           + "for one that starts with TLS (mail is never sent in clear)");
     }
+    // The first cause we can explain: an SSLException's own causes are certificate path details.
     Throwable cause = e;
-    while (cause.getCause() != null) {
+    while (cause.getCause() != null && !(cause instanceof SSLException || cause instanceof IOException)) {
       cause = cause.getCause();
     }
     return new Delivery.Retry(Optional.empty(), switch (cause) {
