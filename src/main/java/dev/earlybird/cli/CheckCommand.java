@@ -6,6 +6,10 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 
 import dev.earlybird.Agent;
+import dev.earlybird.alert.Sender;
+import dev.earlybird.alert.Senders;
+import dev.earlybird.config.ReceiverConfig;
+import java.time.Duration;
 import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.DiscoveryConfig;
 import dev.earlybird.config.TargetConfig;
@@ -67,10 +71,12 @@ public final class CheckCommand implements Callable<Integer> {
         discoveryFailed = discover(cfg, cfg.discovery().get(), aws, targets, out);
       }
       int failedTargets = checkTargets(cfg, targets, aws, out);
-      out.printf("%d of %d target(s) passed%s%n", targets.size() - failedTargets, targets.size(),
-          discoveryFailed ? "; discovery FAILED" : "");
+      int failedReceivers = checkReceivers(cfg, out);
+      out.printf("%d of %d target(s) passed%s%s%n", targets.size() - failedTargets, targets.size(),
+          discoveryFailed ? "; discovery FAILED" : "",
+          failedReceivers == 0 ? "" : "; " + failedReceivers + " receiver(s) FAILED");
       out.flush();
-      return failedTargets == 0 && !discoveryFailed ? 0 : 1;
+      return failedTargets == 0 && !discoveryFailed && failedReceivers == 0 ? 0 : 1;
     }
   }
 
@@ -149,4 +155,20 @@ public final class CheckCommand implements Callable<Integer> {
     return failedTargets;
   }
 
+  /** One line per alert receiver, checked in parallel (nothing is sent); returns how many failed. */
+  private static int checkReceivers(AgentConfig cfg, PrintWriter out) throws Exception {
+    List<Sender> senders = Senders.of(cfg.alerts().receivers(), Duration.ofMinutes(1));
+    List<Future<Sender.Check>> results;
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      results = senders.stream().map(s -> pool.submit(s::check)).toList();
+    }
+    int failed = 0;
+    for (int i = 0; i < senders.size(); i++) {
+      ReceiverConfig r = cfg.alerts().receivers().get(i);
+      Sender.Check c = results.get(i).get();
+      failed += c.ok() ? 0 : 1;
+      out.printf("receiver %s (%s): %s: %s%n", r.name(), r.type().yamlName(), c.ok() ? "ok" : "FAILED", c.detail());
+    }
+    return failed;
+  }
 }

@@ -3,6 +3,8 @@ package dev.earlybird.config;
 import dev.earlybird.model.LabelMatcher;
 import dev.earlybird.model.Severity;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +19,9 @@ import java.util.regex.Pattern;
 final class AlertsBinder {
   static final List<String> KEYS = List.of("leadTime", "minSeverity", "receivers", "routes", "forecast", "maxAge");
   static final List<String> FORECAST_KEYS = List.of("hours", "maxCpuRatio");
-  static final List<String> RECEIVER_KEYS = List.of("name", "type", "url", "routingKey", "secret");
+  static final List<String> RECEIVER_KEYS =
+      List.of("name", "type", "url", "routingKey", "secret", "smtp", "from", "to", "user", "password", "caFile");
+  static final List<String> EMAIL_KEYS = List.of("smtp", "from", "to", "user", "password", "caFile");
   static final List<String> ROUTE_KEYS = List.of("match", "receivers", "continue");
   private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
@@ -74,7 +78,7 @@ final class AlertsBinder {
       return first == null;
     }).orElse(false);
     Optional<ReceiverType> type = r.required("type", Values.lowercaseEnum(ReceiverType.class, "receiver type"),
-        "one of alertmanager, pagerduty, slack, webhook");
+        "one of alertmanager, pagerduty, slack, webhook, email");
     Optional<URI> url = r.optional("url", Values::httpUrl);
     Optional<Secret> routingKey = r.optional("routingKey", Secret::new);
     Optional<Secret> secret = r.optional("secret", Secret::new);
@@ -97,10 +101,85 @@ final class AlertsBinder {
     }
     ok &= notUsed(r, "routingKey", t, ReceiverType.PAGERDUTY);
     ok &= notUsed(r, "secret", t, ReceiverType.WEBHOOK);
+    for (String key : EMAIL_KEYS) {
+      ok &= notUsed(r, key, t, ReceiverType.EMAIL);
+    }
+    if (t == ReceiverType.EMAIL) {
+      Optional<ConfigNode> urlNode = r.get("url");
+      if (urlNode.isPresent()) {
+        urlNode.get().problem("not used by email receivers; expected the mail server in smtp: like "
+            + "smtp://mail.example.com:587 (remove url)");
+        ok = false;
+      }
+      Optional<EmailConfig> email = email(r);
+      return ok && email.isPresent()
+          ? r.build(() -> ReceiverConfig.email(name.get(), email.get()))
+          : Optional.empty();
+    }
     if (!ok || (r.get("url").isPresent() && url.isEmpty())) {
       return Optional.empty();
     }
     return r.build(() -> new ReceiverConfig(name.get(), t, url, routingKey, secret));
+  }
+
+  private static Optional<EmailConfig> email(MapNode r) {
+    Optional<URI> smtp = r.required("smtp", EmailConfig::smtpUrl,
+        "the mail server like smtp://mail.example.com:587 (STARTTLS) or smtps://mail.example.com:465");
+    Optional<String> from = r.required("from", a -> address(a, "earlybird@example.com"),
+        "the sender address like earlybird@example.com");
+    List<String> to = new ArrayList<>();
+    boolean ok = true;
+    Optional<ConfigNode> toNode = r.get("to");
+    if (toNode.isEmpty()) {
+      r.missing("to", "a list of recipient addresses like [dba@example.com]");
+      ok = false;
+    } else {
+      // One address may be written without the list brackets.
+      List<ConfigNode> items = toNode.get().isList() ? toNode.get().list().orElse(List.of()) : List.of(toNode.get());
+      if (items.isEmpty()) {
+        toNode.get().problem("empty list; expected at least one address like dba@example.com");
+        ok = false;
+      }
+      for (ConfigNode item : items) {
+        Optional<String> a = item.as(v -> address(v, "dba@example.com"));
+        ok &= a.isPresent();
+        a.ifPresent(to::add);
+      }
+    }
+    Optional<String> user = r.optional("user", String::strip);
+    Optional<Secret> password = r.optional("password", Secret::new);
+    if (user.isPresent() && r.get("password").isEmpty()) {
+      r.missing("password", "the SMTP password with user, e.g. ${env:SMTP_PASSWORD} (or remove user)");
+      ok = false;
+    }
+    if (r.get("password").isPresent() && r.get("user").isEmpty()) {
+      r.missing("user", "the SMTP login name with password (or remove password)");
+      ok = false;
+    }
+    Optional<Path> caFile = r.optional("caFile", AlertsBinder::caFile);
+    if (!ok || smtp.isEmpty() || from.isEmpty() || (r.get("caFile").isPresent() && caFile.isEmpty())) {
+      return Optional.empty();
+    }
+    return r.build(() -> new EmailConfig(smtp.get(), from.get(), to, user, password, caFile));
+  }
+
+  private static String address(String text, String example) {
+    String a = text.strip();
+    if (!EmailConfig.ADDRESS.matcher(a).matches()) {
+      throw new IllegalArgumentException(Values.quote(text) + " is not an email address; expected one address "
+          + "like " + example + (a.contains(",") || a.contains(";") ? " per list entry, e.g. [a@example.com, "
+          + "b@example.com]" : ""));
+    }
+    return a;
+  }
+
+  private static Path caFile(String text) {
+    Path p = Path.of(text.strip());
+    if (!Files.isReadable(p)) {
+      throw new IllegalArgumentException(Values.quote(text) + " is not a readable file; expected the PEM "
+          + "certificate of the CA that signed the mail server's certificate");
+    }
+    return p;
   }
 
   /** A key meant for another receiver type is most likely a copy-paste slip; say so rather than ignore it. */

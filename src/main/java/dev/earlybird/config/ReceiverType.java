@@ -11,13 +11,15 @@ public enum ReceiverType {
   /** Slack incoming webhook; needs {@code url} (which is itself a secret). */
   SLACK,
   /** Generic JSON POST; needs {@code url}; optional {@code secret} signs the body. */
-  WEBHOOK;
+  WEBHOOK,
+  /** SMTP with TLS; needs {@code smtp}, {@code from}, {@code to}; meant for morning reviews. */
+  EMAIL;
 
   public String yamlName() {
     return name().toLowerCase(Locale.ROOT);
   }
 
   public boolean needsUrl() {
-    return this != PAGERDUTY;
+    return this != PAGERDUTY && this != EMAIL;
   }
 }

@@ -77,7 +77,8 @@ class ExamplesTest {
     Path file = Path.of(ExamplesTest.class.getResource("/config/full-example.yml").toURI());
     AgentConfig c = ConfigLoader.parse(Files.readString(file), file.toString(), file.getParent(), Map.of(
         "EARLYBIRD_PG_PASSWORD", "pw", "PAGERDUTY_ROUTING_KEY", "rk", "SLACK_WEBHOOK_URL",
-        "https://hooks.slack.com/services/T/B/x", "WEBHOOK_SECRET", "ws", "EARLYBIRD_WEB_TOKEN",
+        "https://hooks.slack.com/services/T/B/x", "WEBHOOK_SECRET", "ws", "SMTP_PASSWORD", "mailpw",
+        "EARLYBIRD_WEB_TOKEN",
         "0123456789abcdef0123")::get);
     assertThat(c.targets()).extracting(TargetConfig::name).containsExactly("aurora-prod-1", "selfhosted-1");
     assertThat(c.targets().get(1).password().reveal()).isEqualTo("s3cr3t-from-file");
@@ -86,7 +87,14 @@ class ExamplesTest {
     assertThat(c.poll().timeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.tenants().overrides()).containsOnlyKeys("acme", "initech");
     assertThat(c.alerts().receivers()).extracting(ReceiverConfig::type).containsExactly(
-        ReceiverType.ALERTMANAGER, ReceiverType.PAGERDUTY, ReceiverType.SLACK, ReceiverType.WEBHOOK);
+        ReceiverType.ALERTMANAGER, ReceiverType.PAGERDUTY, ReceiverType.SLACK, ReceiverType.WEBHOOK,
+        ReceiverType.EMAIL);
+    EmailConfig mail = c.alerts().receivers().get(4).email().orElseThrow();
+    assertThat(mail.port()).isEqualTo(587);
+    assertThat(mail.implicitTls()).isFalse();
+    assertThat(mail.to()).containsExactly("dba@example.com", "oncall@example.com");
+    assertThat(mail.password().orElseThrow().reveal()).isEqualTo("mailpw");
+    assertThat(c.alerts().receivers().get(4).toString()).doesNotContain("mailpw");
     assertThat(c.alerts().receivers().get(1).routingKey().orElseThrow().reveal()).isEqualTo("rk");
     assertThat(c.alerts().receivers().get(3).secret().orElseThrow().reveal()).isEqualTo("ws");
     assertThat(c.alerts().routes()).hasSize(3);

@@ -111,8 +111,26 @@ class ProblemsTest {
             "test.yml:3: alerts.receivers[0].routingKey: ", "missing; expected the PagerDuty integration"),
         row("key for another type", "alerts:\n  receivers:\n    - {name: s, type: slack, url: 'https://h/x', routingKey: k}\n",
             "test.yml:3: alerts.receivers[0].routingKey: ", "not used by slack receivers; expected it only with type: pagerduty"),
-        row("unknown receiver type", "alerts: {receivers: [{name: x, type: email, url: 'http://h'}]}",
-            "test.yml:1: alerts.receivers[0].type: ", "expected one of alertmanager, pagerduty, slack, webhook"),
+        row("unknown receiver type", "alerts: {receivers: [{name: x, type: sms, url: 'http://h'}]}",
+            "test.yml:1: alerts.receivers[0].type: ", "expected one of alertmanager, pagerduty, slack, webhook, email"),
+        row("email without to", "alerts: {receivers: [{name: m, type: email, smtp: 'smtp://mail', from: a@b.io}]}",
+            "test.yml:1: alerts.receivers[0].to: ", "missing; expected a list of recipient addresses like [dba@example.com]"),
+        row("bad email address", "alerts: {receivers: [{name: m, type: email, smtp: 'smtp://mail', from: a@b.io, "
+            + "to: ['dba@example.com, ops@example.com']}]}", "test.yml:1: alerts.receivers[0].to[0]: ",
+            "is not an email address; expected one address like dba@example.com per list entry"),
+        row("bad smtp url", "alerts: {receivers: [{name: m, type: email, smtp: 'mail.example.com:25', from: a@b.io, "
+            + "to: [c@d.io]}]}", "test.yml:1: alerts.receivers[0].smtp: ",
+            "is not an smtp URL with a host; expected smtp://host:587 (STARTTLS) or smtps://host:465"),
+        row("login in the smtp url", "alerts: {receivers: [{name: m, type: email, smtp: 'smtp://u:pw@mail', from: a@b.io, "
+            + "to: [c@d.io]}]}", "test.yml:1: alerts.receivers[0].smtp: ", "put the login in user and password"),
+        row("smtp user without password", "alerts: {receivers: [{name: m, type: email, smtp: 'smtp://mail', "
+            + "from: a@b.io, to: [c@d.io], user: eb}]}", "test.yml:1: alerts.receivers[0].password: ",
+            "missing; expected the SMTP password with user"),
+        row("email key on slack", "alerts: {receivers: [{name: s, type: slack, url: 'https://h/x', to: [c@d.io]}]}",
+            "test.yml:1: alerts.receivers[0].to: ", "not used by slack receivers; expected it only with type: email"),
+        row("url on email", "alerts: {receivers: [{name: m, type: email, url: 'https://h', smtp: 'smtp://mail', "
+            + "from: a@b.io, to: [c@d.io]}]}", "test.yml:1: alerts.receivers[0].url: ",
+            "not used by email receivers; expected the mail server in smtp:"),
         row("bad receiver url", "alerts: {receivers: [{name: x, type: webhook, url: 'ftp://h/x'}]}",
             "test.yml:1: alerts.receivers[0].url: ", "not an http(s) URL"),
         row("route to undefined receiver", """

@@ -34,6 +34,13 @@ class RecordsTest {
     assertThatThrownBy(() -> new ReceiverConfig(
         "am", ReceiverType.ALERTMANAGER, Optional.empty(), Optional.empty(), Optional.empty()))
         .hasMessageContaining("url");
+    assertThatThrownBy(() -> new ReceiverConfig(
+        "m", ReceiverType.EMAIL, Optional.empty(), Optional.empty(), Optional.empty()))
+        .hasMessageContaining("smtp, from and to are needed");
+    assertThatThrownBy(() -> new EmailConfig(URI.create("smtp://mail"), "eb@example.com", List.of(),
+        Optional.empty(), Optional.empty(), Optional.empty())).hasMessageContaining("at least one address");
+    assertThatThrownBy(() -> new EmailConfig(URI.create("smtp://mail"), "eb@example.com", List.of("d@e.io"),
+        Optional.of("eb"), Optional.empty(), Optional.empty())).hasMessageContaining("user and password go together");
     assertThatThrownBy(() -> AgentConfig.defaults(List.of(
         TargetConfig.of("a", "jdbc:postgresql://h/x"), TargetConfig.of("a", "jdbc:postgresql://h/y"))))
         .hasMessageContaining("duplicate target name a");
@@ -49,6 +56,13 @@ class RecordsTest {
     ReceiverConfig slack = new ReceiverConfig("s", ReceiverType.SLACK,
         Optional.of(URI.create("https://hooks.slack.com/services/T0/B0/token")), Optional.empty(), Optional.empty());
     assertThat(slack.toString()).contains("https://hooks.slack.com/***").doesNotContain("token");
+    ReceiverConfig hook = new ReceiverConfig("h", ReceiverType.WEBHOOK,
+        Optional.of(URI.create("https://hooks.example.com/in/t0ken?sig=abc")), Optional.empty(), Optional.empty());
+    assertThat(hook.toString()).contains("https://hooks.example.com/***").doesNotContain("t0ken").doesNotContain("abc");
+    ReceiverConfig mail = ReceiverConfig.email("m", new EmailConfig(URI.create("smtps://mail.example.com"),
+        "eb@example.com", List.of("dba@example.com"), Optional.of("eb"), Optional.of(new Secret("pa55")),
+        Optional.empty()));
+    assertThat(mail.toString()).contains("smtps://mail.example.com:465", "dba@example.com").doesNotContain("pa55");
     assertThat(new StoreConfig.Postgres("jdbc:postgresql://h/eb?user=u&password=pw").toString())
         .isEqualTo("jdbc:postgresql://h/eb?user=u&password=***");
   }
