@@ -3,7 +3,7 @@ package dev.earlybird;
 import dev.earlybird.alert.AlertPolicy;
 import dev.earlybird.alert.AlertText;
 import dev.earlybird.alert.Dispatcher;
-import dev.earlybird.alert.Sender;
+import dev.earlybird.alert.Senders;
 import dev.earlybird.analysis.Analyzer;
 import dev.earlybird.analysis.BaselineComparison;
 import dev.earlybird.analysis.HotList;
@@ -217,14 +217,10 @@ public final class Agent implements AutoCloseable {
     ReviewLoop reviews = new ReviewLoop(store, alerting.reviews(), review, config.tenants(), config.alerts(),
         alertMetrics, clock);
     DispatchLoop delivery = new DispatchLoop(new Dispatcher(alerting.outbox(), alerting.alerts(), alerting.silences(),
-        senders(config), config.alerts().maxAge(), this::targetDown, alertMetrics, clock, random));
+        Senders.of(config.alerts().receivers(), config.alerts().resendInterval()), config.alerts().maxAge(),
+        config.alerts().resendInterval(), this::targetDown, alertMetrics, clock, random));
     return new InUse(config, analysis, maintenance, reviews, delivery,
         new WebServer.Handlers(api, findings, queries, baselines, pages));
-  }
-
-  /** One sender per configured receiver. */
-  private List<Sender> senders(AgentConfig config) {
-    return List.of();
   }
 
   /** A target whose last poll failed; one not polled yet is not down (its alerts are not held). */

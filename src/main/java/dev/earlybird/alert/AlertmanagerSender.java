@@ -16,7 +16,7 @@ import java.util.Objects;
  * {@code endsAt} = now + 4 x the resend interval, so Alertmanager resolves it by itself if Earlybird stops
  * re-sending; a resolve is the same labels with {@code endsAt} at or before now.
  */
-public final class AlertmanagerSender extends RenderingSender {
+public final class AlertmanagerSender extends RenderingSender implements Resending {
   private final URI base;
   private final Duration resendInterval;
   private final Http http;
@@ -47,6 +47,7 @@ public final class AlertmanagerSender extends RenderingSender {
    * Re-sends firing alerts in one POST (the periodic re-send that keeps them from expiring); reviews, resolved
    * alerts and unreadable payloads are left out. Nothing to send is {@link Delivery.Sent}.
    */
+  @Override
   public Delivery resend(List<NewNotification> firing) {
     Instant now = http.clock().instant();
     ArrayNode body = Payload.JSON.createArrayNode();

@@ -34,12 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>Before sending an alert it checks silences again (one created after the alert was raised still counts), and
  * holds the firing alerts of a target that is down (inhibition: while it is down its statements' numbers are stale;
  * the target-down alert says what matters). Alertmanager keeps its own copy and resolves what is not re-sent, so
- * firing alerts are re-sent to it every {@link #RESEND}. Runs on one thread.
+ * firing alerts are re-sent to it every {@code alerts.resendInterval}. Runs on one thread.
  */
 public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-  /** Alertmanager's re-send cadence while an alert fires (Prometheus: 1 minute). */
-  public static final Duration RESEND = Duration.ofMinutes(1);
   /** How long a firing alert of a down target is held before it is looked at again. */
   static final Duration HOLD = Duration.ofSeconds(30);
   /** Notifications one receiver may get in one round; the next round goes on. */
@@ -50,6 +48,7 @@ public final class Dispatcher {
   private final Silences silences;
   private final Map<String, Sender> senders;
   private final Duration maxAge;
+  private final Duration resend;
   private final Predicate<String> targetDown;
   private final AlertMetrics metrics;
   private final InstantSource clock;
@@ -64,6 +63,7 @@ public final class Dispatcher {
       Silences silences,
       List<Sender> senders,
       Duration maxAge,
+      Duration resend,
       Predicate<String> targetDown,
       AlertMetrics metrics,
       InstantSource clock,
@@ -74,6 +74,7 @@ public final class Dispatcher {
     this.senders = new HashMap<>();
     senders.forEach(s -> this.senders.put(s.receiver(), s));
     this.maxAge = maxAge;
+    this.resend = resend;
     this.targetDown = targetDown;
     this.metrics = metrics;
     this.clock = clock;
@@ -100,7 +101,7 @@ public final class Dispatcher {
         }
       }
     }
-    if (!now.isBefore(lastResend.plus(RESEND))) {
+    if (!now.isBefore(lastResend.plus(resend))) {
       resend(active, now);
       lastResend = now;
     }

@@ -157,7 +157,7 @@ public final class CheckCommand implements Callable<Integer> {
 
   /** One line per alert receiver, checked in parallel (nothing is sent); returns how many failed. */
   private static int checkReceivers(AgentConfig cfg, PrintWriter out) throws Exception {
-    List<Sender> senders = Senders.of(cfg.alerts().receivers(), Duration.ofMinutes(1));
+    List<Sender> senders = Senders.of(cfg.alerts().receivers(), cfg.alerts().resendInterval());
     List<Future<Sender.Check>> results;
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       results = senders.stream().map(s -> pool.submit(s::check)).toList();

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 
 /** Binds {@code alerts:}: receivers with the keys their type needs, and routes naming defined receivers. */
 final class AlertsBinder {
-  static final List<String> KEYS = List.of("leadTime", "minSeverity", "receivers", "routes", "forecast", "maxAge");
+  static final List<String> KEYS = List.of("leadTime", "minSeverity", "receivers", "routes", "forecast", "maxAge",
+      "resendInterval");
   static final List<String> FORECAST_KEYS = List.of("hours", "maxCpuRatio");
   static final List<String> RECEIVER_KEYS =
       List.of("name", "type", "url", "routingKey", "secret", "smtp", "from", "to", "user", "password", "caFile");
@@ -36,6 +37,8 @@ final class AlertsBinder {
     Severity minSeverity =
         m.value("minSeverity", Values.lowercaseEnum(Severity.class, "severity"), AlertsConfig.DEFAULT_MIN_SEVERITY);
     Duration maxAge = m.value("maxAge", Values.duration(false), AlertsConfig.DEFAULT_MAX_AGE);
+    Duration resendInterval =
+        m.value("resendInterval", Values.duration(false), AlertsConfig.DEFAULT_RESEND_INTERVAL);
     ForecastConfig forecast = m.map("forecast", FORECAST_KEYS).map(f -> new ForecastConfig(
         f.value("hours", Values.integer(1, 24), ForecastConfig.DEFAULT.hours()),
         f.value("maxCpuRatio", Values.number(0), ForecastConfig.DEFAULT.maxCpuRatio()))).orElse(ForecastConfig.DEFAULT);
@@ -53,7 +56,8 @@ final class AlertsBinder {
           .flatMap(r -> route(r, declared.keySet()))
           .ifPresent(routes::add);
     }
-    return m.build(() -> new AlertsConfig(leadTime, minSeverity, receivers, routes, forecast, maxAge))
+    return m.build(() -> new AlertsConfig(leadTime, minSeverity, receivers, routes, forecast, maxAge,
+        resendInterval))
         .orElseGet(AlertsConfig::defaults);
   }
 

@@ -14,6 +14,7 @@ import java.util.Set;
  * @param minSeverity findings at or above it are alerted as soon as found
  * @param routes none: every receiver gets every alert and review
  * @param maxAge a notification not delivered by then is given up (logged and counted)
+ * @param resendInterval how often firing alerts are sent to Alertmanager again (it resolves what is not re-sent)
  */
 public record AlertsConfig(
     Duration leadTime,
@@ -21,11 +22,14 @@ public record AlertsConfig(
     List<ReceiverConfig> receivers,
     List<RouteConfig> routes,
     ForecastConfig forecast,
-    Duration maxAge) {
+    Duration maxAge,
+    Duration resendInterval) {
   public static final Duration DEFAULT_LEAD_TIME = Duration.ofMinutes(90);
   public static final Severity DEFAULT_MIN_SEVERITY = Severity.WARNING;
   public static final Duration MAX_LEAD_TIME = Duration.ofHours(24);
   public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(24);
+  /** As Prometheus re-sends to Alertmanager; well under Alertmanager's default resolve_timeout of 5m. */
+  public static final Duration DEFAULT_RESEND_INTERVAL = Duration.ofMinutes(1);
 
   public AlertsConfig {
     Objects.requireNonNull(leadTime, "leadTime");
@@ -37,6 +41,10 @@ public record AlertsConfig(
     Objects.requireNonNull(maxAge, "maxAge");
     if (!maxAge.isPositive()) {
       throw new IllegalArgumentException("alerts.maxAge must be above 0");
+    }
+    Objects.requireNonNull(resendInterval, "resendInterval");
+    if (!resendInterval.isPositive()) {
+      throw new IllegalArgumentException("alerts.resendInterval must be above 0");
     }
     receivers = List.copyOf(receivers);
     routes = List.copyOf(routes);
@@ -57,7 +65,7 @@ public record AlertsConfig(
 
   public AlertsConfig(
       Duration leadTime, Severity minSeverity, List<ReceiverConfig> receivers, List<RouteConfig> routes) {
-    this(leadTime, minSeverity, receivers, routes, ForecastConfig.DEFAULT, DEFAULT_MAX_AGE);
+    this(leadTime, minSeverity, receivers, routes, ForecastConfig.DEFAULT, DEFAULT_MAX_AGE, DEFAULT_RESEND_INTERVAL);
   }
 
   public static AlertsConfig defaults() {
