@@ -22,12 +22,13 @@ public final class AlertPages {
       List<AlertJson.Alert> resolved,
       List<AlertJson.SilenceJson> silences) {}
 
+  /** Resolved alerts shown: the newest; the API has the others. */
+  static final int RESOLVED_SHOWN = 100;
+
   void alerts(Context ctx) {
-    Map<String, List<AlertJson.Alert>> byState = api.alertList(Optional.empty(), Api.MAX_LIMIT).stream()
-        .collect(Collectors.groupingBy(AlertJson.Alert::state));
     Templates.render(ctx, "alerts.jte", Map.of("view", new AlertsView(
-        byState.getOrDefault("firing", List.of()), byState.getOrDefault("silenced", List.of()),
-        byState.getOrDefault("resolved", List.of()), api.silenceList())));
+        api.alertList(Optional.of("firing"), Api.MAX_LIMIT), api.alertList(Optional.of("silenced"), Api.MAX_LIMIT),
+        api.alertList(Optional.of("resolved"), RESOLVED_SHOWN), api.silenceList())));
   }
 
   /** @param byTenant per tenant (by name), its reviews newest first; {@code error} says why there are none */

@@ -3,7 +3,6 @@ package dev.earlybird.web;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.earlybird.config.Durations;
 import dev.earlybird.config.Secret;
-import dev.earlybird.history.AlertRecord;
 import dev.earlybird.history.Alerting;
 import dev.earlybird.history.Silence;
 import dev.earlybird.history.StoredReview;
@@ -75,13 +74,14 @@ public final class AlertsApi {
   /** @param state empty: all; else one of {@link #STATES} */
   List<AlertJson.Alert> alertList(Optional<String> state, int limit) {
     Optional<Boolean> firing = state.map(s -> !s.equals("resolved"));
-    List<AlertJson.Alert> out = new ArrayList<>();
-    for (AlertRecord a : alerting.alerts().alerts(firing, limit)) {
-      if (state.isEmpty() || AlertJson.Alert.stateOf(a).equals(state.get())) {
-        out.add(AlertJson.Alert.of(a, alerting.outbox().deliveries(a.fingerprint())));
-      }
-    }
-    return out;
+    // Firing and silenced alerts are both firing in the store: all of them are read, so the limit counts the state
+    // asked for (firing alerts are as many as active findings at most).
+    int read = firing.orElse(false) ? Api.MAX_LIMIT : limit;
+    return alerting.alerts().alerts(firing, read).stream()
+        .filter(a -> state.isEmpty() || AlertJson.Alert.stateOf(a).equals(state.get()))
+        .limit(limit)
+        .map(a -> AlertJson.Alert.of(a, alerting.outbox().deliveries(a.fingerprint())))
+        .toList();
   }
 
   void alerts(Context ctx) {

@@ -173,6 +173,10 @@ class AlertsWebTest {
     assertThat(pager.get("outcome").asText()).isEqualTo("sent");
     assertThat(pager.get("at").asText()).isEqualTo("2026-12-08T11:50:10Z");
 
+    assertThat(getJson("/api/v1/alerts?limit=1").get("alerts")).hasSize(1);
+    assertThat(getJson("/api/v1/alerts?state=silenced&limit=1").get("alerts"))
+        .as("the limit counts silenced alerts, not the firing ones read with them")
+        .extracting(n -> n.get("fingerprint").asText()).containsExactly("fp2");
     JsonNode silenced = getJson("/api/v1/alerts?state=silenced").get("alerts");
     assertThat(silenced).extracting(n -> n.get("fingerprint").asText()).containsExactly("fp2");
     assertThat(silenced.get(0).get("silencedBy").asText()).isEqualTo("s1");
@@ -270,5 +274,19 @@ class AlertsWebTest {
         .contains("1234.5", "new heavy", "0.91", "-8646911284551352320")
         .contains("&lt;script&gt;").doesNotContain(EVIL);
     assertThat(get("/reviews/acme/2026-12-09").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void anAgentWithoutAlertingAnswers404() throws Exception {
+    Api api = new Api(new FleetState(List.of()), null, TenantsConfig.DEFAULT, InstantSource.fixed(NOW));
+    var handlers = new WebServer.Handlers(api, null, null, null, null);
+    try (WebServer bare = new WebServer(() -> handlers, new AgentMetrics("test"), new Readiness(store.health()),
+        Reloader.NONE).start("127.0.0.1", 0)) {
+      for (String path : List.of("/api/v1/alerts", "/api/v1/reviews", "/alerts")) {
+        HttpResponse<String> r = WebServerTest.send(bare, "GET", path, null, null);
+        assertThat(r.statusCode()).as(path).isEqualTo(404);
+        assertThat(json.readTree(r.body()).get("error").asText()).contains("alerting is not enabled");
+      }
+    }
   }
 }
