@@ -135,7 +135,7 @@ public final class Api {
         w.from(), w.to(), blankToNull(ctx.queryParam("target")), blankToNull(ctx.queryParam("database")), tenant, limit);
   }
 
-  private static int limit(String value) {
+  static int limit(String value) {
     if (value == null || value.isBlank()) {
       return 100;
     }

@@ -1,7 +1,5 @@
 package dev.earlybird.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.earlybird.analysis.BaselineComparison;
 import dev.earlybird.analysis.HotList;
 import dev.earlybird.config.Secret;
@@ -28,7 +26,6 @@ public final class BaselineApi {
   private final HistoryWriter writer;
   private final BaselineComparison comparison;
   private final WriteAccess access;
-  private final ObjectMapper bodies = Json.mapper();
 
   public BaselineApi(
       Api api, HistoryStore store, HistoryWriter writer, BaselineComparison comparison, Optional<Secret> token) {
@@ -54,15 +51,9 @@ public final class BaselineApi {
 
   void pin(Context ctx) {
     access.require(ctx);
-    BaselineJson.Pin pin;
-    try {
-      pin = bodies.readValue(ctx.body(), BaselineJson.Pin.class);
-    } catch (JsonProcessingException e) {
-      throw new BadRequest("the body must be JSON like {\"name\": \"before-upgrade\", \"from\": "
-          + "\"2026-11-20T00:00:00Z\", \"to\": \"2026-11-21T00:00:00Z\", \"target\": \"aurora-prod-1\"} "
-          + "(target optional)");
-    }
-    if (pin == null || pin.name() == null || pin.from() == null || pin.to() == null) {
+    BaselineJson.Pin pin = RequestBodies.read(ctx, BaselineJson.Pin.class, "{\"name\": \"before-upgrade\", \"from\": "
+        + "\"2026-11-20T00:00:00Z\", \"to\": \"2026-11-21T00:00:00Z\", \"target\": \"aurora-prod-1\"} (target optional)");
+    if (pin.name() == null || pin.from() == null || pin.to() == null) {
       throw new BadRequest("'name', 'from' and 'to' are required");
     }
     Instant from = instant("from", pin.from());
@@ -92,7 +83,7 @@ public final class BaselineApi {
     ctx.json(comparison(ctx, ctx.pathParam("name")));
   }
 
-  private static Instant instant(String name, String value) {
+  static Instant instant(String name, String value) {
     try {
       return TimeWindow.instant("'" + name + "'", value);
     } catch (IllegalArgumentException e) {

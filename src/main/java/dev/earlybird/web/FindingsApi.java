@@ -70,7 +70,7 @@ public final class FindingsApi {
     return new FindingFilter(kind, state, param(ctx, "target"), param(ctx, "tenant"), 1000);
   }
 
-  private static Optional<String> param(Context ctx, String name) {
+  static Optional<String> param(Context ctx, String name) {
     String v = ctx.queryParam(name);
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
   }

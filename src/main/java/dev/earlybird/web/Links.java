@@ -11,6 +11,11 @@ public final class Links {
     return "/queries/" + segment(target) + "/" + segment(database) + "/" + queryId;
   }
 
+  /** A review's page: {@code /reviews/<tenant>/<workday>}. */
+  public static String review(String tenant, java.time.LocalDate workday) {
+    return "/reviews/" + segment(tenant) + "/" + workday;
+  }
+
   static String segment(String s) {
     return URLEncoder.encode(s == null ? "" : s, StandardCharsets.UTF_8).replace("+", "%20");
   }

@@ -3,16 +3,12 @@ package dev.earlybird.web;
 import dev.earlybird.history.BaselineException;
 import dev.earlybird.metrics.FleetState;
 import dev.earlybird.model.TargetStatus;
-import gg.jte.ContentType;
-import gg.jte.TemplateEngine;
-import gg.jte.output.StringOutput;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
 
 /** HTML pages for people, rendered by precompiled jte templates (which escape every value). */
 public final class Pages {
-  private final TemplateEngine jte = TemplateEngine.createPrecompiled(ContentType.Html);
   private final FleetState fleet;
   private final Api api;
   private final BaselineApi baselines;
@@ -28,11 +24,11 @@ public final class Pages {
   }
 
   void query(Context ctx) {
-    render(ctx, "query.jte", Map.of("view", queries.view(ctx)));
+    Templates.render(ctx, "query.jte", Map.of("view", queries.view(ctx)));
   }
 
   void findings(Context ctx) {
-    render(ctx, "findings.jte", Map.of("findings", findings.rows(ctx)));
+    Templates.render(ctx, "findings.jte", Map.of("findings", findings.rows(ctx)));
   }
 
   /** The window and filter parameters as given, to fill the forms again ("" when absent). */
@@ -57,21 +53,21 @@ public final class Pages {
   public record CompareView(String name, Form form, BaselineJson.Comparison comparison, String error) {}
 
   void fleet(Context ctx) {
-    render(ctx, "fleet.jte", Map.of("targets", fleet.all()));
+    Templates.render(ctx, "fleet.jte", Map.of("targets", fleet.all()));
   }
 
   void hot(Context ctx) {
     List<String> targets = fleet.all().stream().map(TargetStatus::name).toList();
     try {
-      render(ctx, "hot.jte", Map.of("view", new HotView(Form.of(ctx), targets, api.hotList(ctx), null)));
+      Templates.render(ctx, "hot.jte", Map.of("view", new HotView(Form.of(ctx), targets, api.hotList(ctx), null)));
     } catch (BadRequest e) {
       ctx.status(400);
-      render(ctx, "hot.jte", Map.of("view", new HotView(Form.of(ctx), targets, null, e.getMessage())));
+      Templates.render(ctx, "hot.jte", Map.of("view", new HotView(Form.of(ctx), targets, null, e.getMessage())));
     }
   }
 
   void baselines(Context ctx) {
-    render(ctx, "baselines.jte", Map.of("view", new BaselinesView(baselines.list())));
+    Templates.render(ctx, "baselines.jte", Map.of("view", new BaselinesView(baselines.list())));
   }
 
   void compare(Context ctx) {
@@ -86,12 +82,6 @@ public final class Pages {
       ctx.status(e.reason() == BaselineException.Reason.NOT_FOUND ? 404 : 400);
       view = new CompareView(name, Form.of(ctx), null, e.getMessage());
     }
-    render(ctx, "compare.jte", Map.of("view", view));
-  }
-
-  private void render(Context ctx, String template, Map<String, Object> model) {
-    StringOutput out = new StringOutput();
-    jte.render(template, model, out);
-    ctx.html(out.toString());
+    Templates.render(ctx, "compare.jte", Map.of("view", view));
   }
 }

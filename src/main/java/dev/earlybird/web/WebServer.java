@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server: health, readiness, metrics, the JSON API and the pages. Reads are open to whoever reaches
- * {@code listen}; write actions (baselines, {@code POST /-/reload}) need the bearer token of {@code web.token}
+ * {@code listen}; write actions (baselines, silences, {@code POST /-/reload}) need the bearer token of {@code web.token}
  * (see {@link WriteAccess}).
  */
 public final class WebServer implements AutoCloseable {
@@ -26,7 +26,20 @@ public final class WebServer implements AutoCloseable {
    * The routes that depend on the config. A reload builds a new set and swaps it in at once, so every request sees
    * one config, never a mix, and no route keeps an old one.
    */
-  public record Handlers(Api api, FindingsApi findings, QueriesApi queries, BaselineApi baselines, Pages pages) {}
+  public record Handlers(
+      Api api, FindingsApi findings, QueriesApi queries, BaselineApi baselines, Pages pages, AlertsApi alerts) {
+    /** Without alerting: its routes answer 404 (until the agent wires it). */
+    public Handlers(Api api, FindingsApi findings, QueriesApi queries, BaselineApi baselines, Pages pages) {
+      this(api, findings, queries, baselines, pages, null);
+    }
+
+    AlertsApi alerting() {
+      if (alerts == null) {
+        throw new ApiError(404, "alerting is not enabled in this agent");
+      }
+      return alerts;
+    }
+  }
 
   /** With handlers that never change and no reload. */
   public WebServer(
@@ -85,6 +98,16 @@ public final class WebServer implements AutoCloseable {
               config.routes.get(
                   "/api/v1/queries/{target}/{database}/{queryId}", ctx -> current.get().queries().get(ctx));
               config.routes.get("/queries/{target}/{database}/{queryId}", ctx -> current.get().pages().query(ctx));
+              config.routes.get("/api/v1/reviews", ctx -> current.get().alerting().reviews(ctx));
+              config.routes.get("/api/v1/reviews/{id}", ctx -> current.get().alerting().reviewBody(ctx));
+              config.routes.get("/api/v1/reviews/{tenant}/{workday}", ctx -> current.get().alerting().reviewBody(ctx));
+              config.routes.get("/api/v1/alerts", ctx -> current.get().alerting().alerts(ctx));
+              config.routes.get("/api/v1/silences", ctx -> current.get().alerting().silences(ctx));
+              config.routes.post("/api/v1/silences", ctx -> current.get().alerting().addSilence(ctx));
+              config.routes.delete("/api/v1/silences/{id}", ctx -> current.get().alerting().deleteSilence(ctx));
+              config.routes.get("/alerts", ctx -> current.get().alerting().pages().alerts(ctx));
+              config.routes.get("/reviews", ctx -> current.get().alerting().pages().reviews(ctx));
+              config.routes.get("/reviews/{tenant}/{workday}", ctx -> current.get().alerting().pages().review(ctx));
               config.routes.post("/-/reload", ctx -> reload(ctx, current.get().baselines().access(), reloader));
               config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
               config.routes.exception(ApiError.class, (e, ctx) -> {

@@ -1,7 +1,8 @@
 /**
  * HTTP: Javalin routes for the JSON API ({@code /api/v1}), Prometheus {@code /metrics}, health and readiness,
  * and pages for people. Reads the history store, analysis and the in-memory fleet state; never queries a
- * monitored database. Write actions (pinning and deleting baselines, {@code POST /-/reload}) need the bearer token
+ * monitored database. Write actions (pinning and deleting baselines, creating and deleting silences,
+ * {@code POST /-/reload}) need the bearer token
  * of {@code web.token}; baselines go through the agent's single history writer, a reload through the agent
  * ({@link dev.earlybird.web.Reloader}). The config-dependent routes are read through one holder a reload swaps.
  * Everything that came from a database (query text!) is escaped in HTML. The API's JSON records are public: the command line prints and reads the same ones.

@@ -106,7 +106,8 @@ class WebServerTest {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private HttpResponse<String> send(WebServer server, String method, String path, String body, String auth)
+  /** A request to {@code server}, with {@code Authorization: auth} unless null (the alerting tests use it too). */
+  static HttpResponse<String> send(WebServer server, String method, String path, String body, String auth)
       throws Exception {
     var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
         .timeout(Duration.ofSeconds(10))
@@ -114,7 +115,7 @@ class WebServerTest {
     if (auth != null) {
       b.header("Authorization", auth);
     }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static String pinBody(String name, String from, String to) {

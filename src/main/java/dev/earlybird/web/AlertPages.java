@@ -1,0 +1,63 @@
+package dev.earlybird.web;
+
+import dev.earlybird.history.StoredReview;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** The {@code /alerts} and {@code /reviews} pages. */
+public final class AlertPages {
+  private final AlertsApi api;
+
+  AlertPages(AlertsApi api) {
+    this.api = api;
+  }
+
+  public record AlertsView(
+      List<AlertJson.Alert> firing,
+      List<AlertJson.Alert> silenced,
+      List<AlertJson.Alert> resolved,
+      List<AlertJson.SilenceJson> silences) {}
+
+  /** Resolved alerts shown: the newest; the API has the others. */
+  static final int RESOLVED_SHOWN = 100;
+
+  void alerts(Context ctx) {
+    Templates.render(ctx, "alerts.jte", Map.of("view", new AlertsView(
+        api.alertList(Optional.of("firing"), Api.MAX_LIMIT), api.alertList(Optional.of("silenced"), Api.MAX_LIMIT),
+        api.alertList(Optional.of("resolved"), RESOLVED_SHOWN), api.silenceList())));
+  }
+
+  /** @param byTenant per tenant (by name), its reviews newest first; {@code error} says why there are none */
+  public record ReviewsView(Map<String, List<StoredReview>> byTenant, String error) {}
+
+  void reviews(Context ctx) {
+    ReviewsView view;
+    try {
+      view = new ReviewsView(api.reviewList(ctx).stream().collect(
+          Collectors.groupingBy(StoredReview::tenant, TreeMap::new, Collectors.toList())), null);
+    } catch (BadRequest e) {
+      ctx.status(400);
+      view = new ReviewsView(Map.of(), e.getMessage());
+    }
+    Templates.render(ctx, "reviews.jte", Map.of("view", view));
+  }
+
+  /** @param review null when there is no such review ({@code error} says so) */
+  public record ReviewView(StoredReview review, List<ReviewDigest.Section> sections, String error) {}
+
+  void review(Context ctx) {
+    ReviewView view;
+    try {
+      StoredReview r = api.review(ctx);
+      view = new ReviewView(r, ReviewDigest.sections(r.body()), null);
+    } catch (ApiError e) {
+      ctx.status(e.status());
+      view = new ReviewView(null, List.of(), e.getMessage());
+    }
+    Templates.render(ctx, "review.jte", Map.of("view", view));
+  }
+}

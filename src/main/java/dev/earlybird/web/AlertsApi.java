@@ -1,0 +1,180 @@
+package dev.earlybird.web;
+
+import com.fasterxml.jackson.databind.util.RawValue;
+import dev.earlybird.config.Durations;
+import dev.earlybird.config.Secret;
+import dev.earlybird.history.Alerting;
+import dev.earlybird.history.Silence;
+import dev.earlybird.history.StoredReview;
+import dev.earlybird.model.LabelMatcher;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@code /api/v1/reviews}, {@code /api/v1/alerts} and {@code /api/v1/silences}, and the data of the {@code /alerts}
+ * and {@code /reviews} pages. Silences are created and deleted with {@code Authorization: Bearer <web.token>}.
+ */
+public final class AlertsApi {
+  static final List<String> STATES = List.of("firing", "silenced", "resolved");
+  private static final String SILENCE_EXAMPLE = "{\"matchers\": [{\"name\": \"tenant\", \"value\": \"acme\", "
+      + "\"regex\": false}], \"duration\": \"2h\", \"createdBy\": \"jane\", \"comment\": \"planned maintenance\"}";
+
+  private final Alerting alerting;
+  private final WriteAccess access;
+  private final InstantSource clock;
+  private final AlertPages pages = new AlertPages(this);
+
+  public AlertsApi(Alerting alerting, Optional<Secret> token, InstantSource clock) {
+    this.alerting = alerting;
+    this.access = new WriteAccess(token);
+    this.clock = clock;
+  }
+
+  AlertPages pages() {
+    return pages;
+  }
+
+  // --- reviews ---
+
+  record Reviews(List<RawValue> reviews) {}
+
+  List<StoredReview> reviewList(Context ctx) {
+    Optional<String> tenant = FindingsApi.param(ctx, "tenant");
+    Optional<Instant> from = FindingsApi.param(ctx, "from").map(v -> BaselineApi.instant("from", v));
+    Optional<Instant> to = FindingsApi.param(ctx, "to").map(v -> BaselineApi.instant("to", v));
+    return alerting.reviews().reviews(tenant, from, to, Api.limit(ctx.queryParam("limit")));
+  }
+
+  /** Each review's document as it was stored, so the API serves exactly what the review sent. */
+  void reviews(Context ctx) {
+    ctx.json(new Reviews(reviewList(ctx).stream().map(r -> new RawValue(r.body())).toList()));
+  }
+
+  /** {@code acme/2026-12-08}: from one path segment (URL-encoded) or two. */
+  StoredReview review(Context ctx) {
+    String id = ctx.pathParamMap().containsKey("workday")
+        ? ctx.pathParam("tenant") + "/" + ctx.pathParam("workday")
+        : ctx.pathParam("id");
+    return alerting.reviews().review(id).orElseThrow(() -> new ApiError(404,
+        "there is no review " + id + ": ids are <tenant>/<workday>, e.g. acme/2026-12-08; GET /api/v1/reviews lists them"));
+  }
+
+  void reviewBody(Context ctx) {
+    ctx.contentType("application/json").result(review(ctx).body());
+  }
+
+  // --- alerts ---
+
+  /** @param state empty: all; else one of {@link #STATES} */
+  List<AlertJson.Alert> alertList(Optional<String> state, int limit) {
+    Optional<Boolean> firing = state.map(s -> !s.equals("resolved"));
+    // Firing and silenced alerts are both firing in the store: all of them are read, so the limit counts the state
+    // asked for (firing alerts are as many as active findings at most).
+    int read = firing.orElse(false) ? Api.MAX_LIMIT : limit;
+    return alerting.alerts().alerts(firing, read).stream()
+        .filter(a -> state.isEmpty() || AlertJson.Alert.stateOf(a).equals(state.get()))
+        .limit(limit)
+        .map(a -> AlertJson.Alert.of(a, alerting.outbox().deliveries(a.fingerprint())))
+        .toList();
+  }
+
+  void alerts(Context ctx) {
+    Optional<String> state = FindingsApi.param(ctx, "state");
+    if (state.isPresent() && !STATES.contains(state.get())) {
+      throw new BadRequest("'state' must be one of " + String.join(", ", STATES) + ", got '" + state.get() + "'");
+    }
+    ctx.json(new AlertJson.Alerts(alertList(state, Api.limit(ctx.queryParam("limit")))));
+  }
+
+  // --- silences ---
+
+  List<AlertJson.SilenceJson> silenceList() {
+    return alerting.silences().current(clock.instant()).stream().map(AlertJson.SilenceJson::of).toList();
+  }
+
+  void silences(Context ctx) {
+    ctx.json(new AlertJson.Silences(silenceList()));
+  }
+
+  void addSilence(Context ctx) {
+    access.require(ctx);
+    AlertJson.NewSilence req = RequestBodies.read(ctx, AlertJson.NewSilence.class, SILENCE_EXAMPLE);
+    Silence silence = silence(req, clock.instant());
+    alerting.silences().add(silence);
+    ctx.status(201).json(AlertJson.SilenceJson.of(silence));
+  }
+
+  /** Checks every field of the request, each error naming the field. */
+  static Silence silence(AlertJson.NewSilence req, Instant now) {
+    List<LabelMatcher> matchers = matchers(req.matchers());
+    Instant starts = req.startsAt() == null ? now : BaselineApi.instant("startsAt", req.startsAt());
+    Instant ends;
+    if ((req.endsAt() == null) == (req.duration() == null)) {
+      throw new BadRequest("'endsAt' or 'duration' is required, not both: 'endsAt' an ISO-8601 instant like "
+          + "2026-12-08T18:00:00Z, 'duration' like 2h");
+    } else if (req.endsAt() != null) {
+      ends = BaselineApi.instant("endsAt", req.endsAt());
+    } else {
+      ends = starts.plus(duration(req.duration()));
+    }
+    if (!ends.isAfter(starts) || !ends.isAfter(now)) {
+      throw new BadRequest("'endsAt' must be after 'startsAt' and in the future, got " + ends);
+    }
+    if (req.createdBy() == null || req.createdBy().isBlank()) {
+      throw new BadRequest("'createdBy' is required: who asks for the silence (a name or an email address)");
+    }
+    String comment = req.comment() == null ? "" : req.comment();
+    return new Silence(UUID.randomUUID().toString(), matchers, starts, ends, req.createdBy().strip(), comment, now);
+  }
+
+  private static List<LabelMatcher> matchers(List<AlertJson.Matcher> given) {
+    if (given == null || given.isEmpty()) {
+      throw new BadRequest("'matchers' is required: at least one {\"name\", \"value\", \"regex\"}, e.g. "
+          + "{\"name\": \"tenant\", \"value\": \"acme\"}");
+    }
+    List<LabelMatcher> out = new ArrayList<>();
+    for (int i = 0; i < given.size(); i++) {
+      AlertJson.Matcher m = given.get(i);
+      String field = "'matchers[" + i + "]";
+      if (m == null || m.name() == null || m.name().isBlank()) {
+        throw new BadRequest(field + ".name' is required: the label to match, e.g. tenant or alertname");
+      }
+      if (m.value() == null) {
+        throw new BadRequest(field + ".value' is required (\"\" matches alerts without the label)");
+      }
+      try {
+        out.add(new LabelMatcher(m.name().strip(), m.value(), Boolean.TRUE.equals(m.regex())));
+      } catch (IllegalArgumentException e) {
+        throw new BadRequest(field + ".value': " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private static Duration duration(String text) {
+    try {
+      Duration d = Durations.parse(text);
+      if (d.isZero()) {
+        throw new IllegalArgumentException("must be longer than 0");
+      }
+      return d;
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest("'duration': " + e.getMessage());
+    }
+  }
+
+  void deleteSilence(Context ctx) {
+    access.require(ctx);
+    String id = ctx.pathParam("id");
+    if (!alerting.silences().delete(id)) {
+      throw new ApiError(404, "there is no silence " + id + ": GET /api/v1/silences lists the current ones");
+    }
+    ctx.status(204);
+  }
+}

@@ -1,0 +1,292 @@
+package dev.earlybird.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.earlybird.analysis.BaselineComparison;
+import dev.earlybird.analysis.HotList;
+import dev.earlybird.config.BaselineConfig;
+import dev.earlybird.config.Secret;
+import dev.earlybird.config.TenantsConfig;
+import dev.earlybird.history.AlertRecord;
+import dev.earlybird.history.AlertWrites;
+import dev.earlybird.history.Alerting;
+import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.HistoryWriter;
+import dev.earlybird.history.NewNotification;
+import dev.earlybird.history.OutboxEntry;
+import dev.earlybird.history.StoredReview;
+import dev.earlybird.metrics.AgentMetrics;
+import dev.earlybird.metrics.FleetState;
+import dev.earlybird.model.AlertStage;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Alerts, reviews and silences over HTTP: a real DuckDB store and a real Javalin server on a free port. */
+class AlertsWebTest {
+  static final Instant NOW = Instant.parse("2026-12-08T12:00:00Z");
+  static final String EVIL = "<script>alert('x')</script>";
+  static final String BEARER = "Bearer s3cret-t0ken-for-tests";
+
+  @TempDir Path dir;
+  DuckDbHistoryStore store;
+  HistoryWriter writer;
+  Alerting alerting;
+  WebServer web;
+  ObjectMapper json = new ObjectMapper();
+
+  @BeforeEach
+  void start() {
+    store = DuckDbHistoryStore.open(dir.resolve("h.duckdb"), () -> NOW);
+    writer = new HistoryWriter(store, 8);
+    alerting = store.alerting();
+    TenantsConfig tenants = TenantsConfig.DEFAULT;
+    InstantSource clock = InstantSource.fixed(NOW);
+    FleetState fleet = new FleetState(List.of("pg1"));
+    Api api = new Api(fleet, new HotList(store, tenants, BaselineConfig.defaults()), tenants, clock);
+    Optional<Secret> token = Optional.of(new Secret(BEARER.substring("Bearer ".length())));
+    BaselineApi baselines = new BaselineApi(api, store, writer, new BaselineComparison(store, tenants), token);
+    FindingsApi findings = new FindingsApi(store);
+    QueriesApi queries = new QueriesApi(store, tenants, clock);
+    var handlers = new WebServer.Handlers(api, findings, queries, baselines,
+        new Pages(fleet, api, baselines, findings, queries), new AlertsApi(alerting, token, clock));
+    web = new WebServer(() -> handlers, new AgentMetrics("test"), new Readiness(store.health()), Reloader.NONE)
+        .start("127.0.0.1", 0);
+  }
+
+  @AfterEach
+  void stop() {
+    web.close();
+    writer.close();
+    store.close();
+  }
+
+  private HttpResponse<String> send(String method, String path, String body, String auth) throws Exception {
+    return WebServerTest.send(web, method, path, body, auth);
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return send("GET", path, null, null);
+  }
+
+  private JsonNode getJson(String path) throws Exception {
+    HttpResponse<String> r = get(path);
+    assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+    return json.readTree(r.body());
+  }
+
+  static String body(String tenant, LocalDate workday) {
+    return """
+        {"id": "%s/%s", "tenant": "%s", "scheduledFor": "%sT05:30:00Z", "late": false,
+         "hot": [{"queryId": "-8646911284551352320", "query": "SELECT '%s'", "cpuMs": 1234.5}],
+         "findings": [], "changes": {"new": [{"queryId": "7", "summary": "new heavy"}]},
+         "forecast": {"cpuRatio": 0.91, "target": "pg1"}}"""
+        .formatted(tenant, workday, tenant, workday, EVIL);
+  }
+
+  private void storeReview(String tenant, String workday) {
+    LocalDate d = LocalDate.parse(workday);
+    Instant scheduled = Instant.parse(workday + "T05:30:00Z");
+    alerting.reviews().record(new StoredReview(StoredReview.idOf(tenant, d), tenant, d, scheduled,
+        scheduled.plusSeconds(3), tenant.equals("globex"), body(tenant, d)), AlertWrites.NONE);
+  }
+
+  @Test
+  void reviewsAreServedAsStoredNewestFirst() throws Exception {
+    storeReview("acme", "2026-12-07");
+    storeReview("acme", "2026-12-08");
+    storeReview("globex", "2026-12-08");
+
+    JsonNode acme = getJson("/api/v1/reviews?tenant=acme").get("reviews");
+    assertThat(acme).hasSize(2);
+    assertThat(acme.get(0)).isEqualTo(json.readTree(body("acme", LocalDate.parse("2026-12-08"))));
+    assertThat(acme.get(1).get("id").asText()).isEqualTo("acme/2026-12-07");
+    assertThat(acme.get(0).get("hot").get(0).get("queryId").asText()).isEqualTo("-8646911284551352320");
+    assertThat(getJson("/api/v1/reviews?limit=1").get("reviews")).hasSize(1);
+    assertThat(getJson("/api/v1/reviews?from=2026-12-08T00:00:00Z&to=2026-12-09T00:00:00Z").get("reviews"))
+        .extracting(r -> r.get("id").asText()).containsExactlyInAnyOrder("acme/2026-12-08", "globex/2026-12-08");
+    HttpResponse<String> badFrom = get("/api/v1/reviews?from=yesterday");
+    assertThat(badFrom.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(badFrom.body()).get("error").asText()).contains("'from'");
+
+    for (String path : List.of("/api/v1/reviews/acme%2F2026-12-08", "/api/v1/reviews/acme/2026-12-08")) {
+      assertThat(getJson(path)).as(path).isEqualTo(json.readTree(body("acme", LocalDate.parse("2026-12-08"))));
+    }
+    HttpResponse<String> missing = get("/api/v1/reviews/acme/2026-12-09");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(json.readTree(missing.body()).get("error").asText()).contains("no review acme/2026-12-09");
+  }
+
+  private static AlertRecord alert(String fp, boolean firing, Optional<String> silencedBy, String summary) {
+    return new AlertRecord(fp, AlertStage.FOUND, fp + "-1", firing,
+        Map.of("alertname", "EarlybirdRegression", "severity", "warning", "target", "pg1", "tenant", "acme"),
+        Map.of("summary", summary), List.of("pager", "chat"), silencedBy, NOW.minusSeconds(600), NOW.minusSeconds(60),
+        firing ? Optional.empty() : Optional.of(NOW.minusSeconds(60)));
+  }
+
+  private static NewNotification note(String receiver, String ref) {
+    return new NewNotification(receiver, "alert", ref, "firing", ref + "/firing", "{}", NOW.minusSeconds(600));
+  }
+
+  private void storeAlerts() {
+    alerting.alerts().record(new AlertWrites(
+        List.of(alert("fp1", true, Optional.empty(), "3x slower " + EVIL), alert("fp2", true, Optional.of("s1"), "muted"),
+            alert("fp3", false, Optional.empty(), "over")),
+        List.of(note("pager", "fp1"), note("chat", "fp1"))));
+    List<OutboxEntry> heads = alerting.outbox().heads();
+    alerting.outbox().sent(heads.get(0).id(), NOW.minusSeconds(590));
+    alerting.outbox().retry(heads.get(1).id(), NOW.plusSeconds(30), "HTTP 503 from chat");
+  }
+
+  @Test
+  void alertsCarryTheirStateAndDeliveryPerReceiver() throws Exception {
+    storeAlerts();
+    assertThat(getJson("/api/v1/alerts").get("alerts")).hasSize(3);
+    JsonNode firing = getJson("/api/v1/alerts?state=firing").get("alerts");
+    assertThat(firing).hasSize(1);
+    JsonNode a = firing.get(0);
+    assertThat(a.get("fingerprint").asText()).isEqualTo("fp1");
+    assertThat(a.get("stage").asText()).isEqualTo("found");
+    assertThat(a.get("state").asText()).isEqualTo("firing");
+    assertThat(a.get("labels").get("tenant").asText()).isEqualTo("acme");
+    assertThat(a.get("startsAt").asText()).isEqualTo("2026-12-08T11:50:00Z");
+    assertThat(a.get("endsAt").isNull()).isTrue();
+    assertThat(a.get("receivers")).extracting(JsonNode::asText).containsExactly("pager", "chat");
+    JsonNode chat = a.get("deliveries").get(0);
+    assertThat(chat.get("receiver").asText()).isEqualTo("chat");
+    assertThat(chat.get("outcome").asText()).isEqualTo("pending");
+    assertThat(chat.get("attempts").asInt()).isEqualTo(1);
+    assertThat(chat.get("lastError").asText()).isEqualTo("HTTP 503 from chat");
+    assertThat(chat.get("at").asText()).as("tried next").isEqualTo("2026-12-08T12:00:30Z");
+    JsonNode pager = a.get("deliveries").get(1);
+    assertThat(pager.get("outcome").asText()).isEqualTo("sent");
+    assertThat(pager.get("at").asText()).isEqualTo("2026-12-08T11:50:10Z");
+
+    assertThat(getJson("/api/v1/alerts?limit=1").get("alerts")).hasSize(1);
+    assertThat(getJson("/api/v1/alerts?state=silenced&limit=1").get("alerts"))
+        .as("the limit counts silenced alerts, not the firing ones read with them")
+        .extracting(n -> n.get("fingerprint").asText()).containsExactly("fp2");
+    JsonNode silenced = getJson("/api/v1/alerts?state=silenced").get("alerts");
+    assertThat(silenced).extracting(n -> n.get("fingerprint").asText()).containsExactly("fp2");
+    assertThat(silenced.get(0).get("silencedBy").asText()).isEqualTo("s1");
+    JsonNode resolved = getJson("/api/v1/alerts?state=resolved").get("alerts");
+    assertThat(resolved).extracting(n -> n.get("fingerprint").asText()).containsExactly("fp3");
+    assertThat(resolved.get(0).get("endsAt").asText()).isEqualTo("2026-12-08T11:59:00Z");
+    HttpResponse<String> bad = get("/api/v1/alerts?state=open");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(bad.body()).get("error").asText()).contains("'state'", "firing, silenced, resolved");
+  }
+
+  private static final String SILENCE =
+      "{\"matchers\": [{\"name\": \"tenant\", \"value\": \"acme\"}, {\"name\": \"alertname\", \"value\": \"Earlybird.*\","
+          + " \"regex\": true}], \"duration\": \"2h\", \"createdBy\": \"jane\", \"comment\": \"upgrade " + EVIL + "\"}";
+
+  @Test
+  void silencesAreCreatedListedAndDeletedWithTheToken() throws Exception {
+    assertThat(send("POST", "/api/v1/silences", SILENCE, null).statusCode()).isEqualTo(401);
+    assertThat(send("POST", "/api/v1/silences", SILENCE, "Bearer wrong").statusCode()).isEqualTo(401);
+    assertThat(alerting.silences().current(NOW)).isEmpty();
+
+    HttpResponse<String> created = send("POST", "/api/v1/silences", SILENCE, BEARER);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonNode s = json.readTree(created.body());
+    String id = s.get("id").asText();
+    assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    assertThat(s.get("startsAt").asText()).isEqualTo("2026-12-08T12:00:00Z");
+    assertThat(s.get("endsAt").asText()).isEqualTo("2026-12-08T14:00:00Z");
+    assertThat(s.get("matchers").get(1).get("regex").asBoolean()).isTrue();
+    assertThat(s.get("createdBy").asText()).isEqualTo("jane");
+    assertThat(getJson("/api/v1/silences").get("silences")).hasSize(1);
+    assertThat(getJson("/api/v1/silences").get("silences").get(0)).isEqualTo(s);
+
+    assertThat(send("DELETE", "/api/v1/silences/" + id, null, null).statusCode()).isEqualTo(401);
+    assertThat(send("DELETE", "/api/v1/silences/" + id, null, BEARER).statusCode()).isEqualTo(204);
+    HttpResponse<String> again = send("DELETE", "/api/v1/silences/" + id, null, BEARER);
+    assertThat(again.statusCode()).isEqualTo(404);
+    assertThat(json.readTree(again.body()).get("error").asText()).contains("no silence " + id);
+    assertThat(getJson("/api/v1/silences").get("silences")).isEmpty();
+  }
+
+  @Test
+  void aBadSilenceIsRefusedNamingTheField() throws Exception {
+    Map<String, String> refused = Map.of(
+        "{\"duration\": \"2h\", \"createdBy\": \"jane\"}", "'matchers'",
+        "{\"matchers\": [{\"value\": \"acme\"}], \"duration\": \"2h\", \"createdBy\": \"jane\"}", "'matchers[0].name'",
+        "{\"matchers\": [{\"name\": \"tenant\", \"value\": \"(\", \"regex\": true}], \"duration\": \"2h\", \"createdBy\": \"j\"}",
+        "'matchers[0].value': not a regular expression",
+        "{\"matchers\": [{\"name\": \"tenant\", \"value\": \"acme\"}], \"createdBy\": \"jane\"}", "'endsAt' or 'duration'",
+        "{\"matchers\": [{\"name\": \"tenant\", \"value\": \"acme\"}], \"duration\": \"2 hours\", \"createdBy\": \"jane\"}",
+        "'duration'",
+        "{\"matchers\": [{\"name\": \"tenant\", \"value\": \"acme\"}], \"endsAt\": \"2026-12-08T11:00:00Z\", \"createdBy\": \"jane\"}",
+        "in the future",
+        "{\"matchers\": [{\"name\": \"tenant\", \"value\": \"acme\"}], \"duration\": \"2h\"}", "'createdBy'",
+        "{\"matchers\": [{\"name\": \"tenant\", \"value\": \"acme\"}], \"duration\": \"2h\", \"createdBy\": \"j\", \"until\": 1}",
+        "\"until\"",
+        "not json", "the body must be JSON");
+    for (var e : refused.entrySet()) {
+      HttpResponse<String> r = send("POST", "/api/v1/silences", e.getKey(), BEARER);
+      assertThat(r.statusCode()).as(e.getKey()).isEqualTo(400);
+      assertThat(json.readTree(r.body()).get("error").asText()).as(e.getKey()).contains(e.getValue());
+    }
+    assertThat(alerting.silences().current(NOW)).isEmpty();
+  }
+
+  @Test
+  void theAlertsPageShowsEachStateDeliveriesAndSilencesEscaped() throws Exception {
+    storeAlerts();
+    assertThat(send("POST", "/api/v1/silences", SILENCE, BEARER).statusCode()).isEqualTo(201);
+    HttpResponse<String> page = get("/alerts");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body())
+        .contains("<h2>Firing</h2>", "<h2>Silenced</h2>", "<h2>Resolved</h2>", "<h2>Silences</h2>")
+        .contains("chat: firing pending (1 attempt", "HTTP 503 from chat", "pager: firing sent (1 attempt")
+        .contains("silenced by s1", "tenant=\"acme\"", "jane")
+        .contains("&lt;script&gt;").doesNotContain(EVIL)
+        .contains("<a href=\"/alerts\">Alerts</a>", "<a href=\"/reviews\">Reviews</a>");
+  }
+
+  @Test
+  void theReviewPagesListReviewsPerTenantAndShowTheDigestEscaped() throws Exception {
+    storeReview("acme", "2026-12-07");
+    storeReview("acme", "2026-12-08");
+    storeReview("globex", "2026-12-08");
+    HttpResponse<String> list = get("/reviews");
+    assertThat(list.statusCode()).isEqualTo(200);
+    String body = list.body();
+    assertThat(body).contains("<h2>acme</h2>", "<h2>globex</h2>", "href=\"/reviews/acme/2026-12-08\"", "late");
+    assertThat(body.indexOf("/reviews/acme/2026-12-08")).as("newest first").isLessThan(body.indexOf("/reviews/acme/2026-12-07"));
+
+    HttpResponse<String> one = get("/reviews/acme/2026-12-08");
+    assertThat(one.statusCode()).isEqualTo(200);
+    assertThat(one.body())
+        .contains("<h2>hot</h2>", "<h2>findings</h2>", "<h2>changes › new</h2>", "<h2>forecast</h2>")
+        .contains("1234.5", "new heavy", "0.91", "-8646911284551352320")
+        .contains("&lt;script&gt;").doesNotContain(EVIL);
+    assertThat(get("/reviews/acme/2026-12-09").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void anAgentWithoutAlertingAnswers404() throws Exception {
+    Api api = new Api(new FleetState(List.of()), null, TenantsConfig.DEFAULT, InstantSource.fixed(NOW));
+    var handlers = new WebServer.Handlers(api, null, null, null, null);
+    try (WebServer bare = new WebServer(() -> handlers, new AgentMetrics("test"), new Readiness(store.health()),
+        Reloader.NONE).start("127.0.0.1", 0)) {
+      for (String path : List.of("/api/v1/alerts", "/api/v1/reviews", "/alerts")) {
+        HttpResponse<String> r = WebServerTest.send(bare, "GET", path, null, null);
+        assertThat(r.statusCode()).as(path).isEqualTo(404);
+        assertThat(json.readTree(r.body()).get("error").asText()).contains("alerting is not enabled");
+      }
+    }
+  }
+}
