@@ -47,6 +47,7 @@ import dev.earlybird.source.aws.RdsDiscovery;
 import dev.earlybird.source.postgres.PgEndpoint;
 import dev.earlybird.source.postgres.PgPassword;
 import dev.earlybird.source.postgres.PgStatStatementsSource;
+import dev.earlybird.web.AlertsApi;
 import dev.earlybird.web.Api;
 import dev.earlybird.web.FindingsApi;
 import dev.earlybird.web.QueriesApi;
@@ -220,7 +221,8 @@ public final class Agent implements AutoCloseable {
         Senders.of(config.alerts().receivers(), config.alerts().resendInterval()), config.alerts().maxAge(),
         config.alerts().resendInterval(), this::targetDown, alertMetrics, clock, random));
     return new InUse(config, analysis, maintenance, reviews, delivery,
-        new WebServer.Handlers(api, findings, queries, baselines, pages));
+        new WebServer.Handlers(api, findings, queries, baselines, pages,
+            new AlertsApi(alerting, config.web().token(), clock)));
   }
 
   /** A target whose last poll failed; one not polled yet is not down (its alerts are not held). */

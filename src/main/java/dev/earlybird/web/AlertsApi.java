@@ -1,6 +1,7 @@
 package dev.earlybird.web;
 
 import com.fasterxml.jackson.databind.util.RawValue;
+import dev.earlybird.alert.AlertPolicy;
 import dev.earlybird.config.Durations;
 import dev.earlybird.config.Secret;
 import dev.earlybird.history.Alerting;
@@ -80,7 +81,7 @@ public final class AlertsApi {
     return alerting.alerts().alerts(firing, read).stream()
         .filter(a -> state.isEmpty() || AlertJson.Alert.stateOf(a).equals(state.get()))
         .limit(limit)
-        .map(a -> AlertJson.Alert.of(a, alerting.outbox().deliveries(a.fingerprint())))
+        .map(a -> AlertJson.Alert.of(a, alerting.outbox().deliveries(AlertPolicy.ref(a))))
         .toList();
   }
 

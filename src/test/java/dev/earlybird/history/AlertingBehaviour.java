@@ -198,8 +198,9 @@ abstract class AlertingBehaviour {
     alerting.alerts().record(new AlertWrites(
         List.of(alert("firing", AlertStage.FOUND, true, old), alert("gone", AlertStage.FOUND, false, old),
             alert("recent", AlertStage.FOUND, false, T0)),
-        List.of(note("pager", "gone", "resolved", old), note("pager", "firing", "firing", old),
-            note("chat", "gone", "resolved", old), note("mail", "recent", "resolved", T0))));
+        // An alert's notifications refer to it as fingerprint:stage.
+        List.of(note("pager", "gone:found", "resolved", old), note("pager", "firing:found", "firing", old),
+            note("chat", "gone:found", "resolved", old), note("mail", "recent:found", "resolved", T0))));
     var byRef = alerting.outbox().heads();
     alerting.outbox().sent(byRef.stream().filter(e -> e.receiver().equals("pager")).findFirst().orElseThrow().id(), old);
     alerting.outbox().sent(alerting.outbox().heads().stream().filter(e -> e.receiver().equals("pager"))
@@ -209,10 +210,10 @@ abstract class AlertingBehaviour {
 
     maintain(T0, Retention.DEFAULT);
 
-    assertThat(alerting.outbox().deliveries("gone")).as("an old delivered notification goes")
+    assertThat(alerting.outbox().deliveries("gone:found")).as("an old delivered notification goes")
         .extracting(OutboxEntry::receiver).containsExactly("chat"); // chat's is undelivered: kept
-    assertThat(alerting.outbox().deliveries("firing")).as("the firing alert's delivery stays").hasSize(1);
-    assertThat(alerting.outbox().deliveries("recent")).hasSize(1);
+    assertThat(alerting.outbox().deliveries("firing:found")).as("the firing alert's delivery stays").hasSize(1);
+    assertThat(alerting.outbox().deliveries("recent:found")).hasSize(1);
     assertThat(alerting.alerts().alerts(Optional.empty(), 10)).extracting(AlertRecord::fingerprint)
         .containsExactly("recent", "firing");
     assertThat(alerting.reviews().reviews(Optional.empty(), Optional.empty(), Optional.empty(), 10))

@@ -143,7 +143,7 @@ class AlertsWebTest {
     alerting.alerts().record(new AlertWrites(
         List.of(alert("fp1", true, Optional.empty(), "3x slower " + EVIL), alert("fp2", true, Optional.of("s1"), "muted"),
             alert("fp3", false, Optional.empty(), "over")),
-        List.of(note("pager", "fp1"), note("chat", "fp1"))));
+        List.of(note("pager", "fp1:found"), note("chat", "fp1:found"))));
     List<OutboxEntry> heads = alerting.outbox().heads();
     alerting.outbox().sent(heads.get(0).id(), NOW.minusSeconds(590));
     alerting.outbox().retry(heads.get(1).id(), NOW.plusSeconds(30), "HTTP 503 from chat");
