@@ -164,8 +164,17 @@ final class AgentProcess implements AutoCloseable {
 
   /** {@code POST path} with an optional {@code Authorization} header; any status is returned, not failed on. */
   HttpResponse<String> post(String path, String authorization) throws IOException, InterruptedException {
+    return post(path, authorization, null);
+  }
+
+  /** Like {@link #post(String, String)} with a JSON body (null: none). */
+  HttpResponse<String> post(String path, String authorization, String json) throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody());
+        .timeout(Duration.ofSeconds(30)).POST(json == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      b.header("Content-Type", "application/json");
+    }
     if (authorization != null) {
       b.header("Authorization", authorization);
     }

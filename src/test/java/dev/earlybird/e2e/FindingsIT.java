@@ -34,67 +34,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FindingsIT {
   static PgServer pg;
-  static final String QUERY = "SELECT count(*) FROM items WHERE k = ?";
+  static final List<String> TENANTS = List.of("tenant_slow", "tenant_busy", "tenant_calm");
 
   @BeforeAll
   static void servers() throws Exception {
     pg = PostgresServers.dedicated(17, Map.of());
-    for (String db : List.of("tenant_slow", "tenant_busy", "tenant_calm")) {
-      pg.createDatabase(db);
-      try (Connection c = pg.superuser(db); Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE items (k int NOT NULL, v text NOT NULL)");
-        s.execute("INSERT INTO items SELECT g % 20000, repeat('x', 40) FROM generate_series(1, 300000) g");
-        s.execute("CREATE INDEX items_k_idx ON items (k)");
-        s.execute("ANALYZE items");
-      }
-    }
+    TenantLoad.create(pg, TENANTS);
   }
 
   @AfterAll
   static void stop() {
     if (pg != null) {
       pg.close();
-    }
-  }
-
-  /** Each tenant runs the lookup at its own rate; "busy" can be switched to 4x its calls. */
-  static final class Load implements AutoCloseable {
-    final AtomicBoolean running = new AtomicBoolean(true);
-    final AtomicInteger busyFactor = new AtomicInteger(1);
-    final List<Thread> threads = new ArrayList<>();
-
-    Load() {
-      for (String db : List.of("tenant_slow", "tenant_busy", "tenant_calm")) {
-        threads.add(Thread.ofPlatform().daemon().start(() -> run(db)));
-      }
-    }
-
-    private void run(String db) {
-      Random r = new Random(db.hashCode());
-      while (running.get()) {
-        try (Connection c = pg.superuser(db); PreparedStatement ps = c.prepareStatement(QUERY)) {
-          while (running.get()) {
-            int n = db.equals("tenant_busy") ? busyFactor.get() : 1;
-            for (int i = 0; i < n; i++) {
-              ps.setInt(1, r.nextInt(20000));
-              try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-              }
-            }
-            LockSupport.parkNanos(Duration.ofMillis(25).toNanos());
-          }
-        } catch (SQLException e) {
-          LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-        }
-      }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      running.set(false);
-      for (Thread t : threads) {
-        t.join(5000);
-      }
     }
   }
 
@@ -130,7 +81,7 @@ class FindingsIT {
     int port = AgentProcess.freePort();
     Path configFile = dir.resolve("earlybird.yml");
     Files.writeString(configFile, config(port, dir.resolve("store.duckdb")));
-    try (Load load = new Load()) {
+    try (TenantLoad load = new TenantLoad(pg, TENANTS)) {
       AgentProcess agent = AgentProcess.run(configFile, port, dir.resolve("agent.log"));
       try {
         // A baseline longer than the lookback (20 s) plus the gap before a streak (one window), then the change.
