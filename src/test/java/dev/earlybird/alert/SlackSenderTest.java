@@ -101,6 +101,16 @@ class SlackSenderTest {
   }
 
   @Test
+  void anAlertWithHugeFieldsStaysWithinSlacksLimits() {
+    String huge = (TestPayloads.HOSTILE + "\n").repeat(400);
+    var payload = TestPayloads.alert("firing", huge, huge);
+    payload.with("annotations").put("description", huge);
+    payload.with("finding").put("query", huge);
+    assertThat(sender.send(TestPayloads.notification(payload, "k"))).isEqualTo(new Delivery.Sent());
+    assertThat(slack.lastViolations()).isEmpty();
+  }
+
+  @Test
   void anEmptyReviewStillReads() throws IOException {
     var review = Payload.JSON.createObjectNode().put("type", "review");
     review.putObject("review").put("tenant", "acme");
