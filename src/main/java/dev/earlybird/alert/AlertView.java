@@ -74,7 +74,8 @@ record AlertView(
   }
 
   private static final Set<String> WORDED = Set.of("beforeMeanMs", "afterMeanMs", "ratio", "extraSecondsPerHour",
-      "calls", "afterCalls", "meanMs", "sharePct", "fleetMedianMs", "databasesCompared", "cpuSecondsPerHour");
+      "calls", "afterCalls", "meanMs", "sharePct", "fleetMedianMs", "databasesCompared", "cpuSecondsPerHour",
+      "baseline", "pValue", "cpuSource", "beforeCalls");
 
   /** The evidence's numbers in words where we know them, {@code name: value} for the rest. */
   static List<String> evidence(JsonNode e) {
@@ -101,9 +102,12 @@ record AlertView(
     Payload.number(e, "afterCalls").or(() -> Payload.number(e, "calls"))
         .ifPresent(c -> out.add("Calls in the window: " + Texts.number(c)));
     Payload.number(e, "databasesCompared").ifPresent(n -> out.add("Databases compared: " + Texts.number(n)));
+    Payload.text(e, "baseline").ifPresent(b -> out.add("Compared with the " + b + " baseline"
+        + Payload.number(e, "pValue").map(p -> ", p-value " + Texts.number(p)).orElse("")));
+    Payload.text(e, "cpuSource").ifPresent(c -> out.add("CPU measured as: " + c));
     e.properties().forEach(p -> {
       if (!WORDED.contains(p.getKey()) && p.getValue().isValueNode() && !p.getValue().isNull()
-          && !p.getKey().endsWith("Ms2") && !p.getKey().equals("beforeCalls")) {
+          && !p.getKey().endsWith("Ms2")) {
         out.add(p.getKey() + ": " + (p.getValue().isNumber() ? Texts.number(p.getValue().asDouble())
             : Texts.oneLine(p.getValue().asText())));
       }

@@ -33,8 +33,9 @@ final class Http {
   private final InstantSource clock;
 
   Http(Duration connectTimeout, Duration requestTimeout, InstantSource clock) {
-    // Redirects are not followed: a receiver that moved should be reconfigured, not silently chased.
-    this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+    // Redirects are not followed: a receiver that moved should be reconfigured, not silently chased. HTTP/1.1:
+    // no h2c upgrade attempt on plain-http receivers, which some webhook servers mishandle with a POST body.
+    this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
     this.requestTimeout = requestTimeout;
     this.clock = clock;
   }

@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
       "version, pg_stat_statements preloaded, created and readable,",
       "track_io_timing, pg_stat_statements.max and .track; with IAM auth, that a token can be made; for AWS",
       "targets Performance Insights (enabled, reachable, permitted) and CloudWatch access. With discovery,",
-      "list each region first and check the instances found too. Exit 0 only if no check fails."
+      "list each region first and check the instances found too. Then each alert receiver, without sending",
+      "anything: Alertmanager ready, SMTP login, URL and key shape. Exit 0 only if no check fails."
     })
 public final class CheckCommand implements Callable<Integer> {
   @Mixin ConfigOption config;

@@ -85,6 +85,7 @@ class SlackSenderTest {
     String all = slack.last().text();
     assertThat(all).contains("FIRING: critical regression on aurora-prod-1/acme_app", "Tenant: acme",
         "stage: found", "queryid -5477190318465443", "from 1.20 ms to 3.90 ms (x3.25)",
+        "Extra database time: 42.5 s per hour", "Compared with the seasonal baseline, p-value 0.0001",
         "&lt;!channel&gt;", "&lt;script&gt;", "<https://earlybird.example.com/findings/f1|Open in Earlybird>");
     assertThat(all).doesNotContain("<!channel>", "<script>");
   }
@@ -98,6 +99,16 @@ class SlackSenderTest {
     String all = slack.last().text();
     assertThat(all).contains("Earlybird morning review: tenant acme, Tue 8 Dec (150 regressions, 150 other findings, "
         + "forecast 85% CPU)", "Hot statements", "more_", "CPU forecast");
+  }
+
+  @Test
+  void anAlertWithHugeFieldsStaysWithinSlacksLimits() {
+    String huge = (TestPayloads.HOSTILE + "\n").repeat(400);
+    var payload = TestPayloads.alert("firing", huge, huge);
+    payload.with("annotations").put("description", huge);
+    payload.with("finding").put("query", huge);
+    assertThat(sender.send(TestPayloads.notification(payload, "k"))).isEqualTo(new Delivery.Sent());
+    assertThat(slack.lastViolations()).isEmpty();
   }
 
   @Test

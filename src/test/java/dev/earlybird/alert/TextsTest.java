@@ -43,6 +43,16 @@ class TextsTest {
   }
 
   @Test
+  void mailLinksOnlyHttpAndEscapeEverything() {
+    var alert = TestPayloads.alert("firing", "acme", "a \"quoted\" <b>summary</b> & 'more'");
+    alert.with("annotations").put("url", "javascript:alert(1)");
+    EmailMessage m = EmailMessage.of(alert);
+    assertThat(m.html()).doesNotContain("javascript:", "<b>", "href")
+        .contains("a &quot;quoted&quot; &lt;b&gt;summary&lt;/b&gt; &amp; &#39;more&#39;");
+    assertThat(m.text()).contains("<b>summary</b>");
+  }
+
+  @Test
   void aPayloadWithNothingInItStillRenders() {
     var empty = Payload.JSON.createObjectNode().put("type", "alert");
     AlertView a = AlertView.of(empty);

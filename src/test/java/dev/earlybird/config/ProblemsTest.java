@@ -126,6 +126,9 @@ class ProblemsTest {
         row("smtp user without password", "alerts: {receivers: [{name: m, type: email, smtp: 'smtp://mail', "
             + "from: a@b.io, to: [c@d.io], user: eb}]}", "test.yml:1: alerts.receivers[0].password: ",
             "missing; expected the SMTP password with user"),
+        row("missing caFile", "alerts: {receivers: [{name: m, type: email, smtp: 'smtps://mail', from: a@b.io, "
+            + "to: c@d.io, caFile: /nonexistent/ca.pem}]}", "test.yml:1: alerts.receivers[0].caFile: ",
+            "is not a readable file; expected the PEM certificate of the CA"),
         row("email key on slack", "alerts: {receivers: [{name: s, type: slack, url: 'https://h/x', to: [c@d.io]}]}",
             "test.yml:1: alerts.receivers[0].to: ", "not used by slack receivers; expected it only with type: email"),
         row("url on email", "alerts: {receivers: [{name: m, type: email, url: 'https://h', smtp: 'smtp://mail', "

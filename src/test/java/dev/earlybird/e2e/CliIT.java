@@ -2,6 +2,7 @@ package dev.earlybird.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.earlybird.testing.Alertmanager;
 import dev.earlybird.testing.PgServer;
 import dev.earlybird.testing.PostgresServers;
 import java.nio.file.Files;
@@ -90,5 +91,32 @@ class CliIT {
     AgentProcess.Result ok = AgentProcess.runToEnd(TIMEOUT, "check", "--config", cfg.toString());
     assertThat(ok.exitCode()).as(ok.output()).isZero();
     assertThat(ok.output()).contains("PASS", "17.").doesNotContain("FAIL");
+  }
+
+  @Test
+  void checkListsEachReceiverWithoutSendingAnything(@TempDir Path dir) throws Exception {
+    PgServer pg = PostgresServers.shared(17);
+    Alertmanager am = Alertmanager.shared();
+    Path cfg = dir.resolve("receivers.yml");
+    String target = "targets:\n  - name: good\n    url: \"%s\"\n    user: postgres\n".formatted(pg.jdbcUrl("postgres"));
+    Files.writeString(cfg, target + """
+        alerts:
+          receivers:
+            - {name: am, type: alertmanager, url: "%s"}
+            - {name: pd, type: pagerduty, routingKey: not-a-real-key-s3cret}
+        """.formatted(am.baseUrl()));
+    AgentProcess.Result r = AgentProcess.runToEnd(TIMEOUT, "check", "--config", cfg.toString());
+    assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
+    assertThat(r.output())
+        .contains("receiver am (alertmanager): ok")
+        .contains("receiver pd (pagerduty): FAILED: routingKey is not a 32-character integration key")
+        .contains("1 of 1 target(s) passed; 1 receiver(s) FAILED")
+        .doesNotContain("s3cret");
+    assertThat(am.alerts()).noneMatch(a -> a.path("labels").path("target").asText().equals("good"));
+
+    Files.writeString(cfg, target + "alerts: {receivers: [{name: am, type: alertmanager, url: \"%s\"}]}\n"
+        .formatted(am.baseUrl()));
+    AgentProcess.Result ok = AgentProcess.runToEnd(TIMEOUT, "check", "--config", cfg.toString());
+    assertThat(ok.exitCode()).as(ok.output()).isZero();
   }
 }
