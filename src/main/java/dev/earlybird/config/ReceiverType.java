@@ -19,6 +19,11 @@ public enum ReceiverType {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** Alertmanager and PagerDuty take alerts only: a digest is not an alert, nor a page. */
+  public boolean takesReviews() {
+    return this != ALERTMANAGER && this != PAGERDUTY;
+  }
+
   public boolean needsUrl() {
     return this != PAGERDUTY && this != EMAIL;
   }

@@ -64,6 +64,15 @@ class RouterTest {
   }
 
   @Test
+  void reviewDigestsGoOnlyToReceiversThatTakeThem() {
+    ReceiverConfig am = new ReceiverConfig("am", ReceiverType.ALERTMANAGER, Optional.of(URI.create("http://127.0.0.1:9093")),
+        Optional.empty(), Optional.empty());
+    AlertsConfig config = new AlertsConfig(Duration.ofMinutes(90), Severity.WARNING, List.of(am, hook("chat")), List.of());
+    assertThat(new Router(config).receivers(Map.of("tenant", "acme"), "review")).containsExactly("chat");
+    assertThat(new Router(config).receivers(Map.of("tenant", "acme"), "alert")).containsExactly("am", "chat");
+  }
+
+  @Test
   void aRegexMatchesTheWholeValueOnly() {
     Router r = new Router(config(List.of(route(Map.of("severity", "warn"), List.of("pd"), false))));
     assertThat(r.receivers(Map.of("severity", "warning"), "alert")).isEmpty();

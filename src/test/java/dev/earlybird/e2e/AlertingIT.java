@@ -197,6 +197,9 @@ class AlertingIT {
         await("Alertmanager has the morning alert").atMost(Duration.ofSeconds(30))
             .until(() -> !amRegressions(am, "morning").isEmpty());
         assertThat(metric(agent, "earlybird_reviews_total{outcome=\"on_time\"}")).isEqualTo(1);
+        // Alertmanager takes no digests: the review was not routed to it, so nothing failed there.
+        assertThat(metric(agent, "earlybird_alert_notifications_total{outcome=\"failed\",receiver=\"am\"}"))
+            .isZero();
 
         // The webhook's receiver comes back but hangs on the first request: the agent dies mid-delivery.
         int before = sink.attempts();
