@@ -298,7 +298,7 @@ public final class Forecaster {
   }
 
   /** The first workday start strictly after {@code at} on a workday that is not a holiday, in the tenant's zone. */
-  static Optional<Instant> nextWorkdayStart(TenantSettings s, Instant at) {
+  public static Optional<Instant> nextWorkdayStart(TenantSettings s, Instant at) {
     LocalDate date = at.atZone(s.timezone()).toLocalDate();
     // Each week has a workday, and each holiday removes at most one.
     for (int i = 0; i < 7 * (s.holidays().size() + 2) && !s.workdays().isEmpty(); i++, date = date.plusDays(1)) {
