@@ -131,8 +131,6 @@ class ForecasterTest {
     // Monday to Thursday x two tenants' mornings (New York's and London's spans differ).
     assertThat(r.mornings()).hasSize(8);
     assertThat(r.medianErrorPct()).as("median error of %s", r.mornings()).isLessThanOrEqualTo(15);
-    System.out.printf("forecast replay: median error %.1f%%, worst %.1f%%: %s%n", r.medianErrorPct(),
-        r.worstErrorPct(), r.mornings());
     Instant wednesday = ZonedDateTime.parse("2026-10-21T07:00-04:00[America/New_York]").toInstant();
     assertThat(r.mornings()).filteredOn(m -> m.from().equals(wednesday)).singleElement()
         .satisfies(m -> assertThat(m.errorPct()).isLessThanOrEqualTo(15));
