@@ -6,6 +6,7 @@ import dev.earlybird.alert.Dispatcher;
 import dev.earlybird.alert.Senders;
 import dev.earlybird.analysis.Analyzer;
 import dev.earlybird.analysis.BaselineComparison;
+import dev.earlybird.analysis.Forecaster;
 import dev.earlybird.analysis.HotList;
 import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.AwsConfig;
@@ -64,6 +65,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -202,7 +204,11 @@ public final class Agent implements AutoCloseable {
     AlertText text = new AlertText(() -> URI.create(config.web().externalUrl().map(URI::toString)
         .orElseGet(() -> web == null ? localUrl(config.listen().host(), config.listen().port()) : url())));
     AlertPolicy policy = new AlertPolicy(config.alerts(), text, alerting.alerts(), alerting.silences(), clock);
-    Analyzer analyzer = new Analyzer(store, writer, config.analysis(), config.tenants(), policy::onFindings);
+    Forecaster forecaster = new Forecaster(store, config.analysis(), config.alerts().forecast(), config.tenants(),
+        name -> currentTargets().stream().filter(t -> t.name().equals(name)).findFirst()
+            .map(TargetConfig::vcpus).orElse(OptionalDouble.empty()));
+    Analyzer analyzer =
+        new Analyzer(store, writer, config.analysis(), config.tenants(), forecaster, policy::onFindings);
     // Polls ending in a window may land up to about one poll after it ends.
     Duration interval = config.poll().interval();
     Duration settle = interval.compareTo(Duration.ofSeconds(30)) < 0 ? interval.plusSeconds(1) : Duration.ofSeconds(31);
@@ -214,7 +220,7 @@ public final class Agent implements AutoCloseable {
     QueriesApi queries = new QueriesApi(store, config.tenants(), clock);
     Pages pages = new Pages(fleet, api, baselines, findings, queries);
     MorningReview review = new MorningReview(store, alerting.reviews(), hotList, config.tenants(), policy, text,
-        target -> Optional.empty(), clock);
+        (target, workdayStart) -> forecaster.forecastFrom(target, clock.instant(), workdayStart), clock);
     ReviewLoop reviews = new ReviewLoop(store, alerting.reviews(), review, config.tenants(), config.alerts(),
         alertMetrics, clock);
     DispatchLoop delivery = new DispatchLoop(new Dispatcher(alerting.outbox(), alerting.alerts(), alerting.silences(),

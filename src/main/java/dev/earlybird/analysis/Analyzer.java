@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -46,6 +47,8 @@ public final class Analyzer {
   private final Detector detector;
   private final Lifecycle lifecycle;
   private final FindingAlerts alerts;
+  /** Null: no morning forecast. */
+  private final Forecaster forecaster;
   private OptionalLong watermarkUs;
 
   public Analyzer(
@@ -53,16 +56,31 @@ public final class Analyzer {
       HistoryWriter writer,
       AnalysisConfig config,
       TenantsConfig tenants) {
-    this(store, writer, config, tenants, FindingAlerts.NONE);
+    this(store, writer, config, tenants, null, FindingAlerts.NONE);
   }
 
-  /** @param alerts the alerts the findings' changes raise, stored in the same transaction as the changes */
+  /** @param forecaster forecasts each polled target's morning in every window; null for none */
   public Analyzer(
       HistoryStore store,
       HistoryWriter writer,
       AnalysisConfig config,
       TenantsConfig tenants,
+      Forecaster forecaster) {
+    this(store, writer, config, tenants, forecaster, FindingAlerts.NONE);
+  }
+
+  /**
+   * @param forecaster forecasts each polled target's morning in every window; null for none
+   * @param alerts the alerts the findings' changes raise, stored in the same transaction as the changes
+   */
+  public Analyzer(
+      HistoryStore store,
+      HistoryWriter writer,
+      AnalysisConfig config,
+      TenantsConfig tenants,
+      Forecaster forecaster,
       FindingAlerts alerts) {
+    this.forecaster = forecaster;
     this.alerts = alerts;
     this.store = store;
     this.writer = writer;
@@ -72,8 +90,14 @@ public final class Analyzer {
     this.lifecycle = new Lifecycle(config.regression().persistence(), config.regression().resolveAfter());
   }
 
-  /** What one evaluation did. */
-  public record Evaluation(Period window, int candidates, List<Finding> changed, int dropped, Duration took) {}
+  /**
+   * What one evaluation did.
+   *
+   * @param forecastCpuRatios per target forecast in this window: its morning CPU ratio, empty when it has none (no
+   *     vCPUs, no history of those hours); targets not polled in the window are absent
+   */
+  public record Evaluation(Period window, int candidates, List<Finding> changed, int dropped, Duration took,
+      Map<String, OptionalDouble> forecastCpuRatios) {}
 
   /** Consecutive windows a condition must hold before its finding is active. */
   public int persistence() {
@@ -155,7 +179,16 @@ public final class Analyzer {
     Set<String> unknown = new HashSet<>(d.unknown());
     // A target that was not polled in the window tells nothing about its findings.
     open.stream().filter(f -> !polled.contains(f.target())).forEach(f -> unknown.add(f.fingerprint()));
-    Lifecycle.Changes changes = lifecycle.advance(open, d.holds(), unknown, window);
+    List<Observation> holds = d.holds();
+    Map<String, OptionalDouble> ratios = Map.of();
+    if (forecaster != null) {
+      Forecaster.Outcome forecasts = forecaster.observe(end, polled, open);
+      holds = new ArrayList<>(holds);
+      holds.addAll(forecasts.holds());
+      unknown.addAll(forecasts.unknown());
+      ratios = forecasts.ratios();
+    }
+    Lifecycle.Changes changes = lifecycle.advance(open, holds, unknown, window);
     AlertWrites raised = alerts.of(open, changes.changed());
     try {
       writer.submit(s -> s.recordEvaluation(end, changes.changed(), changes.deletedIds(), raised)).get();
@@ -167,7 +200,7 @@ public final class Analyzer {
     }
     watermarkUs = OptionalLong.of(end.toEpochMilli() * 1000);
     return new Evaluation(window, rows.size() + outliers.size(), changes.changed(), changes.deletedIds().size(),
-        Duration.ofNanos(System.nanoTime() - started));
+        Duration.ofNanos(System.nanoTime() - started), ratios);
   }
 
   /** Active findings after the last evaluation, by (kind, severity, target). */

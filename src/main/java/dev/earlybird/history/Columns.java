@@ -105,16 +105,7 @@ final class Columns {
   }
 
   static Usage plus(Usage a, Usage b) {
-    return new Usage(
-        a.intervals() + b.intervals(), a.calls() + b.calls(), a.rows() + b.rows(),
-        a.sharedBlksHit() + b.sharedBlksHit(), a.sharedBlksRead() + b.sharedBlksRead(),
-        a.sharedBlksDirtied() + b.sharedBlksDirtied(), a.sharedBlksWritten() + b.sharedBlksWritten(),
-        a.localBlksHit() + b.localBlksHit(), a.localBlksRead() + b.localBlksRead(),
-        a.tempBlksRead() + b.tempBlksRead(), a.tempBlksWritten() + b.tempBlksWritten(), a.plans() + b.plans(),
-        a.walRecords() + b.walRecords(), a.walFpi() + b.walFpi(), a.walBytes() + b.walBytes(),
-        a.execMs() + b.execMs(), a.execSumSquaresMs() + b.execSumSquaresMs(), a.ioReadMs() + b.ioReadMs(),
-        a.ioWriteMs() + b.ioWriteMs(), a.tempIoMs() + b.tempIoMs(), a.planMs() + b.planMs(), a.jitMs() + b.jitMs(),
-        a.cpuMs() + b.cpuMs(), a.cpuIntervals() + b.cpuIntervals(), a.ioTimedIntervals() + b.ioTimedIntervals());
+    return a.plus(b);
   }
 
   /**

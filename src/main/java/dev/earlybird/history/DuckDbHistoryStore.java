@@ -825,6 +825,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
   }
 
   @Override
+  public PeriodSums periodSums(String target, List<Period> periods) {
+    return read("sums per period of " + target, c -> PeriodReads.read(c, target, periods));
+  }
+
+  @Override
   public long fileSizeBytes() {
     long size = 0;
     for (Path p : List.of(file, file.resolveSibling(file.getFileName() + ".wal"))) {

@@ -23,9 +23,12 @@ import java.util.OptionalLong;
 /** Reads and writes the {@code finding} table; evidence is stored as JSON, typed by the finding's kind. */
 final class FindingTable {
   static final String WATERMARK = "findings";
-  // Unknown fields are ignored so that a store written by a newer build with more evidence still reads.
+  // Unknown fields are ignored so that a store written by a newer build with more evidence still reads. Instants
+  // (a forecast's hours) are ISO-8601 strings.
   private static final ObjectMapper JSON =
-      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+          .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   private static final String COLUMNS =
       "f.id, f.fingerprint, f.kind, f.state, f.severity, f.target, f.dbid, f.database, f.tenant, f.queryid, f.family,"
           + " f.summary, f.since_us, f.last_seen_us, f.resolved_us, f.streak, f.clear_streak, f.evidence, f.subject,"

@@ -106,6 +106,9 @@ public interface HistoryStore extends AutoCloseable {
   /** Sums over the periods for the given statements; statements that did not run are absent. */
   Map<StatementRef, Usage> usage(List<Period> periods, List<StatementRef> statements);
 
+  /** One target's statements summed per period at hourly resolution, with the hours each period has data for. */
+  PeriodSums periodSums(String target, List<Period> periods);
+
   Optional<Snapshot> lastSnapshot(String target);
 
   Set<TextKey> knownTextKeys(String target);

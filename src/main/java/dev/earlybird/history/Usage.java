@@ -57,6 +57,19 @@ public record Usage(
         ioReadMs, ioWriteMs, tempIoMs, planMs, jitMs, cpuMs, cpuIntervals, ioTimedIntervals, OptionalDouble.empty());
   }
 
+  /** The sums of both aggregates, without a Performance Insights figure (PI is attached per window after a read). */
+  public Usage plus(Usage b) {
+    return new Usage(
+        intervals + b.intervals, calls + b.calls, rows + b.rows, sharedBlksHit + b.sharedBlksHit,
+        sharedBlksRead + b.sharedBlksRead, sharedBlksDirtied + b.sharedBlksDirtied,
+        sharedBlksWritten + b.sharedBlksWritten, localBlksHit + b.localBlksHit, localBlksRead + b.localBlksRead,
+        tempBlksRead + b.tempBlksRead, tempBlksWritten + b.tempBlksWritten, plans + b.plans,
+        walRecords + b.walRecords, walFpi + b.walFpi, walBytes + b.walBytes, execMs + b.execMs,
+        execSumSquaresMs + b.execSumSquaresMs, ioReadMs + b.ioReadMs, ioWriteMs + b.ioWriteMs, tempIoMs + b.tempIoMs,
+        planMs + b.planMs, jitMs + b.jitMs, cpuMs + b.cpuMs, cpuIntervals + b.cpuIntervals,
+        ioTimedIntervals + b.ioTimedIntervals);
+  }
+
   /** The same sums with Performance Insights' CPU time of the same window attached. */
   public Usage withPiCpuMs(double ms) {
     return new Usage(intervals, calls, rows, sharedBlksHit, sharedBlksRead, sharedBlksDirtied, sharedBlksWritten,

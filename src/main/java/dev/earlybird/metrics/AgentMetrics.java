@@ -302,11 +302,43 @@ public final class AgentMetrics {
     targets.remove(target);
     databases.keySet().removeIf(l -> l.target().equals(target));
     findingsActive.keySet().removeIf(l -> l.target().equals(target));
+    forecastRatios.remove(target);
     for (Meter m : List.copyOf(registry.getMeters())) {
       if (target.equals(m.getId().getTag("target"))) {
         registry.remove(m);
       }
     }
+  }
+
+  /** Per target, the bits of its latest morning CPU forecast ratio (a double in an AtomicLong). */
+  private final Map<String, AtomicLong> forecastRatios = new ConcurrentHashMap<>();
+
+  /**
+   * Sets {@code earlybird_forecast_cpu_ratio{target}} of the targets forecast in an evaluation; a target without a
+   * forecast (no vCPUs, no history) loses its series, so an alert on it does not go on with an old value. Targets
+   * not in the map (not polled in the window) keep theirs.
+   */
+  public void forecastCpuRatios(Map<String, java.util.OptionalDouble> ratios) {
+    ratios.forEach((target, ratio) -> {
+      if (ratio.isPresent()) {
+        forecastRatios.computeIfAbsent(target, this::forecastGauge).set(Double.doubleToLongBits(ratio.getAsDouble()));
+      } else if (forecastRatios.remove(target) != null) {
+        Meter g = registry.find("earlybird.forecast.cpu").tag("target", target).gauge();
+        if (g != null) {
+          registry.remove(g);
+        }
+      }
+    });
+  }
+
+  private AtomicLong forecastGauge(String target) {
+    AtomicLong bits = new AtomicLong();
+    Gauge.builder("earlybird.forecast.cpu", bits, b -> Double.longBitsToDouble(b.get()))
+        .description("Expected CPU of the first hours of the tenants' next workday over the target's vCPUs (1 = all busy)")
+        .baseUnit("ratio")
+        .tag("target", target)
+        .register(registry);
+    return bits;
   }
 
   /** Labels of {@code earlybird_findings_active}: kind and severity are small fixed sets. */

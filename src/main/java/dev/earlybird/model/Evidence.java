@@ -85,6 +85,7 @@ public sealed interface Evidence {
    * @param regressionCpuRatio the part of {@code cpuRatio} that open regressions add (their current cost per call
    *     over their baseline's)
    * @param top the statements that contribute most, largest first
+   * @param weeks how many past weeks had data for those hours (the fewest over the tenants' zones)
    */
   record Forecast(
       java.time.Instant from,
@@ -94,7 +95,8 @@ public sealed interface Evidence {
       double cpuRatio,
       double maxCpuRatio,
       double regressionCpuRatio,
-      java.util.List<Contributor> top)
+      java.util.List<Contributor> top,
+      int weeks)
       implements Evidence {
     public Forecast {
       top = java.util.List.copyOf(top);
@@ -110,7 +112,9 @@ public sealed interface Evidence {
    * One statement's part of a forecast.
    *
    * @param expectedCalls calls expected in the forecast hours (same hours of the same weekday in past weeks)
-   * @param cpuMsPerCall its current CPU per call (the latest window)
+   * @param cpuMsPerCall its CPU per call projected into those hours from the latest window: its usual cost in those
+   *     hours times how its cost now compares with its usual cost at this hour (so an overnight regression counts)
+   * @param cpuSource the CPU layer the per-call figure comes from, as the hot list labels it
    * @param regressed an open regression is projected into the morning
    */
   record Contributor(
@@ -121,5 +125,6 @@ public sealed interface Evidence {
       double expectedCalls,
       double cpuMsPerCall,
       double cpuSeconds,
+      String cpuSource,
       boolean regressed) {}
 }

@@ -69,6 +69,7 @@ public final class AnalysisLoop implements Loop {
       Map<AgentMetrics.FindingLabels, Long> counts = new HashMap<>();
       analyzer.activeCounts().forEach((k, v) -> counts.put(new AgentMetrics.FindingLabels(k.get(0), k.get(1), k.get(2)), v));
       metrics.findingsActive(counts, e.took());
+      metrics.forecastCpuRatios(e.forecastCpuRatios());
       e.changed().stream()
           .filter(f -> f.resolvedAt().isPresent() || (f.state() == dev.earlybird.model.FindingState.ACTIVE
               && f.clearStreak() == 0 && f.streak() == analyzer.persistence()))

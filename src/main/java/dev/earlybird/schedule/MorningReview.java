@@ -10,6 +10,7 @@ import dev.earlybird.alert.AlertPolicy;
 import dev.earlybird.alert.AlertText;
 import dev.earlybird.analysis.HotList;
 import dev.earlybird.analysis.HotQuery;
+import dev.earlybird.config.TenantSettings;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.AlertWrites;
 import dev.earlybird.history.FindingFilter;
@@ -26,12 +27,13 @@ import dev.earlybird.history.TargetRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Builds and stores one tenant's morning review: its hot list of the last 24 hours with change against baseline,
@@ -53,10 +55,13 @@ public final class MorningReview {
   private final TenantsConfig tenants;
   private final AlertPolicy policy;
   private final AlertText text;
-  private final Function<String, Optional<Evidence.Forecast>> forecasts;
+  private final BiFunction<String, Instant, Optional<Evidence.Forecast>> forecasts;
   private final InstantSource clock;
 
-  /** @param forecasts the morning forecast of a target, empty when it has none (no capacity known, no history) */
+  /**
+   * @param forecasts the forecast of a target for the first hours after a workday start, empty when it has none (no
+   *     capacity known, no history of those hours)
+   */
   public MorningReview(
       HistoryStore store,
       ReviewStore reviews,
@@ -64,7 +69,7 @@ public final class MorningReview {
       TenantsConfig tenants,
       AlertPolicy policy,
       AlertText text,
-      Function<String, Optional<Evidence.Forecast>> forecasts,
+      BiFunction<String, Instant, Optional<Evidence.Forecast>> forecasts,
       InstantSource clock) {
     this.store = store;
     this.reviews = reviews;
@@ -127,8 +132,10 @@ public final class MorningReview {
       }
     }
     ArrayNode forecast = body.putArray("forecast");
+    TenantSettings settings = tenants.settingsFor(due.tenant());
+    Instant workdayStart = ZonedDateTime.of(due.workday(), settings.workdayStart(), settings.timezone()).toInstant();
     for (String target : targets) {
-      forecasts.apply(target).ifPresent(f -> {
+      forecasts.apply(target, workdayStart).ifPresent(f -> {
         ObjectNode n = JSON.valueToTree(f);
         n.put("target", target);
         forecast.add(n);

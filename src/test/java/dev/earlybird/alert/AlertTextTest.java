@@ -47,7 +47,7 @@ class AlertTextTest {
   void aForecastIsAboutATargetAndItsTenants() {
     Finding f = new Finding("fc-1", "fc", Severity.WARNING, FindingState.ACTIVE,
         new Subject.Target("aurora-1", List.of("acme", "globex")), "morning CPU forecast 92%", T, T, Optional.empty(),
-        1, 0, new Evidence.Forecast(T, T.plusSeconds(3 * 3600), 8, 79_488, 0.92, 0.8, 0.3, List.of()));
+        1, 0, new Evidence.Forecast(T, T.plusSeconds(3 * 3600), 8, 79_488, 0.92, 0.8, 0.3, List.of(), 4));
     var labels = text.labels(f, AlertStage.FOUND);
     assertThat(labels).containsEntry("alertname", "EarlybirdForecast").containsEntry("tenant", "acme,globex")
         .doesNotContainKeys("database", "queryid");

@@ -212,6 +212,11 @@ final class TimedStore implements HistoryStore {
   }
 
   @Override
+  public dev.earlybird.history.PeriodSums periodSums(String target, List<Period> periods) {
+    return timed("periodSums", () -> store.periodSums(target, periods));
+  }
+
+  @Override
   public Optional<Snapshot> lastSnapshot(String target) {
     return timed("lastSnapshot", () -> store.lastSnapshot(target));
   }

@@ -40,4 +40,16 @@ class AgentMetricsTest {
         "earlybird_statements_hidden{target=\"pg1\"} 0.0",
         "earlybird_target_server_changes_total{target=\"pg1\"} 0.0");
   }
+
+  @Test
+  void theForecastRatioIsSetPerTargetAndGoesWhenATargetHasNoForecast() {
+    AgentMetrics m = new AgentMetrics("test");
+    m.forecastCpuRatios(Map.of("pg1", java.util.OptionalDouble.of(0.85), "pg2", java.util.OptionalDouble.of(0.4)));
+    m.forecastCpuRatios(Map.of("pg1", java.util.OptionalDouble.of(0.9)));
+    assertThat(m.scrape("text/plain").body()).contains(
+        "earlybird_forecast_cpu_ratio{target=\"pg1\"} 0.9", "earlybird_forecast_cpu_ratio{target=\"pg2\"} 0.4");
+
+    m.forecastCpuRatios(Map.of("pg1", java.util.OptionalDouble.empty()));
+    assertThat(m.scrape("text/plain").body()).doesNotContain("target=\"pg1\"").contains("target=\"pg2\"");
+  }
 }

@@ -91,7 +91,7 @@ class ReviewLoopTest {
     AlertText text = new AlertText(URI.create("http://eb.example.com"));
     AlertPolicy policy = new AlertPolicy(alerts, text, alerting.alerts(), alerting.silences(), clock);
     MorningReview review = new MorningReview(store, alerting.reviews(), new HotList(store, tenants,
-        BaselineConfig.defaults()), tenants, policy, text, t -> Optional.empty(), clock);
+        BaselineConfig.defaults()), tenants, policy, text, (t, start) -> Optional.empty(), clock);
     return new ReviewLoop(store, alerting.reviews(), review, tenants, alerts,
         new AlertMetrics(new AgentMetrics("test"), clock::instant), clock);
   }

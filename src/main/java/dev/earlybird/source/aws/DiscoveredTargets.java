@@ -72,6 +72,6 @@ public final class DiscoveredTargets {
     TargetTemplate t = config.template();
     return new TargetConfig(name, t.url(i.host(), i.port()), t.user(), t.password(), t.databases(),
         Optional.of(config.link(i.region(), i.performanceInsights() ? i.dbiResourceId() : null, i.identifier(),
-            i.cluster())));
+            i.cluster())), InstanceClasses.vcpus(i.instanceClass()));
   }
 }

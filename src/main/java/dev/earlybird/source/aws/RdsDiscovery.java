@@ -127,7 +127,8 @@ public final class RdsDiscovery {
       return Optional.empty();
     }
     return Optional.of(new RdsInstance(id, i.dbiResourceId(), i.endpoint().address(), i.endpoint().port(), cluster,
-        region, i.engine(), String.valueOf(i.dbInstanceStatus()), Boolean.TRUE.equals(i.performanceInsightsEnabled())));
+        region, i.engine(), String.valueOf(i.dbInstanceStatus()), Boolean.TRUE.equals(i.performanceInsightsEnabled()),
+        Optional.ofNullable(i.dbInstanceClass())));
   }
 
   private boolean matches(Map<String, String> tags) {

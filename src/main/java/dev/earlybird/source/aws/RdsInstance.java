@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param status {@code DBInstanceStatus}, e.g. available, modifying, backing-up
  * @param performanceInsights {@code PerformanceInsightsEnabled}: only then is PI read for the target (calling PI for
  *     an instance without it fails every window)
+ * @param instanceClass {@code DBInstanceClass}, e.g. {@code db.r6g.2xlarge}: the forecast's capacity
+ *     ({@link InstanceClasses})
  */
 public record RdsInstance(
     String identifier,
@@ -22,7 +24,14 @@ public record RdsInstance(
     String region,
     String engine,
     String status,
-    boolean performanceInsights) {
+    boolean performanceInsights,
+    Optional<String> instanceClass) {
+  /** An instance whose class is not known. */
+  public RdsInstance(String identifier, String dbiResourceId, String host, int port, Optional<String> cluster,
+      String region, String engine, String status, boolean performanceInsights) {
+    this(identifier, dbiResourceId, host, port, cluster, region, engine, status, performanceInsights, Optional.empty());
+  }
+
   /** An instance with Performance Insights enabled. */
   public RdsInstance(String identifier, String dbiResourceId, String host, int port, Optional<String> cluster,
       String region, String engine, String status) {
@@ -40,5 +49,6 @@ public record RdsInstance(
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(engine, "engine");
     Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(instanceClass, "instanceClass");
   }
 }

@@ -50,6 +50,20 @@ class DiscoveredTargetsTest {
   }
 
   @Test
+  void theInstanceClassGivesTheTargetItsVcpus() {
+    RdsInstance large = instance("pg-1", "us-east-1", null);
+    RdsInstance big = new RdsInstance("pg-2", "db-PG2", "pg-2.abc.rds.amazonaws.com", 5432, Optional.empty(),
+        "us-east-1", "postgres", "available", true, Optional.of("db.r6g.2xlarge"));
+    RdsInstance serverless = new RdsInstance("pg-3", "db-PG3", "pg-3.abc.rds.amazonaws.com", 5432, Optional.empty(),
+        "us-east-1", "postgres", "available", true, Optional.of("db.serverless"));
+    var plan = DiscoveredTargets.plan(config("{identifier}", false, ""), List.of(List.of(large, big, serverless)),
+        Set.of());
+    assertThat(plan.targets().get("pg-2").vcpus()).hasValue(8);
+    assertThat(plan.targets().get("pg-1").vcpus()).isEmpty();
+    assertThat(plan.targets().get("pg-3").vcpus()).isEmpty();
+  }
+
+  @Test
   void passwordTemplatesKeepThePasswordAndNoIamAuth() {
     var plan = DiscoveredTargets.plan(config("{identifier}", false, ""),
         List.of(List.of(instance("pg-1", "us-east-1", null))), Set.of());

@@ -68,7 +68,7 @@ class RdsDiscoveryTest {
         .containsExactly(null, "offset-3", "offset-6");
     assertThat(fake.calls("DescribeDBClusters")).as("no tags asked for: clusters are not read").isZero();
     assertThat(found.getFirst()).isEqualTo(new RdsInstance("pg-0", "db-PG0RESID", "pg-0.rds.example", 5432,
-        Optional.empty(), "us-east-1", "postgres", "available"));
+        Optional.empty(), "us-east-1", "postgres", "available", true, Optional.of("db.r6g.large")));
   }
 
   @Test
