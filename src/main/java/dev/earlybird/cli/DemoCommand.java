@@ -101,7 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
           regression: { window: %s, minCalls: 20, minRatio: 1.5, minExtraPerHour: 5s }
         alerts:
           leadTime: %s
-          minSeverity: info
+          minSeverity: warning
         %s"""
         .formatted(listen, store, interval, Durations.format(poll.multipliedBy(3)), jdbcUrl,
             DemoFleet.REGRESSED_TENANT, REVIEWED_ZONE, start,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.earlybird.testing.NotificationSink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,10 +20,11 @@ class DemoIT {
   @Test
   void demoShowsTargetsMetricsAndGrowingHistory(@TempDir Path dir) throws Exception {
     int port = AgentProcess.freePort();
-    try (AgentProcess demo =
+    try (NotificationSink sink = new NotificationSink("unused: the demo's webhook is not signed");
+        AgentProcess demo =
         AgentProcess.start(
-            List.of("demo", "--listen", "127.0.0.1:" + port, "--interval", "2s", "--regress-after", "40s", "--data",
-                dir.toString()),
+            List.of("demo", "--listen", "127.0.0.1:" + port, "--interval", "2s", "--regress-after", "40s",
+                "--review-after", "110s", "--webhook", sink.url(), "--data", dir.toString()),
             port,
             dir.resolve("demo.log"),
             Duration.ofSeconds(180))) {
@@ -63,6 +65,23 @@ class DemoIT {
       assertThat(demo.get("/findings")).contains("regression", "tenant_umbrella");
       assertThat(demo.get("/metrics"))
           .containsPattern("earlybird_findings_active\\{kind=\"regression\",severity=\"[a-z]+\",target=\"demo\"} 1");
+
+      // The regression is alerted, and tenant umbrella's morning review runs, lists it and re-raises it.
+      await("the morning review of umbrella").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
+          .until(() -> demo.json("/api/v1/reviews?tenant=umbrella").get("reviews").size() == 1);
+      JsonNode review = demo.json("/api/v1/reviews?tenant=umbrella").get("reviews").get(0);
+      assertThat(review.get("late").asBoolean()).isFalse();
+      assertThat(review.get("findings")).anySatisfy(r -> assertThat(r.get("kind").asText()).isEqualTo("regression"));
+      assertThat(demo.log()).contains("morning review (zone Asia/Kolkata) runs in 110s");
+      assertThat(demo.get("/reviews")).contains("umbrella");
+      await("the webhook got the alert and the review").atMost(Duration.ofSeconds(30))
+          .until(() -> sink.accepted().stream().map(r -> r.json().get("type").asText()).toList()
+              .containsAll(List.of("alert", "review")));
+      assertThat(sink.accepted()).filteredOn(r -> r.json().get("type").asText().equals("alert"))
+          .extracting(r -> r.json().get("labels").get("alertname").asText())
+          .contains("EarlybirdRegression").allMatch(n -> !n.equals("EarlybirdHot")); // minSeverity warning
+      assertThat(demo.json("/api/v1/alerts?state=firing").get("alerts"))
+          .anySatisfy(a -> assertThat(a.get("labels").get("stage").asText()).isEqualTo("morning"));
       assertThat(demo.stop()).isIn(0, 143);
     }
   }
