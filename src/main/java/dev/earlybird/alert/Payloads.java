@@ -50,7 +50,7 @@ public final class Payloads {
   }
 
   /** A finding with the fields of {@code GET /api/v1/findings} (without the statement's text). */
-  static ObjectNode finding(Finding f) {
+  public static ObjectNode finding(Finding f) {
     ObjectNode n = JSON.createObjectNode();
     n.put("id", f.id());
     n.put("kind", f.kind().label());

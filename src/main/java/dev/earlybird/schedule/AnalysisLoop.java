@@ -93,15 +93,6 @@ public final class AnalysisLoop implements Loop {
   @Override
   public Stopped stop(Duration deadline) {
     running = false;
-    if (thread == null) {
-      return Stopped.inTime(true);
-    }
-    LockSupport.unpark(thread);
-    try {
-      return Stopped.inTime(thread.join(deadline));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Stopped.inTime(false);
-    }
+    return Stopped.joining(thread, deadline);
   }
 }

@@ -42,5 +42,22 @@ public interface Loop extends AutoCloseable {
     public static Stopped inTime(boolean inTime) {
       return new Stopped(inTime, List.of(), List.of());
     }
+
+    /**
+     * Wakes a loop's own thread (told to stop already) and waits up to {@code deadline} for the round in flight; a
+     * loop never started ({@code thread} null) has stopped.
+     */
+    static Stopped joining(Thread thread, Duration deadline) {
+      if (thread == null) {
+        return inTime(true);
+      }
+      java.util.concurrent.locks.LockSupport.unpark(thread);
+      try {
+        return inTime(thread.join(deadline));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return inTime(false);
+      }
+    }
   }
 }

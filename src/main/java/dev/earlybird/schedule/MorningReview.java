@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.earlybird.alert.AlertPolicy;
 import dev.earlybird.alert.AlertText;
+import dev.earlybird.alert.Payloads;
 import dev.earlybird.analysis.HotList;
 import dev.earlybird.analysis.HotQuery;
 import dev.earlybird.config.TenantSettings;
@@ -192,21 +193,9 @@ public final class MorningReview {
   }
 
   private static ObjectNode finding(FindingRow r) {
-    Finding f = r.finding();
-    ObjectNode n = JSON.createObjectNode();
-    n.put("id", f.id());
-    n.put("kind", f.kind().label());
-    n.put("severity", f.severity().yamlName());
-    n.put("state", f.state().label());
-    n.put("target", f.target());
-    n.put("database", f.database());
-    n.put("queryId", f.queryId() == 0 ? null : Long.toString(f.queryId()));
-    n.put("summary", f.summary());
-    n.put("since", f.since().toString());
-    n.put("resolvedAt", f.resolvedAt().map(Object::toString).orElse(null));
-    n.set("evidence", JSON.valueToTree(f.evidence()));
-    return n;
+    return Payloads.finding(r.finding());
   }
+
 
   private static double round(double v) {
     return Math.round(v * 100.0) / 100.0;

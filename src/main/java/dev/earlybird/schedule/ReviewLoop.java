@@ -183,15 +183,6 @@ public final class ReviewLoop implements Loop {
   @Override
   public Stopped stop(Duration deadline) {
     running = false;
-    if (thread == null) {
-      return Stopped.inTime(true);
-    }
-    LockSupport.unpark(thread);
-    try {
-      return Stopped.inTime(thread.join(deadline));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Stopped.inTime(false);
-    }
+    return Stopped.joining(thread, deadline);
   }
 }

@@ -47,7 +47,7 @@ class ReportCommandTest {
   /** The contract's fields in its order, then what Earlybird adds. */
   static final List<String> CONTRACT_FIELDS = List.of("target", "database", "tenant", "queryId", "family", "query",
       "calls", "totalExecMs", "meanMs", "cpuMs", "cpuSource", "sharePct", "baselineMeanMs", "rows", "windowSharePct",
-      "changePct", "baseline", "piOnly", "piDigest");
+      "changePct", "baseline", "piOnly", "piDigest", "rank");
 
   @TempDir Path dir;
   Path store;
