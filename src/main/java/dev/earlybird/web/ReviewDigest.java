@@ -163,7 +163,7 @@ public final class ReviewDigest {
         link(text(h, "target"), text(h, "database"), text(h, "queryId")),
         query == null ? "(text not fetched)" : cut(oneLine(query)), or(query, ""),
         calls == null ? "-" : Units.count(Math.round(calls)), Units.ms(number(h, "meanMs")),
-        Units.ms(number(h, "cpuMs")), or(text(h, "cpuSource"), ""), share == null ? "-" : Units.percent(share),
+        Units.ms(number(h, "cpuMs")), or(text(h, "cpuSource"), ""), share == null ? "-" : share > 0 && share < 0.05 ? "<0.1%" : Units.percent(share),
         Units.ms(number(h, "baselineMeanMs")), Units.change(number(h, "changePct")));
   }
 

@@ -345,6 +345,7 @@ class AlertsWebTest {
         .contains("<code>pg2</code>: no forecast (set <code>targets[].vcpus</code>)");
     assertThat(page).as("hot list, rounded for people")
         .contains("1,234,567", "12.3 ms", "45.3%", "4.1 ms", "+201%", "-5%", "exec_minus_io")
+        .as("a tiny share is not shown as none").contains("&lt;0.1%")
         .doesNotContain("12.3456", "45.25", "201.1");
     String oneLine = "SELECT '&lt;script&gt;alert('x')&lt;/script&gt;', " + "x".repeat(200);
     assertThat(page).as("the query on one line, cut; the whole text in the title")
