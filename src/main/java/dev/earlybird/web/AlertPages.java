@@ -31,6 +31,36 @@ public final class AlertPages {
         api.alertList(Optional.of("resolved"), RESOLVED_SHOWN), api.silenceList())));
   }
 
+  /**
+   * The finding's own words of an alert's summary: the summary annotation starts with where the finding is
+   * ({@code "regression on tenant acme, pg1/app queryid 42: 3x slower ..."}), which the page shows in its own
+   * columns. The whole summary when it does not start that way.
+   */
+  public static String findingPart(AlertJson.Alert a) {
+    String summary = a.annotations().getOrDefault("summary", "");
+    Map<String, String> l = a.labels();
+    List<String> markers = new java.util.ArrayList<>();
+    if (l.containsKey("queryid")) {
+      markers.add(" queryid " + l.get("queryid") + ": ");
+    }
+    if (l.containsKey("target") && l.containsKey("database")) {
+      markers.add(" " + l.get("target") + "/" + l.get("database") + ": ");
+    }
+    if (l.containsKey("target")) {
+      markers.add(" on target " + l.get("target") + ": ");
+    }
+    if (l.containsKey("tenant")) {
+      markers.add(" on tenant " + l.get("tenant") + ": ");
+    }
+    for (String m : markers) {
+      int at = summary.indexOf(m);
+      if (at >= 0 && at + m.length() < summary.length()) {
+        return summary.substring(at + m.length());
+      }
+    }
+    return summary;
+  }
+
   /** @param byTenant per tenant (by name), its reviews newest first; {@code error} says why there are none */
   public record ReviewsView(Map<String, List<StoredReview>> byTenant, String error) {}
 
@@ -47,16 +77,16 @@ public final class AlertPages {
   }
 
   /** @param review null when there is no such review ({@code error} says so) */
-  public record ReviewView(StoredReview review, List<ReviewDigest.Section> sections, String error) {}
+  public record ReviewView(StoredReview review, ReviewDigest.Digest digest, String error) {}
 
   void review(Context ctx) {
     ReviewView view;
     try {
       StoredReview r = api.review(ctx);
-      view = new ReviewView(r, ReviewDigest.sections(r.body()), null);
+      view = new ReviewView(r, ReviewDigest.of(r.body()), null);
     } catch (ApiError e) {
       ctx.status(e.status());
-      view = new ReviewView(null, List.of(), e.getMessage());
+      view = new ReviewView(null, null, e.getMessage());
     }
     Templates.render(ctx, "review.jte", Map.of("view", view));
   }

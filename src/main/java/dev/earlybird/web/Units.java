@@ -1,8 +1,15 @@
 package dev.earlybird.web;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
-/** Numbers for people: durations with a unit that fits ("0.045 ms", "12.3 ms", "4.5 s", "2.1 h"), counts grouped. */
+/**
+ * Numbers for people: durations with a unit that fits ("0.045 ms", "12.3 ms", "4.5 s", "2.1 h"), counts grouped,
+ * instants in UTC to the second ("2026-12-08 05:30:00 UTC"; the API keeps the full ISO-8601 instant).
+ */
 public final class Units {
   private Units() {}
 
@@ -42,6 +49,19 @@ public final class Units {
   /** A ratio like "3.20x"; "-" when there is none. */
   public static String ratio(Double r) {
     return r == null ? "-" : format("%.2fx", r);
+  }
+
+  /** A change like "+212%" or "-5%"; "" when there is none. */
+  public static String change(Double pct) {
+    return pct == null || pct.isNaN() ? "" : format("%+.0f%%", pct);
+  }
+
+  private static final DateTimeFormatter UTC =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  /** An instant in UTC, rounded down to the second; "" when there is none. */
+  public static String time(Instant at) {
+    return at == null ? "" : UTC.format(at.truncatedTo(ChronoUnit.SECONDS));
   }
 
   private static String format(String pattern, Object... args) {

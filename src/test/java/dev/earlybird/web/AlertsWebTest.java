@@ -130,7 +130,8 @@ class AlertsWebTest {
 
   private static AlertRecord alert(String fp, boolean firing, Optional<String> silencedBy, String summary) {
     return new AlertRecord(fp, AlertStage.FOUND, fp + "-1", firing,
-        Map.of("alertname", "EarlybirdRegression", "severity", "warning", "target", "pg1", "tenant", "acme"),
+        Map.of("alertname", "EarlybirdRegression", "severity", "warning", "target", "pg1", "tenant", "acme",
+            "database", "app", "queryid", "42"),
         Map.of("summary", summary), List.of("pager", "chat"), silencedBy, NOW.minusSeconds(600), NOW.minusSeconds(60),
         firing ? Optional.empty() : Optional.of(NOW.minusSeconds(60)));
   }
@@ -141,7 +142,7 @@ class AlertsWebTest {
 
   private void storeAlerts() {
     alerting.alerts().record(new AlertWrites(
-        List.of(alert("fp1", true, Optional.empty(), "3x slower " + EVIL), alert("fp2", true, Optional.of("s1"), "muted"),
+        List.of(alert("fp1", true, Optional.empty(), "regression on tenant acme, pg1/app queryid 42: 3x slower " + EVIL), alert("fp2", true, Optional.of("s1"), "muted"),
             alert("fp3", false, Optional.empty(), "over")),
         List.of(note("pager", "fp1:found"), note("chat", "fp1:found"))));
     List<OutboxEntry> heads = alerting.outbox().heads();
@@ -250,10 +251,18 @@ class AlertsWebTest {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body())
         .contains("<h2>Firing</h2>", "<h2>Silenced</h2>", "<h2>Resolved</h2>", "<h2>Silences</h2>")
-        .contains("chat: firing pending (1 attempt", "HTTP 503 from chat", "pager: firing sent (1 attempt")
+        .contains("<strong>chat</strong> firing pending, 1 attempt, 2026-12-08 12:00:30 UTC", "HTTP 503 from chat")
+        .contains("<strong>pager</strong> firing sent, 1 attempt, 2026-12-08 11:50:10 UTC")
         .contains("silenced by s1", "tenant=\"acme\"", "jane")
+        .as("times to the second in UTC, not ISO instants").contains("2026-12-08 11:50:00 UTC", "2026-12-08 11:59:00 UTC")
+        .doesNotContain("T11:50:00Z")
         .contains("&lt;script&gt;").doesNotContain(EVIL)
         .contains("<a href=\"/alerts\">Alerts</a>", "<a href=\"/reviews\">Reviews</a>");
+    assertThat(page.body())
+        .as("the summary column shows the finding; where it is has its own column, the title the whole summary")
+        .contains(">3x slower &lt;script&gt;", "pg1/app", "queryid 42")
+        .contains("title=\"regression on tenant acme, pg1/app queryid 42: 3x slower &lt;script")
+        .doesNotContain(">regression on tenant acme");
   }
 
   @Test
@@ -264,16 +273,97 @@ class AlertsWebTest {
     HttpResponse<String> list = get("/reviews");
     assertThat(list.statusCode()).isEqualTo(200);
     String body = list.body();
-    assertThat(body).contains("<h2>acme</h2>", "<h2>globex</h2>", "href=\"/reviews/acme/2026-12-08\"", "late");
+    assertThat(body).contains("<h2>acme</h2>", "<h2>globex</h2>", "href=\"/reviews/acme/2026-12-08\"", "late")
+        .contains("2026-12-08 05:30:00 UTC", "2026-12-08 05:30:03 UTC").doesNotContain("05:30:03Z");
     assertThat(body.indexOf("/reviews/acme/2026-12-08")).as("newest first").isLessThan(body.indexOf("/reviews/acme/2026-12-07"));
 
     HttpResponse<String> one = get("/reviews/acme/2026-12-08");
     assertThat(one.statusCode()).isEqualTo(200);
     assertThat(one.body())
-        .contains("<h2>hot</h2>", "<h2>findings</h2>", "<h2>changes › new</h2>", "<h2>forecast</h2>")
-        .contains("1234.5", "new heavy", "0.91", "-8646911284551352320")
+        .as("an early document (one forecast, rows with few fields) still reads")
+        .contains("Open findings (0)", "Changed since the previous review", "New (1)", "Forecast", "Hot queries, last 24 h")
+        .contains("1.2 s", "new heavy", "91%", "queryid -8646911284551352320")
         .contains("&lt;script&gt;").doesNotContain(EVIL);
     assertThat(get("/reviews/acme/2026-12-09").statusCode()).isEqualTo(404);
+  }
+
+  /** A review as {@code MorningReview} writes it, with hostile text wherever a database supplies it. */
+  static final String REVIEW = """
+      {"id": "acme/2026-12-08", "tenant": "acme", "workday": "2026-12-08", "scheduledFor": "2026-12-08T05:30:00Z",
+       "ranAt": "2026-12-08T05:31:07.123456789Z", "late": true, "url": "http://eb/reviews/acme/2026-12-08",
+       "targets": ["pg1", "pg2"], "changesSince": "2026-12-07T05:30:02.5Z",
+       "hot": [{"target": "pg1", "database": "app db", "queryId": "-8646911284551352320",
+                "query": "SELECT '%1$s',\\n  %2$s FROM orders", "calls": 1234567, "meanMs": 12.3456, "cpuMs": 754000.0,
+                "cpuSource": "exec_minus_io", "sharePct": 45.25, "baselineMeanMs": 4.1, "changePct": 201.1},
+               {"target": "pg1", "database": "app db", "queryId": "7", "query": "SELECT 1", "calls": 3, "meanMs": 0.5,
+                "cpuMs": 1.5, "cpuSource": "exec_time", "sharePct": 0.01, "baselineMeanMs": 0.53, "changePct": -5.4}],
+       "findings": [
+         {"id": "f1", "kind": "hot", "severity": "info", "state": "active", "target": "pg1", "database": "app db",
+          "queryId": "7", "summary": "#3 by CPU", "since": "2026-12-08T01:00:00Z", "resolvedAt": null, "evidence": {}},
+         {"id": "f2", "kind": "regression", "severity": "warning", "state": "active", "target": "pg1",
+          "database": "app db", "queryId": "-8646911284551352320", "summary": "3x slower %1$s",
+          "since": "2026-12-08T02:00:00.987654Z", "resolvedAt": null, "evidence": {}}],
+       "changes": {
+         "new": [{"id": "f2", "kind": "regression", "severity": "warning", "state": "active", "target": "pg1",
+                  "database": "app db", "queryId": "-8646911284551352320", "summary": "3x slower %1$s",
+                  "since": "2026-12-08T02:00:00Z"}],
+         "resolved": [{"id": "f0", "kind": "forecast", "severity": "warning", "state": "resolved", "target": "pg1",
+                       "database": null, "queryId": null, "summary": "morning CPU 85%%",
+                       "since": "2026-12-07T03:00:00Z", "resolvedAt": "2026-12-07T09:00:00Z"}]},
+       "forecast": [{"target": "pg1", "from": "2026-12-08T08:00:00Z", "to": "2026-12-08T11:00:00Z", "vcpus": 4.0,
+                     "expectedCpuSeconds": 39441.6, "cpuRatio": 0.913, "maxCpuRatio": 0.8, "regressionCpuRatio": 0.12,
+                     "weeks": 3, "top": [{"dbId": 5, "database": "app db", "tenant": "acme",
+                       "queryId": "-8646911284551352320", "expectedCalls": 20000.4, "cpuMsPerCall": 36.9,
+                       "cpuSeconds": 738.0, "cpuSource": "exec_minus_io", "regressed": true}]}]}"""
+      .formatted(EVIL, "x".repeat(200));
+
+  @Test
+  void theReviewPageIsADigestWithRoundedNumbersLinksAndEscapedText() throws Exception {
+    LocalDate d = LocalDate.parse("2026-12-08");
+    alerting.reviews().record(new StoredReview("acme/2026-12-08", "acme", d, Instant.parse("2026-12-08T05:30:00Z"),
+        Instant.parse("2026-12-08T05:31:07.123456789Z"), true, REVIEW), AlertWrites.NONE);
+    HttpResponse<String> r = get("/reviews/acme/2026-12-08");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    String page = r.body();
+    assertThat(page).as("header")
+        .contains("Tenant <strong>acme</strong>", "Tue 2026-12-08", "Scheduled for 2026-12-08 05:30:00 UTC",
+            "ran at 2026-12-08 05:31:07 UTC", "class=\"badge late\"", "Targets: <code>pg1, pg2</code>")
+        .contains("href=\"/api/v1/reviews/acme/2026-12-08\"")
+        .doesNotContain("123456789", "987654");
+    assertThat(page).as("sections")
+        .contains("Open findings (2)", "Changed since the previous review", "Since 2026-12-07 05:30:02 UTC.",
+            "New (1)", "Resolved (1)", "<h2 id=\"forecast\">Forecast</h2>", "Hot queries, last 24 h");
+    assertThat(page.indexOf("3x slower")).as("warning before info").isLessThan(page.indexOf("#3 by CPU"));
+    assertThat(page).as("findings link to their statement")
+        .contains("<a href=\"/queries/pg1/app%20db/-8646911284551352320\">3x slower &lt;script&gt;",
+            "<a href=\"/queries/pg1/app%20db/7\">#3 by CPU</a>", "2026-12-08 02:00:00 UTC",
+            "morning CPU 85%", "resolved 2026-12-07 09:00:00 UTC");
+    assertThat(page).as("forecast, and a target without one")
+        .contains("expected CPU <strong class=\"down\">91%</strong>", "of 4 vCPUs (limit 80%)",
+            "Tue 2026-12-08 08:00–11:00 UTC", "open regressions add +12 points", "from 3 weeks of history")
+        .contains("20,000", "36.9 ms", "12.3 min", "regressed")
+        .contains("<code>pg2</code>: no forecast (set <code>targets[].vcpus</code>)");
+    assertThat(page).as("hot list, rounded for people")
+        .contains("1,234,567", "12.3 ms", "45.3%", "4.1 ms", "+201%", "-5%", "exec_minus_io")
+        .as("a tiny share is not shown as none").contains("&lt;0.1%")
+        .doesNotContain("12.3456", "45.25", "201.1");
+    String oneLine = "SELECT '&lt;script&gt;alert('x')&lt;/script&gt;', " + "x".repeat(200);
+    assertThat(page).as("the query on one line, cut; the whole text in the title")
+        .contains(">" + oneLine.substring(0, oneLine.indexOf("x".repeat(60))))
+        .contains("…</code>", "title=\"SELECT &#39;&lt;script>")
+        .contains("<a href=\"/queries/pg1/app%20db/-8646911284551352320\">queryid -8646911284551352320</a>");
+    assertThat(page).contains("&lt;script&gt;").doesNotContain(EVIL);
+  }
+
+  @Test
+  void aReviewThatIsNotJsonSaysSo() throws Exception {
+    LocalDate d = LocalDate.parse("2026-12-08");
+    alerting.reviews().record(new StoredReview("acme/2026-12-08", "acme", d, Instant.parse("2026-12-08T05:30:00Z"),
+        Instant.parse("2026-12-08T05:30:01Z"), false, "not json " + EVIL), AlertWrites.NONE);
+    HttpResponse<String> r = get("/reviews/acme/2026-12-08");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("The stored document is not JSON", "Tenant <strong>acme</strong>")
+        .doesNotContain(EVIL);
   }
 
   @Test

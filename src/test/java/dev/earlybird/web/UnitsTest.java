@@ -34,5 +34,14 @@ class UnitsTest {
     assertThat(Units.ratio(null)).isEqualTo("-");
     assertThat(Units.ratio(3.2)).isEqualTo("3.20x");
     assertThat(Units.percent(45.25)).isEqualTo("45.3%");
+    assertThat(Units.change(null)).isEmpty();
+    assertThat(Units.time(null)).isEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void changesAreSignedAndTimesAreUtcToTheSecond() {
+    assertThat(Units.change(201.6)).isEqualTo("+202%");
+    assertThat(Units.change(-5.4)).isEqualTo("-5%");
+    assertThat(Units.time(java.time.Instant.parse("2026-12-08T05:31:07.999999999Z"))).isEqualTo("2026-12-08 05:31:07 UTC");
   }
 }
