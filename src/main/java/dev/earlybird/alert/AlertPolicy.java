@@ -23,7 +23,8 @@ import java.util.Optional;
  * the change, in one transaction.
  *
  * <ul>
- *   <li>A finding at or above {@code alerts.minSeverity} that becomes active raises its alert of stage {@code found}.
+ *   <li>A finding at or above {@code alerts.minSeverity} that becomes active raises its alert of stage {@code found};
+ *       one whose severity rises while active (warning to critical) raises it again, with the new severity.
  *   <li>A morning review re-raises the tenant's open ones as stage {@code morning}: a new notification each morning,
  *       with the same dedup key, so PagerDuty adds to the open incident instead of opening a second one.
  *   <li>A finding that resolves resolves its alerts of every stage, at the receivers they went to.
@@ -67,6 +68,12 @@ public final class AlertPolicy {
       FindingState was = p == null ? null : p.state();
       if (f.state() == FindingState.ACTIVE && was != FindingState.ACTIVE && alerted(f)) {
         raise(f, AlertStage.FOUND, Optional.empty(), active, now, out);
+      } else if (f.state() == FindingState.ACTIVE && was == FindingState.ACTIVE && alerted(f)
+          && f.severity().compareTo(p.severity()) > 0) {
+        // Same alert (same fingerprint and stage), new severity: Alertmanager updates it, PagerDuty adds to the incident.
+        Optional<AlertRecord> found =
+            alerts.firing(f.fingerprint()).stream().filter(a -> a.stage() == AlertStage.FOUND).findFirst();
+        raise(f, AlertStage.FOUND, found, active, now, out);
       } else if (f.state() == FindingState.RESOLVED && was != FindingState.RESOLVED) {
         for (AlertRecord a : alerts.firing(f.fingerprint())) {
           resolve(a, f, now, out);

@@ -130,6 +130,22 @@ class AlertPolicyTest {
   }
 
   @Test
+  void aSeverityThatRisesWhileActiveIsAlertedAgainAndOneThatFallsIsNot() {
+    AlertPolicy policy = policy(Severity.WARNING, List.of());
+    Finding warning = regression("fp6", FindingState.ACTIVE, Severity.WARNING, "acme");
+    evaluate(policy, List.of(), List.of(warning));
+    now = T0.plusSeconds(600);
+    Finding critical = regression("fp6", FindingState.ACTIVE, Severity.CRITICAL, "acme");
+    AlertWrites raised = evaluate(policy, List.of(warning), List.of(critical));
+    assertThat(raised.alerts()).singleElement().satisfies(a -> {
+      assertThat(a.labels()).containsEntry("severity", "critical");
+      assertThat(a.startsAt()).isEqualTo(T0); // the same alert, updated
+    });
+    assertThat(raised.notifications()).hasSize(2).allSatisfy(n -> assertThat(n.status()).isEqualTo("firing"));
+    assertThat(evaluate(policy, List.of(critical), List.of(warning)).notifications()).isEmpty();
+  }
+
+  @Test
   void findingsBelowTheMinimumSeverityAreNotAlerted() {
     AlertPolicy policy = policy(Severity.CRITICAL, List.of());
     assertThat(evaluate(policy, List.of(), List.of(regression("fp2", FindingState.ACTIVE, Severity.WARNING, "acme")))
