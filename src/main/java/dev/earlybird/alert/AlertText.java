@@ -93,6 +93,7 @@ public final class AlertText {
       case Evidence.Hot h -> String.format(Locale.ROOT,
           "Rank %d by CPU: %.1f%% of the target's CPU, %d calls at %s per call (%.0f CPU s per hour, %s).",
           h.rank(), h.sharePct(), h.calls(), ms(h.meanMs()), h.cpuSecondsPerHour(), h.cpuSource());
+      case Evidence.Advice a -> a.advice();
       case Evidence.Forecast f -> String.format(Locale.ROOT,
           "Expected CPU from %s to %s: %.0f%% of %.0f vCPUs (threshold %.0f%%); open regressions add %.0f points.",
           f.from(), f.to(), 100 * f.cpuRatio(), f.vcpus(), 100 * f.maxCpuRatio(), 100 * f.regressionCpuRatio());

@@ -46,6 +46,7 @@ public final class Analyzer {
   private final TenantsConfig tenants;
   private final Detector detector;
   private final Lifecycle lifecycle;
+  private final AdviceRules advice;
   private final FindingAlerts alerts;
   /** Null: no morning forecast. */
   private final Forecaster forecaster;
@@ -88,6 +89,7 @@ public final class Analyzer {
     this.tenants = tenants;
     this.detector = new Detector(config);
     this.lifecycle = new Lifecycle(config.regression().persistence(), config.regression().resolveAfter());
+    this.advice = new AdviceRules(config.regression().minExtraPerHour());
   }
 
   /**
@@ -179,11 +181,11 @@ public final class Analyzer {
     Set<String> unknown = new HashSet<>(d.unknown());
     // A target that was not polled in the window tells nothing about its findings.
     open.stream().filter(f -> !polled.contains(f.target())).forEach(f -> unknown.add(f.fingerprint()));
-    List<Observation> holds = d.holds();
+    List<Observation> holds = new ArrayList<>(d.holds());
+    holds.addAll(advice.observe(window, rows, names));
     Map<String, OptionalDouble> ratios = Map.of();
     if (forecaster != null) {
       Forecaster.Outcome forecasts = forecaster.observe(end, polled, open);
-      holds = new ArrayList<>(holds);
       holds.addAll(forecasts.holds());
       unknown.addAll(forecasts.unknown());
       ratios = forecasts.ratios();

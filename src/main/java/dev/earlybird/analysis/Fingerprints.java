@@ -12,9 +12,17 @@ final class Fingerprints {
   private Fingerprints() {}
 
   static String of(FindingKind kind, String target, long dbId, long queryId) {
+    return hash(kind.label() + "\u0000" + target + "\u0000" + dbId + "\u0000" + queryId);
+  }
+
+  /** Advice about a statement: one fingerprint per rule, so two kinds of advice on one statement live side by side. */
+  static String advice(String rule, String target, long dbId, long queryId) {
+    return hash(FindingKind.ADVICE.label() + "\u0000" + rule + "\u0000" + target + "\u0000" + dbId + "\u0000" + queryId);
+  }
+
+  private static String hash(String key) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest((kind.label() + "\u0000" + target + "\u0000" + dbId + "\u0000" + queryId).getBytes(StandardCharsets.UTF_8));
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);

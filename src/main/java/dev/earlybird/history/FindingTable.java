@@ -44,7 +44,7 @@ final class FindingTable {
       case OUTLIER -> Evidence.Outlier.class;
       case HOT -> Evidence.Hot.class;
       case FORECAST -> Evidence.Forecast.class;
-      case ADVICE -> throw new IllegalArgumentException("no evidence type for " + kind + " yet");
+      case ADVICE -> Evidence.Advice.class;
     };
   }
 

@@ -109,6 +109,28 @@ public sealed interface Evidence {
   }
 
   /**
+   * What to do about a statement, and the numbers that say why.
+   *
+   * @param rule {@code temp_spill}, {@code planning_time}, {@code jit}, {@code low_hit_ratio}, {@code n_plus_one}
+   *     (more rules come with the plan-based advisor: {@code missing_index}, {@code fleet_index_drift}, ...)
+   * @param advice the change to make, in words, with the setting or rewrite
+   * @param ddl the statement to run, for advice that has one (an index); null otherwise
+   * @param numbers the measurements the rule used, by name (e.g. {@code tempMbPerCall}, {@code planMsPerCall})
+   */
+  record Advice(String rule, String advice, String ddl, java.util.Map<String, Double> numbers) implements Evidence {
+    public Advice {
+      java.util.Objects.requireNonNull(rule, "rule");
+      java.util.Objects.requireNonNull(advice, "advice");
+      numbers = java.util.Map.copyOf(numbers);
+    }
+
+    @Override
+    public FindingKind kind() {
+      return FindingKind.ADVICE;
+    }
+  }
+
+  /**
    * One statement's part of a forecast.
    *
    * @param expectedCalls calls expected in the forecast hours (same hours of the same weekday in past weeks)
