@@ -87,6 +87,10 @@ public final class GenericPlans {
    * @throws SQLException only when the connection failed; the caller decides about the target
    */
   public PlanCapture capture(Connection c, int serverMajor, String text, boolean truncated) throws SQLException {
+    if (!c.getAutoCommit()) {
+      // Our BEGIN would be ignored and our COMMIT would commit the caller's transaction.
+      throw new IllegalArgumentException("plan capture needs an autocommit connection");
+    }
     Optional<Skipped> refused = PlanText.refusal(text, truncated, maxParameters);
     if (refused.isPresent()) {
       return refused.get();

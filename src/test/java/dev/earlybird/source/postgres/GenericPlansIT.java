@@ -2,6 +2,7 @@ package dev.earlybird.source.postgres;
 
 import static dev.earlybird.source.postgres.PgTestSupport.superuserEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.earlybird.analysis.PlanNode;
 import dev.earlybird.analysis.PlanShape;
@@ -39,6 +40,10 @@ class GenericPlansIT {
         "DROP SCHEMA IF EXISTS app CASCADE",
         "DROP TABLE IF EXISTS accounts",
         "DROP DOMAIN IF EXISTS required_int",
+        "DROP TABLE IF EXISTS moods",
+        "DROP TYPE IF EXISTS \"Mood\"",
+        "CREATE TYPE \"Mood\" AS ENUM ('calm', 'tense')",
+        "CREATE TABLE moods (m \"Mood\")",
         "CREATE TABLE accounts (k int NOT NULL, note text)",
         "INSERT INTO accounts SELECT g, 'n' || g FROM generate_series(1, 20000) g",
         "CREATE INDEX accounts_k ON accounts (k)",
@@ -65,6 +70,17 @@ class GenericPlansIT {
       assertThat(modify.nodeType()).isEqualTo("ModifyTable");
       assertThat(modify.operation()).isEqualTo("Insert");
       assertThat(value(c, "SELECT count(*) FROM accounts")).isEqualTo("20000");
+      for (String write : List.of(
+          "UPDATE accounts SET note = $2 WHERE k = $1",
+          "DELETE FROM accounts WHERE k = $1",
+          "SELECT * FROM accounts WHERE k = $1 FOR UPDATE")) {
+        assertThat(plans.capture(c, major, write, false)).isInstanceOf(Planned.class);
+      }
+      // A parameter of a type whose name needs quoting (13-15 spell it in EXECUTE's NULL casts).
+      assertThat(shape(plans.capture(c, major, "SELECT * FROM moods WHERE m = $1", false)).sequentialScans())
+          .singleElement()
+          .extracting(PlanNode::filter)
+          .isEqualTo("(moods.m = $1)");
 
       assertThat(plans.capture(c, major, "VACUUM accounts", false))
           .isEqualTo(new Skipped(SkipReason.UTILITY, "VACUUM is not a plannable statement"));
@@ -129,6 +145,13 @@ class GenericPlansIT {
       assertThat(value(c, "SHOW search_path")).isEqualTo(searchPathBefore);
       assertThat(c.getAutoCommit()).isTrue();
       assertThat(c.unwrap(BaseConnection.class).getTransactionState()).isEqualTo(TransactionState.IDLE);
+
+      // Inside the caller's transaction our COMMIT would be the caller's: refused before anything is sent.
+      c.setAutoCommit(false);
+      assertThatThrownBy(() -> plans.capture(c, major, LOOKUP, false))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("plan capture needs an autocommit connection");
+      c.setAutoCommit(true);
     }
   }
 
