@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.postgresql.core.BaseConnection;
 import org.postgresql.core.BaseStatement;
 import org.postgresql.core.QueryExecutor;
 import org.postgresql.util.PSQLException;
@@ -91,7 +92,8 @@ public final class GenericPlans {
       // Our BEGIN would be ignored and our COMMIT would commit the caller's transaction.
       throw new IllegalArgumentException("plan capture needs an autocommit connection");
     }
-    Optional<Skipped> refused = PlanText.refusal(text, truncated, maxParameters);
+    boolean standardStrings = c.unwrap(BaseConnection.class).getStandardConformingStrings();
+    Optional<Skipped> refused = PlanText.refusal(text, truncated, maxParameters, standardStrings);
     if (refused.isPresent()) {
       return refused.get();
     }

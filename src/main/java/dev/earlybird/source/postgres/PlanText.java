@@ -24,8 +24,13 @@ final class PlanText {
 
   private PlanText() {}
 
-  /** Why {@code text} must not be planned, or empty if it may be. */
-  static Optional<Skipped> refusal(String text, boolean truncated, int maxParameters) {
+  /**
+   * Why {@code text} must not be planned, or empty if it may be.
+   *
+   * @param standardConformingStrings the session's setting, which decides whether a backslash ends a string
+   */
+  static Optional<Skipped> refusal(
+      String text, boolean truncated, int maxParameters, boolean standardConformingStrings) {
     if (truncated) {
       return skip(SkipReason.TRUNCATED, "the text was cut at track_activity_query_size");
     }
@@ -34,7 +39,7 @@ final class PlanText {
       String detail = keyword.isEmpty() ? "no statement" : keyword + " is not a plannable statement";
       return skip(SkipReason.UTILITY, detail);
     }
-    if (!singleStatement(text)) {
+    if (!singleStatement(text, standardConformingStrings)) {
       // The text is appended to our own BEGIN READ ONLY …; a second statement could end that transaction.
       return skip(SkipReason.MULTIPLE_STATEMENTS, "the text holds more than one statement");
     }
@@ -93,11 +98,11 @@ final class PlanText {
 
   /**
    * Whether the driver sends {@code text} as one statement. Asks the driver's own splitter (the one that would split
-   * it), with standard-conforming strings and no JDBC {@code ?} parameters, as for a plain {@code Statement}.
+   * it), with no JDBC {@code ?} parameters, as for a plain {@code Statement}.
    */
-  static boolean singleStatement(String text) {
+  static boolean singleStatement(String text, boolean standardConformingStrings) {
     try {
-      return Parser.parseJdbcSql(text, true, false, true, false, false).size() <= 1;
+      return Parser.parseJdbcSql(text, standardConformingStrings, false, true, false, false).size() <= 1;
     } catch (SQLException e) {
       return false;
     }
