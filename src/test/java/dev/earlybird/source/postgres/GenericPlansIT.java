@@ -62,6 +62,18 @@ class GenericPlansIT {
       assertThat(scan.index()).isEqualTo("accounts_k");
       assertThat(scan.indexCond()).isEqualTo("(accounts.k = $1)");
       assertThat(indexed.sequentialScans()).isEmpty();
+      // The plan is of the statement pg_stat_statements counts: same query identifier (14+; 13 prints none).
+      try (Connection app = server.superuser(DATABASE);
+          var ps = app.prepareStatement("SELECT * FROM accounts WHERE k = ?")) {
+        ps.setInt(1, 42);
+        ps.executeQuery().close();
+      }
+      List<Long> counted = PgTestSupport.queryIds(server, DATABASE, LOOKUP);
+      if (major >= 14) {
+        assertThat(counted).containsExactly(indexed.queryId().getAsLong());
+      } else {
+        assertThat(indexed.queryId()).isEmpty();
+      }
 
       // An INSERT is planned (read-only transactions allow EXPLAIN of a write) and nothing is inserted.
       PlanCapture insert = plans.capture(c, major, "INSERT INTO accounts (k, note) VALUES ($1, $2)", false);
