@@ -47,6 +47,12 @@ public final class GenericPlans {
   /** Prefix of the names this class prepares: a session never holds one after {@link #capture} returns. */
   static final String PREPARED_PREFIX = "eb_plan_";
 
+  /**
+   * Starts what we send, so that a DBA reading pg_stat_statements (where EXPLAIN and PREPARE are counted as
+   * utility statements) or pg_stat_activity sees whose they are.
+   */
+  static final String MARK = "/* earlybird */ ";
+
   private static final AtomicLong NEXT_NAME = new AtomicLong();
 
   private final Duration statementTimeout;
@@ -107,7 +113,7 @@ public final class GenericPlans {
 
   private PlanCapture explainGeneric(Connection c, Statement s, String text) throws SQLException {
     String sql = ReadOnlyTransaction.begin(statementTimeout, searchPath)
-        + "EXPLAIN (GENERIC_PLAN, VERBOSE, FORMAT JSON) " + text + "\n;COMMIT";
+        + MARK + "EXPLAIN (GENERIC_PLAN, VERBOSE, FORMAT JSON) " + text + "\n;COMMIT";
     try {
       // The simple query protocol: under the extended one (the driver's default) the server counts the $n of
       // EXPLAIN (GENERIC_PLAN) as parameters of the protocol statement and refuses to bind none ("bind message
@@ -123,12 +129,12 @@ public final class GenericPlans {
   private PlanCapture explainPrepared(Connection c, Statement s, String text) throws SQLException {
     String name = PREPARED_PREFIX + NEXT_NAME.incrementAndGet();
     String prepare = ReadOnlyTransaction.begin(statementTimeout, searchPath)
-        + "PREPARE " + name + " AS " + text + "\n;SELECT parameter_types::pg_catalog.text[]"
+        + MARK + "PREPARE " + name + " AS " + text + "\n;SELECT parameter_types::pg_catalog.text[]"
         + " FROM pg_catalog.pg_prepared_statements WHERE name = '" + name + "'";
     try {
       List<String> types = parameterTypes(s, s.execute(prepare));
       String explain = "SET LOCAL plan_cache_mode = force_generic_plan;"
-          + "EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE " + name + nullArguments(types) + ";"
+          + MARK + "EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE " + name + nullArguments(types) + ";"
           + "DEALLOCATE " + name + ";COMMIT";
       return new Planned(firstValue(s, s.execute(explain)), types.size());
     } catch (SQLException e) {
