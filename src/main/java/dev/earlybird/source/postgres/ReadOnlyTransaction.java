@@ -37,20 +37,27 @@ final class ReadOnlyTransaction {
 
   /** {@code sql} (one statement or several separated by {@code ;}) inside the transaction. */
   static String wrap(String sql, Duration statementTimeout) {
+    return begin(statementTimeout, SEARCH_PATH) + sql + ";\nCOMMIT";
+  }
+
+  /**
+   * The start of the transaction, up to and including the {@code ;} after its settings, with {@code searchPath}
+   * (already quoted SQL) as the search path: for the few reads that must resolve a user's names, and for those that
+   * need more than one round trip before {@code COMMIT}.
+   */
+  static String begin(Duration statementTimeout, String searchPath) {
     return """
         BEGIN READ ONLY;
         SET LOCAL statement_timeout = %d;
         SET LOCAL lock_timeout = %d;
         SET LOCAL idle_in_transaction_session_timeout = %d;
         SET LOCAL search_path = %s;
-        %s;
-        COMMIT"""
+        """
         .formatted(
             statementTimeout.toMillis(),
             PgConnector.LOCK_TIMEOUT.toMillis(),
             PgConnector.IDLE_IN_TRANSACTION_TIMEOUT.toMillis(),
-            SEARCH_PATH,
-            sql);
+            searchPath);
   }
 
   /** Bounds how long the client waits for {@code s}; then the driver cancels the query on the server. */
