@@ -114,6 +114,25 @@ class AlertingIT {
     return out;
   }
 
+  /**
+   * Each state change the webhook accepted: an alert's finding occurrence, stage, status and severity (a finding
+   * whose severity rises is raised again: another change), or a review.
+   */
+  static List<String> hookChanges(NotificationSink sink) {
+    List<String> out = new ArrayList<>();
+    for (NotificationSink.Received r : sink.accepted()) {
+      JsonNode j = r.json();
+      if (j.get("type").asText().equals("review")) {
+        out.add("review/" + j.get("review").get("id").asText());
+      } else {
+        JsonNode l = j.get("labels");
+        out.add(j.get("finding").get("id").asText() + "/" + l.get("stage").asText() + "/" + j.get("status").asText()
+            + "/" + l.get("severity").asText());
+      }
+    }
+    return out;
+  }
+
   static double metric(AgentProcess agent, String series) throws Exception {
     for (String line : agent.get("/metrics").split("\n")) {
       if (line.startsWith(series + " ")) {
@@ -230,9 +249,9 @@ class AlertingIT {
 
         // Every state change exactly once, every body signed, nothing silenced sent.
         Map<String, Integer> counts = new HashMap<>();
-        hookEvents(sink).forEach(e -> counts.merge(e, 1, Integer::sum));
+        hookChanges(sink).forEach(e -> counts.merge(e, 1, Integer::sum));
         assertThat(counts).allSatisfy((event, n) -> assertThat(n).as(event).isEqualTo(1));
-        assertThat(counts.keySet()).noneMatch(e -> e.startsWith("hot/"));
+        assertThat(hookEvents(sink)).noneMatch(e -> e.startsWith("hot/"));
         assertThat(sink.accepted()).allSatisfy(r -> assertThat(r.signatureValid()).isTrue());
         JsonNode alerts = restarted.json("/api/v1/alerts?state=resolved").get("alerts");
         assertThat(alerts).anySatisfy(a -> {
