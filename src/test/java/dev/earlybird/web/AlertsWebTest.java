@@ -266,6 +266,14 @@ class AlertsWebTest {
   }
 
   @Test
+  void anAlertThatNoRouteSendsAnywhereSaysSoRatherThanNoneYet() throws Exception {
+    alerting.alerts().record(new AlertWrites(List.of(new AlertRecord("fp9", AlertStage.FOUND, "fp9-1", true,
+        Map.of("alertname", "EarlybirdRegression", "severity", "warning", "target", "pg1"), Map.of("summary", "slower"),
+        List.of(), Optional.empty(), NOW.minusSeconds(600), NOW.minusSeconds(60), Optional.empty())), List.of()));
+    assertThat(get("/alerts").body()).contains("no receiver (alerts.receivers, alerts.routes)").doesNotContain("none yet");
+  }
+
+  @Test
   void theReviewPagesListReviewsPerTenantAndShowTheDigestEscaped() throws Exception {
     storeReview("acme", "2026-12-07");
     storeReview("acme", "2026-12-08");
