@@ -10,6 +10,7 @@ import dev.earlybird.history.Silences;
 import dev.earlybird.model.AlertStage;
 import dev.earlybird.model.Finding;
 import dev.earlybird.model.FindingState;
+import dev.earlybird.model.Severity;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -71,9 +72,13 @@ public final class AlertPolicy {
       } else if (f.state() == FindingState.ACTIVE && was == FindingState.ACTIVE && alerted(f)
           && f.severity().compareTo(p.severity()) > 0) {
         // Same alert (same fingerprint and stage), new severity: Alertmanager updates it, PagerDuty adds to the incident.
+        // Only above what was already sent: a severity that falls and rises again must not page twice.
         Optional<AlertRecord> found =
             alerts.firing(f.fingerprint()).stream().filter(a -> a.stage() == AlertStage.FOUND).findFirst();
-        raise(f, AlertStage.FOUND, found, active, now, out);
+        boolean higher = found.map(a -> f.severity().compareTo(severityOf(a)) > 0).orElse(true);
+        if (higher) {
+          raise(f, AlertStage.FOUND, found, active, now, out);
+        }
       } else if (f.state() == FindingState.RESOLVED && was != FindingState.RESOLVED) {
         for (AlertRecord a : alerts.firing(f.fingerprint())) {
           resolve(a, f, now, out);
@@ -109,6 +114,14 @@ public final class AlertPolicy {
       out.add(new NewNotification(receiver, REVIEW, reviewId, REVIEW, "review:" + reviewId, payload, now));
     }
     return out;
+  }
+
+  private static Severity severityOf(AlertRecord a) {
+    try {
+      return Severity.valueOf(a.labels().getOrDefault("severity", "info").toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return Severity.INFO;
+    }
   }
 
   private boolean alerted(Finding f) {

@@ -143,6 +143,8 @@ class AlertPolicyTest {
     });
     assertThat(raised.notifications()).hasSize(2).allSatisfy(n -> assertThat(n.status()).isEqualTo("firing"));
     assertThat(evaluate(policy, List.of(critical), List.of(warning)).notifications()).isEmpty();
+    // Back up to critical: that was sent already, so nobody is paged again.
+    assertThat(evaluate(policy, List.of(warning), List.of(critical)).notifications()).isEmpty();
   }
 
   @Test

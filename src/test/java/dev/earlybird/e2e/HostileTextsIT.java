@@ -138,6 +138,9 @@ class HostileTextsIT {
       });
       assertThat(up(agent, "main")).isTrue();
       assertThat(agent.get("/hot?" + latinPath)).contains("caf\uFFFD");
+      // main reads texts when it next sees a new statement: give it the poll or two that takes before stopping.
+      await("main's text read meets the Latin-1 text").atMost(Duration.ofSeconds(30))
+          .until(() -> Files.readString(log).contains("not valid in the encoding of the database"));
       assertThat(agent.stop()).isIn(0, 143);
     }
 
