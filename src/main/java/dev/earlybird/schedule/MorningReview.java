@@ -82,12 +82,11 @@ public final class MorningReview {
     this.clock = clock;
   }
 
-  /** Runs the review and stores it; returns what was stored. */
-  public StoredReview run(DueReview due) {
-    return run(due, targetsOf(due.tenant()));
-  }
-
-  /** @param targets the targets that hold a database of the tenant */
+  /**
+   * Runs the review and stores it; returns what was stored.
+   *
+   * @param targets the targets that hold a database of the tenant
+   */
   StoredReview run(DueReview due, List<String> targets) {
     Instant now = clock.instant();
     String id = StoredReview.idOf(due.tenant(), due.workday());
@@ -149,20 +148,6 @@ public final class MorningReview {
     StoredReview stored = new StoredReview(id, due.tenant(), due.workday(), due.scheduledFor(), now, due.late(), json);
     reviews.record(stored, new AlertWrites(morning.alerts(), notifications));
     return stored;
-  }
-
-  /** The targets that hold a database of the tenant. */
-  private List<String> targetsOf(String tenant) {
-    Set<String> out = new LinkedHashSet<>();
-    for (TargetRecord t : store.targets()) {
-      for (DatabaseInfo d : store.databases(t.name())) {
-        if (tenant.equals(tenants.tenantOf(d.name()))) {
-          out.add(t.name());
-          break;
-        }
-      }
-    }
-    return List.copyOf(out);
   }
 
   private static ObjectNode hot(HotQuery q) {
