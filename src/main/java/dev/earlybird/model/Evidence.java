@@ -109,19 +109,46 @@ public sealed interface Evidence {
   }
 
   /**
-   * What to do about a statement, and the numbers that say why.
+   * What to do about a statement, a database or a target, and the numbers that say why.
    *
-   * @param rule {@code temp_spill}, {@code planning_time}, {@code jit}, {@code low_hit_ratio}, {@code n_plus_one}
-   *     (more rules come with the plan-based advisor: {@code missing_index}, {@code fleet_index_drift}, ...)
+   * @param rule {@code missing_index}, {@code fleet_index_drift}, {@code stale_statistics}, {@code temp_spill},
+   *     {@code temp_table_churn}, {@code planning_time}, {@code jit}, {@code low_hit_ratio}, {@code n_plus_one},
+   *     {@code settings}
    * @param advice the change to make, in words, with the setting or rewrite
    * @param ddl the statement to run, for advice that has one (an index); null otherwise
    * @param numbers the measurements the rule used, by name (e.g. {@code tempMbPerCall}, {@code planMsPerCall})
+   * @param hypothetical for index advice where HypoPG could try the index: the plan cost without and with it; null
+   *     when not tried (the advice then says why it is unconfirmed)
+   * @param databases for fleet index drift: the databases that lack the index most of the fleet has; else empty
+   * @param related the fingerprint of a finding this advice points to as the likely cause (a statement's missing
+   *     index that is a fleet drift); null when none
+   * @param applied once the advised change is seen in place: when, and how the statement did before and after;
+   *     null until then
    */
-  record Advice(String rule, String advice, String ddl, java.util.Map<String, Double> numbers) implements Evidence {
+  record Advice(
+      String rule,
+      String advice,
+      String ddl,
+      java.util.Map<String, Double> numbers,
+      Hypothetical hypothetical,
+      java.util.List<String> databases,
+      String related,
+      Applied applied)
+      implements Evidence {
     public Advice {
       java.util.Objects.requireNonNull(rule, "rule");
       java.util.Objects.requireNonNull(advice, "advice");
       numbers = java.util.Map.copyOf(numbers);
+      databases = databases == null ? java.util.List.of() : java.util.List.copyOf(databases);
+    }
+
+    /** Advice from counters alone: nothing tried, no databases, nothing related, not applied. */
+    public Advice(String rule, String advice, String ddl, java.util.Map<String, Double> numbers) {
+      this(rule, advice, ddl, numbers, null, java.util.List.of(), null, null);
+    }
+
+    public Advice withApplied(Applied applied) {
+      return new Advice(rule, advice, ddl, numbers, hypothetical, databases, related, applied);
     }
 
     @Override
@@ -129,6 +156,37 @@ public sealed interface Evidence {
       return FindingKind.ADVICE;
     }
   }
+
+  /**
+   * The planner's cost of a statement without and with a hypothetical index.
+   *
+   * @param reductionPct {@code 100 × (costBefore − costAfter) / costBefore}, 0 when it does not get cheaper
+   */
+  record Hypothetical(double costBefore, double costAfter, double reductionPct) {}
+
+  /**
+   * Advice that was acted on: the advised index appeared (or the setting changed) between {@code absentAt} and
+   * {@code seenAt}; the statement's calls before the first and after the second are compared with the same test as
+   * regressions (calls in between are left out: when in that span the change took effect is not known).
+   *
+   * @param verdict {@code pending} (too few calls since), {@code improved} (per-call mean significantly lower) or
+   *     {@code not_improved}
+   * @param pValue one-sided Welch t-test that the per-call mean fell; NaN while pending
+   */
+  record Applied(
+      java.time.Instant absentAt,
+      java.time.Instant seenAt,
+      String verdict,
+      Side before,
+      Side after,
+      double pValue) {
+    public static final String PENDING = "pending";
+    public static final String IMPROVED = "improved";
+    public static final String NOT_IMPROVED = "not_improved";
+  }
+
+  /** One side of a before/after comparison: calls, per-call execution mean and CPU per call (ms). */
+  record Side(long calls, double meanMs, double cpuMsPerCall, String cpuSource) {}
 
   /**
    * One statement's part of a forecast.
