@@ -328,7 +328,8 @@ public final class Agent implements AutoCloseable {
     ConfigChanges changes = ConfigChanges.between(old, next);
     // What cannot change while running keeps its running value; the next reload reports it again, as still waiting.
     AgentConfig applied = new AgentConfig(old.listen(), old.store(), next.poll(), next.retention(), next.targets(),
-        next.tenants(), next.analysis(), next.alerts(), next.web(), old.aws(), old.discovery(), next.metrics());
+        next.tenants(), next.analysis(), next.alerts(), next.web(), old.aws(), old.discovery(), next.metrics(),
+        next.advisor());
     if (!swap(build(applied))) {
       throw new ConfigException("the agent is stopping; not reloading");
     }

@@ -79,7 +79,9 @@ public final class AlertPolicy {
         if (higher) {
           raise(f, AlertStage.FOUND, found, active, now, out);
         }
-      } else if (f.state() == FindingState.RESOLVED && was != FindingState.RESOLVED) {
+      } else if ((f.state() == FindingState.RESOLVED && was != FindingState.RESOLVED)
+          || (f.state() == FindingState.APPLIED && was == FindingState.ACTIVE)) {
+        // Advice acted on is no longer something to do: its alert resolves like a cleared condition.
         for (AlertRecord a : alerts.firing(f.fingerprint())) {
           resolve(a, f, now, out);
         }

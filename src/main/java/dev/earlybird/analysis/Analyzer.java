@@ -50,6 +50,8 @@ public final class Analyzer {
   private final FindingAlerts alerts;
   /** Null: no morning forecast. */
   private final Forecaster forecaster;
+  /** Null: no plan-based advice. */
+  private final AdvisorBoard advisor;
   private OptionalLong watermarkUs;
 
   public Analyzer(
@@ -81,6 +83,21 @@ public final class Analyzer {
       TenantsConfig tenants,
       Forecaster forecaster,
       FindingAlerts alerts) {
+    this(store, writer, config, tenants, forecaster, alerts, null);
+  }
+
+  /**
+   * @param advisor where the advisor leaves its judgements, folded into the findings at each window; null for none
+   */
+  public Analyzer(
+      HistoryStore store,
+      HistoryWriter writer,
+      AnalysisConfig config,
+      TenantsConfig tenants,
+      Forecaster forecaster,
+      FindingAlerts alerts,
+      AdvisorBoard advisor) {
+    this.advisor = advisor;
     this.forecaster = forecaster;
     this.alerts = alerts;
     this.store = store;
@@ -189,6 +206,15 @@ public final class Analyzer {
       holds.addAll(forecasts.holds());
       unknown.addAll(forecasts.unknown());
       ratios = forecasts.ratios();
+    }
+    if (advisor != null) {
+      AdvisorBoard.Reading r = advisor.read(open, end);
+      holds.addAll(r.holds());
+      unknown.addAll(r.unknown());
+    } else {
+      // Without an advisor nothing judges its rules: their findings stay as they are.
+      open.stream().filter(f -> f.evidence() instanceof Evidence.Advice a && AdvisorBoard.RULES.contains(a.rule()))
+          .forEach(f -> unknown.add(f.fingerprint()));
     }
     Lifecycle.Changes changes = lifecycle.advance(open, holds, unknown, window);
     AlertWrites raised = alerts.of(open, changes.changed());

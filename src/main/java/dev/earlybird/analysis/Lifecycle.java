@@ -1,5 +1,6 @@
 package dev.earlybird.analysis;
 
+import dev.earlybird.model.Evidence;
 import dev.earlybird.model.Finding;
 import dev.earlybird.model.FindingState;
 import dev.earlybird.model.Period;
@@ -20,6 +21,8 @@ import java.util.Set;
  *   <li>A pending finding whose streak breaks is dropped: it never was a finding.
  *   <li>An active finding resolves after {@code resolveAfter} consecutive windows without the condition.
  *   <li>A window that cannot judge a condition (target not polled, too few calls) changes nothing for it.
+ *   <li>Advice whose change is seen in place ({@link Evidence.Advice#applied()}) is APPLIED at once, whatever its
+ *       streak: it is no longer something to do, but stays open while its before/after comparison goes on.
  * </ul>
  */
 public final class Lifecycle {
@@ -42,14 +45,15 @@ public final class Lifecycle {
     for (Observation o : holds) {
       Finding f = byFingerprint.remove(o.fingerprint());
       if (f == null) {
-        FindingState state = persistence <= 1 ? FindingState.ACTIVE : FindingState.PENDING;
+        FindingState state = applied(o) ? FindingState.APPLIED
+            : persistence <= 1 ? FindingState.ACTIVE : FindingState.PENDING;
         changed.add(new Finding(Fingerprints.occurrence(o.fingerprint(), window.from()), o.fingerprint(),
             o.severity(), state, o.subject(), o.summary(), window.from(), window.to(), Optional.empty(), 1, 0,
             o.evidence()));
       } else {
         int streak = f.streak() + 1;
-        FindingState state = f.state() == FindingState.PENDING && streak < persistence
-            ? FindingState.PENDING : FindingState.ACTIVE;
+        FindingState state = applied(o) ? FindingState.APPLIED
+            : f.state() == FindingState.PENDING && streak < persistence ? FindingState.PENDING : FindingState.ACTIVE;
         // Names and family may have become known since; keep what was known otherwise.
         changed.add(new Finding(f.id(), f.fingerprint(), o.severity(), state, Subjects.merge(f.subject(), o.subject()),
             o.summary(), f.since(), window.to(), Optional.empty(), streak, 0, o.evidence()));
@@ -66,9 +70,13 @@ public final class Lifecycle {
       int clear = f.clearStreak() + 1;
       boolean resolved = clear >= resolveAfter;
       changed.add(new Finding(f.id(), f.fingerprint(), f.severity(),
-          resolved ? FindingState.RESOLVED : FindingState.ACTIVE, f.subject(), f.summary(), f.since(), f.lastSeen(),
+          resolved ? FindingState.RESOLVED : f.state(), f.subject(), f.summary(), f.since(), f.lastSeen(),
           resolved ? Optional.of(window.to()) : Optional.empty(), 0, clear, f.evidence()));
     }
     return new Changes(changed, deleted);
+  }
+
+  private static boolean applied(Observation o) {
+    return o.evidence() instanceof Evidence.Advice a && a.applied() != null;
   }
 }

@@ -24,7 +24,8 @@ public record AgentConfig(
     WebConfig web,
     AwsSettings aws,
     Optional<DiscoveryConfig> discovery,
-    MetricsConfig metrics) {
+    MetricsConfig metrics,
+    AdvisorConfig advisor) {
   public AgentConfig {
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(store, "store");
@@ -38,12 +39,31 @@ public record AgentConfig(
     Objects.requireNonNull(aws, "aws");
     Objects.requireNonNull(discovery, "discovery");
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(advisor, "advisor");
     Set<String> names = new HashSet<>();
     for (TargetConfig t : targets) {
       if (!names.add(t.name())) {
         throw new IllegalArgumentException("duplicate target name " + t.name());
       }
     }
+  }
+
+  /** With the advisor's defaults. */
+  public AgentConfig(
+      HostPort listen,
+      StoreConfig store,
+      PollConfig poll,
+      RetentionConfig retention,
+      List<TargetConfig> targets,
+      TenantsConfig tenants,
+      AnalysisConfig analysis,
+      AlertsConfig alerts,
+      WebConfig web,
+      AwsSettings aws,
+      Optional<DiscoveryConfig> discovery,
+      MetricsConfig metrics) {
+    this(listen, store, poll, retention, targets, tenants, analysis, alerts, web, aws, discovery, metrics,
+        AdvisorConfig.DEFAULT);
   }
 
   /** With the default metrics settings (no per-statement series). */
@@ -99,21 +119,26 @@ public record AgentConfig(
 
   public AgentConfig withTargets(List<TargetConfig> newTargets) {
     return new AgentConfig(listen, store, poll, retention, newTargets, tenants, analysis, alerts, web, aws, discovery,
-        metrics);
+        metrics, advisor);
   }
 
   public AgentConfig withPoll(PollConfig newPoll) {
     return new AgentConfig(listen, store, newPoll, retention, targets, tenants, analysis, alerts, web, aws, discovery,
-        metrics);
+        metrics, advisor);
   }
 
   public AgentConfig withDiscovery(Optional<DiscoveryConfig> newDiscovery) {
     return new AgentConfig(listen, store, poll, retention, targets, tenants, analysis, alerts, web, aws, newDiscovery,
-        metrics);
+        metrics, advisor);
+  }
+
+  public AgentConfig withAdvisor(AdvisorConfig newAdvisor) {
+    return new AgentConfig(listen, store, poll, retention, targets, tenants, analysis, alerts, web, aws, discovery,
+        metrics, newAdvisor);
   }
 
   public AgentConfig withMetrics(MetricsConfig newMetrics) {
     return new AgentConfig(listen, store, poll, retention, targets, tenants, analysis, alerts, web, aws, discovery,
-        newMetrics);
+        newMetrics, advisor);
   }
 }

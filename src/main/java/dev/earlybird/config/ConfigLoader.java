@@ -24,7 +24,7 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class ConfigLoader {
   static final List<String> TOP_KEYS =
       List.of("listen", "store", "poll", "retention", "targets", "tenants", "analysis", "alerts", "web", "aws",
-          "discovery", "metrics");
+          "discovery", "metrics", "advisor");
 
   private ConfigLoader() {}
 
@@ -79,8 +79,9 @@ public final class ConfigLoader {
     AwsSettings aws = AwsBinder.bind(top.map("aws", AwsBinder.KEYS));
     Optional<DiscoveryConfig> discovery = DiscoveryBinder.bind(top.map("discovery", DiscoveryBinder.KEYS));
     MetricsConfig metrics = MetricsBinder.bind(top.map("metrics", MetricsBinder.KEYS));
+    AdvisorConfig advisor = AdvisorBinder.bind(top.map("advisor", AdvisorBinder.KEYS));
     return top.build(() -> new AgentConfig(
-            listen, store, poll, retention, targets, tenants, analysis, alerts, web, aws, discovery, metrics))
+            listen, store, poll, retention, targets, tenants, analysis, alerts, web, aws, discovery, metrics, advisor))
         .orElse(null);
   }
 

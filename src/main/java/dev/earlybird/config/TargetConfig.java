@@ -20,7 +20,8 @@ public record TargetConfig(
     Secret password,
     DatabaseFilter databases,
     Optional<AwsConfig> aws,
-    OptionalDouble vcpus) {
+    OptionalDouble vcpus,
+    TargetAdvisor advisor) {
   public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
   public static final String URL_PREFIX = "jdbc:postgresql://";
 
@@ -36,9 +37,16 @@ public record TargetConfig(
     Objects.requireNonNull(databases, "databases");
     Objects.requireNonNull(aws, "aws");
     Objects.requireNonNull(vcpus, "vcpus");
+    Objects.requireNonNull(advisor, "advisor");
     if (vcpus.isPresent() && !(vcpus.getAsDouble() > 0)) {
       throw new IllegalArgumentException("target vcpus must be above 0");
     }
+  }
+
+  /** With the advisor's defaults. */
+  public TargetConfig(String name, String url, String user, Secret password, DatabaseFilter databases,
+      Optional<AwsConfig> aws, OptionalDouble vcpus) {
+    this(name, url, user, password, databases, aws, vcpus, TargetAdvisor.DEFAULT);
   }
 
   /** Without a capacity for the forecast (RDS discovery may fill it in from the instance class). */
@@ -48,7 +56,11 @@ public record TargetConfig(
   }
 
   public TargetConfig withVcpus(OptionalDouble vcpus) {
-    return new TargetConfig(name, url, user, password, databases, aws, vcpus);
+    return new TargetConfig(name, url, user, password, databases, aws, vcpus, advisor);
+  }
+
+  public TargetConfig withAdvisor(TargetAdvisor advisor) {
+    return new TargetConfig(name, url, user, password, databases, aws, vcpus, advisor);
   }
 
   /** A target with default database filter, no credentials and no AWS link; for tests and the demo. */
@@ -59,6 +71,6 @@ public record TargetConfig(
   @Override
   public String toString() {
     return "TargetConfig[name=" + name + ", url=" + Redact.jdbcUrl(url) + ", user=" + user + ", password="
-        + password + ", databases=" + databases + ", aws=" + aws + ", vcpus=" + vcpus + "]";
+        + password + ", databases=" + databases + ", aws=" + aws + ", vcpus=" + vcpus + ", advisor=" + advisor + "]";
   }
 }

@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
 
 /** Binds {@code targets:}: names unique across the list, URLs, credentials, database filters, AWS links. */
 final class TargetsBinder {
-  static final List<String> TARGET_KEYS = List.of("name", "url", "user", "password", "databases", "aws", "vcpus");
+  static final List<String> TARGET_KEYS = List.of("name", "url", "user", "password", "databases", "aws", "vcpus",
+      "advisor");
+  static final List<String> ADVISOR_KEYS = List.of("enabled", "url");
   static final List<String> FILTER_KEYS = List.of("include", "exclude");
   static final List<String> AWS_KEYS = List.of("region", "dbiResourceId", "dbInstanceIdentifier", "endpoint",
       "dbClusterIdentifier", "endpoints", "iamAuth");
@@ -42,10 +44,13 @@ final class TargetsBinder {
     Optional<AwsConfig> aws = t.map("aws", AWS_KEYS).flatMap(TargetsBinder::aws);
     OptionalDouble vcpus = t.optional("vcpus", Values.number(0))
         .map(OptionalDouble::of).orElseGet(OptionalDouble::empty);
+    TargetAdvisor advisor = t.map("advisor", ADVISOR_KEYS).map(a -> new TargetAdvisor(
+        a.value("enabled", Values::bool, true),
+        a.optional("url", TargetsBinder::jdbcUrl))).orElse(TargetAdvisor.DEFAULT);
     if (name.isEmpty() || url.isEmpty() || !unique) {
       return Optional.empty();
     }
-    return t.build(() -> new TargetConfig(name.get(), url.get(), user, password, databases, aws, vcpus));
+    return t.build(() -> new TargetConfig(name.get(), url.get(), user, password, databases, aws, vcpus, advisor));
   }
 
   private static boolean unique(String name, ConfigNode at, Map<String, ConfigNode> namesSeen) {

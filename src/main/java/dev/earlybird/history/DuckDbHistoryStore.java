@@ -119,6 +119,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
     }
   };
   private final Alerting alerting = Alerting.over(transactions);
+  private final AdvisorStore advisor = new JdbcAdvisorStore(transactions);
 
   private DuckDbHistoryStore(Path file, InstantSource clock, DuckDBConnection root, boolean readOnly)
       throws SQLException {
@@ -275,6 +276,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
   /** Alerts, the outbox, morning reviews and silences, in this store. */
   public Alerting alerting() {
     return alerting;
+  }
+
+  /** The tuning advisor's plans and catalogs, in this store. */
+  public AdvisorStore advisor() {
+    return advisor;
   }
 
   // --- writes ---
@@ -462,6 +468,8 @@ public final class DuckDbHistoryStore implements HistoryStore {
       // CloudWatch datapoints are per period already (a minute by default): kept as long as hourly rollups.
       CloudWatchTable.purge(writer, now.minus(retention.hourly()));
       Alerting.purge(writer, now, retention);
+      // A plan or catalog not refreshed for that long belongs to a statement or database that is gone.
+      AdvisorStore.purge(writer, now.minus(retention.daily()));
       writer.commit();
     });
     checkpoint();

@@ -114,7 +114,7 @@ final class FindingTable {
   static List<Finding> open(Connection c) throws SQLException {
     List<Finding> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(
-            "SELECT " + COLUMNS + " FROM finding f WHERE f.state IN ('pending', 'active') ORDER BY f.id");
+            "SELECT " + COLUMNS + " FROM finding f WHERE f.state IN ('pending', 'active', 'applied') ORDER BY f.id");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         out.add(read(rs));
@@ -136,7 +136,7 @@ final class FindingTable {
         SELECT %s, x.query FROM finding f
         LEFT JOIN statement_text x ON x.target = f.target AND x.dbid = f.dbid AND x.queryid = f.queryid
         WHERE %s
-        ORDER BY CASE f.state WHEN 'active' THEN 0 ELSE 1 END,
+        ORDER BY CASE f.state WHEN 'active' THEN 0 WHEN 'applied' THEN 1 ELSE 2 END,
                  CASE f.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
                  f.last_seen_us DESC, f.id
         LIMIT %d"""
