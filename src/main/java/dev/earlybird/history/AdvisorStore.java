@@ -19,6 +19,12 @@ public interface AdvisorStore {
   /** The latest attempt for each statement of a target that was ever tried, by statement. */
   java.util.Map<StatementRef, Instant> lastAttempts(String target);
 
+  /**
+   * Statements whose text may create a temporary table (a coarse match; the rule reads the text to be sure), at most
+   * {@code limit}.
+   */
+  List<StatementRef> temporaryTableCreators(int limit);
+
   /** Replaces the stored catalog of {@code catalog}'s database. */
   void saveCatalog(DatabaseCatalog catalog);
 

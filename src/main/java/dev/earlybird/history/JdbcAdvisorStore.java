@@ -79,6 +79,14 @@ record JdbcAdvisorStore(Transactions tx) implements AdvisorStore {
   }
 
   @Override
+  public List<StatementRef> temporaryTableCreators(int limit) {
+    return tx.read("temporary table statements", c -> SqlRows.list(c, """
+        SELECT target, dbid, queryid FROM statement_text
+         WHERE lower(query) LIKE '%create%temp%table%' ORDER BY target, dbid, queryid LIMIT ?""",
+        rs -> new StatementRef(rs.getString(1), rs.getLong(2), rs.getLong(3)), limit));
+  }
+
+  @Override
   public void saveCatalog(DatabaseCatalog d) {
     tx.write("catalog of " + d.target() + "/" + d.database(), c -> {
       for (String table : List.of("catalog_database", "catalog_relation", "catalog_index")) {

@@ -92,4 +92,26 @@ class LifecycleTest {
     Lifecycle.Changes c = new Lifecycle(1, 1).advance(List.of(), List.of(seen("a")), Set.of(), next());
     assertThat(c.changed().get(0).state()).isEqualTo(FindingState.ACTIVE);
   }
+
+  static Observation advice(String fp, Evidence.Applied applied) {
+    Evidence.Advice a = new Evidence.Advice("missing_index", "add an index", "CREATE INDEX CONCURRENTLY ON public.t (c)",
+        java.util.Map.of());
+    return new Observation(fp, Severity.INFO, new Subject.Statement("pg", 1, "tenant_a", "a", 42, "fam"), "seq scan",
+        applied == null ? a : a.withApplied(applied));
+  }
+
+  @Test
+  void adviceSeenAppliedIsAppliedAtOnceAndResolvesLikeAnyOtherWhenNoLongerJudged() {
+    step(List.of(advice("x", null)), Set.of());
+    assertThat(step(List.of(advice("x", null)), Set.of()).changed().get(0).state()).isEqualTo(FindingState.ACTIVE);
+    var applied = new Evidence.Applied(T0, T0.plusSeconds(60), Evidence.Applied.PENDING,
+        new Evidence.Side(100, 5, 4, "exec_time"), new Evidence.Side(0, 0, 0, "exec_time"), Double.NaN);
+    Finding f = step(List.of(advice("x", applied)), Set.of()).changed().get(0);
+    assertThat(f.state()).isEqualTo(FindingState.APPLIED);
+    // Not judged (unknown): stays applied.
+    assertThat(step(List.of(), Set.of("x")).changed()).isEmpty();
+    // Judged and no longer holding: applied until resolveAfter windows pass, then resolved.
+    assertThat(step(List.of(), Set.of()).changed().get(0).state()).isEqualTo(FindingState.APPLIED);
+    assertThat(step(List.of(), Set.of()).changed().get(0).state()).isEqualTo(FindingState.RESOLVED);
+  }
 }
