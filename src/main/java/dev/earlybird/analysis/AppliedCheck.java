@@ -17,6 +17,8 @@ public final class AppliedCheck {
    * @param after its usage since {@code seenAt}
    * @param minCalls calls after the change before a verdict (as regressions need on each side)
    * @param maxPValue the significance a fall of the mean must reach to count as improved
+   * @return pending until {@code after} has {@code minCalls}; then improved or not_improved (a before side of
+   *     fewer than 2 calls cannot show a significant fall: not_improved)
    */
   public static Evidence.Applied judge(Instant absentAt, Instant seenAt, Usage before, Usage after, long minCalls,
       double maxPValue) {

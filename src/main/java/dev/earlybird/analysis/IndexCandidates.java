@@ -11,13 +11,19 @@ import java.util.Set;
 
 /**
  * Index ideas from a plan, the way Dexter makes them but from the server's plan instead of parsed SQL: for each
- * sequential scan of a large table with a filter, single-column and two-column btree indexes on the filter's
+ * sequential scan of a large table with a selective filter, single-column and two-column btree indexes on the filter's
  * columns (equality first, since a btree serves equality-then-range and not the other way round), minus those an
  * existing index already serves. Pure; HypoPG decides afterwards which of them the planner would use.
  */
 public final class IndexCandidates {
   /** Below this many rows a sequential scan is cheap enough that no index is worth its writes. */
   public static final long DEFAULT_MIN_ROWS = 10_000;
+  /**
+   * A filter that keeps more of the table than this is not selective: the planner estimates the rows after the whole
+   * filter, so no index on part of it selects fewer, and reading that share through an index costs more than the
+   * sequential scan.
+   */
+  static final double MAX_SELECTED_SHARE = 0.1;
   /** Per scan: HypoPG tries each one in the statement's database, so few. */
   static final int MAX_PER_SCAN = 3;
 
@@ -36,7 +42,7 @@ public final class IndexCandidates {
         continue; // views, foreign and partitioned parents: HypoPG indexes base tables only
       }
       double rows = rows(rel.get());
-      if (rows < minRows) {
+      if (rows < minRows || scan.rows() > MAX_SELECTED_SHARE * rows) {
         continue;
       }
       FilterColumns filter = FilterColumns.of(scan.filter(), scan.alias() != null ? scan.alias() : scan.relation());

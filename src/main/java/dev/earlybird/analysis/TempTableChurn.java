@@ -79,18 +79,18 @@ public final class TempTableChurn {
       return List.of();
     }
     Map<String, Double> createdPerMinute = new HashMap<>();
-    Map<StatementUse, String> creates = new LinkedHashMap<>();
-    for (StatementUse s : statements) {
-      created(s.text()).ifPresent(name -> {
-        creates.put(s, name);
-        createdPerMinute.merge(name, s.calls() / minutes, Double::sum);
-      });
+    List<String> creates = statements.stream().map(s -> created(s.text()).orElse(null)).toList();
+    for (int i = 0; i < statements.size(); i++) {
+      if (creates.get(i) != null) {
+        createdPerMinute.merge(creates.get(i), statements.get(i).calls() / minutes, Double::sum);
+      }
     }
     Optional<Double> classPerHour = churn == null ? Optional.empty() : churn.pgClassInsertsPerHour();
     boolean catalogHigh = classPerHour.filter(v -> v >= HIGH_PG_CLASS_INSERTS_PER_HOUR).isPresent();
     List<Observation> out = new ArrayList<>();
-    for (StatementUse s : statements) {
-      String created = creates.get(s);
+    for (int i = 0; i < statements.size(); i++) {
+      StatementUse s = statements.get(i);
+      String created = creates.get(i);
       String table = created != null ? created : inserted(s.text()).filter(createdPerMinute::containsKey).orElse(null);
       if (table == null || s.calls() <= 0) {
         continue;

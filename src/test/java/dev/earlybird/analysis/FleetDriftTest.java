@@ -81,7 +81,7 @@ class FleetDriftTest {
   }
 
   @Test
-  void aLargeFleetIsJudgedInLinearTime() {
+  void aFleetOf700DatabasesWith300IndexesEachFindsTheFewThatLackOne() {
     List<DatabaseCatalog> f = new ArrayList<>();
     for (int db = 0; db < 700; db++) {
       List<IndexDef> indexes = new ArrayList<>();
@@ -96,9 +96,8 @@ class FleetDriftTest {
       }
       f.add(catalog("t", db, "db" + db, tables, indexes));
     }
-    long start = System.nanoTime();
     var drift = FleetDrift.of(f, 0.7, 3);
-    assertThat(drift.observations()).hasSize(7);
-    assertThat(System.nanoTime() - start).isLessThan(5_000_000_000L);
+    assertThat(drift.observations()).hasSize(7).allSatisfy(o -> assertThat(((Evidence.Advice) o.evidence()).databases())
+        .containsExactly("t/db0", "t/db100", "t/db200", "t/db300", "t/db400", "t/db500", "t/db600"));
   }
 }

@@ -42,21 +42,27 @@ class MissingIndexRuleTest {
 
   @Test
   void whatHypoPgSaysDoesNotHelpEnoughIsNotAdvisedAndTheBestOfSeveralWins() {
-    var cs = IndexCandidates.of(plan("seq-scan-eq-range-pg15.json"), APP, 10_000);
-    // Generic selectivity of a three-valued status: the planner keeps its sequential scan.
+    var cs = IndexCandidates.of(plan("seq-scan-customer-range-pg15.json"), APP, 10_000);
+    // HypoPG's index that the planner does not use, whatever its cost says.
     List<Trial> none = cs.stream()
-        .<Trial>map(c -> new Trial.Tried(c, new HypotheticalCost(c.hypotheticalDdl(), 4869, 4869, false))).toList();
+        .<Trial>map(c -> new Trial.Tried(c, new HypotheticalCost(c.hypotheticalDdl(), 4635.01, 1000, false))).toList();
     assertThat(MissingIndexRule.observe(ST, none, 50, null)).isEmpty();
     // Used but saving only 30%: below the bar.
     var little = new Trial.Tried(cs.get(0), new HypotheticalCost(cs.get(0).hypotheticalDdl(), 100, 70, true));
     assertThat(MissingIndexRule.observe(ST, List.of(little), 50, null)).isEmpty();
+    // PostgreSQL 15's costs with each hypothetical index (the range column alone was not tried: refused, say).
     List<Trial> mixed = new ArrayList<>(List.of(
-        new Trial.Tried(cs.get(0), new HypotheticalCost(cs.get(0).hypotheticalDdl(), 100, 20, true)),
-        new Trial.Tried(cs.get(1), new HypotheticalCost(cs.get(1).hypotheticalDdl(), 100, 20, true)),
-        new Trial.Tried(cs.get(2), new HypotheticalCost(cs.get(2).hypotheticalDdl(), 100, 40, true))));
-    // Equal savings: the smaller index.
+        new Trial.Tried(cs.get(0), new HypotheticalCost(cs.get(0).hypotheticalDdl(), 4635.01, 53.12, true)),
+        new Trial.Tried(cs.get(1), new HypotheticalCost(cs.get(1).hypotheticalDdl(), 4635.01, 147.39, true)),
+        new Trial.NotTried(cs.get(2), "HypoPG refused it")));
     assertThat(MissingIndexRule.observe(ST, mixed, 50, null).map(o -> ((Evidence.Advice) o.evidence()).ddl()))
-        .hasValue("CREATE INDEX CONCURRENTLY ON public.orders (status)");
+        .hasValue("CREATE INDEX CONCURRENTLY ON public.orders (customer_id, created_at)");
+    // Equal savings: the smaller index.
+    List<Trial> tie = List.of(
+        new Trial.Tried(cs.get(0), new HypotheticalCost(cs.get(0).hypotheticalDdl(), 100, 20, true)),
+        new Trial.Tried(cs.get(1), new HypotheticalCost(cs.get(1).hypotheticalDdl(), 100, 20, true)));
+    assertThat(MissingIndexRule.observe(ST, tie, 50, null).map(o -> ((Evidence.Advice) o.evidence()).ddl()))
+        .hasValue("CREATE INDEX CONCURRENTLY ON public.orders (customer_id)");
   }
 
   @Test
