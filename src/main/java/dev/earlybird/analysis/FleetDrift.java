@@ -136,9 +136,10 @@ public final class FleetDrift {
     String summary = String.format(Locale.ROOT, "lacks index %s on %s that %d of %d databases with the table have",
         Identifiers.quote(x.name()), table, g.databasesWithIndex(), g.databasesWithTable());
     String advice = String.format(Locale.ROOT,
-        "%s (%d databases lack it): statements on %s that the rest of the fleet answers from this index scan the "
-            + "table here. Build it as the fleet has it: %s%s",
-        summary, g.lacking().size(), table, g.ddl(), drop);
+        "%s (%s): statements on %s that the rest of the fleet answers from this index scan the table here. Build it "
+            + "as the fleet has it: %s%s",
+        summary, g.lacking().size() == 1 ? "the only one lacking it"
+            : String.format(Locale.ROOT, "one of %d lacking it", g.lacking().size()), table, g.ddl(), drop);
     Map<String, Double> numbers = new LinkedHashMap<>();
     numbers.put("databasesWithTable", (double) g.databasesWithTable());
     numbers.put("databasesWithIndex", (double) g.databasesWithIndex());

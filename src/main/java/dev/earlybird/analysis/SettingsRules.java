@@ -79,9 +79,9 @@ public final class SettingsRules {
   }
 
   private static Observation advice(Subject.Target subject, String setting, String advice, Map<String, Double> nums) {
-    int end = advice.indexOf(": ");
+    var evidence = new Evidence.Advice(RULE, advice, null, nums);
     return new Observation(Fingerprints.advice(RULE, subject.target() + "\u0000" + setting), Severity.INFO, subject,
-        end > 0 ? advice.substring(0, end) : advice, new Evidence.Advice(RULE, advice, null, nums));
+        AdviceRules.summary(evidence), evidence);
   }
 
   /** Dotted versions numerically, part by part ("1.10" is above "1.9"); a part that is not a number compares as 0. */

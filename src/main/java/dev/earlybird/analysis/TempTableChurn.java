@@ -123,10 +123,9 @@ public final class TempTableChurn {
       }
     }
     String what = creates
-        ? String.format(Locale.ROOT, "creates temporary table %s %,.1f times per minute%s", table, createdPerMinute,
-            catalog)
+        ? String.format(Locale.ROOT, "creates temporary table %s %,.1f times per minute", table, createdPerMinute)
         : String.format(Locale.ROOT, "fills temporary table %s (%,.1f calls per minute), which this database creates "
-            + "%,.1f times per minute%s", table, callsPerMinute, createdPerMinute, catalog);
+            + "%,.1f times per minute", table, callsPerMinute, createdPerMinute);
     String fix = asQuery
         ? "fold the query that fills it into the statement that reads it, as a CTE (WITH " + table + " AS (...)) or a "
             + "subquery; where the table must stay, create it once per session with ON COMMIT DELETE ROWS"
@@ -136,7 +135,7 @@ public final class TempTableChurn {
             + "... ON COMMIT DELETE ROWS) instead of per transaction";
     Subject.Statement st = s.statement();
     return new Observation(Fingerprints.advice(RULE, st.target(), st.dbId(), st.queryId()), Severity.INFO, st, what,
-        new Evidence.Advice(RULE, what + ": " + fix, null, numbers));
+        new Evidence.Advice(RULE, what + catalog + ": " + fix, null, numbers));
   }
 
   /** The temporary table a CREATE TEMP TABLE names, normalized; empty for any other text. */
