@@ -67,6 +67,11 @@ public final class FleetDrift {
   /** @param tenantOf the tenant of a database (target, oid), null when not known */
   public static FleetDrift of(List<DatabaseCatalog> fleet, double minShare, int minDatabases,
       BiFunction<String, Long, String> tenantOf) {
+    if (!(minShare > 0.5 && minShare <= 1) || minDatabases < 2) {
+      // Below a majority, "most of the fleet has it" would not hold; one database is no fleet.
+      throw new IllegalArgumentException("fleet drift needs minShare in (0.5, 1] and minDatabases >= 2, got "
+          + minShare + " and " + minDatabases);
+    }
     List<DatabaseCatalog> dbs = fleet.stream().filter(c -> !c.truncated())
         .sorted(Comparator.comparing(DatabaseCatalog::target).thenComparingLong(DatabaseCatalog::dbId))
         .toList();

@@ -29,7 +29,7 @@ final class Identifiers {
 
   /** {@code name} as SQL must spell it: as is when it is a plain lower-case identifier, else in double quotes. */
   static String quote(String name) {
-    if (name.matches("[a-z_][a-z0-9_$]*") && !KEYWORDS.contains(name)) {
+    if (name.matches("[a-z_][a-z0-9_]*") && !KEYWORDS.contains(name)) {
       return name;
     }
     return '"' + name.replace("\"", "\"\"") + '"';

@@ -4,6 +4,7 @@ import static dev.earlybird.analysis.Catalogs.btree;
 import static dev.earlybird.analysis.Catalogs.catalog;
 import static dev.earlybird.analysis.Catalogs.table;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.earlybird.model.DatabaseCatalog;
 import dev.earlybird.model.Evidence;
@@ -60,7 +61,8 @@ class FleetDriftTest {
     // 6 of 10 have it: no majority to drift from.
     assertThat(FleetDrift.of(fleet(10, 1, 2, 3, 4), 0.7, 3).observations()).isEmpty();
     // Two databases are too few to call one of them odd.
-    assertThat(FleetDrift.of(fleet(2, 1), 0.5, 3).observations()).isEmpty();
+    assertThat(FleetDrift.of(fleet(2, 1), 0.5001, 3).observations()).isEmpty();
+    assertThatThrownBy(() -> FleetDrift.of(fleet(2, 1), 0.5, 3)).hasMessageContaining("minShare");
     // A truncated read of the lacking database is no evidence that it lacks anything.
     List<DatabaseCatalog> f = new ArrayList<>(fleet(5, 5));
     DatabaseCatalog c = f.get(4);
