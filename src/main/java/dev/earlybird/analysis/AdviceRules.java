@@ -76,7 +76,7 @@ final class AdviceRules {
   }
 
   /** The advice's first sentence: what was seen. */
-  private static String summary(Evidence.Advice a) {
+  static String summary(Evidence.Advice a) {
     int end = a.advice().indexOf(": ");
     return end > 0 ? a.advice().substring(0, end) : a.advice();
   }

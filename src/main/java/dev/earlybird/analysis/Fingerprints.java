@@ -20,6 +20,14 @@ final class Fingerprints {
     return hash(FindingKind.ADVICE.label() + "\u0000" + rule + "\u0000" + target + "\u0000" + dbId + "\u0000" + queryId);
   }
 
+  /**
+   * Advice about something other than one statement (a database's missing index, a target's setting): one
+   * fingerprint per rule and key, where the key names what the advice is about (e.g. target and setting).
+   */
+  static String advice(String rule, String key) {
+    return hash(FindingKind.ADVICE.label() + "\u0000" + rule + "\u0000key\u0000" + key);
+  }
+
   private static String hash(String key) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
