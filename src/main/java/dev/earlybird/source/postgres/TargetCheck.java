@@ -288,7 +288,7 @@ public final class TargetCheck {
             : pass("pg_stat_statements.track", track));
   }
 
-  private static String connectFix(SourceException e, PgEndpoint endpoint) {
+  static String connectFix(SourceException e, PgEndpoint endpoint) {
     return switch (e.reason()) {
       case DNS -> "The host name in " + endpoint.safeUrl() + " does not resolve: check the name and DNS.";
       case CONNECT -> e.getMessage().contains("unsupported startup parameter")
@@ -321,7 +321,7 @@ public final class TargetCheck {
     });
   }
 
-  private static String quoteIdent(String name) {
+  static String quoteIdent(String name) {
     return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
   }
 }
