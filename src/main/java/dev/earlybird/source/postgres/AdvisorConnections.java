@@ -89,7 +89,7 @@ public final class AdvisorConnections implements AutoCloseable {
     try {
       if (!slots.tryAcquire(borrowTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
         throw new SourceException(ErrorReason.TIMEOUT, what + ": no advisor connection became free within "
-            + borrowTimeout.toSeconds() + " s (at most " + maxConnections + " per target)");
+            + borrowTimeout.toMillis() + " ms (at most " + maxConnections + " per target)");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
