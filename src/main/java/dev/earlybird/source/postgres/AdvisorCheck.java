@@ -76,8 +76,10 @@ public final class AdvisorCheck {
       results.add(warn("advisor connects", "to " + ok + " of " + names.size() + " databases; not to " + named
           + ": no plans or index advice there", fix));
     }
-    results.add(pass("HypoPG", "HypoPG created in " + hypopg + " of " + ok + " databases; CREATE EXTENSION hypopg"
-        + " where you want index advice confirmed (Earlybird never creates it)"));
+    if (ok > 0) {
+      results.add(pass("HypoPG", "HypoPG created in " + hypopg + " of " + ok + " databases; CREATE EXTENSION hypopg"
+          + " where you want index advice confirmed (Earlybird never creates it)"));
+    }
     return List.copyOf(results);
   }
 

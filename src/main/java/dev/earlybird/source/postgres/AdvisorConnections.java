@@ -166,7 +166,9 @@ public final class AdvisorConnections implements AutoCloseable {
       if (open >= maxConnections) {
         // A slot is ours, so at least one open connection is idle (to another database).
         evicted = idle.pollLast();
-        open--;
+        if (evicted != null) {
+          open--;
+        }
       }
       open++;
     }

@@ -108,11 +108,11 @@ public final class HypotheticalIndexes {
    * Resets HypoPG's hypothetical indexes in this session again and checks that none is left; closes the
    * connection if that cannot be confirmed.
    */
-  private void resetOrClose(Connection c, String hypopg) throws SQLException {
-    if (c.isClosed()) {
-      return;
-    }
+  private void resetOrClose(Connection c, String hypopg) {
     try {
+      if (c.isClosed()) {
+        return;
+      }
       long left;
       try (Statement s = c.createStatement()) {
         ReadOnlyTransaction.limitWait(s, plans.statementTimeout());
@@ -124,12 +124,20 @@ public final class HypotheticalIndexes {
         }
       }
       if (left != 0) {
-        c.close();
+        closeQuietly(c);
       }
     } catch (SQLException e) {
       ReadOnlyTransaction.endFailed(c, e);
       PgConnector.cancelIfAbandoned(c);
+      closeQuietly(c);
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
       c.close();
+    } catch (SQLException e) {
+      // the session ends with its socket, and its hypothetical indexes with it
     }
   }
 

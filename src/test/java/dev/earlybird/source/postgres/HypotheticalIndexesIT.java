@@ -126,6 +126,22 @@ class HypotheticalIndexesIT {
     assertThat(outcomes.get(8)).isInstanceOfSatisfying(Tried.class, t -> assertThat(t.cost().used()).isFalse());
   }
 
+  @Test
+  void closesTheSessionWhenTheResetCannotBeConfirmed() throws Exception {
+    var hypothetical = new HypotheticalIndexes(new GenericPlans());
+    record After(HypotheticalOutcome outcome, boolean closed) {}
+    // HypoPG named in the wrong schema: neither the index nor the reset can be run, so the session is closed.
+    After after = connections.withDatabase(DATABASE, c -> {
+      HypotheticalOutcome o = hypothetical.cost(c, 15, BY_CUSTOMER, false, "information_schema", ON_CUSTOMER);
+      return new After(o, c.isClosed());
+    });
+    assertThat(after.outcome()).isEqualTo(new Untried("the statement cannot be planned with the index: SQLSTATE"
+        + " 42883: function information_schema.hypopg_reset() does not exist"));
+    assertThat(after.closed()).isTrue();
+    long left = connections.withDatabase(DATABASE, c -> count(c, "SELECT count(*) FROM hypopg_list_indexes"));
+    assertThat(left).as("the next borrower gets a new session, without hypothetical indexes").isZero();
+  }
+
   private static long count(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
