@@ -90,7 +90,8 @@ public final class AdvisorCheck {
           + TargetCheck.quoteIdent(database) + " TO " + user + "; (likewise for the others named)";
       case AUTH -> "Allow " + user + " into those databases in pg_hba.conf (a line for this host whose database "
           + "column covers them, e.g. all), then reload the server.";
-      default -> TargetCheck.connectFix(e, advisor);
+      case CONNECT, DNS, TIMEOUT, TLS, TOO_MANY_CONNECTIONS, DATABASE_MISSING, MISSING_EXTENSION, THROTTLED,
+          NOT_ENABLED, BAD_VALUE, OTHER -> TargetCheck.connectFix(e, advisor);
     };
   }
 }

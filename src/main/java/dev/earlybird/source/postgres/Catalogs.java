@@ -24,6 +24,10 @@ import java.util.Optional;
  * times; each one's indexes (key columns in order, expressions in parentheses, INCLUDE columns, the predicate of a
  * partial index); the schema HypoPG is created in; and the catalog churn temporary tables cause. Works on
  * PostgreSQL 13 to 18.
+ *
+ * <p>{@code pg_relation_size} takes a brief ACCESS SHARE lock per relation: while a migration holds one of them
+ * ACCESS EXCLUSIVE, the read gives up after the lock timeout (a TIMEOUT for that database, read again next time)
+ * rather than queue behind it and block the application's queries queued behind us.
  */
 public final class Catalogs {
   /**

@@ -3,12 +3,13 @@ package dev.earlybird.source.postgres;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.earlybird.model.HypotheticalCost;
-import dev.earlybird.model.PlanCapture;
 import dev.earlybird.model.PlanCapture.Planned;
 import dev.earlybird.model.PlanCapture.Skipped;
+import dev.earlybird.model.PlanCapture;
 import dev.earlybird.source.postgres.GenericPlans.Around;
 import dev.earlybird.source.postgres.HypotheticalOutcome.Tried;
 import dev.earlybird.source.postgres.HypotheticalOutcome.Untried;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -144,7 +145,7 @@ public final class HypotheticalIndexes {
   private static JsonNode root(PlanCapture planned) throws SQLException {
     try {
       return JSON.readTree(((Planned) planned).json()).path(0).path("Plan");
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new SQLException("EXPLAIN returned JSON that cannot be read", e);
     }
   }

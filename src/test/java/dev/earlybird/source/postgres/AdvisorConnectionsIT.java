@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -149,6 +150,16 @@ class AdvisorConnectionsIT {
         new CheckResult("HypoPG", Status.PASS, "HypoPG created in 1 of 2 databases; CREATE EXTENSION hypopg where"
             + " you want index advice confirmed (Earlybird never creates it)", ""));
 
+    // With the target's own checks: its lines first, then the advisor's; a reachable target with HypoPG nowhere it
+    // polls is no failure.
+    List<CheckResult> all = TargetCheck.run(endpoint("postgres"), endpoint("postgres"), "advisor_b"::equals);
+    assertThat(all.get(0)).isEqualTo(new CheckResult("reachable", Status.PASS,
+        server.jdbcUrl("postgres") + " as advisor", ""));
+    assertThat(all.subList(all.size() - 2, all.size())).containsExactly(
+        new CheckResult("advisor connects", Status.PASS, "to all 1 databases", ""),
+        new CheckResult("HypoPG", Status.PASS, "HypoPG created in 0 of 1 databases; CREATE EXTENSION hypopg where"
+            + " you want index advice confirmed (Earlybird never creates it)", ""));
+
     List<CheckResult> none = AdvisorCheck.run(endpoint("postgres"), "advisor_locked"::equals);
     assertThat(none.get(0).status()).isEqualTo(Status.FAIL);
     assertThat(none.get(0).detail()).isEqualTo("to none of 1 databases: advisor_locked (permission)");
@@ -164,7 +175,7 @@ class AdvisorConnectionsIT {
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(
             "SELECT datname FROM pg_stat_activity WHERE application_name = 'earlybird' ORDER BY datname")) {
-      var names = new java.util.ArrayList<String>();
+      var names = new ArrayList<String>();
       while (rs.next()) {
         names.add(rs.getString(1));
       }

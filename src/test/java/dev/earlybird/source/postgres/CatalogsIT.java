@@ -2,6 +2,7 @@ package dev.earlybird.source.postgres;
 
 import static dev.earlybird.source.postgres.PgTestSupport.superuserEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.earlybird.model.DatabaseCatalog;
@@ -101,7 +102,7 @@ class CatalogsIT {
               "status = 'open'::text", false, true),
           new IndexDef("app", "orders", "orders_pkey", "btree", List.of("id"), List.of(), null, true, true));
       assertThat(catalog.indexesOn("app", "events")).extracting(IndexDef::name, IndexDef::columns)
-          .containsExactly(org.assertj.core.groups.Tuple.tuple("events_at", List.of("at")));
+          .containsExactly(tuple("events_at", List.of("at")));
       assertThat(catalog.indexesOn("app", "dups")).singleElement()
           .satisfies(i -> assertThat(i.valid()).as("failed CREATE INDEX CONCURRENTLY").isFalse());
       assertThat(catalog.indexesOn("app", "orders").get(0).covers(List.of("customer_id"))).isTrue();

@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -100,7 +101,7 @@ class HypotheticalIndexesIT {
         "CREATE INDEX ON public.orders USING btree (customer_id); SELECT 1",
         "CREATE INDEX ON orders USING btree (customer_id)");
     List<HypotheticalOutcome> outcomes = connections.withDatabase(DATABASE, c -> {
-      var out = new java.util.ArrayList<HypotheticalOutcome>();
+      var out = new ArrayList<HypotheticalOutcome>();
       for (String ddl : refused) {
         out.add(hypothetical.cost(c, 15, BY_CUSTOMER, false, "public", ddl));
       }
