@@ -53,6 +53,9 @@ public final class GenericPlans {
    */
   static final String MARK = "/* earlybird */ ";
 
+  /** The name of EXPLAIN's result column. */
+  private static final String EXPLAIN_COLUMN = "QUERY PLAN";
+
   private static final AtomicLong NEXT_NAME = new AtomicLong();
 
   private final Duration statementTimeout;
@@ -78,11 +81,43 @@ public final class GenericPlans {
     this(DEFAULT_TIMEOUT, DEFAULT_MAX_PARAMETERS, DEFAULT_SCHEMAS);
   }
 
+  /**
+   * SQL a caller runs inside the capture's own transaction: {@code beforeExplain} right before the EXPLAIN (after
+   * the PREPARE on 13-15), {@code beforeCommit} after it, before COMMIT. Each is one or more statements separated by
+   * {@code ;}, or empty; their results are ignored. For session state that must exist only while the plan is made,
+   * such as a HypoPG hypothetical index: created before, reset before COMMIT.
+   */
+  public record Around(String beforeExplain, String beforeCommit) {
+    public static final Around NOTHING = new Around("", "");
+
+    public Around {
+      Objects.requireNonNull(beforeExplain, "beforeExplain");
+      Objects.requireNonNull(beforeCommit, "beforeCommit");
+    }
+
+    String before() {
+      return beforeExplain.isBlank() ? "" : beforeExplain + ";\n";
+    }
+
+    String after() {
+      return beforeCommit.isBlank() ? "" : beforeCommit + ";\n";
+    }
+  }
+
+  Duration statementTimeout() {
+    return statementTimeout;
+  }
+
   /** {@code pg_catalog, "schema", …, pg_temp}: catalog names cannot be shadowed, temporary objects never win. */
   static String searchPath(List<String> schemas) {
     return schemas.stream()
-        .map(s -> '"' + Objects.requireNonNull(s, "schema").replace("\"", "\"\"") + '"')
+        .map(s -> quoted(Objects.requireNonNull(s, "schema")))
         .collect(Collectors.joining(", ", "pg_catalog, ", ", pg_temp"));
+  }
+
+  /** {@code name} as a quoted SQL identifier. */
+  static String quoted(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
   }
 
   /**
@@ -94,6 +129,16 @@ public final class GenericPlans {
    * @throws SQLException only when the connection failed; the caller decides about the target
    */
   public PlanCapture capture(Connection c, int serverMajor, String text, boolean truncated) throws SQLException {
+    return capture(c, serverMajor, text, truncated, Around.NOTHING);
+  }
+
+  /**
+   * As {@link #capture(Connection, int, String, boolean)}, with {@code around} run inside the same transaction. If
+   * the capture fails, {@code around.beforeCommit} may not have run: session state it was to undo is the caller's to
+   * check.
+   */
+  public PlanCapture capture(Connection c, int serverMajor, String text, boolean truncated, Around around)
+      throws SQLException {
     if (!c.getAutoCommit()) {
       // Our BEGIN would be ignored and our COMMIT would commit the caller's transaction.
       throw new IllegalArgumentException("plan capture needs an autocommit connection");
@@ -107,13 +152,15 @@ public final class GenericPlans {
       // JDBC escapes ({fn …}, {d …}) are not SQL: the text goes to the server exactly as pg_stat_statements has it.
       s.setEscapeProcessing(false);
       ReadOnlyTransaction.limitWait(s, statementTimeout);
-      return serverMajor >= GENERIC_PLAN_MAJOR ? explainGeneric(c, s, text) : explainPrepared(c, s, text);
+      return serverMajor >= GENERIC_PLAN_MAJOR
+          ? explainGeneric(c, s, text, around)
+          : explainPrepared(c, s, text, around);
     }
   }
 
-  private PlanCapture explainGeneric(Connection c, Statement s, String text) throws SQLException {
-    String sql = ReadOnlyTransaction.begin(statementTimeout, searchPath)
-        + MARK + "EXPLAIN (GENERIC_PLAN, VERBOSE, FORMAT JSON) " + text + "\n;COMMIT";
+  private PlanCapture explainGeneric(Connection c, Statement s, String text, Around around) throws SQLException {
+    String sql = ReadOnlyTransaction.begin(statementTimeout, searchPath) + around.before()
+        + MARK + "EXPLAIN (GENERIC_PLAN, VERBOSE, FORMAT JSON) " + text + "\n;" + around.after() + "COMMIT";
     try {
       // The simple query protocol: under the extended one (the driver's default) the server counts the $n of
       // EXPLAIN (GENERIC_PLAN) as parameters of the protocol statement and refuses to bind none ("bind message
@@ -126,16 +173,16 @@ public final class GenericPlans {
     }
   }
 
-  private PlanCapture explainPrepared(Connection c, Statement s, String text) throws SQLException {
+  private PlanCapture explainPrepared(Connection c, Statement s, String text, Around around) throws SQLException {
     String name = PREPARED_PREFIX + NEXT_NAME.incrementAndGet();
     String prepare = ReadOnlyTransaction.begin(statementTimeout, searchPath)
         + MARK + "PREPARE " + name + " AS " + text + "\n;SELECT parameter_types::pg_catalog.text[]"
         + " FROM pg_catalog.pg_prepared_statements WHERE name = '" + name + "'";
     try {
       List<String> types = parameterTypes(s, s.execute(prepare));
-      String explain = "SET LOCAL plan_cache_mode = force_generic_plan;"
+      String explain = "SET LOCAL plan_cache_mode = force_generic_plan;" + around.before()
           + MARK + "EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE " + name + nullArguments(types) + ";"
-          + "DEALLOCATE " + name + ";COMMIT";
+          + "DEALLOCATE " + name + ";" + around.after() + "COMMIT";
       return new Planned(firstValue(s, s.execute(explain)), types.size());
     } catch (SQLException e) {
       ReadOnlyTransaction.endFailed(c, e);
@@ -165,12 +212,19 @@ public final class GenericPlans {
     return types.isEmpty() ? "" : types.stream().map(t -> "NULL::" + t).collect(Collectors.joining(", ", "(", ")"));
   }
 
+  /** The EXPLAIN's one value, after the results of what {@link Around#beforeExplain} ran. */
   private static String firstValue(Statement s, boolean isResultSet) throws SQLException {
-    try (ResultSet rs = ReadOnlyTransaction.resultSet(s, isResultSet)) {
-      if (!rs.next()) {
-        throw new SQLException("EXPLAIN returned no rows");
+    boolean more = isResultSet;
+    while (true) {
+      try (ResultSet rs = ReadOnlyTransaction.resultSet(s, more)) {
+        if (rs.getMetaData().getColumnLabel(1).equals(EXPLAIN_COLUMN)) {
+          if (!rs.next()) {
+            throw new SQLException("EXPLAIN returned no rows");
+          }
+          return rs.getString(1);
+        }
       }
-      return rs.getString(1);
+      more = s.getMoreResults();
     }
   }
 

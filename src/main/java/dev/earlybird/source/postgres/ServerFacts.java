@@ -34,7 +34,7 @@ record ServerFacts(ServerInfo info, String pgssSchema) {
   }
 
   /** {@code pg_stat_statements.max} is NULL when the library is not preloaded: 0 then. */
-  private static int parseIntOrZero(String value) {
+  static int parseIntOrZero(String value) {
     if (value == null || value.isBlank()) {
       return 0;
     }

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.postgresql.PGConnection;
 
 /**
@@ -44,6 +45,19 @@ public final class TargetCheck {
              pg_backend_pid()""";
 
   private TargetCheck() {}
+
+  /**
+   * {@link #run(PgEndpoint)}, then the advisor's lines ({@link AdvisorCheck}) when the target is reachable: whether
+   * {@code advisor} (the target's advisor URL, or its URL) connects to each database {@code databases} accepts, and
+   * where HypoPG is created.
+   */
+  public static List<CheckResult> run(PgEndpoint endpoint, PgEndpoint advisor, Predicate<String> databases) {
+    var results = new ArrayList<>(run(endpoint));
+    if (results.stream().noneMatch(r -> r.name().equals("reachable") && r.status() == CheckResult.Status.FAIL)) {
+      results.addAll(AdvisorCheck.run(advisor, databases));
+    }
+    return List.copyOf(results);
+  }
 
   /** Runs every check over a fresh connection, which it closes. Never throws for a problem of the target. */
   public static List<CheckResult> run(PgEndpoint endpoint) {
@@ -288,7 +302,7 @@ public final class TargetCheck {
             : pass("pg_stat_statements.track", track));
   }
 
-  private static String connectFix(SourceException e, PgEndpoint endpoint) {
+  static String connectFix(SourceException e, PgEndpoint endpoint) {
     return switch (e.reason()) {
       case DNS -> "The host name in " + endpoint.safeUrl() + " does not resolve: check the name and DNS.";
       case CONNECT -> e.getMessage().contains("unsupported startup parameter")
@@ -321,7 +335,7 @@ public final class TargetCheck {
     });
   }
 
-  private static String quoteIdent(String name) {
+  static String quoteIdent(String name) {
     return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
   }
 }

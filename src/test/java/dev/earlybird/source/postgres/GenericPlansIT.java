@@ -75,6 +75,13 @@ class GenericPlansIT {
         assertThat(indexed.queryId()).isEmpty();
       }
 
+      // The caller's SQL runs in the same transaction, before the EXPLAIN and before COMMIT (how HypoPG's
+      // hypothetical indexes exist only while a plan is made); a result of its own does not pass for the plan.
+      var around = new GenericPlans.Around(
+          "SELECT 42; SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off", "SELECT 'after'");
+      assertThat(shape(plans.capture(c, major, LOOKUP, false, around)).sequentialScans()).hasSize(1);
+      assertThat(shape(plans.capture(c, major, LOOKUP, false)).nodes().get(0).nodeType()).isEqualTo("Index Scan");
+
       // An INSERT is planned (read-only transactions allow EXPLAIN of a write) and nothing is inserted.
       PlanCapture insert = plans.capture(c, major, "INSERT INTO accounts (k, note) VALUES ($1, $2)", false);
       assertThat(insert).isInstanceOfSatisfying(Planned.class, p -> assertThat(p.parameters()).isEqualTo(2));

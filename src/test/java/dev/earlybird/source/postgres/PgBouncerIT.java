@@ -16,6 +16,7 @@ import dev.earlybird.testing.PostgresVersions;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -147,6 +148,31 @@ class PgBouncerIT {
         sampler.join();
       }
       assertThat(most.get()).as("agent queries active at once").isEqualTo(1);
+    }
+  }
+  /**
+   * Through a pooler in transaction mode the advisor sets nothing for the session (the pooler's next client would
+   * inherit it): read-only then holds per transaction, as for every read.
+   */
+  @Test
+  void advisorSessionsThroughAPoolerSetNothingBeyondTheirTransactions() throws Exception {
+    String db = "eb_bouncer_advisor";
+    PgServer server = server(db);
+    try (PgBouncer bouncer = PgBouncer.start(server, PgBouncer.PoolMode.TRANSACTION, Map.of(ROLE, PASSWORD));
+        var advisor = new AdvisorConnections(endpoint(bouncer, "postgres", Duration.ofSeconds(5)),
+            InstantSource.system())) {
+      List<String> seen = advisor.withDatabase(db, c -> {
+        try (var s = c.createStatement();
+            var rs = s.executeQuery("SHOW default_transaction_read_only")) {
+          rs.next();
+          String session = rs.getString(1);
+          String inRead = ReadOnlyTransaction.query(c, Duration.ofSeconds(5),
+              "SELECT current_setting('transaction_read_only') || ' in ' || current_database()",
+              r -> r.next() ? r.getString(1) : null);
+          return List.of(session, inRead);
+        }
+      });
+      assertThat(seen).containsExactly("off", "on in " + db);
     }
   }
 }
