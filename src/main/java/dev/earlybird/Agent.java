@@ -4,6 +4,7 @@ import dev.earlybird.alert.AlertPolicy;
 import dev.earlybird.alert.AlertText;
 import dev.earlybird.alert.Dispatcher;
 import dev.earlybird.alert.Senders;
+import dev.earlybird.analysis.AdvisorBoard;
 import dev.earlybird.analysis.Analyzer;
 import dev.earlybird.analysis.BaselineComparison;
 import dev.earlybird.analysis.Forecaster;
@@ -15,6 +16,7 @@ import dev.earlybird.config.ConfigException;
 import dev.earlybird.config.HostPort;
 import dev.earlybird.config.StoreConfig;
 import dev.earlybird.config.TargetConfig;
+import dev.earlybird.history.AdvisorStore;
 import dev.earlybird.history.Alerting;
 import dev.earlybird.history.DuckDbHistoryStore;
 import dev.earlybird.history.HistoryStore;
@@ -25,6 +27,8 @@ import dev.earlybird.metrics.AlertMetrics;
 import dev.earlybird.metrics.CloudWatchMetrics;
 import dev.earlybird.metrics.DiscoveryMetrics;
 import dev.earlybird.metrics.FleetState;
+import dev.earlybird.schedule.AdvisorLoop;
+import dev.earlybird.schedule.AdvisorPass;
 import dev.earlybird.schedule.AnalysisLoop;
 import dev.earlybird.schedule.Backoff;
 import dev.earlybird.schedule.CloudWatchLoop;
@@ -45,6 +49,7 @@ import dev.earlybird.schedule.TargetPoller;
 import dev.earlybird.config.PollConfig;
 import dev.earlybird.source.aws.CloudWatchSource;
 import dev.earlybird.source.aws.RdsDiscovery;
+import dev.earlybird.source.postgres.AdvisorConnections;
 import dev.earlybird.source.postgres.PgEndpoint;
 import dev.earlybird.source.postgres.PgPassword;
 import dev.earlybird.source.postgres.PgStatStatementsSource;
@@ -54,6 +59,7 @@ import dev.earlybird.web.FindingsApi;
 import dev.earlybird.web.QueriesApi;
 import dev.earlybird.web.BaselineApi;
 import dev.earlybird.web.Pages;
+import dev.earlybird.web.PlansApi;
 import dev.earlybird.web.Readiness;
 import dev.earlybird.web.Reloader;
 import dev.earlybird.web.WebServer;
@@ -92,6 +98,10 @@ public final class Agent implements AutoCloseable {
   private final HistoryStore store;
   /** Alerts, outbox, reviews and silences, in the same store. */
   private final Alerting alerting;
+  /** The advisor's plans and catalogs, in the same store. */
+  private final AdvisorStore advisorStore;
+  /** The advisor's latest judgements; kept across reloads, so a reload does not make its findings unknown. */
+  private final AdvisorBoard board;
   private final AlertMetrics alertMetrics;
   private final HistoryWriter writer;
   private final PollLoop polls;
@@ -124,6 +134,7 @@ public final class Agent implements AutoCloseable {
       Maintenance maintenance,
       ReviewLoop reviews,
       DispatchLoop delivery,
+      AdvisorLoop advisor,
       WebServer.Handlers handlers) {}
 
   private Agent(AgentConfig config, InstantSource clock, ConfigSource source) {
@@ -136,6 +147,8 @@ public final class Agent implements AutoCloseable {
     DuckDbHistoryStore opened = openStore(config.store());
     this.store = opened;
     this.alerting = opened.alerting();
+    this.advisorStore = opened.advisor();
+    this.board = new AdvisorBoard(config.advisor().replanAfter().plus(config.advisor().interval().multipliedBy(2)));
     this.alertMetrics = new AlertMetrics(metrics, clock::instant);
     store.health().listen(new StoreHealthLog());
     metrics.storeHealth(() -> store.health().up(), () -> store.health().errors());
@@ -154,6 +167,7 @@ public final class Agent implements AutoCloseable {
     loops.add(inUse.get().analysis());
     loops.add(inUse.get().reviews());
     loops.add(inUse.get().delivery());
+    loops.add(inUse.get().advisor());
     piLoop(config).ifPresent(loops::add);
     this.web = new WebServer(() -> inUse.get().handlers(), metrics, readiness,
         source == null ? Reloader.NONE : this::reload);
@@ -208,7 +222,7 @@ public final class Agent implements AutoCloseable {
         name -> currentTargets().stream().filter(t -> t.name().equals(name)).findFirst()
             .map(TargetConfig::vcpus).orElse(OptionalDouble.empty()));
     Analyzer analyzer =
-        new Analyzer(store, writer, config.analysis(), config.tenants(), forecaster, policy::onFindings);
+        new Analyzer(store, writer, config.analysis(), config.tenants(), forecaster, policy::onFindings, board);
     // Polls ending in a window may land up to about one poll after it ends.
     Duration interval = config.poll().interval();
     Duration settle = interval.compareTo(Duration.ofSeconds(30)) < 0 ? interval.plusSeconds(1) : Duration.ofSeconds(31);
@@ -216,8 +230,9 @@ public final class Agent implements AutoCloseable {
     Api api = new Api(fleet, hotList, config.tenants(), clock);
     BaselineApi baselines = new BaselineApi(
         api, store, writer, new BaselineComparison(store, config.tenants()), config.web().token());
-    FindingsApi findings = new FindingsApi(store);
-    QueriesApi queries = new QueriesApi(store, config.tenants(), clock);
+    PlansApi plans = new PlansApi(advisorStore);
+    FindingsApi findings = new FindingsApi(store, plans);
+    QueriesApi queries = new QueriesApi(store, config.tenants(), clock, plans);
     Pages pages = new Pages(fleet, api, baselines, findings, queries);
     MorningReview review = new MorningReview(store, alerting.reviews(), hotList, config.tenants(), policy, text,
         (target, workdayStart) -> forecaster.forecastFrom(target, clock.instant(), workdayStart), clock);
@@ -226,9 +241,31 @@ public final class Agent implements AutoCloseable {
     DispatchLoop delivery = new DispatchLoop(new Dispatcher(alerting.outbox(), alerting.alerts(), alerting.silences(),
         Senders.of(config.alerts().receivers(), config.alerts().resendInterval()), config.alerts().maxAge(),
         config.alerts().resendInterval(), this::targetDown, alertMetrics, clock, random));
-    return new InUse(config, analysis, maintenance, reviews, delivery,
+    AdvisorLoop advisor = new AdvisorLoop(new AdvisorPass(store, advisorStore, board, this::currentTargets,
+        t -> new AdvisorConnections(advisorEndpoint(t, config), config.advisor().maxConnectionsPerTarget(),
+            ADVISOR_IDLE, AdvisorConnections.DEFAULT_BORROW_TIMEOUT, clock), config.advisor(), config.analysis(), config.tenants(), clock),
+        config.advisor().interval());
+    return new InUse(config, analysis, maintenance, reviews, delivery, advisor,
         new WebServer.Handlers(api, findings, queries, baselines, pages,
             new AlertsApi(alerting, config.web().token(), clock)));
+  }
+
+  /** How long an advisor connection to a database may sit unused before it is closed. */
+  private static final Duration ADVISOR_IDLE = Duration.ofMinutes(5);
+
+  /**
+   * Where the advisor connects for {@code t}: {@code targets[].advisor.url} (a replica, say) or the target's own URL,
+   * with the target's credentials and the advisor's statement timeout.
+   */
+  private PgEndpoint advisorEndpoint(TargetConfig t, AgentConfig config) {
+    return advisorEndpoint(t, config, aws);
+  }
+
+  /** Like {@link #advisorEndpoint(TargetConfig, AgentConfig)}, for {@code check}, with its own AWS clients. */
+  public static PgEndpoint advisorEndpoint(TargetConfig t, AgentConfig config, AwsClients aws) {
+    PgEndpoint e = endpoint(t, config.poll(), aws);
+    return new PgEndpoint(e.targetName(), t.advisor().url().orElse(e.jdbcUrl()), e.user(), e.password(),
+        e.connectTimeout(), config.advisor().statementTimeout());
   }
 
   /** A target whose last poll failed; one not polled yet is not down (its alerts are not held). */
@@ -371,6 +408,7 @@ public final class Agent implements AutoCloseable {
       loops.replace(previous.maintenance(), next.maintenance(), REPLACE_WAIT);
       loops.replace(previous.reviews(), next.reviews(), REPLACE_WAIT);
       loops.replace(previous.delivery(), next.delivery(), REPLACE_WAIT);
+      loops.replace(previous.advisor(), next.advisor(), REPLACE_WAIT);
       return true;
     }
   }

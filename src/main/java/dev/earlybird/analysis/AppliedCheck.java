@@ -41,4 +41,19 @@ public final class AppliedCheck {
     double cpuPerCall = u.calls() > 0 ? CpuChoice.cpuMs(u, source) / u.calls() : 0;
     return new Evidence.Side(u.calls(), u.meanExecMs(), cpuPerCall, source.label());
   }
+
+  /** No calls: the side of a comparison where the statement did not run. */
+  public static final Usage NONE = new Usage(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+  /** The finding's summary once its advice is applied: what happened to the statement's time per call. */
+  public static String summary(Evidence.Applied a) {
+    String means = String.format(java.util.Locale.ROOT, "%.3f ms per call before, %.3f ms after",
+        a.before().meanMs(), a.after().meanMs());
+    return switch (a.verdict()) {
+      case Evidence.Applied.IMPROVED -> "applied, and it worked: " + means;
+      case Evidence.Applied.NOT_IMPROVED -> "applied, but the statement did not get faster: " + means;
+      default -> String.format(java.util.Locale.ROOT, "applied; comparing once it has run enough calls (%,d so far)",
+          a.after().calls());
+    };
+  }
 }

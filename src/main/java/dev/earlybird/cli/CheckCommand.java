@@ -132,7 +132,11 @@ public final class CheckCommand implements Callable<Integer> {
       results =
           targets.stream()
               .map(t -> pool.submit(() -> {
-                List<CheckResult> all = new ArrayList<>(TargetCheck.run(Agent.endpoint(t, cfg.poll(), aws)));
+                // The advisor's lines (can it reach each database, where is HypoPG) where it is on for the target.
+                List<CheckResult> all = new ArrayList<>(cfg.advisor().enabled() && t.advisor().enabled()
+                    ? TargetCheck.run(Agent.endpoint(t, cfg.poll(), aws), Agent.advisorEndpoint(t, cfg, aws),
+                        t.databases()::accepts)
+                    : TargetCheck.run(Agent.endpoint(t, cfg.poll(), aws)));
                 all.addAll(pi.run(t));
                 all.addAll(CloudWatchCheck.run(aws, t, Instant.now()));
                 return all;

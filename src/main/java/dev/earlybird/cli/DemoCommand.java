@@ -60,7 +60,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   /**
    * The demo's config, as YAML, so it goes through the same validation as a user's. Analysis windows scale
-   * with the poll interval so that a regression shows within minutes: window 3 polls, rolling baseline 12.
+   * with the poll interval so that a regression shows within minutes: window 3 polls, rolling baseline 12; the
+   * advisor passes and re-reads catalogs every window, so the dropped index shows as advice within minutes too.
    */
   static String config(String listen, Path store, String jdbcUrl, String interval) {
     return config(listen, store, jdbcUrl, interval, Instant.now().plus(Duration.ofHours(1)), Optional.empty());
@@ -99,6 +100,7 @@ public final class DemoCommand implements Callable<Integer> {
           hot: { top: 25, findings: 3 }
           baseline: { mode: rolling, lookback: %s }
           regression: { window: %s, minCalls: 20, minRatio: 1.5, minExtraPerHour: 5s }
+        advisor: { interval: %s, catalogRefresh: %s, replanAfter: %s }
         alerts:
           leadTime: %s
           minSeverity: warning
@@ -106,7 +108,8 @@ public final class DemoCommand implements Callable<Integer> {
         .formatted(listen, store, interval, Durations.format(poll.multipliedBy(3)), jdbcUrl,
             DemoFleet.REGRESSED_TENANT, REVIEWED_ZONE, start,
             Durations.format(poll.multipliedBy(12)), Durations.format(poll.multipliedBy(3)),
-            Durations.format(LEAD_TIME), receivers);
+            Durations.format(poll.multipliedBy(3)), Durations.format(poll.multipliedBy(3)),
+            Durations.format(poll.multipliedBy(12)), Durations.format(LEAD_TIME), receivers);
   }
 
   static final Duration LEAD_TIME = Duration.ofMinutes(90);

@@ -119,7 +119,9 @@ public final class MorningReview {
     ArrayNode hotRows = body.putArray("hot");
     hot.forEach(q -> hotRows.add(hot(q)));
     ArrayNode findings = body.putArray("findings");
-    all.stream().filter(r -> r.finding().state() == FindingState.ACTIVE).forEach(r -> findings.add(finding(r)));
+    // Applied advice stays listed while its before/after comparison goes on: "did it work" is morning news too.
+    all.stream().filter(r -> r.finding().state() == FindingState.ACTIVE || r.finding().state() == FindingState.APPLIED)
+        .forEach(r -> findings.add(finding(r)));
     ObjectNode changes = body.putObject("changes");
     ArrayNode appeared = changes.putArray("new");
     ArrayNode resolved = changes.putArray("resolved");

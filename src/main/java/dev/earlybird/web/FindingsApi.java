@@ -18,9 +18,20 @@ import java.util.stream.Collectors;
 /** {@code GET /api/v1/findings} and the data of the {@code /findings} page. */
 public final class FindingsApi {
   private final HistoryStore store;
+  /** Null: no advisor store, no plan changes. */
+  private final PlansApi plans;
 
   public FindingsApi(HistoryStore store) {
+    this(store, null);
+  }
+
+  public FindingsApi(HistoryStore store, PlansApi plans) {
     this.store = store;
+    this.plans = plans;
+  }
+
+  FindingJson json(FindingRow row) {
+    return FindingJson.of(row, plans);
   }
 
   public record FindingJson(
@@ -39,19 +50,21 @@ public final class FindingsApi {
       Instant since,
       Instant lastSeen,
       Instant resolvedAt,
-      Evidence evidence) {
-    static FindingJson of(FindingRow row) {
+      Evidence evidence,
+      PlansApi.PlanChangeJson planChange) {
+    static FindingJson of(FindingRow row, PlansApi plans) {
       Finding f = row.finding();
       return new FindingJson(f.id(), f.fingerprint(), f.kind().label(), f.severity().yamlName(), f.state().label(),
           f.target(), f.database(), f.tenant(), Long.toString(f.queryId()), f.family(), row.query(), f.summary(),
-          f.since(), f.lastSeen(), f.resolvedAt().orElse(null), f.evidence());
+          f.since(), f.lastSeen(), f.resolvedAt().orElse(null), f.evidence(),
+          plans == null ? null : plans.planChange(f));
     }
   }
 
   record FindingsJson(List<FindingJson> findings) {}
 
   void list(Context ctx) {
-    ctx.json(new FindingsJson(rows(ctx).stream().map(FindingJson::of).toList()));
+    ctx.json(new FindingsJson(rows(ctx).stream().map(this::json).toList()));
   }
 
   List<FindingRow> rows(Context ctx) {
@@ -63,7 +76,7 @@ public final class FindingsApi {
     Optional<FindingState> state = param(ctx, "state").map(s -> {
       FindingState parsed = parse(s, "state", FindingState.values(), FindingState::label);
       if (parsed == FindingState.PENDING) {
-        throw new BadRequest("'state' must be active or resolved, got '" + s + "'");
+        throw new BadRequest("'state' must be active, applied or resolved, got '" + s + "'");
       }
       return parsed;
     });

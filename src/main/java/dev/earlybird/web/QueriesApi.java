@@ -23,11 +23,18 @@ public final class QueriesApi {
   private final HistoryStore store;
   private final TenantsConfig tenants;
   private final InstantSource clock;
+  /** Null: no advisor store (no plans shown). */
+  private final PlansApi plans;
 
   public QueriesApi(HistoryStore store, TenantsConfig tenants, InstantSource clock) {
+    this(store, tenants, clock, null);
+  }
+
+  public QueriesApi(HistoryStore store, TenantsConfig tenants, InstantSource clock, PlansApi plans) {
     this.store = store;
     this.tenants = tenants;
     this.clock = clock;
+    this.plans = plans;
   }
 
   public record PointJson(
@@ -50,7 +57,7 @@ public final class QueriesApi {
   public record QueryJson(
       String target, String database, String tenant, String queryId, String family, String query, boolean truncated,
       Instant from, Instant to, List<PointJson> series, List<FindingsApi.FindingJson> findings,
-      PerformanceInsightsJson performanceInsights) {}
+      PerformanceInsightsJson performanceInsights, PlansApi.PlansJson plans) {}
 
   /**
    * Performance Insights' view of the statement over the window; null when PI has nothing for it (not an AWS
@@ -108,12 +115,7 @@ public final class QueriesApi {
   QueryJson load(Context ctx) {
     String target = ctx.pathParam("target");
     String database = ctx.pathParam("database");
-    long queryId;
-    try {
-      queryId = Long.parseLong(ctx.pathParam("queryId"));
-    } catch (NumberFormatException e) {
-      throw new BadRequest("queryId must be pg_stat_statements' signed 64-bit queryid, got '" + ctx.pathParam("queryId") + "'");
-    }
+    long queryId = queryId(ctx);
     Optional<DatabaseInfo> db = store.databases(target).stream().filter(d -> d.name().equals(database)).findFirst();
     if (db.isEmpty()) {
       throw new NotFoundResponse("no database '" + database + "' is known on target '" + target + "'");
@@ -127,7 +129,7 @@ public final class QueriesApi {
     var findings = store.findings(new FindingFilter(Optional.empty(), Optional.empty(), Optional.of(target),
             Optional.empty(), 1000)).stream()
         .filter(r -> r.finding().dbId() == dbId && r.finding().queryId() == queryId)
-        .map(FindingsApi.FindingJson::of)
+        .map(r -> FindingsApi.FindingJson.of(r, plans))
         .toList();
     if (text.isEmpty() && series.isEmpty() && findings.isEmpty()) {
       throw new NotFoundResponse("no statement with queryid " + queryId + " in " + target + "/" + database
@@ -137,12 +139,75 @@ public final class QueriesApi {
         text.map(StatementText::family).orElse(null), text.map(StatementText::text).orElse(null),
         text.map(StatementText::truncated).orElse(false), w.from(), w.to(), series, findings,
         store.piWaits(new StatementRef(target, dbId, queryId), new Period(w.from(), w.to()))
-            .map(PerformanceInsightsJson::of).orElse(null));
+            .map(PerformanceInsightsJson::of).orElse(null),
+        plans == null ? null : plans.plans(target, database, dbId, queryId));
   }
 
-  /** What the page shows: the statement and a bar per point of its mean time per call. */
-  public record View(QueryJson q, List<Bar> bars, int width, int height) {
+  /** {@code GET /api/v1/queries/{target}/{database}/{queryId}/plans}. */
+  void plans(Context ctx) {
+    if (plans == null) {
+      throw new NotFoundResponse("this agent keeps no plans");
+    }
+    String target = ctx.pathParam("target");
+    String database = ctx.pathParam("database");
+    long queryId = queryId(ctx);
+    long dbId = store.databases(target).stream().filter(d -> d.name().equals(database)).findFirst()
+        .map(DatabaseInfo::oid)
+        .orElseThrow(() -> new NotFoundResponse("no database '" + database + "' is known on target '" + target + "'"));
+    ctx.json(plans.plans(target, database, dbId, queryId));
+  }
+
+  private static long queryId(Context ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("queryId"));
+    } catch (NumberFormatException e) {
+      throw new BadRequest("queryId must be pg_stat_statements' signed 64-bit queryid, got '"
+          + ctx.pathParam("queryId") + "'");
+    }
+  }
+
+  /** What the page shows: the statement, its advice, its latest plan and a bar per point of its mean time per call. */
+  public record View(QueryJson q, List<Bar> bars, int width, int height, List<AdviceView> advice) {
     public record Bar(int x, int y, int w, int h, String label) {}
+
+    /**
+     * One piece of advice as the page words it.
+     *
+     * @param proof what HypoPG said, or that it is unconfirmed; null when the rule tries nothing
+     * @param applied how the statement did before and after the change; null until it is applied
+     */
+    public record AdviceView(String state, String rule, String advice, String ddl, String proof, String applied) {}
+
+    /** The latest plan's lines; empty when none was captured. */
+    public List<String> planLines() {
+      return q.plans() == null || q.plans().plans().isEmpty() ? List.of() : q.plans().plans().get(0).nodes();
+    }
+
+    static List<AdviceView> advice(QueryJson q) {
+      List<AdviceView> out = new java.util.ArrayList<>();
+      for (FindingsApi.FindingJson f : q.findings()) {
+        if (f.evidence() instanceof dev.earlybird.model.Evidence.Advice a && !f.state().equals("resolved")) {
+          String proof = a.hypothetical() == null ? null : String.format(java.util.Locale.ROOT,
+              "HypoPG: plan cost %.1f without the index, %.1f with it (%.0f%% lower)", a.hypothetical().costBefore(),
+              a.hypothetical().costAfter(), a.hypothetical().reductionPct());
+          String applied = a.applied() == null ? null : appliedText(a.applied());
+          out.add(new AdviceView(f.state(), a.rule(), a.advice(), a.ddl(), proof, applied));
+        }
+      }
+      return out;
+    }
+
+    private static String appliedText(dev.earlybird.model.Evidence.Applied a) {
+      String sides = String.format(java.util.Locale.ROOT, "before: %,d calls at %.3f ms; after: %,d calls at %.3f ms",
+          a.before().calls(), a.before().meanMs(), a.after().calls(), a.after().meanMs());
+      return switch (a.verdict()) {
+        case "improved" -> String.format(java.util.Locale.ROOT, "Applied %s; it worked (p = %.4f): %s",
+            a.seenAt(), a.pValue(), sides);
+        case "not_improved" -> String.format(java.util.Locale.ROOT, "Applied %s; the statement did not get faster "
+            + "(p = %.4f): %s", a.seenAt(), a.pValue(), sides);
+        default -> "Applied " + a.seenAt() + "; waiting for enough calls to compare (" + sides + ")";
+      };
+    }
 
     static View of(QueryJson q) {
       int width = 900, height = 160;
@@ -156,7 +221,7 @@ public final class QueriesApi {
         int h = max <= 0 ? 0 : (int) Math.round((height - 10) * p.meanMs() / max);
         bars.add(new Bar(i * (width / n), height - h, w, h, p.end() + ": " + p.meanMs() + " ms x " + p.calls()));
       }
-      return new View(q, bars, width, height);
+      return new View(q, bars, width, height, advice(q));
     }
   }
 

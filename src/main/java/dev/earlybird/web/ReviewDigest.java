@@ -43,11 +43,16 @@ public final class ReviewDigest {
       List<FindingLine> resolved,
       List<ForecastLine> forecasts,
       List<HotLine> hot,
+      List<AdviceLine> advice,
       String problem) {
     static Digest unreadable(String problem) {
-      return new Digest(List.of(), "", List.of(), List.of(), List.of(), List.of(), List.of(), problem);
+      return new Digest(List.of(), "", List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), problem);
     }
   }
+
+  /** Open advice: what to do before the tenant's day starts, with the DDL where there is one. */
+  public record AdviceLine(String rule, String target, String database, String link, String advice, String ddl,
+      String state) {}
 
   /** @param link the statement's page; null when the finding is not about one statement */
   public record FindingLine(
@@ -91,7 +96,19 @@ public final class ReviewDigest {
     return new Digest(List.copyOf(targets), time(r, "changesSince"), findings(r.path("findings")),
         findings(r.path("changes").path("new")), findings(r.path("changes").path("resolved")),
         forecasts(targets, items(r.path("forecast"))), items(r.path("hot")).stream().map(ReviewDigest::hot).toList(),
-        null);
+        advice(r.path("findings")), null);
+  }
+
+  private static List<AdviceLine> advice(JsonNode findings) {
+    return items(findings).stream()
+        .filter(f -> "advice".equals(text(f, "kind")))
+        .map(f -> {
+          JsonNode e = f.path("evidence");
+          return new AdviceLine(or(text(e, "rule"), "advice"), text(f, "target"), text(f, "database"),
+              link(text(f, "target"), text(f, "database"), text(f, "queryId")), or(text(e, "advice"), ""),
+              text(e, "ddl"), or(text(f, "state"), "active"));
+        })
+        .toList();
   }
 
   private static List<FindingLine> findings(JsonNode list) {

@@ -98,6 +98,8 @@ public final class WebServer implements AutoCloseable {
               config.routes.get(
                   "/api/v1/queries/{target}/{database}/{queryId}", ctx -> current.get().queries().get(ctx));
               config.routes.get("/queries/{target}/{database}/{queryId}", ctx -> current.get().pages().query(ctx));
+              config.routes.get("/api/v1/queries/{target}/{database}/{queryId}/plans",
+                  ctx -> current.get().queries().plans(ctx));
               config.routes.get("/api/v1/reviews", ctx -> current.get().alerting().reviews(ctx));
               config.routes.get("/api/v1/reviews/{id}", ctx -> current.get().alerting().reviewBody(ctx));
               config.routes.get("/api/v1/reviews/{tenant}/{workday}", ctx -> current.get().alerting().reviewBody(ctx));
