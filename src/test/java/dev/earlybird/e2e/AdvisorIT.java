@@ -233,7 +233,7 @@ class AdvisorIT {
   /** The one occurrence of {@code rule} advice that matches; fails if there is none or several. */
   private static JsonNode only(List<JsonNode> advice, String rule, Predicate<JsonNode> which) {
     List<JsonNode> matching = advice.stream().filter(f -> rule(f).equals(rule) && which.test(f)).toList();
-    assertThat(matching).as("%s advice among %s", rule, advice).hasSize(1);
+    assertThat(matching).as("%s advice among %s", rule, brief(advice)).hasSize(1);
     return matching.getFirst();
   }
 
@@ -242,8 +242,14 @@ class AdvisorIT {
     List<JsonNode> advice = advice(agent);
     Optional<JsonNode> latest = advice.stream().filter(f -> rule(f).equals(rule) && which.test(f))
         .max(Comparator.comparing(f -> Instant.parse(f.get("since").asText())));
-    assertThat(latest).as("%s advice among %s", rule, advice).isPresent();
+    assertThat(latest).as("%s advice among %s", rule, brief(advice)).isPresent();
     return latest.get();
+  }
+
+  /** Rule, state and subject of each finding: what a failure message needs, without every evidence in full. */
+  private static List<String> brief(List<JsonNode> findings) {
+    return findings.stream().map(f -> rule(f) + " " + f.path("state").asText() + " " + f.path("target").asText() + "/"
+        + f.path("database").asText() + "/" + f.path("queryId").asText()).toList();
   }
 
   private static String plansPath(String database, String queryId) {
