@@ -33,7 +33,7 @@ public final class IndexCandidates {
   public static List<IndexCandidate> of(PlanShape plan, DatabaseCatalog catalog, long minRows) {
     Set<List<String>> seen = new LinkedHashSet<>();
     List<IndexCandidate> out = new ArrayList<>();
-    for (PlanNode scan : plan.sequentialScans()) {
+    for (PlanNode scan : plan.filteringScans()) {
       if (scan.schema() == null || scan.relation() == null || scan.filter() == null) {
         continue;
       }

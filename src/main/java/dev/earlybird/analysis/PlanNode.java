@@ -39,6 +39,12 @@ public record PlanNode(
     return nodeType.equals("Seq Scan");
   }
 
+  /** Whether this node walks a whole index (no index condition) and filters what it reaches. */
+  public boolean fullIndexScan() {
+    return (nodeType.equals("Index Scan") || nodeType.equals("Index Only Scan")) && indexCond == null
+        && filter != null;
+  }
+
   /** {@code schema.relation}, or just the relation where the plan has no schema; null if the node reads none. */
   public String qualifiedRelation() {
     if (relation == null) {

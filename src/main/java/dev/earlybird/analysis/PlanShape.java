@@ -61,6 +61,15 @@ public record PlanShape(List<PlanNode> nodes, double totalCost, String hash, Opt
     return nodes.stream().filter(PlanNode::sequentialScan).toList();
   }
 
+  /**
+   * The nodes that read a whole relation and filter it row by row: sequential scans, and index scans without an
+   * index condition (the planner walks a whole index for its order, e.g. for ORDER BY … LIMIT, and filters every row
+   * it reaches: just as costly when the filter is selective).
+   */
+  public List<PlanNode> filteringScans() {
+    return nodes.stream().filter(n -> n.sequentialScan() || n.fullIndexScan()).toList();
+  }
+
   private static void flatten(JsonNode plan, int depth, List<PlanNode> into) {
     into.add(new PlanNode(
         depth,

@@ -15,13 +15,13 @@ import dev.earlybird.analysis.StaleStatistics;
 import dev.earlybird.analysis.TempTableChurn;
 import dev.earlybird.config.AdvisorConfig;
 import dev.earlybird.config.AnalysisConfig;
+import dev.earlybird.config.Durations;
 import dev.earlybird.config.TargetConfig;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.AdvisorStore;
 import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.PlanAttempt;
 import dev.earlybird.history.StatementRef;
-import dev.earlybird.history.TargetRecord;
 import dev.earlybird.history.Usage;
 import dev.earlybird.model.DatabaseCatalog;
 import dev.earlybird.model.DatabaseInfo;
@@ -116,6 +116,8 @@ public final class AdvisorPass implements AutoCloseable {
   /** Per database, tables whose statistics were found stale before (a recurrence gets a per-table setting). */
   private final Map<String, Set<String>> staleBefore = new HashMap<>();
   private int rotation;
+  /** What the last pass logged at INFO: a pass that did the same is logged at DEBUG only. */
+  private String lastSummary;
 
   public AdvisorPass(HistoryStore store, AdvisorStore advisorStore, AdvisorBoard board,
       Supplier<List<TargetConfig>> targets, Function<TargetConfig, AdvisorConnections> connect, AdvisorConfig config,
@@ -142,18 +144,15 @@ public final class AdvisorPass implements AutoCloseable {
     Instant now = clock.instant();
     pools.values().forEach(p -> p.closeIdle(now));
     List<Finding> open = store.openFindings();
-    Map<String, TargetRecord> records = new HashMap<>();
-    store.targets().forEach(r -> records.put(r.name(), r));
     List<Work> work = new ArrayList<>();
     for (TargetConfig t : targets.get()) {
-      TargetRecord r = records.get(t.name());
-      if (!t.advisor().enabled() || r == null || r.serverVersion() == null || !running.getAsBoolean()) {
+      Map<Long, String> databases = names(t.name());
+      // No databases known yet: the target was not polled yet (or has none the filter accepts).
+      if (!t.advisor().enabled() || databases.isEmpty() || !running.getAsBoolean()) {
         continue;
       }
-      Work w = new Work(t, major(r.serverVersion()), names(t.name()), statements(t.name(), open, now));
-      if (prepare(w, now)) {
-        work.add(w);
-      }
+      Work w = new Work(t, 0, databases, statements(t.name(), open, now));
+      prepare(w, now).ifPresent(major -> work.add(w.withMajor(major)));
     }
     List<DatabaseCatalog> fleet = advisorStore.catalogs();
     Map<String, String> tenantOfDb = new HashMap<>();
@@ -169,10 +168,26 @@ public final class AdvisorPass implements AutoCloseable {
       advise(w, open, ages, drift, now);
     }
     churn(now);
+    Duration took = Duration.between(now, clock.instant());
+    // At INFO when what the advisor covers changes (targets, catalogs, drift), else at DEBUG: a line per pass
+    // would drown the log.
+    String covered = work.size() + " target(s), " + fleet.size() + " database catalog(s), "
+        + drift.observations().size() + " index drift(s)";
+    String statements = work.stream().mapToInt(w -> w.statements().size()).sum() + " statement(s) looked at";
+    if (!covered.equals(lastSummary)) {
+      log.info("advisor: {}, {} in {}", covered, statements, Durations.format(took));
+      lastSummary = covered;
+    } else {
+      log.debug("advisor: {}, {} in {}", covered, statements, Durations.format(took));
+    }
   }
 
   /** What a pass does on one target. */
-  private record Work(TargetConfig target, int major, Map<Long, String> databases, List<Finding> statements) {}
+  private record Work(TargetConfig target, int major, Map<Long, String> databases, List<Finding> statements) {
+    Work withMajor(int m) {
+      return new Work(target, m, databases, statements);
+    }
+  }
 
   private Map<Long, String> names(String target) {
     Map<Long, String> out = new LinkedHashMap<>();
@@ -217,17 +232,17 @@ public final class AdvisorPass implements AutoCloseable {
     return f.evidence() instanceof Evidence.Hot h ? h.rank() : 0;
   }
 
-  /** Settings and catalogs of one target; false when the target cannot be reached (logged once). */
-  private boolean prepare(Work w, Instant now) {
+  /**
+   * Settings and catalogs of one target; the server's major version, or empty when the target cannot be reached
+   * (logged once).
+   */
+  private Optional<Integer> prepare(Work w, Instant now) {
     AdvisorConnections pool = pools.computeIfAbsent(w.target().name(), n -> connect.apply(w.target()));
     String name = w.target().name();
     try {
-      String connectDb = w.databases().isEmpty() ? null : connectDatabase(w);
-      if (connectDb != null) {
-        ServerSettings s = pool.withDatabase(connectDb, c -> Settings.read(c, config.statementTimeout()));
-        Subject.Target subject = new Subject.Target(name, tenantsOf(w));
-        board.judge(Scope.of("settings", subject), SettingsRules.observe(name, subject.tenants(), s, now), now);
-      }
+      ServerSettings s = pool.withDatabase(connectDatabase(w), c -> Settings.read(c, config.statementTimeout()));
+      Subject.Target subject = new Subject.Target(name, tenantsOf(w));
+      board.judge(Scope.of("settings", subject), SettingsRules.observe(name, subject.tenants(), s, now), now);
       Set<Long> due = new LinkedHashSet<>();
       w.statements().forEach(f -> due.add(f.dbId()));
       List<Long> all = new ArrayList<>(w.databases().keySet());
@@ -242,10 +257,10 @@ public final class AdvisorPass implements AutoCloseable {
         }
       }
       lastFailure.remove(name);
-      return true;
+      return Optional.of(s.serverVersionNum() / 10000);
     } catch (SourceException e) {
       failed(name, e);
-      return false;
+      return Optional.empty();
     }
   }
 
@@ -454,15 +469,6 @@ public final class AdvisorPass implements AutoCloseable {
 
   private static String key(String target, long dbId) {
     return target + "/" + dbId;
-  }
-
-  /** The major version from {@code server_version}, e.g. 17 from "17.4 (Debian 17.4-1)". */
-  static int major(String serverVersion) {
-    int i = 0;
-    while (i < serverVersion.length() && Character.isDigit(serverVersion.charAt(i))) {
-      i++;
-    }
-    return i == 0 ? 0 : Integer.parseInt(serverVersion.substring(0, i));
   }
 
   @Override

@@ -55,4 +55,16 @@ class IndexCandidatesTest {
     // A three-valued status and a range keep 11% of the table: no index on them would be read instead.
     assertThat(IndexCandidates.of(plan("seq-scan-eq-range-pg15.json"), big, 10_000)).isEmpty();
   }
+
+  @Test
+  void aWholeIndexWalkedForItsOrderAndFilteredRowByRowIsAsCostlyAsASequentialScan() {
+    // ORDER BY created_at DESC LIMIT 20 over an index on created_at, filtering every row for one customer: the plan
+    // the demo's lookup takes once its customer index is gone.
+    var catalog = catalog("t", 1, "app", List.of(table("public", "orders", 40_000)),
+        List.of(btree("public", "orders", "orders_created_idx", "created_at")));
+    assertThat(IndexCandidates.of(plan("full-index-scan-limit-pg17.json"), catalog, IndexCandidates.DEFAULT_MIN_ROWS))
+        .extracting(IndexCandidate::columns).containsExactly(List.of("customer_id"));
+    // An index scan with an index condition reads only what it looks up: nothing to add.
+    assertThat(IndexCandidates.of(plan("index-scan-customer-pg15.json"), catalog, 10_000)).isEmpty();
+  }
 }
