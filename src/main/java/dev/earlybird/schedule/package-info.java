@@ -8,7 +8,10 @@
  * reviews: when each tenant's is due ({@link dev.earlybird.schedule.ReviewCalendar}, pure), one timer queue for all
  * tenants ({@link dev.earlybird.schedule.ReviewQueue}), the one loop that runs them
  * ({@link dev.earlybird.schedule.ReviewLoop}) and what a review holds ({@link dev.earlybird.schedule.MorningReview});
- * and the loop that delivers the alert outbox ({@link dev.earlybird.schedule.DispatchLoop}). Depends on everything
+ * the loop that delivers the alert outbox ({@link dev.earlybird.schedule.DispatchLoop}); and the tuning advisor's
+ * loop ({@link dev.earlybird.schedule.AdvisorLoop}), whose passes ({@link dev.earlybird.schedule.AdvisorPass}) plan
+ * statements, read catalogs and settings in the monitored databases and leave their judgements for the analysis.
+ * Depends on everything
  * below it; nothing depends on it but the composition root.
  */
 package dev.earlybird.schedule;

@@ -1,6 +1,7 @@
 /**
  * HTTP: Javalin routes for the JSON API ({@code /api/v1}), Prometheus {@code /metrics}, health and readiness,
- * and pages for people. Reads the history store, analysis and the in-memory fleet state; never queries a
+ * and pages for people (a statement's page with its advice and generic plan; {@link dev.earlybird.web.PlansApi} for
+ * its plans and a regression's plan change). Reads the history store, analysis and the in-memory fleet state; never queries a
  * monitored database. Write actions (pinning and deleting baselines, creating and deleting silences,
  * {@code POST /-/reload}) need the bearer token
  * of {@code web.token}; baselines go through the agent's single history writer, a reload through the agent
