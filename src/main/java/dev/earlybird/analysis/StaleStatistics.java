@@ -102,7 +102,8 @@ public final class StaleStatistics {
     double rows = r.nLiveTup() > 0 ? r.nLiveTup() : Math.max(0, r.reltuples());
     double modPct = rows > 0 ? 100 * r.nModSinceAnalyze() / rows : 0;
     boolean never = r.analyzedAt().isEmpty() && (r.nLiveTup() > 0 || r.nModSinceAnalyze() > 0);
-    boolean changed = r.nModSinceAnalyze() >= MIN_MODS && modPct > MAX_MOD_PCT;
+    // A table never analyzed counts every row it ever got as changed: "never analyzed" says it all.
+    boolean changed = !never && r.nModSinceAnalyze() >= MIN_MODS && modPct > MAX_MOD_PCT;
     double age = r.analyzedAt().map(at -> hours(at, now)).orElse(Double.NaN);
     boolean old = fleetAge.isPresent() && !Double.isNaN(age) && age > FLEET_AGE_FACTOR * fleetAge.getAsDouble()
         && age - fleetAge.getAsDouble() >= MIN_EXTRA_AGE_HOURS;

@@ -74,4 +74,15 @@ class StaleStatisticsTest {
     var stale = catalog("t", 101, "db1", List.of(orders(90_000, null)), List.of());
     assertThat(StaleStatistics.observe(ST, plan("seq-scan-pg16.json"), stale, fleet, Set.of(), NOW)).isEmpty();
   }
+
+  @Test
+  void aTableNeverAnalyzedIsJustThatNotAlsoChangedSinceAnAnalyzeItNeverHad() {
+    // What pg_stat_user_tables shows after 5,000 inserts into a new table: every row counts as modified.
+    var wards = new RelationStats("public", "orders", "r", -1, 0, 400_000, 5_000, 0, 5_000, Optional.empty(),
+        Optional.empty());
+    var db = catalog("t", 101, "db1", List.of(wards), List.of());
+    assertThat(StaleStatistics.observe(ST, plan("seq-scan-customer-pg15.json"), db, StaleStatistics.FleetAges.NONE,
+        Set.of(), NOW)).singleElement().satisfies(o -> assertThat(((Evidence.Advice) o.evidence()).advice())
+            .startsWith("statistics of public.orders are stale: it was never analyzed; the planner"));
+  }
 }
