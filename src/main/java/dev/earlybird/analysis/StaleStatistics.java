@@ -78,7 +78,8 @@ public final class StaleStatistics {
   }
 
   /**
-   * @param recurring the tables ({@code schema.table}) of this database that had stale statistics before: they get
+   * @param recurring the tables of this database that had stale statistics before, as the advice's ANALYZE names
+   *     them ({@link Identifiers#qualified}, which its {@code ddl} carries for the caller to remember): they get
    *     a per-table autovacuum setting besides the ANALYZE
    */
   public static List<Observation> observe(Subject.Statement statement, PlanShape plan, DatabaseCatalog catalog,
@@ -91,7 +92,7 @@ public final class StaleStatistics {
       }
       catalog.relation(n.schema(), n.relation())
           .flatMap(r -> judge(statement, r, fleet.medianHours(r.schema(), r.table()),
-              recurring.contains(r.qualifiedTable()), now))
+              recurring.contains(Identifiers.qualified(r.schema(), r.table())), now))
           .ifPresent(out::add);
     }
     return out;
@@ -140,7 +141,7 @@ public final class StaleStatistics {
     String fp = Fingerprints.advice(RULE, String.join("\u0000", Arrays.asList(st.target(), Long.toString(st.dbId()),
         Long.toUnsignedString(st.queryId()), r.qualifiedTable())));
     return java.util.Optional.of(new Observation(fp, Severity.INFO, st, "statistics of " + table + " are stale",
-        new Evidence.Advice(RULE, advice, null, numbers)));
+        new Evidence.Advice(RULE, advice, "ANALYZE " + table, numbers)));
   }
 
   private static double hours(Instant at, Instant now) {

@@ -42,6 +42,8 @@ class StaleStatisticsTest {
       assertThat(a.rule()).isEqualTo("stale_statistics");
       assertThat(a.numbers()).containsEntry("modSinceAnalyzePct", 30.0).containsEntry("analyzeAgeHours", 2.0);
       assertThat(a.advice()).contains("30% of its rows", "ANALYZE public.orders").doesNotContain("autovacuum");
+      // The command alone, for the page and for the advisor to remember which tables keep coming back.
+      assertThat(a.ddl()).isEqualTo("ANALYZE public.orders");
     });
     // Again: a per-table autovacuum setting too.
     var again = StaleStatistics.observe(ST, plan("seq-scan-customer-pg15.json"), db, StaleStatistics.FleetAges.NONE,
