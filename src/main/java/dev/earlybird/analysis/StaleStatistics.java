@@ -78,7 +78,8 @@ public final class StaleStatistics {
   }
 
   /**
-   * @param recurring the tables ({@code schema.table}) of this database that had stale statistics before: they get
+   * @param recurring the tables of this database that had stale statistics before, as the advice's ANALYZE names
+   *     them ({@link Identifiers#qualified}, which its {@code ddl} carries for the caller to remember): they get
    *     a per-table autovacuum setting besides the ANALYZE
    */
   public static List<Observation> observe(Subject.Statement statement, PlanShape plan, DatabaseCatalog catalog,
@@ -91,7 +92,7 @@ public final class StaleStatistics {
       }
       catalog.relation(n.schema(), n.relation())
           .flatMap(r -> judge(statement, r, fleet.medianHours(r.schema(), r.table()),
-              recurring.contains(r.qualifiedTable()), now))
+              recurring.contains(Identifiers.qualified(r.schema(), r.table())), now))
           .ifPresent(out::add);
     }
     return out;
@@ -102,7 +103,8 @@ public final class StaleStatistics {
     double rows = r.nLiveTup() > 0 ? r.nLiveTup() : Math.max(0, r.reltuples());
     double modPct = rows > 0 ? 100 * r.nModSinceAnalyze() / rows : 0;
     boolean never = r.analyzedAt().isEmpty() && (r.nLiveTup() > 0 || r.nModSinceAnalyze() > 0);
-    boolean changed = r.nModSinceAnalyze() >= MIN_MODS && modPct > MAX_MOD_PCT;
+    // A table never analyzed counts every row it ever got as changed: "never analyzed" says it all.
+    boolean changed = !never && r.nModSinceAnalyze() >= MIN_MODS && modPct > MAX_MOD_PCT;
     double age = r.analyzedAt().map(at -> hours(at, now)).orElse(Double.NaN);
     boolean old = fleetAge.isPresent() && !Double.isNaN(age) && age > FLEET_AGE_FACTOR * fleetAge.getAsDouble()
         && age - fleetAge.getAsDouble() >= MIN_EXTRA_AGE_HOURS;
@@ -139,7 +141,7 @@ public final class StaleStatistics {
     String fp = Fingerprints.advice(RULE, String.join("\u0000", Arrays.asList(st.target(), Long.toString(st.dbId()),
         Long.toUnsignedString(st.queryId()), r.qualifiedTable())));
     return java.util.Optional.of(new Observation(fp, Severity.INFO, st, "statistics of " + table + " are stale",
-        new Evidence.Advice(RULE, advice, null, numbers)));
+        new Evidence.Advice(RULE, advice, "ANALYZE " + table, numbers)));
   }
 
   private static double hours(Instant at, Instant now) {

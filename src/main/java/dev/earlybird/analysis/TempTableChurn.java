@@ -61,7 +61,8 @@ public final class TempTableChurn {
     }
 
     private Optional<Double> perHour(long a, long b) {
-      double hours = Duration.between(beforeAt, nowAt).toSeconds() / 3600.0;
+      // Nanoseconds: reads less than a second apart (a quick pass after a slow one) still give a rate.
+      double hours = Duration.between(beforeAt, nowAt).toNanos() / 3.6e12;
       return hours > 0 && b >= a ? Optional.of((b - a) / hours) : Optional.empty();
     }
   }
@@ -78,18 +79,19 @@ public final class TempTableChurn {
     if (!(minutes > 0)) {
       return List.of();
     }
+    List<StatementUse> uses = sameTextTogether(statements);
     Map<String, Double> createdPerMinute = new HashMap<>();
-    List<String> creates = statements.stream().map(s -> created(s.text()).orElse(null)).toList();
-    for (int i = 0; i < statements.size(); i++) {
+    List<String> creates = uses.stream().map(s -> created(s.text()).orElse(null)).toList();
+    for (int i = 0; i < uses.size(); i++) {
       if (creates.get(i) != null) {
-        createdPerMinute.merge(creates.get(i), statements.get(i).calls() / minutes, Double::sum);
+        createdPerMinute.merge(creates.get(i), uses.get(i).calls() / minutes, Double::sum);
       }
     }
     Optional<Double> classPerHour = churn == null ? Optional.empty() : churn.pgClassInsertsPerHour();
     boolean catalogHigh = classPerHour.filter(v -> v >= HIGH_PG_CLASS_INSERTS_PER_HOUR).isPresent();
     List<Observation> out = new ArrayList<>();
-    for (int i = 0; i < statements.size(); i++) {
-      StatementUse s = statements.get(i);
+    for (int i = 0; i < uses.size(); i++) {
+      StatementUse s = uses.get(i);
       String created = creates.get(i);
       String table = created != null ? created : inserted(s.text()).filter(createdPerMinute::containsKey).orElse(null);
       if (table == null || s.calls() <= 0) {
@@ -103,6 +105,22 @@ public final class TempTableChurn {
       out.add(observation(s, table, created != null, asQuery(s.text()), rate, s.calls() / minutes, churn));
     }
     return out;
+  }
+
+  /**
+   * The entries of one text as one statement, under the entry with the most calls. Before PostgreSQL 18
+   * pg_stat_statements tells each transaction's temporary table apart by its oid, so the same INSERT into it is a
+   * new entry in every transaction: without this, one advice per transaction.
+   */
+  static List<StatementUse> sameTextTogether(List<StatementUse> statements) {
+    Map<Object, StatementUse> byText = new LinkedHashMap<>();
+    for (StatementUse s : statements) {
+      byText.merge(s.text() != null ? s.text() : s, s, (a, b) -> {
+        StatementUse top = b.calls() > a.calls() ? b : a;
+        return new StatementUse(top.statement(), top.text(), a.calls() + b.calls(), a.execMs() + b.execMs());
+      });
+    }
+    return List.copyOf(byText.values());
   }
 
   private static Observation observation(StatementUse s, String table, boolean creates, boolean asQuery,
@@ -134,7 +152,10 @@ public final class TempTableChurn {
             + "CTE); where a temporary table must stay, create it once per session (CREATE TEMP TABLE IF NOT EXISTS "
             + "... ON COMMIT DELETE ROWS) instead of per transaction";
     Subject.Statement st = s.statement();
-    return new Observation(Fingerprints.advice(RULE, st.target(), st.dbId(), st.queryId()), Severity.INFO, st, what,
+    // A fill statement's entries come and go with each transaction's table (before 18): its text keeps the advice.
+    String fp = creates ? Fingerprints.advice(RULE, st.target(), st.dbId(), st.queryId())
+        : Fingerprints.advice(RULE, String.join("\u0000", st.target(), Long.toString(st.dbId()), s.text()));
+    return new Observation(fp, Severity.INFO, st, what,
         new Evidence.Advice(RULE, what + catalog + ": " + fix, null, numbers));
   }
 

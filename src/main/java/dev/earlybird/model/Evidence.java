@@ -115,7 +115,7 @@ public sealed interface Evidence {
    *     {@code temp_table_churn}, {@code planning_time}, {@code jit}, {@code low_hit_ratio}, {@code n_plus_one},
    *     {@code settings}
    * @param advice the change to make, in words, with the setting or rewrite
-   * @param ddl the statement to run, for advice that has one (an index); null otherwise
+   * @param ddl the statement to run, for advice that has one (an index, an ANALYZE); null otherwise
    * @param numbers the measurements the rule used, by name (e.g. {@code tempMbPerCall}, {@code planMsPerCall})
    * @param hypothetical for index advice where HypoPG could try the index: the plan cost without and with it; null
    *     when not tried (the advice then says why it is unconfirmed)

@@ -42,6 +42,8 @@ class StaleStatisticsTest {
       assertThat(a.rule()).isEqualTo("stale_statistics");
       assertThat(a.numbers()).containsEntry("modSinceAnalyzePct", 30.0).containsEntry("analyzeAgeHours", 2.0);
       assertThat(a.advice()).contains("30% of its rows", "ANALYZE public.orders").doesNotContain("autovacuum");
+      // The command alone, for the page and for the advisor to remember which tables keep coming back.
+      assertThat(a.ddl()).isEqualTo("ANALYZE public.orders");
     });
     // Again: a per-table autovacuum setting too.
     var again = StaleStatistics.observe(ST, plan("seq-scan-customer-pg15.json"), db, StaleStatistics.FleetAges.NONE,
@@ -73,5 +75,16 @@ class StaleStatisticsTest {
     // The accounts plan reads another table: orders' staleness is not its business.
     var stale = catalog("t", 101, "db1", List.of(orders(90_000, null)), List.of());
     assertThat(StaleStatistics.observe(ST, plan("seq-scan-pg16.json"), stale, fleet, Set.of(), NOW)).isEmpty();
+  }
+
+  @Test
+  void aTableNeverAnalyzedIsJustThatNotAlsoChangedSinceAnAnalyzeItNeverHad() {
+    // What pg_stat_user_tables shows after 5,000 inserts into a new table: every row counts as modified.
+    var wards = new RelationStats("public", "orders", "r", -1, 0, 400_000, 5_000, 0, 5_000, Optional.empty(),
+        Optional.empty());
+    var db = catalog("t", 101, "db1", List.of(wards), List.of());
+    assertThat(StaleStatistics.observe(ST, plan("seq-scan-customer-pg15.json"), db, StaleStatistics.FleetAges.NONE,
+        Set.of(), NOW)).singleElement().satisfies(o -> assertThat(((Evidence.Advice) o.evidence()).advice())
+            .startsWith("statistics of public.orders are stale: it was never analyzed; the planner"));
   }
 }

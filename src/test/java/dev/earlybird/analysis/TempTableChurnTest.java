@@ -64,4 +64,32 @@ class TempTableChurnTest {
     assertThat(TempTableChurn.inserted("INSERT INTO pg_temp.tmp_ids VALUES (1)")).hasValue("tmp_ids");
     assertThat(TempTableChurn.inserted("INSERT INTO app.tmp_ids VALUES (1)")).isEmpty();
   }
+
+  @Test
+  void catalogReadsLessThanASecondApartStillGiveARate() {
+    // 500 temporary tables between two reads 0.5 s apart: 3.6 million pg_class rows an hour, not "no rate".
+    var quick = new Churn(new CatalogChurn(0, 0, 0), NOW.minusMillis(500), new CatalogChurn(500, 3_500, 0), NOW);
+    var create = use(1, "CREATE TEMP TABLE tmp_ids (id int) ON COMMIT DROP", 120, 60);
+    assertThat(TempTableChurn.observe(List.of(create), HOUR, quick, MIN_PER_HOUR)).singleElement()
+        .satisfies(o -> assertThat(((Evidence.Advice) o.evidence()).numbers())
+            .containsEntry("pgClassInsertsPerHour", 3_600_000.0));
+  }
+
+  @Test
+  void theSameFillOfEachTransactionsTableIsOneAdviceThoughItIsANewEntryEveryTime() {
+    // Before PostgreSQL 18 each transaction's batch_ids has its own oid, so its INSERT is a new entry every time.
+    List<StatementUse> uses = new java.util.ArrayList<>();
+    uses.add(use(1, "CREATE TEMP TABLE batch_ids (id int) ON COMMIT DROP", 7_200, 3_600));
+    for (long q = 100; q < 300; q++) {
+      uses.add(use(q, "INSERT INTO batch_ids SELECT generate_series($1, $2)", 36, 18));
+    }
+    var obs = TempTableChurn.observe(uses, HOUR, BUSY, MIN_PER_HOUR);
+    assertThat(obs).hasSize(2);
+    assertThat(((Evidence.Advice) obs.get(1).evidence()).advice())
+        .startsWith("fills temporary table batch_ids (120.0 calls per minute)");
+    // The next window's entries have other queryids: the same advice.
+    uses.subList(1, uses.size()).replaceAll(u -> use(u.statement().queryId() + 1_000, u.text(), u.calls(), u.execMs()));
+    assertThat(TempTableChurn.observe(uses, HOUR, BUSY, MIN_PER_HOUR).get(1).fingerprint())
+        .isEqualTo(obs.get(1).fingerprint());
+  }
 }
