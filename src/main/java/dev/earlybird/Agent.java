@@ -50,6 +50,7 @@ import dev.earlybird.source.postgres.PgPassword;
 import dev.earlybird.source.postgres.PgStatStatementsSource;
 import dev.earlybird.web.AlertsApi;
 import dev.earlybird.web.Api;
+import dev.earlybird.web.FamiliesApi;
 import dev.earlybird.web.FindingsApi;
 import dev.earlybird.web.QueriesApi;
 import dev.earlybird.web.BaselineApi;
@@ -228,7 +229,8 @@ public final class Agent implements AutoCloseable {
         config.alerts().resendInterval(), this::targetDown, alertMetrics, clock, random));
     return new InUse(config, analysis, maintenance, reviews, delivery,
         new WebServer.Handlers(api, findings, queries, baselines, pages,
-            new AlertsApi(alerting, config.web().token(), clock)));
+            new AlertsApi(alerting, config.web().token(), clock),
+            new FamiliesApi(store, config.tenants(), clock)));
   }
 
   /** A target whose last poll failed; one not polled yet is not down (its alerts are not held). */
