@@ -4,7 +4,8 @@
  * the work: {@link dev.earlybird.history.QueryTextScrub}), the single writer thread
  * ({@link dev.earlybird.history.HistoryWriter}), hourly/daily rollups and retention, whether the store writes
  * ({@link dev.earlybird.history.StoreHealth}), and the alerting tables ({@link dev.earlybird.history.Alerting}: alerts,
- * the outbox, morning reviews, silences), written in the same transactions as what caused them.
+ * the outbox, morning reviews, silences), written in the same transactions as what caused them. Reads of statement
+ * families across the fleet ({@link dev.earlybird.history.FamilyReads}) run in SQL that PostgreSQL accepts too.
  *
  * <p>Depends only on {@code dev.earlybird.model}, the JDK and JDBC (the DuckDB driver for the Appender).
  */
