@@ -54,7 +54,7 @@ public final class FamilyReads {
         fam AS (
           SELECT family, CAST(floor(sum(cpu_ms) * 1000 + 0.5) AS BIGINT) AS cpu_us, max(cpu_source) AS cpu_source,
                  CAST(sum(calls) AS BIGINT) AS calls, sum(exec_ms) AS exec_ms, count(*) AS databases,
-                 count(DISTINCT tenant) AS tenants,
+                 count(DISTINCT tenant_key) AS tenants,
                  percentile_cont(0.5) WITHIN GROUP (ORDER BY exec_ms / calls) AS median_ms,
                  percentile_cont(0.9) WITHIN GROUP (ORDER BY exec_ms / calls) AS p90_ms,
                  max(exec_ms / calls) AS worst_ms
@@ -65,10 +65,9 @@ public final class FamilyReads {
           SELECT db.*, row_number() OVER (PARTITION BY db.family ORDER BY db.exec_ms / db.calls DESC, db.target, db.dbid)
                  AS rk
           FROM db WHERE db.family IN (SELECT family FROM page))
-        SELECT p.*, w.target, w.dbid, d.name AS database, w.tenant, w.queryid, w.calls AS db_calls,
-               w.exec_ms AS db_exec_ms, w.cpu_ms AS db_cpu_ms, w.rk, x.query
+        SELECT p.*, w.target, w.dbid, w.database, w.queryid, w.calls AS db_calls, w.exec_ms AS db_exec_ms,
+               w.cpu_ms AS db_cpu_ms, w.rk, x.query
         FROM page p JOIN w ON w.family = p.family AND w.rk <= %d
-        LEFT JOIN target_database d ON d.target = w.target AND d.oid = w.dbid
         LEFT JOIN statement_text x ON w.rk = 1 AND x.target = w.target AND x.dbid = w.dbid AND x.queryid = w.queryid
         ORDER BY p.cpu_us DESC, p.family, w.rk"""
             .formatted(q.ctes(), after.isPresent() ? "WHERE cpu_us < ? OR (cpu_us = ? AND family > ?)" : "",
@@ -94,7 +93,7 @@ public final class FamilyReads {
                 rs.getDouble("exec_ms"), rs.getInt("databases"), rs.getInt("tenants"), rs.getDouble("median_ms"),
                 rs.getDouble("p90_ms"), rs.getDouble("worst_ms"), worst));
           }
-          worst.add(database(rs, "db_"));
+          worst.add(database(rs, "db_", f));
         }
       }
     }
@@ -108,8 +107,8 @@ public final class FamilyReads {
       return Map.of();
     }
     return store.read("statement families' means", c -> {
-      FamilySql q = FamilySql.of(c, f, List.copyOf(families));
-      String sql = "WITH " + q.ctes() + "\nSELECT family, sum(exec_ms) / sum(calls) AS mean_ms FROM db GROUP BY family";
+      FamilySql q = FamilySql.sums(c, f, List.copyOf(families));
+      String sql = "WITH " + q.ctes() + "\nSELECT family, exec_ms / calls FROM fs";
       Map<String, Double> out = new HashMap<>();
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         q.bind(ps);
@@ -130,8 +129,8 @@ public final class FamilyReads {
       String sql =
           """
           WITH %s
-          SELECT db.target, db.dbid, d.name AS database, db.tenant, db.queryid, db.calls, db.exec_ms, db.cpu_ms
-          FROM db LEFT JOIN target_database d ON d.target = db.target AND d.oid = db.dbid
+          SELECT db.target, db.dbid, db.database, db.queryid, db.calls, db.exec_ms, db.cpu_ms
+          FROM db
           ORDER BY db.exec_ms / db.calls DESC, db.target, db.dbid"""
               .formatted(q.ctes());
       List<FamilyDatabase> out = new ArrayList<>();
@@ -139,7 +138,7 @@ public final class FamilyReads {
         q.bind(ps);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.add(database(rs, ""));
+            out.add(database(rs, "", f));
           }
         }
       }
@@ -225,9 +224,10 @@ public final class FamilyReads {
     });
   }
 
-  private static FamilyDatabase database(ResultSet rs, String p) throws SQLException {
-    return new FamilyDatabase(rs.getString("target"), rs.getLong("dbid"), rs.getString("database"),
-        rs.getString("tenant"), rs.getLong("queryid"), rs.getLong(p + "calls"), rs.getDouble(p + "exec_ms"),
+  private static FamilyDatabase database(ResultSet rs, String p, FamilyFilter f) throws SQLException {
+    String name = rs.getString("database");
+    return new FamilyDatabase(rs.getString("target"), rs.getLong("dbid"), name,
+        name == null ? null : f.tenantOf().apply(name), rs.getLong("queryid"), rs.getLong(p + "calls"), rs.getDouble(p + "exec_ms"),
         rs.getDouble(p + "cpu_ms"));
   }
 

@@ -9,6 +9,9 @@ import dev.earlybird.analysis.HotList;
 import dev.earlybird.config.BaselineConfig;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.FamilyDatabase;
+import dev.earlybird.history.FamilyFilter;
+import dev.earlybird.history.FamilyRow;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.PollRecord;
 import dev.earlybird.metrics.AgentMetrics;
@@ -16,6 +19,7 @@ import dev.earlybird.metrics.FleetState;
 import dev.earlybird.model.DatabaseInfo;
 import dev.earlybird.model.Evidence;
 import dev.earlybird.model.Finding;
+import dev.earlybird.model.Period;
 import dev.earlybird.model.FindingState;
 import dev.earlybird.model.Severity;
 import dev.earlybird.model.Snapshot;
@@ -202,6 +206,22 @@ class FamiliesApiTest {
     assertThat(pg1.get("families")).hasSize(2 + OTHERS);
 
     assertThat(getJson("/api/v1/families?target=pg2").get("families")).hasSize(1);
+  }
+
+  @Test
+  void databasesOfOneTenantCountAsOneTenant() {
+    // A pattern that puts tenant_d and tenant_e in the same tenant "e".
+    FamilyFilter f = new FamilyFilter(new Period(NOW.minusSeconds(86_400), NOW), Optional.empty(), Optional.empty(),
+        name -> name.equals("tenant_d") ? "e" : TenantsConfig.DEFAULT.tenantOf(name));
+    FamilyRow orders = store.families().page(f, Optional.empty(), 1).rows().getFirst();
+    assertThat(orders.databases()).isEqualTo(5);
+    assertThat(orders.tenants()).isEqualTo(4);
+    FamilyRow e = store.families()
+        .page(new FamilyFilter(f.window(), Optional.empty(), Optional.of("e"), f.tenantOf()), Optional.empty(), 5)
+        .rows().getFirst();
+    assertThat(e.databases()).isEqualTo(2);
+    assertThat(e.tenants()).isEqualTo(1);
+    assertThat(e.worst()).extracting(FamilyDatabase::tenant).containsOnly("e");
   }
 
   @Test
