@@ -11,15 +11,18 @@ import java.util.Locale;
  * The family page's chart as SVG geometry (drawn by the template, no script): per-call mean over time of the worst
  * databases against the fleet's median, with a time axis in UTC and a millisecond axis from 0.
  *
- * @param lines the median first, then the worst databases
+ * @param lines the worst databases, then the median (drawn over them)
  * @param yTicks labels of the millisecond axis ({@code y} is where; {@code x} unused)
  * @param xTicks labels of the time axis ({@code x} is where; {@code y} unused)
  */
 public record FamilyChart(
     int width, int height, int left, int top, int right, int bottom, List<Line> lines, List<Tick> yTicks,
     List<Tick> xTicks) {
-  /** @param points SVG polyline points, "x,y x,y ..." */
-  public record Line(String label, String color, String points, boolean median) {}
+  /**
+   * @param points SVG polyline points, "x,y x,y ..."
+   * @param dots the same points, each drawn as a dot (a series of one bucket is a dot, not a line)
+   */
+  public record Line(String label, String color, String points, List<Tick> dots, boolean median) {}
 
   public record Tick(int x, int y, String label) {}
 
@@ -32,7 +35,7 @@ public record FamilyChart(
   }
 
   static FamilyChart of(FamiliesApi.FamilyDetailJson d) {
-    int width = 900, height = 260, left = 70, top = 10, right = 880, bottom = 230;
+    int width = 900, height = 260, left = 70, top = 10, right = 850, bottom = 230;
     Instant from = d.from(), to = d.to();
     double max = d.chart().median().stream().mapToDouble(FamiliesApi.PointJson::meanMs).max().orElse(0);
     for (FamiliesApi.SeriesJson s : d.chart().worst()) {
@@ -41,11 +44,11 @@ public record FamilyChart(
     double ceiling = max <= 0 ? 1 : max * 1.1;
     Scale scale = new Scale(from, to, ceiling, left, top, right, bottom);
     List<Line> lines = new ArrayList<>();
-    lines.add(new Line("fleet median", "#555555", scale.points(d.chart().median()), true));
     for (int i = 0; i < d.chart().worst().size(); i++) {
       FamiliesApi.SeriesJson s = d.chart().worst().get(i);
-      lines.add(new Line(s.target() + " / " + s.database(), COLORS[i % COLORS.length], scale.points(s.points()), false));
+      lines.add(scale.line(s.target() + " / " + s.database(), COLORS[i % COLORS.length], s.points(), false));
     }
+    lines.add(scale.line("fleet median", "#555555", d.chart().median(), true));
     List<Tick> yTicks = new ArrayList<>();
     for (int i = 0; i <= 4; i++) {
       double v = ceiling * i / 4;
@@ -72,13 +75,14 @@ public record FamilyChart(
     }
 
     /** A point per bucket, at the bucket's middle. */
-    String points(List<FamiliesApi.PointJson> series) {
-      StringBuilder out = new StringBuilder();
+    Line line(String label, String color, List<FamiliesApi.PointJson> series, boolean median) {
+      List<Tick> dots = new ArrayList<>();
       for (FamiliesApi.PointJson p : series) {
         Instant mid = p.start().plusMillis((p.end().toEpochMilli() - p.start().toEpochMilli()) / 2);
-        out.append(out.isEmpty() ? "" : " ").append(x(mid)).append(',').append(y(p.meanMs()));
+        dots.add(new Tick(x(mid), y(p.meanMs()), Units.ms(p.meanMs()) + " at " + TIME.format(p.end()) + " UTC"));
       }
-      return out.toString();
+      String points = dots.stream().map(t -> t.x() + "," + t.y()).collect(java.util.stream.Collectors.joining(" "));
+      return new Line(label, color, points, dots, median);
     }
   }
 }

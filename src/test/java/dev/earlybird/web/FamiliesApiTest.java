@@ -294,7 +294,7 @@ class FamiliesApiTest {
 
     HttpResponse<String> page = get("/families/" + ORDERS);
     assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.body()).contains("<svg id=\"chart\"", "<polyline", "href=\"/queries/pg2/tenant_e/105\"",
+    assertThat(page.body()).contains("<svg id=\"chart\"", "<polyline", "<circle", "href=\"/queries/pg2/tenant_e/105\"",
         "10.00x", "fleet median");
   }
 
