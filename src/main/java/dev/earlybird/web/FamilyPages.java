@@ -20,9 +20,11 @@ public final class FamilyPages {
   /**
    * @param families null when the parameters were wrong ({@code error} says why)
    * @param nextLink the next page, with the same filters; null on the last page
+   * @param firstLink the first page of the same window and filters; null on the first page
    */
   public record ListView(
-      Pages.Form form, List<String> targets, FamiliesApi.FamiliesJson families, String nextLink, String error) {}
+      Pages.Form form, List<String> targets, FamiliesApi.FamiliesJson families, String nextLink, String firstLink,
+      String error) {}
 
   /** @param detail null when the family is unknown or the parameters were wrong ({@code error} says why) */
   public record DetailView(String family, FamiliesApi.FamilyDetailJson detail, FamilyChart chart, String error) {}
@@ -34,10 +36,13 @@ public final class FamilyPages {
       FamiliesApi.FamiliesJson families = api.families(ctx);
       String next = families.nextCursor() == null ? null : link(Map.of("cursor", families.nextCursor(),
           "target", form.target(), "tenant", form.tenant(), "limit", blank(ctx.queryParam("limit"))));
-      view = new ListView(form, api.targets(), families, next, null);
+      String first = blank(ctx.queryParam("cursor")).isBlank() ? null : link(Map.of("from",
+          families.from().toString(), "to", families.to().toString(), "target", form.target(), "tenant", form.tenant(),
+          "limit", blank(ctx.queryParam("limit"))));
+      view = new ListView(form, api.targets(), families, next, first, null);
     } catch (BadRequest e) {
       ctx.status(400);
-      view = new ListView(form, api.targets(), null, null, e.getMessage());
+      view = new ListView(form, api.targets(), null, null, null, e.getMessage());
     }
     Templates.render(ctx, "families.jte", Map.of("view", view));
   }

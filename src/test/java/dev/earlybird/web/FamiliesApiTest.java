@@ -304,6 +304,10 @@ class FamiliesApiTest {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("<table id=\"families\"", "<details>", "href=\"/families/" + ORDERS,
         "href=\"/queries/pg2/tenant_e/105\"", "rel=\"next\"");
+    String next = page.body().replaceAll("(?s).*rel=\"next\" href=\"([^\"]+)\".*", "$1").replace("&amp;", "&");
+    HttpResponse<String> second = get(next);
+    assertThat(second.statusCode()).as(next).isEqualTo(200);
+    assertThat(second.body()).contains("rel=\"first\"", "href=\"/families/aaaaaaaaaaaaaa00").doesNotContain("href=\"/families/" + ORDERS);
     assertThat(get("/hot").body()).contains("href=\"/families\"");
     assertThat(get("/").body()).contains("href=\"/families\"");
   }
