@@ -55,6 +55,7 @@ import dev.earlybird.source.postgres.PgPassword;
 import dev.earlybird.source.postgres.PgStatStatementsSource;
 import dev.earlybird.web.AlertsApi;
 import dev.earlybird.web.Api;
+import dev.earlybird.web.FamiliesApi;
 import dev.earlybird.web.FindingsApi;
 import dev.earlybird.web.QueriesApi;
 import dev.earlybird.web.BaselineApi;
@@ -247,7 +248,8 @@ public final class Agent implements AutoCloseable {
         config.advisor().interval());
     return new InUse(config, analysis, maintenance, reviews, delivery, advisor,
         new WebServer.Handlers(api, findings, queries, baselines, pages,
-            new AlertsApi(alerting, config.web().token(), clock)));
+            new AlertsApi(alerting, config.web().token(), clock),
+            new FamiliesApi(store, config.tenants(), clock)));
   }
 
   /** How long an advisor connection to a database may sit unused before it is closed. */

@@ -27,6 +27,17 @@ final class CpuRank {
         + " ELSE %1$sexec_ms END").formatted(a, pi);
   }
 
+  /**
+   * Which layer {@link #cpu} took, as the index of {@code analysis.CpuSource}'s constants (0 kcache, 1 Performance
+   * Insights, 2 exec minus IO, 3 exec time): the same conditions in the same order.
+   */
+  static String source(String a, String pi) {
+    return ("CASE WHEN %1$scpu_intervals = %1$sintervals AND %1$sintervals > 0 THEN 0"
+        + " WHEN %2$s IS NOT NULL THEN 1"
+        + " WHEN %1$sio_timed_intervals = %1$sintervals AND %1$sintervals > 0 THEN 2"
+        + " ELSE 3 END").formatted(a, pi);
+  }
+
   /** 1-based rank by {@link #cpu} among the target's statements; {@code key} is the alias of target, dbid, queryid. */
   static String targetRank(String a, String pi, String key) {
     return "row_number() OVER (PARTITION BY %1$starget ORDER BY %2$s DESC, %1$sdbid, %1$squeryid)"

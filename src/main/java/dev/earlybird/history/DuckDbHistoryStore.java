@@ -120,6 +120,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
   };
   private final Alerting alerting = Alerting.over(transactions);
   private final AdvisorStore advisor = new JdbcAdvisorStore(transactions);
+  private final FamilyReads families = new FamilyReads(transactions);
 
   private DuckDbHistoryStore(Path file, InstantSource clock, DuckDBConnection root, boolean readOnly)
       throws SQLException {
@@ -820,6 +821,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
   public List<StatementComparison> compare(
       Period window, List<Period> baseline, Map<String, Set<Long>> scope, CandidateFilter filter) {
     return read("a window and its baseline", c -> Comparisons.compare(c, window, baseline, scope, filter));
+  }
+
+  @Override
+  public FamilyReads families() {
+    return families;
   }
 
   @Override

@@ -103,6 +103,9 @@ public interface HistoryStore extends AutoCloseable {
   /** Statements far slower per call than their family's median across the fleet, in a window. */
   List<OutlierRow> outliers(Period window, OutlierFilter filter);
 
+  /** The fleet view of statement families: the same SQL across databases. */
+  FamilyReads families();
+
   /** Sums over the periods for the given statements; statements that did not run are absent. */
   Map<StatementRef, Usage> usage(List<Period> periods, List<StatementRef> statements);
 

@@ -193,7 +193,7 @@ final class PiTables {
       cover AS (
         SELECT target, count(*) FILTER (WHERE NOT statements_complete) AS partial
         FROM pw GROUP BY target
-        HAVING sum(end_us - start_us) >= ceil(CAST(? AS DOUBLE) * (max(to_us) - max(from_us)))
+        HAVING sum(end_us - start_us) >= ceil(CAST(? AS DOUBLE PRECISION) * (max(to_us) - max(from_us)))
            AND sum(end_us - start_us) >= max(to_us) - max(from_us) - 2 * max(end_us - start_us))""";
 
   static int bindCpu(PreparedStatement ps, int i, Period window) throws SQLException {

@@ -4,8 +4,10 @@
  * the work: {@link dev.earlybird.history.QueryTextScrub}), the single writer thread
  * ({@link dev.earlybird.history.HistoryWriter}), hourly/daily rollups and retention, whether the store writes
  * ({@link dev.earlybird.history.StoreHealth}), and the alerting tables ({@link dev.earlybird.history.Alerting}: alerts,
- * the outbox, morning reviews, silences), written in the same transactions as what caused them; and the advisor's
+ * the outbox, morning reviews, silences), written in the same transactions as what caused them; the advisor's
  * tables ({@link dev.earlybird.history.AdvisorStore}: statements' plans by shape, each database's latest catalog).
+ * Reads of statement families across the fleet ({@link dev.earlybird.history.FamilyReads}) run in SQL that
+ * PostgreSQL accepts too.
  *
  * <p>Depends only on {@code dev.earlybird.model}, the JDK and JDBC (the DuckDB driver for the Appender).
  */

@@ -27,10 +27,24 @@ public final class WebServer implements AutoCloseable {
    * one config, never a mix, and no route keeps an old one.
    */
   public record Handlers(
-      Api api, FindingsApi findings, QueriesApi queries, BaselineApi baselines, Pages pages, AlertsApi alerts) {
+      Api api, FindingsApi findings, QueriesApi queries, BaselineApi baselines, Pages pages, AlertsApi alerts,
+      FamiliesApi families) {
     /** Without alerting: its routes answer 404 (until the agent wires it). */
     public Handlers(Api api, FindingsApi findings, QueriesApi queries, BaselineApi baselines, Pages pages) {
       this(api, findings, queries, baselines, pages, null);
+    }
+
+    /** Without the families view: its routes answer 404. */
+    public Handlers(
+        Api api, FindingsApi findings, QueriesApi queries, BaselineApi baselines, Pages pages, AlertsApi alerts) {
+      this(api, findings, queries, baselines, pages, alerts, null);
+    }
+
+    FamiliesApi familyView() {
+      if (families == null) {
+        throw new ApiError(404, "the families view is not enabled in this agent");
+      }
+      return families;
     }
 
     AlertsApi alerting() {
@@ -90,6 +104,10 @@ public final class WebServer implements AutoCloseable {
               config.routes.delete("/api/v1/baselines/{name}", ctx -> current.get().baselines().delete(ctx));
               config.routes.get("/api/v1/baselines/{name}/compare", ctx -> current.get().baselines().compare(ctx));
               config.routes.get("/hot", ctx -> current.get().pages().hot(ctx));
+              config.routes.get("/api/v1/families", ctx -> current.get().familyView().list(ctx));
+              config.routes.get("/api/v1/families/{family}", ctx -> current.get().familyView().get(ctx));
+              config.routes.get("/families", ctx -> current.get().familyView().pages().list(ctx));
+              config.routes.get("/families/{family}", ctx -> current.get().familyView().pages().detail(ctx));
               config.routes.get("/baselines", ctx -> current.get().pages().baselines(ctx));
               config.routes.get("/baselines/{name}", ctx -> current.get().pages().compare(ctx));
               config.routes.get("/api/v1/findings", ctx -> current.get().findings().list(ctx));

@@ -49,7 +49,8 @@ final class AnalysisFleet {
 
   /**
    * The metric columns from {@code calls} (BIGINT) and {@code m} (this row's mean ms per call) of a row of
-   * {@code bench_series}: the order of {@link #LONGS} then {@link #DOUBLES}.
+   * {@code bench_series}: the order of {@link #LONGS} then {@link #DOUBLES}, then the CPU columns (schemas 4 and 9):
+   * no pg_stat_kcache figure and track_io_timing off, so CPU is execution time.
    */
   private static final String METRICS =
       """
@@ -57,7 +58,7 @@ final class AnalysisFleet {
       calls * dirty_per_call // 2, 0, 0, calls * temp_per_call, calls * temp_per_call, 0, calls * wal_per_call,
       calls * wal_per_call // 10, calls * wal_per_call * 120,
       calls * m, calls * m * m * (1 + cv * cv), calls * read_per_call * 0.02, calls * dirty_per_call * 0.005,
-      calls * temp_per_call * 0.01, 0.0, 0.0""";
+      calls * temp_per_call * 0.01, 0.0, 0.0, CAST(NULL AS DOUBLE), 0, 0""";
 
   private final AnalysisBenchConfig cfg;
   private final long windowEndUs;
@@ -250,7 +251,8 @@ final class AnalysisFleet {
   /** The rollup's own day-from-hours aggregation (Rollups.maintain); parameters: day start, day end. */
   private static String dailySql() {
     String sums = String.join(", ", LONGS.stream().map(c -> "CAST(sum(" + c + ") AS BIGINT)").toList()) + ", "
-        + String.join(", ", DOUBLES.stream().map(c -> "sum(" + c + ")").toList());
+        + String.join(", ", DOUBLES.stream().map(c -> "sum(" + c + ")").toList())
+        + ", sum(cpu_ms), CAST(sum(cpu_intervals) AS BIGINT), CAST(sum(io_timed_intervals) AS BIGINT)";
     return """
         INSERT INTO statement_daily
         SELECT target, dbid, queryid, bucket_us - (bucket_us %% %1$d), CAST(sum(intervals) AS BIGINT), %2$s

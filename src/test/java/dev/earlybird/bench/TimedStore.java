@@ -242,6 +242,11 @@ final class TimedStore implements HistoryStore {
   }
 
   @Override
+  public dev.earlybird.history.FamilyReads families() {
+    return store.families();
+  }
+
+  @Override
   public List<HotQueryRow> hotQueries(HotQueryFilter filter) {
     return timed("hotQueries", () -> store.hotQueries(filter));
   }

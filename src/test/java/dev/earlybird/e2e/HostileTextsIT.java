@@ -119,7 +119,11 @@ class HostileTextsIT {
       String queryPage = agent.get("/queries/main/" + APP + "/" + queryId);
       String queryApi = agent.get("/api/v1/queries/main/" + APP + "/" + queryId);
       String findings = agent.get("/api/v1/findings") + agent.get("/findings");
-      for (String shown : List.of(hot.toString(), page, queryPage, queryApi, findings)) {
+      String familyPath = hotPath.replace("limit=1000", "limit=500");
+      String families = agent.get("/families?" + familyPath);
+      assertThat(families).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(");
+      String familiesApi = agent.get("/api/v1/families?" + familyPath);
+      for (String shown : List.of(hot.toString(), page, queryPage, queryApi, findings, families, familiesApi)) {
         secrets.forEach(secret -> assertThat(shown).doesNotContain(secret));
       }
       assertThat(queryPage).contains("&lt;redacted&gt;");
