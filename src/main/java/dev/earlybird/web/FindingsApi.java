@@ -50,8 +50,23 @@ public final class FindingsApi {
       Instant since,
       Instant lastSeen,
       Instant resolvedAt,
-      Evidence evidence,
-      PlansApi.PlanChangeJson planChange) {
+      @com.fasterxml.jackson.annotation.JsonIgnore Evidence evidence,
+      @com.fasterxml.jackson.annotation.JsonIgnore PlansApi.PlanChangeJson planChange) {
+    private static final com.fasterxml.jackson.databind.ObjectMapper EVIDENCE = Json.mapper();
+
+    /**
+     * The evidence as the API shows it: the finding's own numbers, and for a regression whose plan shape changed,
+     * {@code planChange} (the plan before, after, and the nodes that changed), which is what a DBA asks first.
+     */
+    @com.fasterxml.jackson.annotation.JsonProperty("evidence")
+    public com.fasterxml.jackson.databind.JsonNode evidenceJson() {
+      com.fasterxml.jackson.databind.node.ObjectNode e = EVIDENCE.valueToTree(evidence);
+      if (planChange != null) {
+        e.set("planChange", EVIDENCE.valueToTree(planChange));
+      }
+      return e;
+    }
+
     static FindingJson of(FindingRow row, PlansApi plans) {
       Finding f = row.finding();
       return new FindingJson(f.id(), f.fingerprint(), f.kind().label(), f.severity().yamlName(), f.state().label(),

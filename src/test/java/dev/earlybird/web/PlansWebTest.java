@@ -133,10 +133,11 @@ class PlansWebTest {
     store.recordEvaluation(NOW, List.of(regression, advice), List.of());
 
     JsonNode findings = getJson("/api/v1/findings?kind=regression").get("findings");
-    JsonNode change = findings.get(0).get("planChange");
+    JsonNode change = findings.get(0).at("/evidence/planChange");
+    assertThat(findings.get(0).at("/evidence/afterMeanMs").asDouble()).as("the regression's own numbers stay").isEqualTo(30);
     assertThat(change.get("afterShapeHash").asText()).isNotEqualTo(change.get("beforeShapeHash").asText());
     assertThat(change.get("changed").toString()).contains("Seq Scan").contains("orders");
-    assertThat(getJson("/api/v1/findings?kind=advice").get("findings").get(0).get("planChange").isNull())
+    assertThat(getJson("/api/v1/findings?kind=advice").get("findings").get(0).at("/evidence/planChange").isMissingNode())
         .as("only regressions carry a plan change").isTrue();
 
     String page = WebServerTest.send(web, "GET", "/queries/pg1/tenant_acme/" + QUERY_ID, null, null).body();
