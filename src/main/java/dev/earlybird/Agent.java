@@ -22,6 +22,7 @@ import dev.earlybird.history.DuckDbHistoryStore;
 import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.Retention;
+import dev.earlybird.metrics.AdvisorMetrics;
 import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.metrics.AlertMetrics;
 import dev.earlybird.metrics.CloudWatchMetrics;
@@ -104,6 +105,7 @@ public final class Agent implements AutoCloseable {
   /** The advisor's latest judgements; kept across reloads, so a reload does not make its findings unknown. */
   private final AdvisorBoard board;
   private final AlertMetrics alertMetrics;
+  private final AdvisorMetrics advisorMetrics;
   private final HistoryWriter writer;
   private final PollLoop polls;
   /** Shared by every AWS source; null until a target or discovery talks to AWS (a reload may add the first). */
@@ -151,6 +153,7 @@ public final class Agent implements AutoCloseable {
     this.advisorStore = opened.advisor();
     this.board = new AdvisorBoard(config.advisor().replanAfter().plus(config.advisor().interval().multipliedBy(2)));
     this.alertMetrics = new AlertMetrics(metrics, clock::instant);
+    this.advisorMetrics = new AdvisorMetrics(metrics);
     store.health().listen(new StoreHealthLog());
     metrics.storeHealth(() -> store.health().up(), () -> store.health().errors());
     this.readiness = new Readiness(store.health());
@@ -244,7 +247,8 @@ public final class Agent implements AutoCloseable {
         config.alerts().resendInterval(), this::targetDown, alertMetrics, clock, random));
     AdvisorLoop advisor = new AdvisorLoop(new AdvisorPass(store, advisorStore, board, this::currentTargets,
         t -> new AdvisorConnections(advisorEndpoint(t, config), config.advisor().maxConnectionsPerTarget(),
-            ADVISOR_IDLE, AdvisorConnections.DEFAULT_BORROW_TIMEOUT, clock), config.advisor(), config.analysis(), config.tenants(), clock),
+            ADVISOR_IDLE, AdvisorConnections.DEFAULT_BORROW_TIMEOUT, clock), config.advisor(), config.analysis(),
+        config.tenants(), advisorMetrics, clock),
         config.advisor().interval());
     return new InUse(config, analysis, maintenance, reviews, delivery, advisor,
         new WebServer.Handlers(api, findings, queries, baselines, pages,

@@ -22,6 +22,7 @@ import dev.earlybird.history.AdvisorStore;
 import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.PlanAttempt;
 import dev.earlybird.history.StatementRef;
+import dev.earlybird.metrics.AdvisorMetrics;
 import dev.earlybird.history.Usage;
 import dev.earlybird.model.DatabaseCatalog;
 import dev.earlybird.model.DatabaseInfo;
@@ -103,6 +104,7 @@ public final class AdvisorPass implements AutoCloseable {
   private final AnalysisConfig analysis;
   private final TenantsConfig tenants;
   private final InstantSource clock;
+  private final AdvisorMetrics metrics;
   private final GenericPlans plans;
   private final HypotheticalIndexes hypothetical;
   /** One pool per target, made on first use; a target whose config changed gets a new one at the next reload. */
@@ -121,7 +123,8 @@ public final class AdvisorPass implements AutoCloseable {
 
   public AdvisorPass(HistoryStore store, AdvisorStore advisorStore, AdvisorBoard board,
       Supplier<List<TargetConfig>> targets, Function<TargetConfig, AdvisorConnections> connect, AdvisorConfig config,
-      AnalysisConfig analysis, TenantsConfig tenants, InstantSource clock) {
+      AnalysisConfig analysis, TenantsConfig tenants, AdvisorMetrics metrics, InstantSource clock) {
+    this.metrics = metrics;
     this.store = store;
     this.advisorStore = advisorStore;
     this.board = board;
@@ -169,6 +172,7 @@ public final class AdvisorPass implements AutoCloseable {
     }
     churn(now);
     Duration took = Duration.between(now, clock.instant());
+    metrics.pass(took);
     // At INFO when what the advisor covers changes (targets, catalogs, drift), else at DEBUG: a line per pass
     // would drown the log.
     String covered = work.size() + " target(s), " + fleet.size() + " database catalog(s), "
@@ -336,17 +340,20 @@ public final class AdvisorPass implements AutoCloseable {
     if (text.isEmpty() || text.get().text() == null || text.get().text().isBlank()) {
       advisorStore.recordPlan(new PlanAttempt(ref, now, "no_text", "no statement text is stored (poll.queryText: "
           + "none, or the text was not read yet)", null, Double.NaN, null));
+      metrics.plan(f.target(), AdvisorMetrics.SKIPPED);
       return;
     }
     StatementText t = text.get();
     PlanCapture capture = pool.withDatabase(db, c -> plans.capture(c, w.major(), t.text(), t.truncated()));
     switch (capture) {
       case PlanCapture.Skipped s -> {
+        metrics.plan(f.target(), AdvisorMetrics.SKIPPED);
         advisorStore.recordPlan(new PlanAttempt(ref, now, s.reason().name().toLowerCase(Locale.ROOT), s.detail(), null,
             Double.NaN, null));
         board.judge(Scope.of("missing_index", subject), List.of(), now);
       }
       case PlanCapture.Planned p -> {
+        metrics.plan(f.target(), AdvisorMetrics.PLANNED);
         PlanShape shape = PlanShape.parse(p.json());
         List<dev.earlybird.history.StoredPlan> before = advisorStore.plans(ref);
         advisorStore.recordPlan(new PlanAttempt(ref, now, PlanAttempt.PLANNED, null, shape.hash(), shape.totalCost(),
@@ -461,6 +468,7 @@ public final class AdvisorPass implements AutoCloseable {
   }
 
   private void failed(String target, SourceException e) {
+    metrics.error(target, e.reason().label());
     String message = e.getMessage();
     if (!message.equals(lastFailure.put(target, message))) {
       log.warn("advisor: target {}: {}; will try again at the next pass", target, message);

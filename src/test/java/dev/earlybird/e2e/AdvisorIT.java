@@ -203,6 +203,11 @@ class AdvisorIT {
     assertThat(applied.at("/after/calls").asLong()).isPositive();
     assertThat(applied.at("/after/meanMs").asDouble()).isGreaterThan(0).isLessThan(applied.at("/before/meanMs").asDouble());
     assertThat(applied.get("pValue").asDouble()).isBetween(0.0, 0.01);
+
+    // The advisor's own work is visible to Prometheus: plans made on the target, and how long passes take.
+    String metrics = agent.get("/metrics");
+    assertThat(metrics).containsPattern("earlybird_advisor_plans_total\\{outcome=\"planned\",target=\"pg15\"\\} [1-9]")
+        .contains("earlybird_advisor_pass_duration_seconds_count");
   }
 
   private static ConditionFactory awaitAdvice(AgentProcess agent, String what) {
