@@ -364,6 +364,29 @@ class AlertsWebTest {
   }
 
   @Test
+  void theReviewPageListsOpenAdviceWithItsDdlEscaped() throws Exception {
+    LocalDate d = LocalDate.parse("2026-12-09");
+    String body = """
+        {"id": "acme/2026-12-09", "tenant": "acme", "targets": ["pg1"],
+         "findings": [
+           {"kind": "advice", "severity": "info", "state": "active", "target": "pg1", "database": "tenant_acme",
+            "queryId": "42", "summary": "reads all of public.orders",
+            "evidence": {"rule": "missing_index", "advice": "reads all of public.orders <b>: build it",
+                         "ddl": "CREATE INDEX CONCURRENTLY ON public.orders (customer_id)"}},
+           {"kind": "advice", "severity": "info", "state": "applied", "target": "pg1",
+            "summary": "track_io_timing is off", "evidence": {"rule": "settings", "advice": "turn it on"}},
+           {"kind": "regression", "severity": "warning", "state": "active", "target": "pg1", "summary": "slower"}],
+         "changes": {}, "hot": [], "forecast": []}""";
+    alerting.reviews().record(new StoredReview("acme/2026-12-09", "acme", d, Instant.parse("2026-12-09T05:30:00Z"),
+        Instant.parse("2026-12-09T05:30:01Z"), false, body), AlertWrites.NONE);
+    String page = get("/reviews/acme/2026-12-09").body();
+    assertThat(page).contains("<h2 id=\"advice\">Advice (2)</h2>", "<b>missing_index</b> on pg1 / tenant_acme",
+        "href=\"/queries/pg1/tenant_acme/42\"", "reads all of public.orders &lt;b&gt;: build it",
+        "CREATE INDEX CONCURRENTLY ON public.orders (customer_id)", "<b>settings</b> on pg1", "turn it on")
+        .doesNotContain("<b>: build");
+  }
+
+  @Test
   void aReviewThatIsNotJsonSaysSo() throws Exception {
     LocalDate d = LocalDate.parse("2026-12-08");
     alerting.reviews().record(new StoredReview("acme/2026-12-08", "acme", d, Instant.parse("2026-12-08T05:30:00Z"),
