@@ -308,7 +308,7 @@ public final class AdvisorPass implements AutoCloseable {
       Subject.Statement subject = statementSubject(f, db);
       try {
         Optional<Finding> advice = open.stream()
-            .filter(o -> isIndexAdvice(o) && o.fingerprint() != null && sameStatement(o, f))
+            .filter(o -> isIndexAdvice(o) && sameStatement(o, f))
             .findFirst();
         if (advice.isPresent() && IndexApplied.present((Evidence.Advice) advice.get().evidence(), catalog.get())) {
           judgeApplied(advice.get(), catalog.get(), now);
