@@ -119,6 +119,7 @@ public final class Agent implements AutoCloseable {
    */
   private final Loops loops = new Loops();
   private final WebServer web;
+  private final String basePath;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /** Where the config comes from, again at each reload. */
@@ -173,8 +174,9 @@ public final class Agent implements AutoCloseable {
     loops.add(inUse.get().delivery());
     loops.add(inUse.get().advisor());
     piLoop(config).ifPresent(loops::add);
+    this.basePath = config.web().basePath();
     this.web = new WebServer(() -> inUse.get().handlers(), metrics, readiness,
-        source == null ? Reloader.NONE : this::reload);
+        source == null ? Reloader.NONE : this::reload, basePath);
   }
 
   private AgentConfig config() {
@@ -220,7 +222,8 @@ public final class Agent implements AutoCloseable {
         new Maintenance(writer, new Retention(r.intervals(), r.hourly(), r.daily()), clock, Duration.ofMinutes(1));
     HotList hotList = new HotList(store, config.tenants(), config.analysis().baseline());
     AlertText text = new AlertText(() -> URI.create(config.web().externalUrl().map(URI::toString)
-        .orElseGet(() -> web == null ? localUrl(config.listen().host(), config.listen().port()) : url())));
+        .orElseGet(() -> web == null
+            ? localUrl(config.listen().host(), config.listen().port()) + below(config.web().basePath()) : url())));
     AlertPolicy policy = new AlertPolicy(config.alerts(), text, alerting.alerts(), alerting.silences(), clock);
     Forecaster forecaster = new Forecaster(store, config.analysis(), config.alerts().forecast(), config.tenants(),
         name -> currentTargets().stream().filter(t -> t.name().equals(name)).findFirst()
@@ -468,8 +471,14 @@ public final class Agent implements AutoCloseable {
     }
   }
 
+  /** The UI's root, under {@code web.basePath} as it was at start (a change needs a restart). */
   public String url() {
-    return localUrl(config().listen().host(), web.port());
+    return localUrl(config().listen().host(), web.port()) + below(basePath);
+  }
+
+  /** {@code /earlybird} as a relative URL below the root: {@code earlybird/}. */
+  private static String below(String basePath) {
+    return basePath.isEmpty() ? "" : basePath.substring(1) + "/";
   }
 
   /** How a process on this machine reaches an agent listening on {@code host:port} (any address: loopback). */
