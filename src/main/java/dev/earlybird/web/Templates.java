@@ -16,15 +16,9 @@ final class Templates {
   /** Every template also gets {@code base}, the prefix of its links ({@code web.basePath}, "" when none). */
   static void render(Context ctx, String template, Map<String, Object> model) {
     Map<String, Object> params = new HashMap<>(model);
-    params.put("base", base(ctx));
+    params.put("base", Links.base(ctx));
     StringOutput out = new StringOutput();
     JTE.render(template, params, out);
     ctx.html(out.toString());
-  }
-
-  /** The base path the request came in under: "" at the root, else like {@code /earlybird}, never ending in '/'. */
-  static String base(Context ctx) {
-    String path = ctx.contextPath();
-    return path == null || path.equals("/") ? "" : path;
   }
 }

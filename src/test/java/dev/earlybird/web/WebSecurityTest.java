@@ -194,6 +194,12 @@ class WebSecurityTest {
           .anyMatch(u -> u.startsWith(BASE + "/queries/pg1/tenant%20acme%2F%C3%A9/42"))
           .anyMatch(u -> u.startsWith(BASE + "/families/"))
           .contains(BASE + "/baselines/before", BASE + "/metrics");
+      // The API's links too: a client behind the proxy follows them as they are.
+      var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+      String family = mapper.readTree(get(proxied, BASE + "/api/v1/families").body())
+          .get("families").get(0).get("family").asText();
+      assertThat(mapper.readTree(get(proxied, BASE + "/api/v1/families/" + family).body())
+          .get("databases").get(0).get("link").asText()).isEqualTo(BASE + "/queries/pg1/tenant%20acme%2F%C3%A9/42");
     }
   }
 }
