@@ -119,7 +119,8 @@ public final class Agent implements AutoCloseable {
    */
   private final Loops loops = new Loops();
   private final WebServer web;
-  private final String basePath;
+  /** Where the UI is below the server's root ({@code web.basePath} at start: a change needs a restart). */
+  private final String belowRoot;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /** Where the config comes from, again at each reload. */
@@ -174,9 +175,9 @@ public final class Agent implements AutoCloseable {
     loops.add(inUse.get().delivery());
     loops.add(inUse.get().advisor());
     piLoop(config).ifPresent(loops::add);
-    this.basePath = config.web().basePath();
+    this.belowRoot = config.web().belowRoot();
     this.web = new WebServer(() -> inUse.get().handlers(), metrics, readiness,
-        source == null ? Reloader.NONE : this::reload, basePath);
+        source == null ? Reloader.NONE : this::reload, config.web().basePath());
   }
 
   private AgentConfig config() {
@@ -223,7 +224,7 @@ public final class Agent implements AutoCloseable {
     HotList hotList = new HotList(store, config.tenants(), config.analysis().baseline());
     AlertText text = new AlertText(() -> URI.create(config.web().externalUrl().map(URI::toString)
         .orElseGet(() -> web == null
-            ? localUrl(config.listen().host(), config.listen().port()) + below(config.web().basePath()) : url())));
+            ? localUrl(config.listen().host(), config.listen().port()) + config.web().belowRoot() : url())));
     AlertPolicy policy = new AlertPolicy(config.alerts(), text, alerting.alerts(), alerting.silences(), clock);
     Forecaster forecaster = new Forecaster(store, config.analysis(), config.alerts().forecast(), config.tenants(),
         name -> currentTargets().stream().filter(t -> t.name().equals(name)).findFirst()
@@ -471,14 +472,9 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  /** The UI's root, under {@code web.basePath} as it was at start (a change needs a restart). */
+  /** The UI's root, under {@code web.basePath}. */
   public String url() {
-    return localUrl(config().listen().host(), web.port()) + below(basePath);
-  }
-
-  /** {@code /earlybird} as a relative URL below the root: {@code earlybird/}. */
-  private static String below(String basePath) {
-    return basePath.isEmpty() ? "" : basePath.substring(1) + "/";
+    return localUrl(config().listen().host(), web.port()) + belowRoot;
   }
 
   /** How a process on this machine reaches an agent listening on {@code host:port} (any address: loopback). */

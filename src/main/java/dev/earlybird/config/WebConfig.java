@@ -33,6 +33,11 @@ public record WebConfig(Optional<Secret> token, Optional<URI> externalUrl, Strin
     basePath = basePath(basePath);
   }
 
+  /** The base path as a URL relative to the server's root: "" or like {@code earlybird/}. */
+  public String belowRoot() {
+    return basePath.isEmpty() ? "" : basePath.substring(1) + "/";
+  }
+
   /**
    * A valid base path as given ("" and "/" both mean the root).
    *
