@@ -45,14 +45,17 @@ class HealthcheckCommandTest {
     }
   }
 
+  /** A config file with a store in the test's directory. */
+  private Path config(String listen, String more) throws Exception {
+    Path config = dir.resolve("earlybird.yml");
+    Files.writeString(config, "listen: %s\nstore: \"duckdb:%s\"\n%s".formatted(listen, dir.resolve("store.duckdb"), more));
+    return config;
+  }
+
   @Test
   void theDockerfilesHealthcheckSaysHealthyWhileTheAgentServesAndUnhealthyOnceItStopped() throws Exception {
     int port = freePort();
-    Path config = dir.resolve("earlybird.yml");
-    Files.writeString(config, """
-        listen: 0.0.0.0:%d
-        store: "duckdb:%s"
-        """.formatted(port, dir.resolve("store.duckdb")));
+    Path config = config("0.0.0.0:" + port, "");
     List<String> probe = new ArrayList<>(DockerfileHealthcheck.arguments());
     probe.replaceAll(a -> a.equals(DockerfileHealthcheck.CONFIG) ? config.toString() : a);
     assertThat(probe).contains(config.toString());
@@ -73,12 +76,8 @@ class HealthcheckCommandTest {
   @Test
   void underABasePathTheProbeAndTheCommandsFindTheAgentFromItsConfig() throws Exception {
     int port = freePort();
-    Path config = dir.resolve("earlybird.yml");
-    Files.writeString(config, """
-        listen: 127.0.0.1:%d
-        store: "duckdb:%s"
-        web: { basePath: /tools/earlybird, token: "0123456789abcdef-token" }
-        """.formatted(port, dir.resolve("store.duckdb")));
+    Path config = config("127.0.0.1:" + port,
+        "web: { basePath: /tools/earlybird, token: \"0123456789abcdef-token\" }\n");
     Agent agent = Agent.start(ConfigLoader.load(config), InstantSource.system());
     try {
       assertThat(agent.url()).isEqualTo("http://127.0.0.1:%d/tools/earlybird/".formatted(port));
