@@ -64,8 +64,8 @@ public record WebConfig(Optional<Secret> token, Optional<URI> externalUrl, Strin
     }
     if (!p.chars().allMatch(c -> c == '/' || c == '-' || c == '_' || c == '.' || c == '~'
         || (c < 128 && Character.isLetterOrDigit(c)))) {
-      throw new IllegalArgumentException(given + "holds characters other than letters, digits, '-', '_', '.', '~' and '/'"
-          + expected);
+      throw new IllegalArgumentException(
+          given + "holds characters other than letters, digits, '-', '_', '.', '~' and '/'" + expected);
     }
     return p;
   }

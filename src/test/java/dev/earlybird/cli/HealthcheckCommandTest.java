@@ -48,7 +48,8 @@ class HealthcheckCommandTest {
   /** A config file with a store in the test's directory. */
   private Path config(String listen, String more) throws Exception {
     Path config = dir.resolve("earlybird.yml");
-    Files.writeString(config, "listen: %s\nstore: \"duckdb:%s\"\n%s".formatted(listen, dir.resolve("store.duckdb"), more));
+    Files.writeString(config,
+        "listen: %s\nstore: \"duckdb:%s\"\n%s".formatted(listen, dir.resolve("store.duckdb"), more));
     return config;
   }
 

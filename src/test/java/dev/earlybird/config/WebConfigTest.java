@@ -39,7 +39,8 @@ class WebConfigTest {
   void theBasePathIsEmptyByDefaultAndMustBeAPlainAbsolutePath() throws ConfigException {
     assertThat(TestConfigs.parse("listen: 127.0.0.1:0\n").web().basePath()).isEmpty();
     assertThat(TestConfigs.parse("web: { basePath: / }\n").web().basePath()).isEmpty();
-    assertThat(TestConfigs.parse("web: { basePath: /tools/earlybird }\n").web().basePath()).isEqualTo("/tools/earlybird");
+    assertThat(TestConfigs.parse("web: { basePath: /tools/earlybird }\n").web().basePath())
+        .isEqualTo("/tools/earlybird");
     assertThat(TestConfigs.problems("web:\n  basePath: earlybird\n")).singleElement().asString()
         .startsWith("test.yml:2: web.basePath: ").contains("does not start with '/'", "like /earlybird");
     assertThat(TestConfigs.problems("web:\n  basePath: /earlybird/\n")).singleElement().asString()

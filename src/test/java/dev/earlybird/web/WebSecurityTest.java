@@ -48,8 +48,8 @@ class WebSecurityTest {
   static final String TOKEN = "s3cret-t0ken-for-tests";
   static final String BEARER = "Bearer " + TOKEN;
   static final String BASE = "/earlybird";
-  static final String PIN = "{\"name\": \"before\", \"from\": \"2026-11-20T05:00:00Z\", \"to\": \"2026-11-20T06:00:00Z\","
-      + " \"target\": \"pg1\"}";
+  static final String PIN = "{\"name\": \"before\", \"from\": \"2026-11-20T05:00:00Z\","
+      + " \"to\": \"2026-11-20T06:00:00Z\", \"target\": \"pg1\"}";
   /** Every page a person reaches from the navigation, and the links on them. */
   static final List<String> PAGES = List.of("/", "/hot", "/families", "/findings", "/baselines", "/alerts", "/reviews");
 
