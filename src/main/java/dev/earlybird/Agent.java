@@ -119,6 +119,8 @@ public final class Agent implements AutoCloseable {
    */
   private final Loops loops = new Loops();
   private final WebServer web;
+  /** Where the UI is below the server's root ({@code web.basePath} at start: a change needs a restart). */
+  private final String belowRoot;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /** Where the config comes from, again at each reload. */
@@ -173,8 +175,9 @@ public final class Agent implements AutoCloseable {
     loops.add(inUse.get().delivery());
     loops.add(inUse.get().advisor());
     piLoop(config).ifPresent(loops::add);
+    this.belowRoot = config.web().belowRoot();
     this.web = new WebServer(() -> inUse.get().handlers(), metrics, readiness,
-        source == null ? Reloader.NONE : this::reload);
+        source == null ? Reloader.NONE : this::reload, config.web().basePath());
   }
 
   private AgentConfig config() {
@@ -220,7 +223,8 @@ public final class Agent implements AutoCloseable {
         new Maintenance(writer, new Retention(r.intervals(), r.hourly(), r.daily()), clock, Duration.ofMinutes(1));
     HotList hotList = new HotList(store, config.tenants(), config.analysis().baseline());
     AlertText text = new AlertText(() -> URI.create(config.web().externalUrl().map(URI::toString)
-        .orElseGet(() -> web == null ? localUrl(config.listen().host(), config.listen().port()) : url())));
+        .orElseGet(() -> web == null
+            ? localUrl(config.listen().host(), config.listen().port()) + config.web().belowRoot() : url())));
     AlertPolicy policy = new AlertPolicy(config.alerts(), text, alerting.alerts(), alerting.silences(), clock);
     Forecaster forecaster = new Forecaster(store, config.analysis(), config.alerts().forecast(), config.tenants(),
         name -> currentTargets().stream().filter(t -> t.name().equals(name)).findFirst()
@@ -468,8 +472,9 @@ public final class Agent implements AutoCloseable {
     }
   }
 
+  /** The UI's root, under {@code web.basePath}. */
   public String url() {
-    return localUrl(config().listen().host(), web.port());
+    return localUrl(config().listen().host(), web.port()) + belowRoot;
   }
 
   /** How a process on this machine reaches an agent listening on {@code host:port} (any address: loopback). */

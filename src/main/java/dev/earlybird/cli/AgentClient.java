@@ -47,7 +47,7 @@ final class AgentClient implements ReportSource {
   Optional<String> whyNotAnswering() {
     try {
       HttpResponse<String> r = http.send(
-          HttpRequest.newBuilder(base.resolve("/-/healthy")).timeout(Duration.ofSeconds(5)).build(),
+          HttpRequest.newBuilder(base.resolve("-/healthy")).timeout(Duration.ofSeconds(5)).build(),
           HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 && r.body().startsWith("Healthy")
           ? Optional.empty()
@@ -101,7 +101,8 @@ final class AgentClient implements ReportSource {
   }
 
   private HttpRequest.Builder request(String pathAndQuery) {
-    return HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(60));
+    // Relative to the base, which may sit under web.basePath: "/api/..." would resolve to the server's root.
+    return HttpRequest.newBuilder(base.resolve(pathAndQuery.substring(1))).timeout(Duration.ofSeconds(60));
   }
 
   private HttpRequest.Builder authorized(HttpRequest.Builder r) {

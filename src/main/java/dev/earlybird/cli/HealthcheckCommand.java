@@ -1,5 +1,6 @@
 package dev.earlybird.cli;
 
+import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.ConfigException;
 import dev.earlybird.config.ConfigLoader;
 import dev.earlybird.config.Durations;
@@ -97,8 +98,11 @@ public final class HealthcheckCommand implements Callable<Integer> {
       String u = where.url.toString();
       return URI.create(u.endsWith("/") ? u : u + "/");
     }
-    HostPort listen = where != null && where.config != null ? ConfigLoader.load(where.config).listen() : DEFAULT;
-    return URI.create(listen.localUrl());
+    if (where != null && where.config != null) {
+      AgentConfig config = ConfigLoader.load(where.config);
+      return URI.create(config.listen().localUrl() + config.web().belowRoot());
+    }
+    return URI.create(DEFAULT.localUrl());
   }
 
   /**

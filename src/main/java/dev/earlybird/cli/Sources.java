@@ -59,7 +59,7 @@ final class Sources {
     if (config.listen().port() == 0) {
       return Optional.empty();
     }
-    URI base = URI.create(Agent.localUrl(config.listen().host(), config.listen().port()));
+    URI base = URI.create(Agent.localUrl(config.listen().host(), config.listen().port()) + config.web().belowRoot());
     return Optional.of(new AgentClient(base, config.web().token()));
   }
 }

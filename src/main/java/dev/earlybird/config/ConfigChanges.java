@@ -48,6 +48,9 @@ public record ConfigChanges(
         (RESTART_ONLY.contains(name) ? needRestart : sections).add(name);
       }
     });
+    if (!old.web().basePath().equals(next.web().basePath())) {
+      needRestart.add("web.basePath"); // the routes are laid out once, at start
+    }
     return new ConfigChanges(added, removed, replaced, sections, needRestart);
   }
 

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /** Binds {@code web:}. An empty token (e.g. {@code ${env:EARLYBIRD_WEB_TOKEN:-}} unset) means no token. */
 final class WebBinder {
-  static final List<String> KEYS = List.of("token", "externalUrl");
+  static final List<String> KEYS = List.of("token", "externalUrl", "basePath");
 
   private WebBinder() {}
 
@@ -16,7 +16,8 @@ final class WebBinder {
     }
     Optional<Secret> token = section.get().<Optional<Secret>>optional("token", WebBinder::token).flatMap(t -> t);
     Optional<URI> externalUrl = section.get().optional("externalUrl", Values::httpUrl);
-    return new WebConfig(token, externalUrl);
+    String basePath = section.get().value("basePath", WebConfig::basePath, "");
+    return new WebConfig(token, externalUrl, basePath);
   }
 
   /** Never quotes the value: it is a secret. */

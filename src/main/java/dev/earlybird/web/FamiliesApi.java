@@ -178,7 +178,7 @@ public final class FamiliesApi {
    * A database running the family.
    *
    * @param ratio its per-call mean over the fleet's median; null when the median is 0
-   * @param link the page of its statement; null when the database is not known by name
+   * @param link the page of its statement, under web.basePath; null when the database is not known by name
    */
   public record DatabaseJson(
       String target, String database, String tenant, String queryId, long calls, double totalExecMs, double cpuMs,
@@ -231,7 +231,7 @@ public final class FamiliesApi {
     List<DatabaseJson> databases = dbs.stream().map(d -> new DatabaseJson(d.target(), d.database(), d.tenant(),
             Long.toString(d.queryId()), d.calls(), Api.round(d.execMs()), Api.round(d.cpuMs()), Api.round(d.meanMs()),
             ratio(d.meanMs(), median), findings.getOrDefault(d.target() + "/" + d.dbId(), List.of()),
-            d.database() == null ? null : Links.query(d.target(), d.database(), d.queryId())))
+            d.database() == null ? null : Links.base(ctx) + Links.query(d.target(), d.database(), d.queryId())))
         .toList();
     return new FamilyDetailJson(family, summary.map(FamilyRow::query).orElse(text.get()), f.window().from(),
         f.window().to(), summary.map(r -> r.cpuUs() / 1000.0).orElse(0.0),

@@ -1,9 +1,13 @@
 package dev.earlybird.web;
 
+import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
-/** URLs of pages, with path segments percent-encoded (database names may hold any character). */
+/**
+ * URLs of pages, with path segments percent-encoded (database names may hold any character). They are paths below
+ * {@code web.basePath}: a page or an API answer puts {@link #base} in front.
+ */
 public final class Links {
   private Links() {}
 
@@ -14,6 +18,12 @@ public final class Links {
   /** A review's page: {@code /reviews/<tenant>/<workday>}. */
   public static String review(String tenant, java.time.LocalDate workday) {
     return "/reviews/" + segment(tenant) + "/" + workday;
+  }
+
+  /** The base path the request came in under: "" at the root, else like {@code /earlybird}, never ending in '/'. */
+  static String base(Context ctx) {
+    String path = ctx.contextPath();
+    return path == null || path.equals("/") ? "" : path;
   }
 
   static String segment(String s) {

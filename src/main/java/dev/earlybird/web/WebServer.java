@@ -6,8 +6,11 @@ import dev.earlybird.history.BaselineException;
 import dev.earlybird.metrics.AgentMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,10 +18,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP server: health, readiness, metrics, the JSON API and the pages. Reads are open to whoever reaches
  * {@code listen}; write actions (baselines, silences, {@code POST /-/reload}) need the bearer token of {@code web.token}
- * (see {@link WriteAccess}).
+ * (see {@link WriteAccess}). Every route, link and asset sits under {@code web.basePath}, for a reverse proxy.
  */
 public final class WebServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+
+  /** Methods that change nothing; every other one needs the write token, whatever route it is for. */
+  private static final Set<HandlerType> SAFE = Set.of(HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS);
 
   private final Javalin app;
 
@@ -72,10 +78,32 @@ public final class WebServer implements AutoCloseable {
    * @param reloader what {@code POST /-/reload} (with the write token) runs
    */
   public WebServer(Supplier<Handlers> current, AgentMetrics metrics, Readiness readiness, Reloader reloader) {
+    this(current, metrics, readiness, reloader, "");
+  }
+
+  /** @param basePath {@code web.basePath}: "" or a valid path like {@code /earlybird} (see WebConfig) */
+  public WebServer(
+      Supplier<Handlers> current, AgentMetrics metrics, Readiness readiness, Reloader reloader, String basePath) {
     ObjectMapper json = Json.mapper();
     app =
         Javalin.create(
             config -> {
+              if (!basePath.isEmpty()) {
+                config.router.contextPath = basePath;
+              }
+              config.staticFiles.add(files -> {
+                files.hostedPath = "/assets";
+                files.directory = "/web/assets";
+                files.location = Location.CLASSPATH;
+              });
+              config.routes.before(SecurityHeaders::apply);
+              // A browser can be made to send a POST or DELETE cross-site, but never with our Authorization header:
+              // refusing every unsafe method without the token here means no route can forget it (no CSRF).
+              config.routes.before(ctx -> {
+                if (!SAFE.contains(ctx.method())) {
+                  current.get().baselines().access().require(ctx);
+                }
+              });
               config.jsonMapper(new JavalinJackson(json, true));
               config.concurrency.useVirtualThreads = true;
               config.startup.showJavalinBanner = false;

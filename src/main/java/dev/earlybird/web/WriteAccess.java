@@ -4,6 +4,7 @@ import dev.earlybird.config.Secret;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 
 /**
@@ -14,7 +15,10 @@ import java.util.Optional;
 record WriteAccess(Optional<Secret> token) {
   static final String NO_TOKEN = "set web.token to enable write actions";
 
-  /** Constant-time comparison, so the time of a refusal says nothing about how much of a guess was right. */
+  /**
+   * Compares SHA-256 digests in constant time: {@link MessageDigest#isEqual} alone returns early when the lengths
+   * differ, so the time of a refusal would tell the token's length; of digests it says nothing about the guess.
+   */
   void require(Context ctx) {
     if (token.isEmpty()) {
       throw new ApiError(403, NO_TOKEN);
@@ -23,9 +27,16 @@ record WriteAccess(Optional<Secret> token) {
     if (given == null || given.isBlank()) {
       throw new ApiError(401, "this action needs the header 'Authorization: Bearer TOKEN' with the agent's web.token");
     }
-    byte[] expected = ("Bearer " + token.get().reveal()).getBytes(StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(given.strip().getBytes(StandardCharsets.UTF_8), expected)) {
+    if (!MessageDigest.isEqual(sha256(given.strip()), sha256("Bearer " + token.get().reveal()))) {
       throw new ApiError(401, "wrong token: send 'Authorization: Bearer TOKEN' with the agent's web.token");
+    }
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
   }
 }

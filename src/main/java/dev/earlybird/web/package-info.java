@@ -6,6 +6,9 @@
  * {@code POST /-/reload}) need the bearer token
  * of {@code web.token}; baselines go through the agent's single history writer, a reload through the agent
  * ({@link dev.earlybird.web.Reloader}). The config-dependent routes are read through one holder a reload swaps.
- * Everything that came from a database (query text!) is escaped in HTML. The API's JSON records are public: the command line prints and reads the same ones.
+ * Every unsafe method (POST, PUT, PATCH, DELETE) needs the token, whatever the route: no CSRF. Every response carries
+ * {@link dev.earlybird.web.SecurityHeaders} (a CSP without inline script or style: the style sheet is
+ * {@code /assets/earlybird.css}); everything is served under {@code web.basePath}, which pages and links take from the
+ * request ({@link dev.earlybird.web.Links#base}). Everything that came from a database (query text!) is escaped in HTML. The API's JSON records are public: the command line prints and reads the same ones.
  */
 package dev.earlybird.web;

@@ -6,16 +6,19 @@ import com.sun.net.httpserver.HttpServer;
 import dev.earlybird.Agent;
 import dev.earlybird.Main;
 import dev.earlybird.config.ConfigLoader;
+import dev.earlybird.config.Secret;
 import dev.earlybird.container.DockerfileHealthcheck;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,14 +45,18 @@ class HealthcheckCommandTest {
     }
   }
 
+  /** A config file with a store in the test's directory. */
+  private Path config(String listen, String more) throws Exception {
+    Path config = dir.resolve("earlybird.yml");
+    Files.writeString(config,
+        "listen: %s\nstore: \"duckdb:%s\"\n%s".formatted(listen, dir.resolve("store.duckdb"), more));
+    return config;
+  }
+
   @Test
   void theDockerfilesHealthcheckSaysHealthyWhileTheAgentServesAndUnhealthyOnceItStopped() throws Exception {
     int port = freePort();
-    Path config = dir.resolve("earlybird.yml");
-    Files.writeString(config, """
-        listen: 0.0.0.0:%d
-        store: "duckdb:%s"
-        """.formatted(port, dir.resolve("store.duckdb")));
+    Path config = config("0.0.0.0:" + port, "");
     List<String> probe = new ArrayList<>(DockerfileHealthcheck.arguments());
     probe.replaceAll(a -> a.equals(DockerfileHealthcheck.CONFIG) ? config.toString() : a);
     assertThat(probe).contains(config.toString());
@@ -65,6 +72,28 @@ class HealthcheckCommandTest {
     Run gone = run(probe);
     assertThat(gone.exitCode()).isEqualTo(1);
     assertThat(gone.err()).startsWith("unhealthy: http://127.0.0.1:%d/-/healthy: ConnectException".formatted(port));
+  }
+
+  @Test
+  void underABasePathTheProbeAndTheCommandsFindTheAgentFromItsConfig() throws Exception {
+    int port = freePort();
+    Path config = config("127.0.0.1:" + port,
+        "web: { basePath: /tools/earlybird, token: \"0123456789abcdef-token\" }\n");
+    Agent agent = Agent.start(ConfigLoader.load(config), InstantSource.system());
+    try {
+      assertThat(agent.url()).isEqualTo("http://127.0.0.1:%d/tools/earlybird/".formatted(port));
+      Run healthy = run(List.of("healthcheck", "--config", config.toString()));
+      assertThat(healthy.exitCode()).as(healthy.err()).isZero();
+      assertThat(healthy.out()).isEqualTo(
+          "healthy: http://127.0.0.1:%d/tools/earlybird/-/healthy answered 200%n".formatted(port));
+      try (AgentClient client = new AgentClient(URI.create(agent.url()),
+          Optional.of(new Secret("0123456789abcdef-token")))) {
+        assertThat(client.whyNotAnswering()).isEmpty();
+        assertThat(client.baselines()).isEmpty();
+      }
+    } finally {
+      agent.close();
+    }
   }
 
   @Test

@@ -34,4 +34,27 @@ class WebConfigTest {
     List<String> spaces = TestConfigs.problems("web:\n  token: \"two words that are long enough\"\n");
     assertThat(spaces).singleElement().asString().contains("spaces").doesNotContain("two words");
   }
+
+  @Test
+  void theBasePathIsEmptyByDefaultAndMustBeAPlainAbsolutePath() throws ConfigException {
+    assertThat(TestConfigs.parse("listen: 127.0.0.1:0\n").web().basePath()).isEmpty();
+    assertThat(TestConfigs.parse("web: { basePath: / }\n").web().basePath()).isEmpty();
+    assertThat(TestConfigs.parse("web: { basePath: /tools/earlybird }\n").web().basePath())
+        .isEqualTo("/tools/earlybird");
+    assertThat(TestConfigs.problems("web:\n  basePath: earlybird\n")).singleElement().asString()
+        .startsWith("test.yml:2: web.basePath: ").contains("does not start with '/'", "like /earlybird");
+    assertThat(TestConfigs.problems("web:\n  basePath: /earlybird/\n")).singleElement().asString()
+        .contains("web.basePath", "ends with '/'");
+    assertThat(TestConfigs.problems("web:\n  basePath: /a/../b\n")).singleElement().asString()
+        .contains("web.basePath", "'..'");
+    assertThat(TestConfigs.problems("web:\n  basePath: \"/a?b=<x>\"\n")).singleElement().asString()
+        .contains("web.basePath", "characters other than");
+  }
+
+  @Test
+  void aNewBasePathWaitsForARestart() throws ConfigException {
+    AgentConfig before = TestConfigs.parse("listen: 127.0.0.1:0\n");
+    AgentConfig after = TestConfigs.parse("listen: 127.0.0.1:0\nweb: { basePath: /earlybird }\n");
+    assertThat(ConfigChanges.between(before, after).needRestart()).contains("web.basePath");
+  }
 }
