@@ -6,6 +6,8 @@
  * {@code POST /-/reload}) need the bearer token
  * of {@code web.token}; baselines go through the agent's single history writer, a reload through the agent
  * ({@link dev.earlybird.web.Reloader}). The config-dependent routes are read through one holder a reload swaps.
- * Everything that came from a database (query text!) is escaped in HTML. The API's JSON records are public: the command line prints and reads the same ones.
+ * Everything that came from a database (query text!) is escaped in HTML. Scripts are files under {@code /assets}
+ * ({@link dev.earlybird.web.Assets}: uPlot from its webjar and the statement page's chart script), never inline;
+ * they draw from the page's JSON twin, and every page stays usable without them. The API's JSON records are public: the command line prints and reads the same ones.
  */
 package dev.earlybird.web;
