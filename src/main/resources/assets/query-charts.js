@@ -46,6 +46,7 @@
             ctx.stroke();
             ctx.setLineDash([]);
             ctx.font = (11 * uPlot.pxRatio) + "px system-ui, sans-serif";
+            ctx.textAlign = "left";
             ctx.fillText(m.label, x + 4 * uPlot.pxRatio, u.bbox.top + 12 * uPlot.pxRatio);
           });
           ctx.restore();
@@ -68,9 +69,29 @@
           out.push({ kind: "plan", at: seconds(p.firstSeen), label: i === 0 ? "plan seen" : "plan changed",
             color: "#7a4500", dash: [6, 4] });
         });
-    return out.filter(function (m) { return m.at >= from && m.at <= to; });
+    // Markers at the same moment share one line and one label ("hot, advice began").
+    var byTime = {};
+    out.filter(function (m) { return m.at >= from && m.at <= to; }).forEach(function (m) {
+      var key = m.kind + "@" + m.at;
+      if (byTime[key]) {
+        byTime[key].label = byTime[key].label.replace(" began", "") + ", " + m.label;
+      } else {
+        byTime[key] = m;
+      }
+    });
+    return Object.keys(byTime).map(function (k) { return byTime[k]; });
   }
 
+  // uPlot's time ticks in ISO order and 24-hour clock (its default is US style): [tick spacing in s, tick format,
+  // then the formats of the first tick and of ticks where the year, month, day, hour or minute change].
+  var TICKS = [
+    [3600 * 24 * 365, "{YYYY}", null, null, null, null, null, null, 1],
+    [3600 * 24 * 28, "{YYYY}-{MM}", "\n{YYYY}", null, null, null, null, null, 1],
+    [3600 * 24, "{MM}-{DD}", "\n{YYYY}", null, null, null, null, null, 1],
+    [3600, "{HH}:{mm}", "\n{YYYY}-{MM}-{DD}", null, "\n{MM}-{DD}", null, null, null, 1],
+    [60, "{HH}:{mm}", "\n{YYYY}-{MM}-{DD}", null, "\n{MM}-{DD}", null, null, null, 1],
+    [1, ":{ss}", "\n{HH}:{mm}", null, null, null, "\n{HH}:{mm}", null, 1]
+  ];
   var COUNTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 1e7, 1e8, 1e9];
 
   function chart(id, title, unit, xs, series, data, markers, bands) {
@@ -97,10 +118,10 @@
         return min === xs[0] && max === xs[xs.length - 1] ? [xMin, xMax] : [min, max];
       } }, y: { range: function (u, lo, hi) { return [0, hi > 0 ? hi * 1.1 : 1]; } } },
       axes: [
-        { label: "time (UTC)" },
+        { label: "time (UTC)", values: TICKS },
         { label: unit, size: 70, incrs: unit === "ms" ? undefined : COUNTS, values: function (u, ticks) { return ticks.map(function (t) { return number(t); }); } }
       ],
-      series: [{ label: "end (UTC)" }].concat(series.map(function (s) {
+      series: [{ label: "end (UTC)", value: "{YYYY}-{MM}-{DD} {HH}:{mm}:{ss}" }].concat(series.map(function (s) {
         return Object.assign({ value: function (u, v) { return number(v, unit); } }, s);
       })),
       bands: bands || [],
@@ -142,7 +163,7 @@
         [{ label: "CPU estimate", stroke: "#a65f00", width: 2 }, { label: "IO", stroke: "#6b4fa8" }],
         [field("cpuEstimateMs"), field("ioMs")], markers);
     chart("chart-rows", "Rows", "rows", xs, [{ label: "rows", stroke: "#3b6ea8", width: 2 }], [field("rows")], markers);
-    chart("chart-temp", "Temp blocks written", "blocks", xs, [{ label: "temp blocks", stroke: "#b00020", width: 2 }],
+    chart("chart-temp", "Temp blocks written", "blocks", xs, [{ label: "temp blocks", stroke: "#00838f", width: 2 }],
         [field("tempBlksWritten")], markers);
     box.dataset.drawn = "true";
   }
