@@ -16,6 +16,15 @@ import java.util.stream.Collectors;
 public record TablePage<T>(List<T> rows, int page, int pages, int total, String prevLink, String nextLink) {
   static final int SIZE = 50;
 
+  /** 1-based number of this page's first row (0 when there are none). */
+  public int firstRow() {
+    return rows.isEmpty() ? 0 : (page - 1) * SIZE + 1;
+  }
+
+  public int lastRow() {
+    return (page - 1) * SIZE + rows.size();
+  }
+
   /** @param param the query parameter that holds the page number */
   static <T> TablePage<T> of(List<T> all, Context ctx, String param) {
     return of(all, ctx.queryParam(param), ctx.queryParamMap(), param);

@@ -27,6 +27,8 @@ class TablePageTest {
     assertThat(second.rows()).first().isEqualTo(51);
     assertThat(second.rows()).hasSize(50).last().isEqualTo(100);
     assertThat(second.pages()).isEqualTo(3);
+    assertThat(second.firstRow()).isEqualTo(51);
+    assertThat(second.lastRow()).isEqualTo(100);
     assertThat(second.prevLink()).isEqualTo("?from=2026-12-07T00%3A00%3A00Z&page=1");
     assertThat(second.nextLink()).isEqualTo("?from=2026-12-07T00%3A00%3A00Z&page=3");
 
@@ -37,6 +39,7 @@ class TablePageTest {
     TablePage<Integer> last = TablePage.of(ROWS, "3", query("page", "3"), "page");
     assertThat(last.rows()).containsExactlyElementsOf(ROWS.subList(100, 120));
     assertThat(last.nextLink()).isNull();
+    assertThat(last.lastRow()).isEqualTo(120);
     assertThat(TablePage.of(List.of(), null, query(), "page").pages()).isEqualTo(1);
   }
 
