@@ -54,10 +54,11 @@ public final class QueriesApi {
     }
   }
 
+  /** @param baseline the band under the per-call time, from the series itself (see {@link BaselineBand}) */
   public record QueryJson(
       String target, String database, String tenant, String queryId, String family, String query, boolean truncated,
       Instant from, Instant to, List<PointJson> series, List<FindingsApi.FindingJson> findings,
-      PerformanceInsightsJson performanceInsights, PlansApi.PlansJson plans) {}
+      PerformanceInsightsJson performanceInsights, PlansApi.PlansJson plans, List<BaselineBand.BandJson> baseline) {}
 
   /**
    * Performance Insights' view of the statement over the window; null when PI has nothing for it (not an AWS
@@ -140,7 +141,7 @@ public final class QueriesApi {
         text.map(StatementText::truncated).orElse(false), w.from(), w.to(), series, findings,
         store.piWaits(new StatementRef(target, dbId, queryId), new Period(w.from(), w.to()))
             .map(PerformanceInsightsJson::of).orElse(null),
-        plans == null ? null : plans.plans(target, database, dbId, queryId));
+        plans == null ? null : plans.plans(target, database, dbId, queryId), BaselineBand.of(series));
   }
 
   /** {@code GET /api/v1/queries/{target}/{database}/{queryId}/plans}. */
@@ -166,8 +167,12 @@ public final class QueriesApi {
     }
   }
 
-  /** What the page shows: the statement, its advice, its latest plan and a bar per point of its mean time per call. */
-  public record View(QueryJson q, List<Bar> bars, int width, int height, List<AdviceView> advice) {
+  /**
+   * What the page shows: the statement, its advice, its latest plan, a bar per point of its mean time per call (the
+   * chart without JavaScript) and a page of the raw series.
+   */
+  public record View(QueryJson q, List<Bar> bars, int width, int height, List<AdviceView> advice,
+      TablePage<PointJson> table) {
     public record Bar(int x, int y, int w, int h, String label) {}
 
     /**
@@ -209,7 +214,7 @@ public final class QueriesApi {
       };
     }
 
-    static View of(QueryJson q) {
+    static View of(QueryJson q, TablePage<PointJson> table) {
       int width = 900, height = 160;
       List<PointJson> s = q.series();
       double max = s.stream().mapToDouble(PointJson::meanMs).max().orElse(0);
@@ -221,11 +226,18 @@ public final class QueriesApi {
         int h = max <= 0 ? 0 : (int) Math.round((height - 10) * p.meanMs() / max);
         bars.add(new Bar(i * (width / n), height - h, w, h, p.end() + ": " + p.meanMs() + " ms x " + p.calls()));
       }
-      return new View(q, bars, width, height, advice(q));
+      return new View(q, bars, width, height, advice(q), table);
+    }
+
+    /** The JSON twin, relative to the page ({@code /queries/t/d/q} → {@code ../../../api/v1/queries/t/d/q}). */
+    public String apiLink() {
+      return "../../../api/v1" + Links.query(q.target(), q.database(), Long.parseLong(q.queryId())) + "?from="
+          + Links.segment(q.from().toString()) + "&to=" + Links.segment(q.to().toString());
     }
   }
 
   View view(Context ctx) {
-    return View.of(load(ctx));
+    QueryJson q = load(ctx);
+    return View.of(q, TablePage.of(q.series(), ctx, "page"));
   }
 }

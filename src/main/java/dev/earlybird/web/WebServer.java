@@ -144,6 +144,7 @@ public final class WebServer implements AutoCloseable {
               config.routes.get(
                   "/api/v1/queries/{target}/{database}/{queryId}", ctx -> current.get().queries().get(ctx));
               config.routes.get("/queries/{target}/{database}/{queryId}", ctx -> current.get().pages().query(ctx));
+              config.routes.get("/assets/<path>", Assets::serve);
               config.routes.get("/api/v1/queries/{target}/{database}/{queryId}/plans",
                   ctx -> current.get().queries().plans(ctx));
               config.routes.get("/api/v1/reviews", ctx -> current.get().alerting().reviews(ctx));

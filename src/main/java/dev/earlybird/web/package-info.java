@@ -9,6 +9,9 @@
  * Every unsafe method (POST, PUT, PATCH, DELETE) needs the token, whatever the route: no CSRF. Every response carries
  * {@link dev.earlybird.web.SecurityHeaders} (a CSP without inline script or style: the style sheet is
  * {@code /assets/earlybird.css}); everything is served under {@code web.basePath}, which pages and links take from the
- * request ({@link dev.earlybird.web.Links#base}). Everything that came from a database (query text!) is escaped in HTML. The API's JSON records are public: the command line prints and reads the same ones.
+ * request ({@link dev.earlybird.web.Links#base}). Everything that came from a database (query text!) is escaped in
+ * HTML. Scripts are files under {@code /assets} ({@link dev.earlybird.web.Assets}: uPlot from its webjar and the
+ * statement page's chart script), never inline; they draw from the page's JSON twin, and every page stays usable
+ * without them. The API's JSON records are public: the command line prints and reads the same ones.
  */
 package dev.earlybird.web;

@@ -382,4 +382,31 @@ class WebServerTest {
     assertThat(json.readTree(missing.body()).get("error").asText()).contains("tenant_nobody");
     assertThat(get("/api/v1/queries/pg1/tenant_acme/abc", null).statusCode()).isEqualTo(400);
   }
+
+  @Test
+  void theChartLibraryAndOurScriptAreServedByTheAgentAndTheStatementPageHasNoInlineScript() throws Exception {
+    HttpResponse<String> uplot = get("/assets/" + Assets.UPLOT_JS, null);
+    assertThat(uplot.statusCode()).isEqualTo(200);
+    assertThat(uplot.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/javascript");
+    assertThat(uplot.headers().firstValue("Cache-Control").orElseThrow()).contains("max-age=31536000");
+    assertThat(uplot.body()).contains("uPlot").hasSizeGreaterThan(40_000);
+    assertThat(get("/assets/" + Assets.UPLOT_CSS, null).body()).contains(".uplot");
+    assertThat(get("/assets/" + Assets.QUERY_CHARTS_JS, null).body()).contains("data-api", "new uPlot(");
+    assertThat(get("/assets/../logback.xml", null).statusCode()).isEqualTo(404);
+    assertThat(get("/assets/uplot/1.6.30/package.json", null).statusCode()).isEqualTo(404);
+
+    storeARegression();
+    String path = "/queries/pg1/tenant_acme/" + QUERY_ID + "?from=2026-11-20T05:00:00Z&to=2026-11-20T07:00:00Z";
+    String page = get(path, null).body();
+    assertThat(page).contains("<script src=\"../../../assets/" + Assets.UPLOT_JS + "\" defer></script>",
+        "<script src=\"../../../assets/query-charts.js\" defer></script>",
+        "data-api=\"../../../api/v1/queries/pg1/tenant_acme/" + QUERY_ID
+            + "?from=2026-11-20T05%3A00%3A00Z&amp;to=2026-11-20T07%3A00%3A00Z\"",
+        "<noscript>", "<svg id=\"chart\"");
+    assertThat(page.split("<script").length - 1).as("every script is a file").isEqualTo(2);
+    assertThat(page).doesNotContainPattern("<script(?![^>]*src=)");
+    JsonNode q = json.readTree(get("/api/v1" + path, null).body());
+    assertThat(q.get("baseline")).as("one point: nothing before it to make a band").isEmpty();
+    assertThat(get(path + "&page=2", null).statusCode()).isEqualTo(400);
+  }
 }
