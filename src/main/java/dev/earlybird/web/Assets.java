@@ -17,19 +17,22 @@ public final class Assets {
   public static final String UPLOT_JS = "uplot/" + UPLOT_VERSION + "/uPlot.iife.min.js";
   public static final String UPLOT_CSS = "uplot/" + UPLOT_VERSION + "/uPlot.min.css";
   public static final String QUERY_CHARTS_JS = "query-charts.js";
+  /** Every page's style sheet: no inline style, so the Content-Security-Policy can forbid it. */
+  public static final String STYLE_CSS = "earlybird.css";
 
   private static final String WEBJAR = "/META-INF/resources/webjars/uplot/" + UPLOT_VERSION + "/dist/";
 
   private record Asset(String resource, String contentType, String cacheControl) {}
 
   private static final String YEAR = "public, max-age=31536000, immutable";
-  /** Our own script changes with the agent, under the same name: a day, then the browser asks again. */
+  /** Our own script and style change with the agent, under the same name: a day, then the browser asks again. */
   private static final String DAY = "public, max-age=86400";
 
   private static final Map<String, Asset> FILES = Map.of(
       UPLOT_JS, new Asset(WEBJAR + "uPlot.iife.min.js", "text/javascript; charset=utf-8", YEAR),
       UPLOT_CSS, new Asset(WEBJAR + "uPlot.min.css", "text/css; charset=utf-8", YEAR),
-      QUERY_CHARTS_JS, new Asset("/assets/query-charts.js", "text/javascript; charset=utf-8", DAY));
+      QUERY_CHARTS_JS, new Asset("/assets/query-charts.js", "text/javascript; charset=utf-8", DAY),
+      STYLE_CSS, new Asset("/assets/earlybird.css", "text/css; charset=utf-8", DAY));
 
   private Assets() {}
 

@@ -7,7 +7,6 @@ import dev.earlybird.metrics.AgentMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.util.Map;
 import java.util.Set;
@@ -91,11 +90,6 @@ public final class WebServer implements AutoCloseable {
               if (!basePath.isEmpty()) {
                 config.router.contextPath = basePath;
               }
-              config.staticFiles.add(files -> {
-                files.hostedPath = "/assets";
-                files.directory = "/web/assets";
-                files.location = Location.CLASSPATH;
-              });
               config.routes.before(SecurityHeaders::apply);
               // A browser can be made to send a POST or DELETE cross-site, but never with our Authorization header:
               // refusing every unsafe method without the token here means no route can forget it (no CSRF).

@@ -398,8 +398,8 @@ class WebServerTest {
     storeARegression();
     String path = "/queries/pg1/tenant_acme/" + QUERY_ID + "?from=2026-11-20T05:00:00Z&to=2026-11-20T07:00:00Z";
     String page = get(path, null).body();
-    assertThat(page).contains("<script src=\"../../../assets/" + Assets.UPLOT_JS + "\" defer></script>",
-        "<script src=\"../../../assets/query-charts.js\" defer></script>",
+    assertThat(page).contains("<script src=\"/assets/" + Assets.UPLOT_JS + "\" defer></script>",
+        "<script src=\"/assets/query-charts.js\" defer></script>",
         "data-api=\"../../../api/v1/queries/pg1/tenant_acme/" + QUERY_ID
             + "?from=2026-11-20T05%3A00%3A00Z&amp;to=2026-11-20T07%3A00%3A00Z\"",
         "<noscript>", "<svg id=\"chart\"");
