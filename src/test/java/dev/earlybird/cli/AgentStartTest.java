@@ -75,6 +75,7 @@ class AgentStartTest {
           + ": the address is in use by another process; stop that process, or give the config's `listen` key "
           + "another address (e.g. listen: \"127.0.0.1:9861\")\n");
     }
+    // That it is the only line of the real command (logging as configured in the jar): CliIT.
     assertThat(logs.list).as("no stack trace").allSatisfy(e -> assertThat(e.getThrowableProxy()).isNull());
     assertThat(logged()).doesNotContain("stopped", "stopping");
   }
