@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Pinned baselines: named windows kept to compare against later, e.g. before a migration or an upgrade "
           + "(compare with: earlybird report --against NAME).",
-      "Writes go to the store file, or through the running agent (the one at `listen:` of --config, or at --url) with its web token (--token, EARLYBIRD_WEB_TOKEN or web.token)."
+      "Writes go to the store file, or through the running agent (the one at `listen:` of --config, or at --url) "
+          + "with its web token (--token, EARLYBIRD_WEB_TOKEN or web.token)."
     })
 public final class BaselineCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -32,13 +32,15 @@ import picocli.CommandLine.Spec;
     description =
         "A first run: starts an embedded PostgreSQL with tenant databases and a workload, and the agent on it.")
 public final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9860", description = "UI/API/metrics address (default ${DEFAULT-VALUE}; port 0 picks a free one)")
+  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9860",
+      description = "UI/API/metrics address (default ${DEFAULT-VALUE}; port 0 picks a free one)")
   String listen;
 
   @Option(names = "--data", paramLabel = "DIR", description = "Keep the demo's PostgreSQL and history here (default: a new temporary directory)")
   Path data;
 
-  @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "10s", description = "Poll interval (default ${DEFAULT-VALUE})")
+  @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "10s",
+      description = "Poll interval (default ${DEFAULT-VALUE})")
   String interval;
 
   @Option(names = "--regress-after", paramLabel = "DURATION",

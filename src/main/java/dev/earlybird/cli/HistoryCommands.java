@@ -32,7 +32,8 @@ final class HistoryCommands {
       }
       Work work = check.check(loaded.get());
       Optional<AgentClient> agent = options.agent(loaded.get());
-      try (ReportSource history = agent.isPresent() ? Sources.answering(agent.get()) : Sources.open(loaded.get(), write, err)) {
+      try (ReportSource history =
+          agent.isPresent() ? Sources.answering(agent.get()) : Sources.open(loaded.get(), write, err)) {
         work.run(history, out);
       }
       out.flush();

@@ -58,8 +58,8 @@ final class HistoryOptions {
         throw new IllegalArgumentException("not an http(s) URL");
       }
     } catch (IllegalArgumentException e) {
-      throw new ReportFailure(ReportFailure.USAGE, "--url must be the agent's address like http://127.0.0.1:9860/, got '"
-          + url + "'");
+      throw new ReportFailure(ReportFailure.USAGE,
+          "--url must be the agent's address like http://127.0.0.1:9860/, got '" + url + "'");
     }
     Optional<Secret> secret = token != null && !token.isBlank()
         ? Optional.of(new Secret(token.strip()))

@@ -93,8 +93,9 @@ public final class AwsFailure {
    * The SDK found no credentials anywhere. Its own message lists every provider of the chain and why each failed,
    * hundreds of characters that bury the one thing to do; this is that thing.
    */
-  static final String NO_CREDENTIALS = "no AWS credentials found; give the agent an IAM role (EC2 instance profile, ECS "
-      + "task role or EKS service account) or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
+  static final String NO_CREDENTIALS = "no AWS credentials found; give the agent an IAM role (EC2 instance "
+      + "profile, ECS task role or EKS service account) or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
+      + "AWS_SECRET_ACCESS_KEY";
 
   private static boolean noCredentials(SdkException error) {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
