@@ -13,6 +13,7 @@ import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.AwsConfig;
 import dev.earlybird.config.ConfigChanges;
 import dev.earlybird.config.ConfigException;
+import dev.earlybird.config.Durations;
 import dev.earlybird.config.HostPort;
 import dev.earlybird.config.StoreConfig;
 import dev.earlybird.config.TargetConfig;
@@ -122,6 +123,8 @@ public final class Agent implements AutoCloseable {
   /** Where the UI is below the server's root ({@code web.basePath} at start: a change needs a restart). */
   private final String belowRoot;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Set once start finished: an agent that never started (a busy port) did not "stop", so close says nothing. */
+  private volatile boolean startedUp;
 
   /** Where the config comes from, again at each reload. */
   @FunctionalInterface
@@ -340,8 +343,9 @@ public final class Agent implements AutoCloseable {
       agent.loops.start();
       agent.metrics.configLoaded(true, clock.instant());
       agent.readiness.set(true);
+      agent.startedUp = true;
       log.info("Earlybird {} polling {} target(s) every {}; listening on {}", Version.current(),
-          agent.polls.targets().size(), config.poll().interval(), agent.url());
+          agent.polls.targets().size(), Durations.format(config.poll().interval()), agent.url());
       return agent;
     } catch (RuntimeException e) {
       agent.close();
@@ -521,7 +525,9 @@ public final class Agent implements AutoCloseable {
     }
     String took = String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - started) / 1e9);
     String work = stopped.finished().size() + " poll(s) in flight finished, " + queued + " queued write(s) stored";
-    if (problems.isEmpty()) {
+    if (!startedUp && problems.isEmpty()) {
+      log.debug("Earlybird did not start; closed in {}", took);
+    } else if (problems.isEmpty()) {
       log.info("Earlybird stopped gracefully in {}: {}, history store closed", took, work);
     } else {
       log.warn("Earlybird stopped in {}: {}; but {}", took, work, String.join("; ", problems));

@@ -29,6 +29,7 @@ public final class Main {
 
   /** The command line with Earlybird's exit codes, for tests that run commands in-process. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main()).setExitCodeExceptionMapper(e -> 2);
+    // Help as wide as the terminal (80 columns where it cannot be told), on every subcommand.
+    return new CommandLine(new Main()).setExitCodeExceptionMapper(e -> 2).setUsageHelpAutoWidth(true);
   }
 }

@@ -1,6 +1,7 @@
 package dev.earlybird.alert;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.earlybird.config.Durations;
 import dev.earlybird.history.AlertLog;
 import dev.earlybird.history.AlertRecord;
 import dev.earlybird.history.NewNotification;
@@ -123,11 +124,11 @@ public final class Dispatcher {
       return true;
     }
     if (Duration.between(n.createdAt(), now).compareTo(maxAge) > 0) {
-      outbox.giveUp(e.id(), now, "failed", "not delivered within alerts.maxAge (" + maxAge + "): "
+      outbox.giveUp(e.id(), now, "failed", "not delivered within alerts.maxAge (" + Durations.format(maxAge) + "): "
           + e.lastError().orElse("no attempt succeeded"));
       metrics.failed(n.receiver());
       log.error("gave up a {} notification ({}) for receiver {} after {} attempt(s) over {}: {}", n.type(), n.ref(),
-          n.receiver(), e.attempts(), maxAge, e.lastError().orElse("unknown error"));
+          n.receiver(), e.attempts(), Durations.format(maxAge), e.lastError().orElse("unknown error"));
       return true;
     }
     Map<String, String> labels = n.type().equals(AlertPolicy.ALERT) ? labels(n.payload()) : Map.of();
@@ -164,7 +165,7 @@ public final class Dispatcher {
         outbox.retry(e.id(), now.plus(wait), r.error());
         if (failing.add(n.receiver())) {
           log.warn("receiver {} failed: {}; retrying with backoff for up to {} (next in {})", n.receiver(), r.error(),
-              maxAge, wait);
+              Durations.format(maxAge), Durations.format(wait));
         }
         yield false;
       }

@@ -135,7 +135,8 @@ final class AgentClient implements ReportSource {
     String error = errorOf(response.body());
     throw switch (status) {
       case 401, 403 -> new ReportFailure(ReportFailure.USAGE, "the agent at " + base + " refused: " + error
-          + " (the command line sends web.token from its --config; it must be the running agent's token)");
+          + " (the command line sends --token, else $EARLYBIRD_WEB_TOKEN, else web.token of --config; it must be the "
+          + "running agent's token)");
       case 400, 404, 409 -> new ReportFailure(ReportFailure.USAGE, error);
       default -> new ReportFailure(ReportFailure.RUNTIME,
           "the agent at " + base + " failed (" + status + "): " + error + "; see the agent's log");

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Pinned baselines: named windows kept to compare against later, e.g. before a migration or an upgrade "
           + "(compare with: earlybird report --against NAME).",
-      "Writes go to the store file, or through the running agent with its web.token."
+      "Writes go to the store file, or through the running agent (the one at `listen:` of --config, or at --url) "
+          + "with its web token (--token, EARLYBIRD_WEB_TOKEN or web.token)."
     })
 public final class BaselineCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -52,7 +53,7 @@ public final class BaselineCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "N", description = "Only this target (default: every target)")
     String target;
 
-    @Mixin ConfigOption config;
+    @Mixin HistoryOptions config;
     @Spec CommandSpec spec;
 
     @Override
@@ -70,7 +71,7 @@ public final class BaselineCommand implements Callable<Integer> {
           BaselineJson.Baseline b = history.pin(name, only, start, end);
           out.printf("Pinned baseline %s: %d statement(s) of %s from %s to %s.%n", b.name(), b.statements(),
               b.target() == null ? "all targets" : "target " + b.target(), b.from(), b.to());
-          out.println("Compare with: earlybird report --against " + b.name() + " --config " + config.file);
+          out.println("Compare with: earlybird report --against " + b.name() + " " + config.asOption());
         };
       });
     }
@@ -94,7 +95,7 @@ public final class BaselineCommand implements Callable<Integer> {
         description = "table, csv or json (the API's document); default ${DEFAULT-VALUE}.")
     String format;
 
-    @Mixin ConfigOption config;
+    @Mixin HistoryOptions config;
     @Spec CommandSpec spec;
 
     @Override
@@ -115,7 +116,7 @@ public final class BaselineCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
-    @Mixin ConfigOption config;
+    @Mixin HistoryOptions config;
     @Spec CommandSpec spec;
 
     @Override

@@ -40,13 +40,15 @@ import picocli.CommandLine.Spec;
     name = "check",
     mixinStandardHelpOptions = true,
     versionProvider = dev.earlybird.Version.class,
+    // One paragraph per element, each a whole sentence: picocli wraps them, and lists the first with the commands.
     description = {
-      "Check every target: reachable, the limits in effect in a read's transaction, a pooler in front,",
-      "version, pg_stat_statements preloaded, created and readable,",
-      "track_io_timing, pg_stat_statements.max and .track; with IAM auth, that a token can be made; for AWS",
-      "targets Performance Insights (enabled, reachable, permitted) and CloudWatch access. With discovery,",
-      "list each region first and check the instances found too. Then each alert receiver, without sending",
-      "anything: Alertmanager ready, SMTP login, URL and key shape. Exit 0 only if no check fails."
+      "Check every target and alert receiver, changing and sending nothing; exit 0 only if no check fails.",
+      "Per target: reachable, the limits in effect in a read's transaction, a pooler in front, the version, "
+          + "pg_stat_statements preloaded, created and readable, track_io_timing, pg_stat_statements.max and "
+          + ".track; with IAM auth, that a token can be made; for AWS targets, Performance Insights (enabled, "
+          + "reachable, permitted) and CloudWatch access.",
+      "With discovery, each region is listed first and the instances found are checked too.",
+      "Per alert receiver: Alertmanager ready, SMTP login, URL and key shape."
     })
 public final class CheckCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
@@ -96,7 +98,9 @@ public final class CheckCommand implements Callable<Integer> {
       } catch (SourceException e) {
         failed = true;
         lines.add(String.format("  %-4s %s: %s", CheckResult.Status.FAIL, region, e.getMessage()));
-        lines.add("       fix: " + discoveryFix(e.reason()));
+        if (e.reason() != ErrorReason.AUTH) { // the message of missing credentials says what to do
+          lines.add("       fix: " + discoveryFix(e.reason()));
+        }
       }
     }
     Set<String> staticNames = Set.copyOf(cfg.targets().stream().map(TargetConfig::name).toList());

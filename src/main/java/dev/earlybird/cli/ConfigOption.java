@@ -15,6 +15,10 @@ final class ConfigOption {
 
   /** Loads the config, or prints every problem (file:line: key: ...) and returns empty. */
   Optional<AgentConfig> load(PrintWriter err) {
+    return load(file, err);
+  }
+
+  static Optional<AgentConfig> load(Path file, PrintWriter err) {
     try {
       return Optional.of(ConfigLoader.load(file));
     } catch (ConfigException e) {

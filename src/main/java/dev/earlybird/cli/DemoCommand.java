@@ -5,7 +5,9 @@ import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.ConfigException;
 import dev.earlybird.config.ConfigLoader;
 import dev.earlybird.config.Durations;
+import dev.earlybird.config.HostPort;
 import dev.earlybird.demo.DemoFleet;
+import dev.earlybird.web.AddressInUseException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,13 +32,15 @@ import picocli.CommandLine.Spec;
     description =
         "A first run: starts an embedded PostgreSQL with tenant databases and a workload, and the agent on it.")
 public final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--listen", defaultValue = "127.0.0.1:9860", description = "UI/API/metrics address (default ${DEFAULT-VALUE}; port 0 picks a free one)")
+  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9860",
+      description = "UI/API/metrics address (default ${DEFAULT-VALUE}; port 0 picks a free one)")
   String listen;
 
   @Option(names = "--data", paramLabel = "DIR", description = "Keep the demo's PostgreSQL and history here (default: a new temporary directory)")
   Path data;
 
-  @Option(names = "--interval", defaultValue = "10s", description = "Poll interval (default ${DEFAULT-VALUE})")
+  @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "10s",
+      description = "Poll interval (default ${DEFAULT-VALUE})")
   String interval;
 
   @Option(names = "--regress-after", paramLabel = "DURATION",
@@ -48,6 +52,11 @@ public final class DemoCommand implements Callable<Integer> {
       description = "When tenant " + DemoFleet.REGRESSED_TENANT + "'s morning review runs (its workday is made to "
           + "start then plus the lead time, in its own zone); default: 3 minutes after the regression")
   String reviewAfter;
+
+  @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:EARLYBIRD_WEB_TOKEN}",
+      description = "The web token that write actions (pinning a baseline) need (default: $EARLYBIRD_WEB_TOKEN, "
+          + "else a new random one, printed at the start)")
+  String token;
 
   @Option(names = "--webhook", paramLabel = "URL",
       description = "Also send the demo's alerts and reviews to this URL (a signed webhook; see README)")
@@ -64,16 +73,25 @@ public final class DemoCommand implements Callable<Integer> {
    * advisor passes and re-reads catalogs every window, so the dropped index shows as advice within minutes too.
    */
   static String config(String listen, Path store, String jdbcUrl, String interval) {
-    return config(listen, store, jdbcUrl, interval, Instant.now().plus(Duration.ofHours(1)), Optional.empty());
+    return config(listen, store, jdbcUrl, interval, Instant.now().plus(Duration.ofHours(1)), Optional.empty(),
+        newToken());
+  }
+
+  /** A random token for the demo's writes: 32 bytes, URL-safe, so it pastes into a shell and a header as is. */
+  static String newToken() {
+    byte[] bytes = new byte[32];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /**
    * @param reviewAt when tenant umbrella's morning review runs: its workday starts then plus the lead time (90m),
    *     every day of the week, so the demo shows a review whatever day it is started
    * @param webhook a URL that also gets every alert and review
+   * @param token the web token for write actions
    */
-  static String config(
-      String listen, Path store, String jdbcUrl, String interval, Instant reviewAt, Optional<String> webhook) {
+  static String config(String listen, Path store, String jdbcUrl, String interval, Instant reviewAt,
+      Optional<String> webhook, String token) {
     Duration poll = Durations.parse(interval);
     String start = reviewAt.plus(LEAD_TIME).atZone(java.time.ZoneId.of(REVIEWED_ZONE)).toLocalTime()
         .withNano(0).format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss"));
@@ -104,12 +122,13 @@ public final class DemoCommand implements Callable<Integer> {
         alerts:
           leadTime: %s
           minSeverity: warning
+        web: { token: "%s" }
         %s"""
         .formatted(listen, store, interval, Durations.format(poll.multipliedBy(3)), jdbcUrl,
             DemoFleet.REGRESSED_TENANT, REVIEWED_ZONE, start,
             Durations.format(poll.multipliedBy(12)), Durations.format(poll.multipliedBy(3)),
             Durations.format(poll.multipliedBy(3)), Durations.format(poll.multipliedBy(3)),
-            Durations.format(poll.multipliedBy(12)), Durations.format(LEAD_TIME), receivers);
+            Durations.format(poll.multipliedBy(12)), Durations.format(LEAD_TIME), token.replace("\"", ""), receivers);
   }
 
   static final Duration LEAD_TIME = Duration.ofMinutes(90);
@@ -127,26 +146,49 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    HostPort address;
+    try {
+      address = HostPort.parse(listen);
+    } catch (IllegalArgumentException e) {
+      err.println("earlybird demo: --listen: " + e.getMessage());
+      return 2;
+    }
+    // Before the embedded PostgreSQL starts (seconds): a busy port is the likeliest reason a demo cannot start.
+    Optional<AddressInUseException> busy = busy(address);
+    if (busy.isPresent()) {
+      return addressInUse(err, busy.get());
+    }
+    String webToken = token == null || token.isBlank() ? newToken() : token.strip();
     Path dir = data != null ? data : Files.createTempDirectory("earlybird-demo-");
+    // A demo without --data leaves nothing behind: its PostgreSQL and history go with it.
+    Runnable removeDir = data != null ? () -> {} : () -> removeTree(dir);
     Files.createDirectories(dir);
     out.println("Starting the demo in " + dir + " (an embedded PostgreSQL; the first start unpacks it) ...");
     out.flush();
     DemoFleet fleet = DemoFleet.start(dir, Duration.ofMillis(50));
+    Runnable stopFleet = () -> {
+      try {
+        fleet.close();
+      } catch (Exception e) {
+        // shutting down anyway
+      }
+      removeDir.run();
+    };
     AgentConfig config;
     Duration reviewIn;
     try {
       reviewIn = reviewAfter == null ? defaultReviewAfter(Durations.parse(interval)) : Durations.parse(reviewAfter);
       config = ConfigLoader.parse(config(listen, dir.resolve("earlybird.duckdb"), fleet.jdbcUrl(), interval,
-              Instant.now().plus(reviewIn), Optional.ofNullable(webhook)),
+              Instant.now().plus(reviewIn), Optional.ofNullable(webhook), webToken),
           "demo config", dir, System.getenv()::get);
     } catch (IllegalArgumentException e) {
-      fleet.close();
-      spec.commandLine().getErr().println("earlybird demo: --review-after: " + e.getMessage()
-          + "; expected a duration like 90s or 5m");
+      stopFleet.run();
+      err.println("earlybird demo: --review-after: " + e.getMessage() + "; expected a duration like 90s or 5m");
       return 2;
     } catch (ConfigException e) {
-      fleet.close();
-      spec.commandLine().getErr().println("earlybird demo: " + String.join("\n", e.problems()));
+      stopFleet.run();
+      err.println("earlybird demo: " + String.join("\n", e.problems()));
       return 2;
     }
     Optional<Duration> injectAfter;
@@ -154,16 +196,20 @@ public final class DemoCommand implements Callable<Integer> {
       injectAfter = "never".equals(regressAfter) ? Optional.empty()
           : Optional.of(regressAfter == null ? defaultRegressAfter(config.poll().interval()) : Durations.parse(regressAfter));
     } catch (IllegalArgumentException e) {
-      fleet.close();
-      spec.commandLine().getErr().println("earlybird demo: --regress-after: " + e.getMessage()
+      stopFleet.run();
+      err.println("earlybird demo: --regress-after: " + e.getMessage()
           + "; expected a duration like 90s or 5m, or 'never'");
       return 2;
     }
+    Instant started = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     Agent agent;
     try {
       agent = Agent.start(config, InstantSource.system());
+    } catch (AddressInUseException e) {
+      stopFleet.run();
+      return addressInUse(err, e);
     } catch (RuntimeException e) {
-      fleet.close();
+      stopFleet.run();
       throw e;
     }
     ScheduledExecutorService injector = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -197,21 +243,66 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("Tenant " + DemoFleet.REGRESSED_TENANT + "'s morning review (zone " + REVIEWED_ZONE + ") runs in "
         + Durations.format(reviewIn) + ": it lists the tenant's hot queries and open findings and re-raises them as "
         + "morning alerts" + (webhook == null ? " (add --webhook URL to receive them)." : ", sent to " + webhook + "."));
+    howToPin(out, agent.url(), webToken, started, started.plus(injectAfter.orElse(Duration.ofMinutes(5))));
     out.println("Press Ctrl+C to stop.");
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       injector.shutdownNow();
       agent.close();
-      try {
-        fleet.close();
-      } catch (Exception e) {
-        // shutting down anyway
-      }
+      stopFleet.run();
       stopped.countDown();
     }, "shutdown"));
     stopped.await();
     return 0;
   }
 
+  /**
+   * The web token, and how to pin the healthy window before the regression as a baseline (once it has passed), with
+   * curl and with the command line, to compare against later.
+   */
+  static void howToPin(PrintWriter out, String url, String token, Instant from, Instant to) {
+    out.println("Web token (write actions need it): " + token);
+    out.println("Once " + to + " has passed, pin the healthy start as a baseline:");
+    out.println("  curl -sS -X POST -H 'Authorization: Bearer " + token + "' -H 'Content-Type: application/json' \\");
+    out.println("    -d '{\"name\":\"demo-start\",\"from\":\"" + from + "\",\"to\":\"" + to + "\"}' "
+        + url + "api/v1/baselines");
+    out.println("  or: EARLYBIRD_WEB_TOKEN=" + token + " earlybird baseline pin demo-start --from " + from + " --to "
+        + to + " --url " + url);
+    out.println("Then compare: earlybird report --against demo-start --url " + url);
+  }
+
+  /** The address as busy, if another process listens there now (port 0 never is). */
+  static Optional<AddressInUseException> busy(HostPort address) {
+    if (address.port() == 0) {
+      return Optional.empty();
+    }
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.bind(new java.net.InetSocketAddress(address.host(), address.port()));
+      return Optional.empty();
+    } catch (java.net.BindException e) {
+      return Optional.of(new AddressInUseException(address.toString(), e));
+    } catch (java.io.IOException e) {
+      return Optional.empty(); // not ours to judge: the agent's own start says what is wrong
+    }
+  }
+
+  private static int addressInUse(PrintWriter err, AddressInUseException e) {
+    err.println("earlybird demo: " + e.getMessage() + "; stop that process, or let the demo pick a free port with "
+        + "--listen 127.0.0.1:0");
+    err.flush();
+    return 1;
+  }
+
+  /** Deletes a directory and everything in it; what cannot be deleted stays (a temporary directory, at worst). */
+  static void removeTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      // best effort: the OS cleans its temporary directory in the end
+    }
+  }
 }

@@ -22,16 +22,18 @@ final class HistoryCommands {
     void run(ReportSource history, PrintWriter out) throws ReportFailure;
   }
 
-  static int run(CommandSpec spec, ConfigOption config, boolean write, Check check) {
+  static int run(CommandSpec spec, HistoryOptions options, boolean write, Check check) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Optional<AgentConfig> loaded = config.load(err);
-    if (loaded.isEmpty()) {
-      return ReportFailure.USAGE;
-    }
     try {
+      Optional<AgentConfig> loaded = options.load(err);
+      if (loaded.isEmpty()) {
+        return ReportFailure.USAGE;
+      }
       Work work = check.check(loaded.get());
-      try (ReportSource history = Sources.open(loaded.get(), write, err)) {
+      Optional<AgentClient> agent = options.agent(loaded.get());
+      try (ReportSource history =
+          agent.isPresent() ? Sources.answering(agent.get()) : Sources.open(loaded.get(), write, err)) {
         work.run(history, out);
       }
       out.flush();

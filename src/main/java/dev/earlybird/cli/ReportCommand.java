@@ -20,10 +20,11 @@ import picocli.CommandLine.Spec;
           + "with calls, total and mean time, CPU and share of the target's CPU.",
       "With --against NAME: the window compared with a pinned baseline, per statement, worst changes of time "
           + "per call first.",
-      "Reads the store file; while the agent runs (and holds the file) it asks the agent at `listen:`."
+      "Reads the store file of --config; while the agent runs (and holds the file) it asks the agent at `listen:`. "
+          + "With --url it asks the agent at that URL (a demo, an agent elsewhere)."
     })
 public final class ReportCommand implements Callable<Integer> {
-  @Mixin ConfigOption config;
+  @Mixin HistoryOptions config;
   @Mixin QueryOptions query;
 
   @Option(names = "--format", defaultValue = "table", paramLabel = "table|csv|json",

@@ -3,6 +3,9 @@ package dev.earlybird.cli;
 import dev.earlybird.Agent;
 import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.ConfigLoader;
+import dev.earlybird.config.Durations;
+import dev.earlybird.web.AddressInUseException;
+import java.io.PrintWriter;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -34,17 +37,33 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Optional<AgentConfig> loaded = config.load(spec.commandLine().getErr());
+    PrintWriter err = spec.commandLine().getErr();
+    Optional<AgentConfig> loaded = config.load(err);
     if (loaded.isEmpty()) {
       return 2;
     }
-    Agent agent = Agent.start(loaded.get(), InstantSource.system(), () -> ConfigLoader.load(config.file));
+    Optional<String> idle = nothingToPoll(loaded.get());
+    if (idle.isPresent()) {
+      err.println("earlybird: invalid config " + config.file + ":");
+      err.println("  " + idle.get());
+      err.flush();
+      return 2;
+    }
+    Agent agent;
+    try {
+      agent = Agent.start(loaded.get(), InstantSource.system(), () -> ConfigLoader.load(config.file));
+    } catch (AddressInUseException e) {
+      err.println("earlybird run: " + e.getMessage() + "; stop that process, or give the config's `listen` key "
+          + "another address (e.g. listen: \"127.0.0.1:9861\")");
+      err.flush();
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     // Not a static field: every command line (even a container's healthcheck probe) would start logging for it.
     Logger log = LoggerFactory.getLogger(RunCommand.class);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("Earlybird is stopping (SIGTERM, SIGINT or exit): no new polls; waiting up to {} s for those in flight",
-          Agent.STOP_GRACE.toSeconds());
+      log.info("Earlybird is stopping (SIGTERM, SIGINT or exit): no new polls; waiting up to {} for those in flight",
+          Durations.format(Agent.STOP_GRACE));
       agent.close();
       stopped.countDown();
     }, "shutdown"));
@@ -53,5 +72,18 @@ public final class RunCommand implements Callable<Integer> {
     Signal.handle(new Signal("HUP"), signal -> agent.reloadQuietly());
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Why an agent with this config would have nothing to do, if so: no static targets and no discovery. {@code check}
+   * and the reports accept such a file (they may only read the store); an agent that polls nothing is a mistake.
+   */
+  static Optional<String> nothingToPoll(AgentConfig config) {
+    if (!config.targets().isEmpty() || config.discovery().isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of("targets: none, and no discovery: the agent would poll nothing; add a `targets:` list (each "
+        + "with name and url, e.g. - { name: main, url: \"jdbc:postgresql://db.example.com:5432/postgres\", user: "
+        + "earlybird }) or a `discovery:` section to find RDS/Aurora instances");
   }
 }

@@ -55,6 +55,17 @@ final class Sources {
     return agent.get();
   }
 
+  /** The agent that {@code --url} names, once it answers like an Earlybird agent. */
+  static AgentClient answering(AgentClient agent) throws ReportFailure {
+    Optional<String> notAnswering = agent.whyNotAnswering();
+    if (notAnswering.isPresent()) {
+      agent.close();
+      throw new ReportFailure(ReportFailure.RUNTIME, "no Earlybird agent answers at " + agent.base() + " ("
+          + notAnswering.get() + "); check --url (the demo and `earlybird run` print theirs when they start)");
+    }
+    return agent;
+  }
+
   private static Optional<AgentClient> agent(AgentConfig config) {
     if (config.listen().port() == 0) {
       return Optional.empty();

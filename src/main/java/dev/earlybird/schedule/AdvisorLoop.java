@@ -1,5 +1,6 @@
 package dev.earlybird.schedule;
 
+import dev.earlybird.config.Durations;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -43,7 +44,7 @@ public final class AdvisorLoop implements Loop {
         lastError = null;
       } catch (RuntimeException e) {
         if (!String.valueOf(e.getMessage()).equals(lastError)) {
-          log.error("advisor pass failed; will try again in {}: {}", interval, e.getMessage(), e);
+          log.error("advisor pass failed; will try again in {}: {}", Durations.format(interval), e.getMessage(), e);
           lastError = String.valueOf(e.getMessage());
         }
       }

@@ -1,6 +1,7 @@
 package dev.earlybird.schedule;
 
 import dev.earlybird.analysis.Analyzer;
+import dev.earlybird.config.Durations;
 import dev.earlybird.history.StoreWriteException;
 import dev.earlybird.metrics.AgentMetrics;
 import java.time.Duration;
@@ -75,7 +76,8 @@ public final class AnalysisLoop implements Loop {
               && f.clearStreak() == 0 && f.streak() == analyzer.persistence()))
           .forEach(f -> log.info("finding {} {} {} on {}/{} queryid {}: {}", f.state().label(), f.kind().label(),
               f.severity().yamlName(), f.target(), f.database(), f.queryId(), f.summary()));
-      log.debug("analysis of window {} took {} ({} candidates)", e.window(), e.took(), e.candidates());
+      log.debug("analysis of window {} took {} ({} candidates)", e.window(), Durations.format(e.took()),
+          e.candidates());
       lastError = null;
       return due;
     } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package dev.earlybird.schedule;
 import dev.earlybird.config.AwsConfig;
 import dev.earlybird.config.AwsService;
 import dev.earlybird.config.AwsSettings;
+import dev.earlybird.config.Durations;
 import dev.earlybird.config.TargetConfig;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.StoreWriteException;
@@ -127,8 +128,8 @@ public final class CloudWatchLoop implements Loop {
 
   @Override
   public void start() {
-    log.info("CloudWatch: reading {} target(s) every {}, {} periods, {} behind", linked().size(), interval, period,
-        delay);
+    log.info("CloudWatch: reading {} target(s) every {}, {} periods, {} behind", linked().size(),
+        Durations.format(interval), Durations.format(period), Durations.format(delay));
     periodic.start(Duration.ZERO);
   }
 

@@ -1,5 +1,6 @@
 package dev.earlybird.schedule;
 
+import dev.earlybird.config.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,11 +93,11 @@ public final class Loops {
     for (Stopping s : all) {
       Loop.Stopped what = join(s.thread(), until) ? s.result().get() : Loop.Stopped.inTime(false);
       if (!what.inTime()) {
-        problems.add(s.loop().name() + " was still busy after " + deadline.toSeconds() + " s and was left running");
+        problems.add(s.loop().name() + " was still busy after " + Durations.format(deadline) + " and was left running");
       }
       finished.addAll(what.finished());
       what.interrupted().forEach(t ->
-          problems.add("the poll of target " + t + " was interrupted after " + deadline.toSeconds() + " s"));
+          problems.add("the poll of target " + t + " was interrupted after " + Durations.format(deadline)));
     }
     return new Report(finished, problems);
   }

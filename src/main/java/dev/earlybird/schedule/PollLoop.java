@@ -227,8 +227,8 @@ public final class PollLoop implements Loop {
       }
     });
     for (String name : late) {
-      log.warn("target {}: its poll was still running {} ms after the stop began; interrupting it (nothing is lost: "
-          + "the next run reads the counters again)", name, grace.toMillis());
+      log.warn("target {}: its poll was still running {} after the stop began; interrupting it (nothing is lost: "
+          + "the next run reads the counters again)", name, Durations.format(grace));
       live.get(name).thread.interrupt();
     }
     long interruptDeadline = System.nanoTime() + INTERRUPTED_EXIT.toNanos();

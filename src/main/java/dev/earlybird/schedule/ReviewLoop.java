@@ -1,6 +1,7 @@
 package dev.earlybird.schedule;
 
 import dev.earlybird.config.AlertsConfig;
+import dev.earlybird.config.Durations;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.ReviewStore;
@@ -111,7 +112,7 @@ public final class ReviewLoop implements Loop {
       }
       return ran;
     } catch (RuntimeException e) {
-      log.error("morning reviews: {}; trying again in {}", e.getMessage(), TENANTS_EVERY, e);
+      log.error("morning reviews: {}; trying again in {}", e.getMessage(), Durations.format(TENANTS_EVERY), e);
       nextRefresh = clock.instant().plus(TENANTS_EVERY);
       return 0;
     }
@@ -123,13 +124,13 @@ public final class ReviewLoop implements Loop {
       StoredReview r = review.run(due, targetsOf.getOrDefault(due.tenant(), List.of()));
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       metrics.reviewRan(due.late(), took);
-      log.info("morning review of tenant {} for {} {}(scheduled {}, took {} ms)", due.tenant(), due.workday(),
-          due.late() ? "ran late " : "", due.scheduledFor(), took.toMillis());
+      log.info("morning review of tenant {} for {} {}(scheduled {}, took {})", due.tenant(), due.workday(),
+          due.late() ? "ran late " : "", due.scheduledFor(), Durations.format(took));
       return r != null;
     } catch (RuntimeException e) {
       // Not marked done: the next refresh puts the tenant back with what the store says, and it runs again.
       log.error("morning review of tenant {} for {} failed; trying again within {}: {}", due.tenant(), due.workday(),
-          TENANTS_EVERY, e.getMessage());
+          Durations.format(TENANTS_EVERY), e.getMessage());
       known.remove(due.tenant());
       queue.remove(due.tenant()); // the queue counts it as handed out; the store is what counts
       return false;

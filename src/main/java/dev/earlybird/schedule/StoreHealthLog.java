@@ -1,5 +1,6 @@
 package dev.earlybird.schedule;
 
+import dev.earlybird.config.Durations;
 import dev.earlybird.history.StoreHealth;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -17,7 +18,7 @@ public final class StoreHealthLog implements StoreHealth.Listener {
 
   @Override
   public void recovered(Duration after, long failedWrites) {
-    log.info("history store writes again after {} s and {} failed write(s); each target's next poll stores the "
-        + "intervals that were missed", after.toSeconds(), failedWrites);
+    log.info("history store writes again after {} and {} failed write(s); each target's next poll stores the "
+        + "intervals that were missed", Durations.format(after), failedWrites);
   }
 }

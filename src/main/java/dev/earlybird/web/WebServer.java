@@ -166,6 +166,12 @@ public final class WebServer implements AutoCloseable {
               }, e.getMessage()));
               config.routes.exception(
                   io.javalin.http.NotFoundResponse.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
+              // Unknown paths, and 404s a handler set without a body: JSON for the API, a page for people.
+              config.routes.error(404, ctx -> {
+                if (ctx.resultInputStream() == null) {
+                  NotFound.answer(ctx, NotFound.DEFAULT_MESSAGE + ": " + ctx.path());
+                }
+              });
               config.routes.exception(
                   Exception.class,
                   (e, ctx) -> {
@@ -187,12 +193,33 @@ public final class WebServer implements AutoCloseable {
   }
 
   private static void error(Context ctx, int status, String message) {
+    if (status == 404) {
+      NotFound.answer(ctx, message);
+      return;
+    }
     ctx.status(status).json(Map.of("error", message));
   }
 
+  /** @throws AddressInUseException when another process listens on {@code host:port} */
   public WebServer start(String host, int port) {
-    app.start(host, port);
+    try {
+      app.start(host, port);
+    } catch (RuntimeException e) {
+      if (causedByBind(e)) {
+        throw new AddressInUseException(new dev.earlybird.config.HostPort(host, port).toString(), e);
+      }
+      throw e;
+    }
     return this;
+  }
+
+  private static boolean causedByBind(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.BindException || t instanceof io.javalin.util.JavalinBindException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The bound port (useful with port 0). */

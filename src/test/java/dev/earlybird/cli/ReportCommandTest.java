@@ -270,4 +270,39 @@ class ReportCommandTest {
     }
     assertThat(report("--from", FROM, "--to", TO).err()).as("the store is free again").isEmpty();
   }
+
+  @Test
+  void withUrlTheCommandsAskThatAgentWithoutAConfig() throws Exception {
+    String local = report("--from", FROM, "--to", TO, "--format", "json").out();
+    Agent agent = Agent.start(ConfigLoader.load(config), InstantSource.system());
+    try {
+      String url = agent.url();
+      Run r = run("report", "--url", url, "--from", FROM, "--to", TO, "--format", "json");
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.err()).as("no detour through a store file").isEmpty();
+      assertThat(json.readTree(r.out())).isEqualTo(json.readTree(local));
+
+      Run refused = run("baseline", "pin", "via-url", "--from", FROM, "--to", TO, "--url", url);
+      assertThat(refused.code()).isEqualTo(2);
+      assertThat(refused.err()).contains("refused", "--token", "EARLYBIRD_WEB_TOKEN");
+      Run pin = run("baseline", "pin", "via-url", "--from", FROM, "--to", TO, "--url", url, "--token", TOKEN);
+      assertThat(pin.code()).as(pin.err()).isZero();
+      assertThat(pin.out()).contains("Pinned baseline via-url: 4 statement(s) of all targets")
+          .contains("Compare with: earlybird report --against via-url --url " + url);
+      Run compare = run("report", "--against", "via-url", "--from", FROM, "--to", TO, "--url", url, "--format", "json");
+      assertThat(json.readTree(compare.out()).get("changes")).hasSize(4);
+      assertThat(run("baseline", "list", "--url", url).out()).contains("via-url");
+      assertThat(run("baseline", "delete", "via-url", "--url", url, "--token", TOKEN).out())
+          .contains("Deleted baseline via-url.");
+    } finally {
+      agent.close();
+    }
+    Run gone = run("report", "--url", "http://127.0.0.1:" + port + "/");
+    assertThat(gone.code()).isEqualTo(1);
+    assertThat(gone.err()).contains("no Earlybird agent answers at http://127.0.0.1:" + port + "/", "check --url");
+    Run neither = run("report");
+    assertThat(neither.code()).isEqualTo(2);
+    assertThat(neither.err()).contains("give --config FILE", "--url URL");
+    assertThat(run("report", "--url", "127.0.0.1:9860").err()).contains("--url must be the agent's address like");
+  }
 }

@@ -119,4 +119,21 @@ class CliIT {
     AgentProcess.Result ok = AgentProcess.runToEnd(TIMEOUT, "check", "--config", cfg.toString());
     assertThat(ok.exitCode()).as(ok.output()).isZero();
   }
+
+  @Test
+  void aBusyPortIsTheOnlyLineOfRun(@TempDir Path dir) throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Path cfg = Files.writeString(dir.resolve("busy.yml"), """
+          listen: "127.0.0.1:%d"
+          store: "duckdb:%s"
+          targets:
+            - { name: a, url: "jdbc:postgresql://127.0.0.1:1/postgres" }
+          """.formatted(taken.getLocalPort(), dir.resolve("h.duckdb")));
+      AgentProcess.Result r = AgentProcess.runToEnd(TIMEOUT, "run", "--config", cfg.toString());
+      assertThat(r.exitCode()).isEqualTo(1);
+      assertThat(r.output().strip()).isEqualTo("earlybird run: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+          + ": the address is in use by another process; stop that process, or give the config's `listen` key "
+          + "another address (e.g. listen: \"127.0.0.1:9861\")");
+    }
+  }
 }

@@ -5,10 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.earlybird.testing.NotificationSink;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,6 +90,54 @@ class DemoIT {
       assertThat(demo.json("/api/v1/alerts?state=firing").get("alerts"))
           .anySatisfy(a -> assertThat(a.get("labels").get("stage").asText()).isEqualTo("morning"));
       assertThat(demo.stop()).isIn(0, 143);
+    }
+  }
+
+  @Test
+  void withoutDataItPrintsATokenThatPinsABaselineAndLeavesNothingBehind(@TempDir Path dir) throws Exception {
+    int port = AgentProcess.freePort();
+    String url = "http://127.0.0.1:" + port + "/";
+    AgentProcess demo = AgentProcess.start(
+        List.of("demo", "--listen", "127.0.0.1:" + port, "--interval", "1s", "--regress-after", "never"),
+        port, dir.resolve("demo.log"), Duration.ofSeconds(120));
+    Path data;
+    try {
+      await("how to pin printed").atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(demo.log()).contains("Then compare: earlybird report --against demo-start"));
+      String log = demo.log();
+      Matcher started = Pattern.compile("Starting the demo in (\\S+) \\(").matcher(log);
+      Matcher token = Pattern.compile("Web token \\(write actions need it\\): (\\S+)").matcher(log);
+      Matcher from = Pattern.compile("--from (\\S+) --to").matcher(log);
+      assertThat(started.find() && token.find() && from.find()).as(log).isTrue();
+      data = Path.of(started.group(1));
+      assertThat(data).isDirectory();
+      assertThat(log).contains("curl -sS -X POST -H 'Authorization: Bearer " + token.group(1) + "'", url + "api/v1/baselines");
+      await("history").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> demo.json("/api/v1/hot-queries").get("queries").size() > 0);
+
+      String to = Instant.now().toString(); // after an interval that the API has shown: the window holds it
+      AgentProcess.Result pin = AgentProcess.runToEnd(Duration.ofSeconds(60),
+          Map.of("EARLYBIRD_WEB_TOKEN", token.group(1)),
+          "baseline", "pin", "demo-start", "--from", from.group(1), "--to", to, "--url", url);
+      assertThat(pin.exitCode()).as(pin.output()).isZero();
+      assertThat(pin.output()).contains("Pinned baseline demo-start:");
+      AgentProcess.Result list = AgentProcess.runToEnd(Duration.ofSeconds(60), "baseline", "list", "--url", url);
+      assertThat(list.output()).contains("demo-start");
+    } finally {
+      assertThat(demo.stop()).isIn(0, 143);
+    }
+    await("the temporary directory is removed").atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(data));
+  }
+
+  @Test
+  void aBusyPortIsOneLineThatSuggestsAFreeOne() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      AgentProcess.Result r = AgentProcess.runToEnd(Duration.ofSeconds(60),
+          "demo", "--listen", "127.0.0.1:" + taken.getLocalPort());
+      assertThat(r.exitCode()).isEqualTo(1);
+      assertThat(r.output().strip()).isEqualTo("earlybird demo: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+          + ": the address is in use by another process; stop that process, or let the demo pick a free port with "
+          + "--listen 127.0.0.1:0");
     }
   }
 }

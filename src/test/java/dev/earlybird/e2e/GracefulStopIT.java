@@ -253,7 +253,7 @@ class GracefulStopIT {
       assertThat(jsonLines(log)).anySatisfy(l -> {
         assertThat(l.get("level").asText()).isEqualTo("WARN");
         assertThat(l.get("message").asText()).startsWith("Earlybird stopped in ")
-            .contains("the poll of target silent was interrupted after 5 s");
+            .contains("the poll of target silent was interrupted after 5s");
       });
       assertThat(dir.resolve("store.duckdb.wal")).doesNotExist();
     }

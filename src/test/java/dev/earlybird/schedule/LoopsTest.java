@@ -100,9 +100,9 @@ class LoopsTest {
 
     assertThat(report.finished()).containsExactly("a");
     assertThat(report.problems()).containsExactlyInAnyOrder(
-        "CloudWatch was still busy after 1 s and was left running",
-        "Performance Insights was still busy after 1 s and was left running",
-        "the poll of target silent was interrupted after 1 s");
+        "CloudWatch was still busy after 1s and was left running",
+        "Performance Insights was still busy after 1s and was left running",
+        "the poll of target silent was interrupted after 1s");
     assertThat(events).contains("stop analysis PT1S", "stop polls PT1S");
     assertThat(took).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(10));
   }

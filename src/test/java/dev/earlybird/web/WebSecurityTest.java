@@ -174,6 +174,11 @@ class WebSecurityTest {
         assertThat(get(proxied, BASE + path).statusCode()).as(BASE + path).isEqualTo(200);
         assertThat(get(proxied, path).statusCode()).as(path + " outside the base path").isEqualTo(404);
       }
+      // An unknown page under the base path links home below it; an unknown API path answers JSON there too.
+      HttpResponse<String> lost = get(proxied, BASE + "/nope");
+      assertThat(lost.statusCode()).isEqualTo(404);
+      assertThat(lost.body()).contains("<a href=\"" + BASE + "/\">");
+      assertThat(get(proxied, BASE + "/api/v1/nope").body()).startsWith("{\"error\"");
       // Follow every link from every page, as a person would: each stays below the base path and answers, and no
       // page reached needs an inline style or script that the policy would block.
       Deque<String> todo = new ArrayDeque<>(PAGES.stream().map(p -> BASE + p).toList());

@@ -409,4 +409,21 @@ class WebServerTest {
     assertThat(q.get("baseline")).as("one point: nothing before it to make a band").isEmpty();
     assertThat(get(path + "&page=2", null).statusCode()).isEqualTo(400);
   }
+
+  @Test
+  void unknownPagesAre404PagesAndUnknownApiPathsAre404Json() throws Exception {
+    for (String page : List.of("/nope<b>", "/queries/pg1/tenant_acme/12345", "/queries/pg9/tenant_acme/" + QUERY_ID)) {
+      HttpResponse<String> r = get(page.replace("<", "%3C").replace(">", "%3E"), "text/html");
+      assertThat(r.statusCode()).as(page).isEqualTo(404);
+      assertThat(r.headers().firstValue("Content-Type").orElse("")).as(page).startsWith("text/html");
+      assertThat(r.body()).as(page).contains("<h1>Not found</h1>", "<a href=\"/\">").doesNotContain("<b>");
+    }
+    assertThat(get("/queries/pg1/tenant_acme/12345", null).body()).contains("no statement with queryid 12345");
+    for (String api : List.of("/api/v1/nope", "/api/v1/queries/pg1/tenant_acme/12345", "/api/v1/baselines/nope/compare")) {
+      HttpResponse<String> r = get(api, null);
+      assertThat(r.statusCode()).as(api).isEqualTo(404);
+      assertThat(r.headers().firstValue("Content-Type").orElse("")).as(api).startsWith("application/json");
+      assertThat(json.readTree(r.body()).get("error").asText()).as(api).isNotBlank();
+    }
+  }
 }

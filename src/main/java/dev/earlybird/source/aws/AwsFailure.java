@@ -9,6 +9,7 @@ import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -36,6 +37,7 @@ public final class AwsFailure {
   public static SourceException of(String context, String action, SdkException error) {
     ErrorReason reason = classify(error);
     String what = switch (reason) {
+      case AUTH -> NO_CREDENTIALS;
       case PERMISSION -> "access denied for " + action + " (" + code(error)
           + "); grant the agent's role " + action + " on this resource";
       case THROTTLED -> "throttled by AWS on " + action + " after the SDK's retries; lower aws.requestsPerSecond "
@@ -50,6 +52,9 @@ public final class AwsFailure {
   }
 
   public static ErrorReason classify(SdkException error) {
+    if (noCredentials(error)) {
+      return ErrorReason.AUTH;
+    }
     if (error instanceof AwsServiceException service) {
       String code = code(service);
       if (THROTTLED.contains(code) || service.isThrottlingException()) {
@@ -82,6 +87,24 @@ public final class AwsFailure {
       }
     }
     return ErrorReason.OTHER;
+  }
+
+  /**
+   * The SDK found no credentials anywhere. Its own message lists every provider of the chain and why each failed,
+   * hundreds of characters that bury the one thing to do; this is that thing.
+   */
+  static final String NO_CREDENTIALS = "no AWS credentials found; give the agent an IAM role (EC2 instance "
+      + "profile, ECS task role or EKS service account) or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
+      + "AWS_SECRET_ACCESS_KEY";
+
+  private static boolean noCredentials(SdkException error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SdkClientException && t.getMessage() != null
+          && t.getMessage().startsWith("Unable to load credentials")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String code(SdkException error) {

@@ -150,7 +150,11 @@ public final class PgConnector {
     try {
       return iam.source().token(host, port, user);
     } catch (RuntimeException ex) {
-      throw new SourceException(ErrorReason.AUTH, what + ": no token could be made (" + firstLine(ex.getMessage())
+      // The SDK's "Unable to load credentials ..." lists every provider of its chain: hundreds of characters that
+      // bury the one thing to do, which follows.
+      String why = String.valueOf(ex.getMessage()).startsWith("Unable to load credentials")
+          ? "no AWS credentials found" : firstLine(ex.getMessage());
+      throw new SourceException(ErrorReason.AUTH, what + ": no token could be made (" + why
           + "); give the agent AWS credentials (environment, profile, web identity, ECS task or EC2 instance role)",
           ex);
     }

@@ -13,15 +13,21 @@ import dev.earlybird.testing.aws.FakeRds;
 import dev.earlybird.testing.aws.FakeRds.Cluster;
 import dev.earlybird.testing.aws.FakeRds.Failure;
 import dev.earlybird.testing.aws.FakeRds.Instance;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 
 /** Discovery of one region through the real RDS client against the fake. */
@@ -156,5 +162,25 @@ class RdsDiscoveryTest {
         new TargetTemplate("{identifier}", "postgres", "eb", null, false, "", DatabaseFilter.defaults()));
     assertThatThrownBy(() -> scan(config))
         .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.reason()).isEqualTo(ErrorReason.CONNECT));
+  }
+
+  @Test
+  void noCredentialsIsOneShortLineWithTheFix(@TempDir Path dir)
+      throws Exception {
+    Path empty = Files.writeString(dir.resolve("credentials"), "");
+    clients.close();
+    // The SDK's own chain, finding nothing: its message names every provider and why each failed.
+    clients = new AwsClients(AwsSettings.DEFAULT, AwsCredentialsProviderChain.of(
+        ProfileCredentialsProvider.builder()
+            .profileFile(ProfileFile.builder().content(empty)
+                .type(ProfileFile.Type.CREDENTIALS).build())
+            .profileName("earlybird-none").build()), AwsRetryStrategy.doNotRetry());
+    assertThatThrownBy(() -> scan(config(Map.of(), DiscoveryConfig.ENGINES)))
+        .isInstanceOfSatisfying(SourceException.class, e -> {
+          assertThat(e.reason()).isEqualTo(ErrorReason.AUTH);
+          assertThat(e.getMessage()).contains("us-east-1", "no AWS credentials found", "IAM role", "AWS_PROFILE",
+              "AWS_ACCESS_KEY_ID").doesNotContain("Provider", "\n").hasSizeLessThan(260);
+        });
+    assertThat(fake.calls("DescribeDBInstances")).isZero();
   }
 }

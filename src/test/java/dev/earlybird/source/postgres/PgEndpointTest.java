@@ -96,13 +96,17 @@ class PgEndpointTest {
   @Test
   void iamAuthFailuresSayWhatIsMissing() {
     var iam = new PgPassword.IamToken((host, port, user) -> {
-      throw new IllegalStateException("Unable to load credentials from any of the providers in the chain");
+      throw new IllegalStateException("Unable to load credentials from any of the providers in the chain "
+          + "AwsCredentialsProviderChain(credentialsProviders=[SystemPropertyCredentialsProvider(), "
+          + "EnvironmentVariableCredentialsProvider()]) : [SystemPropertyCredentialsProvider(): Unable to load "
+          + "credentials from system settings.]");
     });
     assertThatThrownBy(() -> PgConnector.properties(new PgEndpoint("t", "jdbc:postgresql://h/postgres", "eb", iam,
         null, null)))
         .isInstanceOfSatisfying(SourceException.class, x -> assertThat(x.reason()).isEqualTo(ErrorReason.AUTH))
-        .hasMessageContaining("target t: IAM auth: no token could be made (Unable to load credentials")
-        .hasMessageContaining("give the agent AWS credentials");
+        .hasMessageContaining("target t: IAM auth: no token could be made (no AWS credentials found)")
+        .hasMessageContaining("give the agent AWS credentials")
+        .hasMessageNotContaining("Provider");
     var ok = new PgPassword.IamToken((host, port, user) -> "tok");
     assertThatThrownBy(() -> PgConnector.properties(new PgEndpoint("t", "jdbc:postgresql://a,b/postgres", "eb", ok,
         null, null)))
