@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.BaseStatement;
@@ -27,9 +26,9 @@ import org.postgresql.util.PSQLException;
  *
  * <ul>
  *   <li>PostgreSQL 16+: {@code EXPLAIN (GENERIC_PLAN, VERBOSE, FORMAT JSON) text};
- *   <li>13-15: {@code PREPARE eb_plan_n AS text}, its parameter types from {@code pg_prepared_statements}, {@code SET
+ *   <li>13-15: {@code PREPARE eb_plan AS text}, its parameter types from {@code pg_prepared_statements}, {@code SET
  *       LOCAL plan_cache_mode = force_generic_plan}, {@code EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE
- *       eb_plan_n(NULL::type, …)} (the NULLs only fill the call: a forced generic plan is built without looking at
+ *       eb_plan(NULL::type, …)} (the NULLs only fill the call: a forced generic plan is built without looking at
  *       them), {@code DEALLOCATE}.
  * </ul>
  *
@@ -44,8 +43,12 @@ public final class GenericPlans {
   public static final List<String> DEFAULT_SCHEMAS = List.of("$user", "public");
   /** The first major with {@code EXPLAIN (GENERIC_PLAN)}. */
   static final int GENERIC_PLAN_MAJOR = 16;
-  /** Prefix of the names this class prepares: a session never holds one after {@link #capture} returns. */
-  static final String PREPARED_PREFIX = "eb_plan_";
+  /**
+   * The one name this class prepares under, deallocated before {@link #capture} returns. One name, not a counter:
+   * pg_stat_statements keys utility statements by their text, so a new name per capture would add new entries for
+   * every PREPARE, EXPLAIN EXECUTE and DEALLOCATE and, over a fleet, push the user's statements out of it.
+   */
+  static final String PREPARED_NAME = "eb_plan";
 
   /**
    * Starts what we send, so that a DBA reading pg_stat_statements (where EXPLAIN and PREPARE are counted as
@@ -56,7 +59,6 @@ public final class GenericPlans {
   /** The name of EXPLAIN's result column. */
   private static final String EXPLAIN_COLUMN = "QUERY PLAN";
 
-  private static final AtomicLong NEXT_NAME = new AtomicLong();
 
   private final Duration statementTimeout;
   private final int maxParameters;
@@ -174,7 +176,7 @@ public final class GenericPlans {
   }
 
   private PlanCapture explainPrepared(Connection c, Statement s, String text, Around around) throws SQLException {
-    String name = PREPARED_PREFIX + NEXT_NAME.incrementAndGet();
+    String name = PREPARED_NAME;
     String prepare = ReadOnlyTransaction.begin(statementTimeout, searchPath)
         + MARK + "PREPARE " + name + " AS " + text + "\n;SELECT parameter_types::pg_catalog.text[]"
         + " FROM pg_catalog.pg_prepared_statements WHERE name = '" + name + "'";
