@@ -45,6 +45,7 @@ import dev.earlybird.schedule.ReviewLoop;
 import dev.earlybird.schedule.PiLoop;
 import dev.earlybird.schedule.StoreHealthLog;
 import dev.earlybird.metrics.PiMetrics;
+import dev.earlybird.model.TargetStatus;
 import dev.earlybird.source.aws.AwsClients;
 import dev.earlybird.source.aws.PiSource;
 import dev.earlybird.schedule.TargetPoller;
@@ -159,6 +160,11 @@ public final class Agent implements AutoCloseable {
     this.board = new AdvisorBoard(config.advisor().replanAfter().plus(config.advisor().interval().multipliedBy(2)));
     this.alertMetrics = new AlertMetrics(metrics, clock::instant);
     this.advisorMetrics = new AdvisorMetrics(metrics);
+    // After a restart the fleet page and /api/v1/targets say when each target was last polled, from the history,
+    // not "never" until its next poll works (a target that is down would stay "never").
+    config.targets().forEach(t -> store.lastSnapshot(t.name()).ifPresent(last -> fleet.update(t.name(),
+        s -> s.lastPollAt() != null ? s : new TargetStatus(s.name(), s.up(), last.takenAt(), s.serverVersion(),
+            last.entries().size(), s.lastError(), s.trackIoTiming(), s.degraded(), s.hiddenStatements()))));
     store.health().listen(new StoreHealthLog());
     metrics.storeHealth(() -> store.health().up(), () -> store.health().errors());
     this.readiness = new Readiness(store.health());

@@ -79,4 +79,27 @@ class AgentStartTest {
     assertThat(logs.list).as("no stack trace").allSatisfy(e -> assertThat(e.getThrowableProxy()).isNull());
     assertThat(logged()).doesNotContain("stopped", "stopping");
   }
+
+  @Test
+  void afterARestartTheFleetSaysWhenATargetWasLastPolledFromTheHistory() throws Exception {
+    // A store with one successful poll of the target, as an earlier run left it; the target is down now.
+    java.time.Instant polled = java.time.Instant.parse("2026-12-06T22:15:07.123456Z");
+    var key = new dev.earlybird.model.StatementKey("nowhere", 5, 10, 42, true);
+    var counters = new dev.earlybird.model.Counters(4, 40, 10, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, null, java.util.OptionalDouble.empty());
+    try (var store = dev.earlybird.history.DuckDbHistoryStore.open(dir.resolve("h.duckdb"), () -> polled)) {
+      store.recordPoll(dev.earlybird.history.PollRecord.success(new dev.earlybird.model.Snapshot("nowhere", polled,
+          java.util.Optional.empty(), java.util.OptionalLong.empty(), java.util.Map.of(key, counters)),
+          java.util.List.of()));
+    }
+    try (Agent agent = Agent.start(ConfigLoader.load(config(0)), InstantSource.system())) {
+      var http = java.net.http.HttpClient.newHttpClient();
+      String targets = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(agent.url() + "api/v1/targets"))
+          .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(targets).contains("\"lastPollAt\":\"2026-12-06T22:15:07.123456Z\"", "\"statements\":1");
+      String fleet = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(agent.url())).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(fleet).contains("2026-12-06 22:15:07 UTC").doesNotContain(">never<");
+    }
+  }
 }
