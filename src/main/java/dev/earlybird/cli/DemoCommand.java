@@ -119,16 +119,16 @@ public final class DemoCommand implements Callable<Integer> {
           baseline: { mode: rolling, lookback: %s }
           regression: { window: %s, minCalls: 20, minRatio: 1.5, minExtraPerHour: 5s }
         advisor: { interval: %s, catalogRefresh: %s, replanAfter: %s }
+        web: { token: "%s" }
         alerts:
           leadTime: %s
           minSeverity: warning
-        web: { token: "%s" }
         %s"""
         .formatted(listen, store, interval, Durations.format(poll.multipliedBy(3)), jdbcUrl,
             DemoFleet.REGRESSED_TENANT, REVIEWED_ZONE, start,
             Durations.format(poll.multipliedBy(12)), Durations.format(poll.multipliedBy(3)),
             Durations.format(poll.multipliedBy(3)), Durations.format(poll.multipliedBy(3)),
-            Durations.format(poll.multipliedBy(12)), Durations.format(LEAD_TIME), token.replace("\"", ""), receivers);
+            Durations.format(poll.multipliedBy(12)), token.replace("\"", ""), Durations.format(LEAD_TIME), receivers);
   }
 
   static final Duration LEAD_TIME = Duration.ofMinutes(90);

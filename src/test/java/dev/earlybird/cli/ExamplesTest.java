@@ -41,4 +41,15 @@ class ExamplesTest {
     assertThat(config.targets()).extracting(t -> t.name()).containsExactly(target);
     assertThat(config.tenants().tenantOf("tenant_acme")).isEqualTo("acme");
   }
+
+  @org.junit.jupiter.api.Test
+  void demoConfigWithAWebhookAndATokenLoadsWithBoth() throws Exception {
+    String yaml = DemoCommand.config("127.0.0.1:0", Path.of("/tmp/x.duckdb"), "jdbc:postgresql://127.0.0.1:5432/postgres",
+        "2s", java.time.Instant.parse("2026-12-07T06:00:00Z"), java.util.Optional.of("http://127.0.0.1:9/hook"),
+        "a-demo-token-of-enough-length");
+    AgentConfig config = ConfigLoader.parse(yaml, "demo", Path.of("."), k -> null);
+    assertThat(config.alerts().receivers()).extracting(r -> r.name()).containsExactly("demo-webhook");
+    assertThat(config.web().token()).isPresent();
+    assertThat(config.advisor().interval()).isEqualTo(java.time.Duration.ofSeconds(6));
+  }
 }

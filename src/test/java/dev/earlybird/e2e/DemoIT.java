@@ -126,7 +126,7 @@ class DemoIT {
     } finally {
       assertThat(demo.stop()).isIn(0, 143);
     }
-    await("the temporary directory is removed").atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(data));
+    await("the temporary directory is removed").atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(data));
   }
 
   @Test
