@@ -294,15 +294,23 @@ public final class DemoCommand implements Callable<Integer> {
     return 1;
   }
 
-  /** Deletes a directory and everything in it; what cannot be deleted stays (a temporary directory, at worst). */
+  /**
+   * Deletes a directory and everything in it; what cannot be deleted stays (a temporary directory, at worst). The
+   * embedded server's last processes may still be removing their own files while this walks (a walk then fails on a
+   * file that went away), so it walks again, for up to five seconds, until the directory is gone.
+   */
   static void removeTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException | java.io.UncheckedIOException e) {
-      // best effort: the OS cleans its temporary directory in the end
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+    while (Files.exists(dir)) {
+      try (var paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        // a file went away while walking: walk again
+      }
+      if (!Files.exists(dir) || System.nanoTime() > deadline) {
+        return;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(100).toNanos());
     }
   }
 }
