@@ -20,6 +20,7 @@ import dev.earlybird.config.TargetConfig;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.AdvisorStore;
 import dev.earlybird.history.HistoryStore;
+import dev.earlybird.history.HotQueryFilter;
 import dev.earlybird.history.PlanAttempt;
 import dev.earlybird.history.StatementRef;
 import dev.earlybird.metrics.AdvisorMetrics;
@@ -41,6 +42,7 @@ import dev.earlybird.source.postgres.Catalogs;
 import dev.earlybird.source.postgres.GenericPlans;
 import dev.earlybird.source.postgres.HypotheticalIndexes;
 import dev.earlybird.source.postgres.HypotheticalOutcome;
+import dev.earlybird.source.postgres.PgEndpoint;
 import dev.earlybird.source.postgres.Settings;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,12 +113,13 @@ public final class AdvisorPass implements AutoCloseable {
   private final Map<String, AdvisorConnections> pools = new HashMap<>();
   /** Per target, the last failure logged, so a target down logs once, not every pass. */
   private final Map<String, String> lastFailure = new HashMap<>();
-  /** Per database, the catalog read before the latest one: when an advised index was last seen absent. */
-  private final Map<String, Instant> previousRead = new HashMap<>();
-  /** Per database, its catalog churn at the previous read, to turn cumulative counters into rates. */
-  private final Map<String, DatabaseCatalog> previousCatalog = new HashMap<>();
+  /**
+   * Per database, the catalog read before the latest one: when an advised index was last seen absent, and the
+   * catalog churn counters to turn into rates.
+   */
+  private final Map<DbKey, DatabaseCatalog> previousCatalog = new HashMap<>();
   /** Per database, tables whose statistics were found stale before (a recurrence gets a per-table setting). */
-  private final Map<String, Set<String>> staleBefore = new HashMap<>();
+  private final Map<DbKey, Set<String>> staleBefore = new HashMap<>();
   private int rotation;
   /** What the last pass logged at INFO: a pass that did the same is logged at DEBUG only. */
   private String lastSummary;
@@ -147,6 +150,9 @@ public final class AdvisorPass implements AutoCloseable {
     Instant now = clock.instant();
     pools.values().forEach(p -> p.closeIdle(now));
     List<Finding> open = store.openFindings();
+    // Every stored catalog, read once per pass: refreshed ones replace their entry here as they are read.
+    Map<DbKey, DatabaseCatalog> catalogs = new LinkedHashMap<>();
+    advisorStore.catalogs().forEach(c -> catalogs.put(new DbKey(c.target(), c.dbId()), c));
     List<Work> work = new ArrayList<>();
     for (TargetConfig t : targets.get()) {
       Map<Long, String> databases = names(t.name());
@@ -155,22 +161,21 @@ public final class AdvisorPass implements AutoCloseable {
         continue;
       }
       Work w = new Work(t, 0, databases, statements(t.name(), open, now));
-      prepare(w, now).ifPresent(major -> work.add(w.withMajor(major)));
+      prepare(w, catalogs, now).ifPresent(major -> work.add(w.withMajor(major)));
     }
-    List<DatabaseCatalog> fleet = advisorStore.catalogs();
-    Map<String, String> tenantOfDb = new HashMap<>();
-    fleet.forEach(c -> tenantOfDb.put(key(c.target(), c.dbId()), tenants.tenantOf(c.database())));
+    List<DatabaseCatalog> fleet = List.copyOf(catalogs.values());
     FleetDrift drift = FleetDrift.of(fleet, FleetDrift.DEFAULT_MIN_SHARE, FleetDrift.DEFAULT_MIN_DATABASES,
-        (target, dbId) -> tenantOfDb.get(key(target, dbId)));
+        (target, dbId) -> Optional.ofNullable(catalogs.get(new DbKey(target, dbId)))
+            .map(c -> tenants.tenantOf(c.database())).orElse(null));
     board.judge(Scope.fleet("fleet_index_drift"), drift.observations(), now);
     StaleStatistics.FleetAges ages = StaleStatistics.FleetAges.of(fleet, now);
     for (Work w : work) {
       if (!running.getAsBoolean()) {
         return;
       }
-      advise(w, open, ages, drift, now);
+      advise(w, open, catalogs, ages, drift, now);
     }
-    churn(now);
+    churn(catalogs, now);
     Duration took = Duration.between(now, clock.instant());
     metrics.pass(took);
     // At INFO when what the advisor covers changes (targets, catalogs, drift), else at DEBUG: a line per pass
@@ -240,7 +245,7 @@ public final class AdvisorPass implements AutoCloseable {
    * Settings and catalogs of one target; the server's major version, or empty when the target cannot be reached
    * (logged once).
    */
-  private Optional<Integer> prepare(Work w, Instant now) {
+  private Optional<Integer> prepare(Work w, Map<DbKey, DatabaseCatalog> catalogs, Instant now) {
     AdvisorConnections pool = pools.computeIfAbsent(w.target().name(), n -> connect.apply(w.target()));
     String name = w.target().name();
     try {
@@ -257,7 +262,7 @@ public final class AdvisorPass implements AutoCloseable {
       for (long dbId : due) {
         String db = w.databases().get(dbId);
         if (db != null) {
-          refreshCatalog(pool, w, dbId, db, now);
+          refreshCatalog(pool, w, dbId, db, catalogs, now);
         }
       }
       lastFailure.remove(name);
@@ -270,38 +275,36 @@ public final class AdvisorPass implements AutoCloseable {
 
   /** The database in the target's URL if it is one of its databases, else the first one. */
   private static String connectDatabase(Work w) {
-    String url = w.target().url();
-    int q = url.indexOf('?');
-    String path = q < 0 ? url : url.substring(0, q);
-    String named = java.net.URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1),
-        java.nio.charset.StandardCharsets.UTF_8);
-    return w.databases().containsValue(named) ? named : w.databases().values().iterator().next();
+    return PgEndpoint.databaseOf(w.target().url()).filter(w.databases()::containsValue)
+        .orElseGet(() -> w.databases().values().iterator().next());
   }
 
   private List<String> tenantsOf(Work w) {
     return w.databases().values().stream().map(tenants::tenantOf).distinct().sorted().toList();
   }
 
-  private void refreshCatalog(AdvisorConnections pool, Work w, long dbId, String db, Instant now)
-      throws SourceException {
-    Optional<DatabaseCatalog> stored = advisorStore.catalog(w.target().name(), dbId);
-    if (stored.isPresent() && stored.get().readAt().plus(config.catalogRefresh()).isAfter(now)) {
+  private void refreshCatalog(AdvisorConnections pool, Work w, long dbId, String db,
+      Map<DbKey, DatabaseCatalog> catalogs, Instant now) throws SourceException {
+    DbKey key = new DbKey(w.target().name(), dbId);
+    DatabaseCatalog stored = catalogs.get(key);
+    if (stored != null && stored.readAt().plus(config.catalogRefresh()).isAfter(now)) {
       return;
     }
     DatabaseCatalog read = pool.withDatabase(db, c -> Catalogs.read(c, w.target().name(), dbId, db, now,
         config.statementTimeout(), MAX_RELATIONS, MAX_INDEXES));
-    stored.ifPresent(s -> {
-      previousRead.put(key(w.target().name(), dbId), s.readAt());
-      previousCatalog.put(key(w.target().name(), dbId), s);
-    });
+    if (stored != null) {
+      previousCatalog.put(key, stored);
+    }
     advisorStore.saveCatalog(read);
+    catalogs.put(key, read);
   }
 
-  private void advise(Work w, List<Finding> open, StaleStatistics.FleetAges ages, FleetDrift drift, Instant now) {
+  private void advise(Work w, List<Finding> open, Map<DbKey, DatabaseCatalog> catalogs, StaleStatistics.FleetAges ages,
+      FleetDrift drift, Instant now) {
     AdvisorConnections pool = pools.get(w.target().name());
     for (Finding f : w.statements()) {
       String db = w.databases().get(f.dbId());
-      Optional<DatabaseCatalog> catalog = advisorStore.catalog(f.target(), f.dbId());
+      Optional<DatabaseCatalog> catalog = Optional.ofNullable(catalogs.get(new DbKey(f.target(), f.dbId())));
       if (db == null || catalog.isEmpty()) {
         continue;
       }
@@ -367,7 +370,7 @@ public final class AdvisorPass implements AutoCloseable {
             MissingIndexRule.observe(subject, trials, config.minCostReductionPct(), drift).stream().toList(), now);
         boolean shapeChanged = !before.isEmpty() && !before.get(0).shapeHash().equals(shape.hash());
         boolean regressed = f.kind() == FindingKind.REGRESSION;
-        Set<String> recurring = staleBefore.computeIfAbsent(key(f.target(), f.dbId()), k -> new java.util.HashSet<>());
+        Set<String> recurring = staleBefore.computeIfAbsent(new DbKey(f.target(), f.dbId()), k -> new java.util.HashSet<>());
         List<Observation> stale = shapeChanged || regressed
             ? StaleStatistics.observe(subject, shape, catalog, ages, Set.copyOf(recurring), now) : List.of();
         stale.forEach(o -> recurring.addAll(tablesOf(o)));
@@ -406,7 +409,8 @@ public final class AdvisorPass implements AutoCloseable {
       absentAt = a.applied().absentAt();
       seenAt = a.applied().seenAt();
     } else {
-      absentAt = previousRead.getOrDefault(key(advice.target(), advice.dbId()), advice.lastSeen());
+      DatabaseCatalog previous = previousCatalog.get(new DbKey(advice.target(), advice.dbId()));
+      absentAt = previous != null ? previous.readAt() : advice.lastSeen();
       if (absentAt.isAfter(catalog.readAt())) {
         absentAt = advice.lastSeen();
       }
@@ -436,33 +440,35 @@ public final class AdvisorPass implements AutoCloseable {
 
   /**
    * Temporary tables created on a hot path: for each database with a statement that may create one, all its
-   * statements of the latest window (the INSERTs that fill a temporary table name it too) and its catalog churn.
+   * statements of the latest window (the INSERTs that fill a temporary table name it too) and its catalog churn. One
+   * read of the window per target, not per database.
    */
-  private void churn(Instant now) {
+  private void churn(Map<DbKey, DatabaseCatalog> catalogs, Instant now) {
     Duration window = analysis.regression().window();
-    Set<String> databases = new LinkedHashSet<>();
-    advisorStore.temporaryTableCreators(1000).forEach(r -> databases.add(key(r.target(), r.dbId())));
+    Map<String, Set<Long>> byTarget = new LinkedHashMap<>();
+    advisorStore.temporaryTableCreators(1000)
+        .forEach(r -> byTarget.computeIfAbsent(r.target(), t -> new LinkedHashSet<>()).add(r.dbId()));
     List<Observation> out = new ArrayList<>();
-    for (String k : databases) {
-      int slash = k.lastIndexOf('/');
-      String target = k.substring(0, slash);
-      long dbId = Long.parseLong(k.substring(slash + 1));
-      String db = names(target).get(dbId);
-      if (db == null) {
-        continue;
+    for (var target : byTarget.entrySet()) {
+      Map<Long, String> names = names(target.getKey());
+      Map<Long, List<TempTableChurn.StatementUse>> uses = new LinkedHashMap<>();
+      for (var row : store.hotQueries(HotQueryFilter.between(now.minus(window), now).withTarget(target.getKey()))) {
+        String db = names.get(row.dbId());
+        if (db != null && target.getValue().contains(row.dbId())) {
+          uses.computeIfAbsent(row.dbId(), k -> new ArrayList<>()).add(new TempTableChurn.StatementUse(
+              new Subject.Statement(target.getKey(), row.dbId(), db, tenants.tenantOf(db), row.queryId(),
+                  row.family()), row.query(), row.usage().calls(), row.usage().execMs()));
+        }
       }
-      List<TempTableChurn.StatementUse> uses = new ArrayList<>();
-      for (var row : store.hotQueries(dev.earlybird.history.HotQueryFilter.between(now.minus(window), now)
-          .withTarget(target).withDatabase(db))) {
-        uses.add(new TempTableChurn.StatementUse(new Subject.Statement(target, dbId, db, tenants.tenantOf(db),
-            row.queryId(), row.family()), row.query(), row.usage().calls(), row.usage().execMs()));
+      for (var db : uses.entrySet()) {
+        DbKey key = new DbKey(target.getKey(), db.getKey());
+        DatabaseCatalog current = catalogs.get(key);
+        DatabaseCatalog previous = previousCatalog.get(key);
+        TempTableChurn.Churn churn = current != null && previous != null
+            ? new TempTableChurn.Churn(previous.churn(), previous.readAt(), current.churn(), current.readAt())
+            : null;
+        out.addAll(TempTableChurn.observe(db.getValue(), window, churn, analysis.regression().minExtraPerHour()));
       }
-      Optional<DatabaseCatalog> current = advisorStore.catalog(target, dbId);
-      DatabaseCatalog previous = previousCatalog.get(k);
-      TempTableChurn.Churn churn = current.isPresent() && previous != null
-          ? new TempTableChurn.Churn(previous.churn(), previous.readAt(), current.get().churn(), current.get().readAt())
-          : null;
-      out.addAll(TempTableChurn.observe(uses, window, churn, analysis.regression().minExtraPerHour()));
     }
     board.judge(Scope.fleet("temp_table_churn"), out, now);
   }
@@ -475,9 +481,8 @@ public final class AdvisorPass implements AutoCloseable {
     }
   }
 
-  private static String key(String target, long dbId) {
-    return target + "/" + dbId;
-  }
+  /** A database of a target, by oid. */
+  private record DbKey(String target, long dbId) {}
 
   @Override
   public void close() {

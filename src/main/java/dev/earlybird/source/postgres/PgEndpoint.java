@@ -51,6 +51,12 @@ public record PgEndpoint(
     return new PgEndpoint(targetName, jdbcUrl, user, password, null, null);
   }
 
+  /** The database a JDBC URL names, as the driver reads it; empty when it names none or cannot be parsed. */
+  public static java.util.Optional<String> databaseOf(String jdbcUrl) {
+    java.util.Properties p = org.postgresql.Driver.parseURL(jdbcUrl, null);
+    return java.util.Optional.ofNullable(p == null ? null : p.getProperty("PGDBNAME")).filter(d -> !d.isEmpty());
+  }
+
   /** The URL without its parameters (which may carry a password), for messages and logs. */
   public String safeUrl() {
     int q = jdbcUrl.indexOf('?');

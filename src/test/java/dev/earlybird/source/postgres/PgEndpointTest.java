@@ -139,4 +139,12 @@ class PgEndpointTest {
     assertThat(plain.get(0).status()).isEqualTo(CheckResult.Status.WARN);
     assertThat(plain.get(0).detail()).contains("sslmode=disable in the URL lets it travel without TLS");
   }
+
+  @org.junit.jupiter.api.Test
+  void theDatabaseAUrlNamesIsReadAsTheDriverReadsIt() {
+    org.assertj.core.api.Assertions.assertThat(PgEndpoint.databaseOf("jdbc:postgresql://h:5432/tenant%20a?sslmode=require"))
+        .contains("tenant a");
+    org.assertj.core.api.Assertions.assertThat(PgEndpoint.databaseOf("jdbc:postgresql://h1:5432,h2:5433/app")).contains("app");
+    org.assertj.core.api.Assertions.assertThat(PgEndpoint.databaseOf("jdbc:mysql://h/app")).isEmpty();
+  }
 }
