@@ -31,6 +31,9 @@
           var ctx = u.ctx;
           var min = u.scales.x.min, max = u.scales.x.max;
           ctx.save();
+          // Labels of markers close together go on rows below each other instead of over each other: each row
+          // remembers where its last label ends.
+          var rowEnds = [];
           markers.forEach(function (m) {
             if (m.at < min || m.at > max) {
               return;
@@ -47,7 +50,13 @@
             ctx.setLineDash([]);
             ctx.font = (11 * uPlot.pxRatio) + "px system-ui, sans-serif";
             ctx.textAlign = "left";
-            ctx.fillText(m.label, x + 4 * uPlot.pxRatio, u.bbox.top + 12 * uPlot.pxRatio);
+            var left = x + 4 * uPlot.pxRatio;
+            var row = 0;
+            while (rowEnds[row] !== undefined && rowEnds[row] > left) {
+              row++;
+            }
+            rowEnds[row] = left + ctx.measureText(m.label).width + 6 * uPlot.pxRatio;
+            ctx.fillText(m.label, left, u.bbox.top + (12 + 13 * row) * uPlot.pxRatio);
           });
           ctx.restore();
         }]
