@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.earlybird.analysis.PlanDiff;
 import dev.earlybird.analysis.PlanShape;
 import dev.earlybird.history.AdvisorStore;
-import dev.earlybird.history.PlanAttempt;
 import dev.earlybird.history.StatementRef;
 import dev.earlybird.history.StoredPlan;
 import dev.earlybird.model.Finding;
 import dev.earlybird.model.FindingKind;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A statement's generic plans ({@code GET /api/v1/queries/{target}/{database}/{queryId}/plans}) and what a
@@ -52,11 +50,6 @@ public final class PlansApi {
     SkippedJson skipped = advisor.lastAttempt(ref).filter(a -> !a.planned())
         .map(a -> new SkippedJson(a.outcome(), a.detail(), a.at())).orElse(null);
     return new PlansJson(target, database, Long.toString(queryId), plans, skipped);
-  }
-
-  /** The latest attempt, for the page to say when the statement was last planned or why it could not be. */
-  Optional<PlanAttempt> lastAttempt(long dbId, String target, long queryId) {
-    return advisor.lastAttempt(new StatementRef(target, dbId, queryId));
   }
 
   /**
