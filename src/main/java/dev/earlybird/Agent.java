@@ -69,8 +69,10 @@ import dev.earlybird.web.Reloader;
 import dev.earlybird.web.WebServer;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,9 +164,14 @@ public final class Agent implements AutoCloseable {
     this.advisorMetrics = new AdvisorMetrics(metrics);
     // After a restart the fleet page and /api/v1/targets say when each target was last polled, from the history,
     // not "never" until its next poll works (a target that is down would stay "never").
-    config.targets().forEach(t -> store.lastSnapshot(t.name()).ifPresent(last -> fleet.update(t.name(),
-        s -> s.lastPollAt() != null ? s : new TargetStatus(s.name(), s.up(), last.takenAt(), s.serverVersion(),
-            last.entries().size(), s.lastError(), s.trackIoTiming(), s.degraded(), s.hiddenStatements()))));
+    // Two small reads: the time of each target's last snapshot, and the statement count of its last good poll.
+    Map<String, Instant> lastGood = store.lastGoodPolls();
+    Map<String, Long> statements = new HashMap<>();
+    store.targets().forEach(r -> statements.put(r.name(), r.statements()));
+    config.targets().stream().filter(t -> lastGood.containsKey(t.name())).forEach(t -> fleet.update(t.name(),
+        s -> s.lastPollAt() != null ? s : new TargetStatus(s.name(), s.up(), lastGood.get(t.name()),
+            s.serverVersion(), statements.getOrDefault(t.name(), 0L).intValue(), s.lastError(), s.trackIoTiming(),
+            s.degraded(), s.hiddenStatements())));
     store.health().listen(new StoreHealthLog());
     metrics.storeHealth(() -> store.health().up(), () -> store.health().errors());
     this.readiness = new Readiness(store.health());

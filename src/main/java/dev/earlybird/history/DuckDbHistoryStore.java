@@ -799,6 +799,19 @@ public final class DuckDbHistoryStore implements HistoryStore {
   }
 
   @Override
+  public Map<String, Instant> lastGoodPolls() {
+    return read("last good polls", c -> {
+      Map<String, Instant> out = new HashMap<>();
+      try (var s = c.createStatement(); var rs = s.executeQuery("SELECT target, taken_at_us FROM last_snapshot")) {
+        while (rs.next()) {
+          out.put(rs.getString(1), Columns.instant(rs.getLong(2)));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
   public Map<String, Instant> serverStarts() {
     return targetInstants("server_started_us");
   }

@@ -88,6 +88,9 @@ public interface HistoryStore extends AutoCloseable {
   /** When each target was first polled successfully. */
   Map<String, Instant> firstPolls();
 
+  /** When each target was last polled successfully: its last snapshot's time. */
+  Map<String, Instant> lastGoodPolls();
+
   /** When each target's server last started, as last seen. */
   Map<String, Instant> serverStarts();
 

@@ -191,6 +191,11 @@ final class TimedStore implements HistoryStore {
   }
 
   @Override
+  public Map<String, Instant> lastGoodPolls() {
+    return timed("lastGoodPolls", store::lastGoodPolls);
+  }
+
+  @Override
   public Map<String, Instant> firstPolls() {
     return timed("firstPolls", store::firstPolls);
   }
