@@ -17,6 +17,8 @@ public final class Assets {
   public static final String UPLOT_JS = "uplot/" + UPLOT_VERSION + "/uPlot.iife.min.js";
   public static final String UPLOT_CSS = "uplot/" + UPLOT_VERSION + "/uPlot.min.css";
   public static final String QUERY_CHARTS_JS = "query-charts.js";
+  /** Every page's times in the viewer's zone, with how long ago (see the {@code tag/when} template). */
+  public static final String LOCAL_TIMES_JS = "local-times.js";
   /** Every page's style sheet: no inline style, so the Content-Security-Policy can forbid it. */
   public static final String STYLE_CSS = "earlybird.css";
 
@@ -32,6 +34,7 @@ public final class Assets {
       UPLOT_JS, new Asset(WEBJAR + "uPlot.iife.min.js", "text/javascript; charset=utf-8", YEAR),
       UPLOT_CSS, new Asset(WEBJAR + "uPlot.min.css", "text/css; charset=utf-8", YEAR),
       QUERY_CHARTS_JS, new Asset("/assets/query-charts.js", "text/javascript; charset=utf-8", DAY),
+      LOCAL_TIMES_JS, new Asset("/assets/local-times.js", "text/javascript; charset=utf-8", DAY),
       STYLE_CSS, new Asset("/assets/earlybird.css", "text/css; charset=utf-8", DAY));
 
   private Assets() {}

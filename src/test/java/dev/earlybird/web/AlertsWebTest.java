@@ -249,7 +249,7 @@ class AlertsWebTest {
     assertThat(send("POST", "/api/v1/silences", SILENCE, BEARER).statusCode()).isEqualTo(201);
     HttpResponse<String> page = get("/alerts");
     assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.body())
+    assertThat(WebServerTest.timesAsText(page.body()))
         .contains("<h2>Firing</h2>", "<h2>Silenced</h2>", "<h2>Resolved</h2>", "<h2>Silences</h2>")
         .contains("<strong>chat</strong> firing pending, 1 attempt, 2026-12-08 12:00:30 UTC", "HTTP 503 from chat")
         .contains("<strong>pager</strong> firing sent, 1 attempt, 2026-12-08 11:50:10 UTC")
@@ -280,7 +280,7 @@ class AlertsWebTest {
     storeReview("globex", "2026-12-08");
     HttpResponse<String> list = get("/reviews");
     assertThat(list.statusCode()).isEqualTo(200);
-    String body = list.body();
+    String body = WebServerTest.timesAsText(list.body());
     assertThat(body).contains("<h2>acme</h2>", "<h2>globex</h2>", "href=\"/reviews/acme/2026-12-08\"", "late")
         .contains("2026-12-08 05:30:00 UTC", "2026-12-08 05:30:03 UTC").doesNotContain("05:30:03Z");
     assertThat(body.indexOf("/reviews/acme/2026-12-08")).as("newest first").isLessThan(body.indexOf("/reviews/acme/2026-12-07"));
@@ -332,7 +332,7 @@ class AlertsWebTest {
         Instant.parse("2026-12-08T05:31:07.123456789Z"), true, REVIEW), AlertWrites.NONE);
     HttpResponse<String> r = get("/reviews/acme/2026-12-08");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    String page = r.body();
+    String page = WebServerTest.timesAsText(r.body());
     assertThat(page).as("header")
         .contains("Tenant <strong>acme</strong>", "Tue 2026-12-08", "Scheduled for 2026-12-08 05:30:00 UTC",
             "ran at 2026-12-08 05:31:07 UTC", "class=\"badge late\"", "Targets: <code>pg1, pg2</code>")

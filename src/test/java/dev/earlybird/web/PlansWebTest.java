@@ -140,7 +140,8 @@ class PlansWebTest {
     assertThat(getJson("/api/v1/findings?kind=advice").get("findings").get(0).at("/evidence/planChange").isMissingNode())
         .as("only regressions carry a plan change").isTrue();
 
-    String page = WebServerTest.send(web, "GET", "/queries/pg1/tenant_acme/" + QUERY_ID, null, null).body();
+    String page = WebServerTest.timesAsText(
+        WebServerTest.send(web, "GET", "/queries/pg1/tenant_acme/" + QUERY_ID, null, null).body());
     assertThat(page).contains("missing_index").contains("index it")
         .contains("CREATE INDEX CONCURRENTLY ON public.orders (customer_id)")
         .contains("HypoPG: plan cost 4369.0 without the index, 147.3 with it (97% lower)")

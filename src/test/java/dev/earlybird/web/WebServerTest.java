@@ -403,7 +403,8 @@ class WebServerTest {
         "data-api=\"../../../api/v1/queries/pg1/tenant_acme/" + QUERY_ID
             + "?from=2026-11-20T05%3A00%3A00Z&amp;to=2026-11-20T07%3A00%3A00Z\"",
         "<noscript>", "<svg id=\"chart\"");
-    assertThat(page.split("<script").length - 1).as("every script is a file").isEqualTo(2);
+    assertThat(page).contains("<script src=\"/assets/local-times.js\" defer></script>");
+    assertThat(page.split("<script").length - 1).as("every script is a file").isEqualTo(3);
     assertThat(page).doesNotContainPattern("<script(?![^>]*src=)");
     JsonNode q = json.readTree(get("/api/v1" + path, null).body());
     assertThat(q.get("baseline")).as("one point: nothing before it to make a band").isEmpty();
@@ -425,5 +426,22 @@ class WebServerTest {
       assertThat(r.headers().firstValue("Content-Type").orElse("")).as(api).startsWith("application/json");
       assertThat(json.readTree(r.body()).get("error").asText()).as(api).isNotBlank();
     }
+  }
+
+  /**
+   * A page with each {@code <time datetime>} element reduced to its text (the UTC time a reader without JavaScript
+   * sees), checking on the way that the element's machine-readable instant is the same second.
+   */
+  static String timesAsText(String page) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "<time datetime=\"([^\"]+)\"[^>]*>([^<]*)</time>").matcher(page);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      Instant at = Instant.parse(m.group(1));
+      assertThat(m.group(2)).as("the text of " + m.group()).isEqualTo(Units.time(at));
+      m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(m.group(2)));
+    }
+    m.appendTail(out);
+    return out.toString();
   }
 }
