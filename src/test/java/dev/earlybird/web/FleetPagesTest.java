@@ -298,6 +298,12 @@ class FleetPagesTest {
     assertThat(ids.getFirst()).isEqualTo("acme/2026-11-13"); // newest first, then by tenant
     assertThat(ids.getLast()).isEqualTo("globex/2026-11-09");
     assertThat(get("/reviews?limit=3").body()).contains("rel=\"next\" href=\"/reviews?limit=3&amp;cursor=");
+    String acme = get("/reviews?tenant=acme&limit=3").body();
+    assertThat(acme).contains("name=\"tenant\" size=\"12\" value=\"acme\"").doesNotContain("globex/")
+        .contains("rel=\"next\" href=\"/reviews?tenant=acme&amp;limit=3&amp;cursor=");
+    String next = acme.replaceAll("(?s).*rel=\"next\" href=\"([^\"]+)\".*", "$1").replace("&amp;", "&");
+    assertThat(get(next).body()).contains("/reviews/acme/2026-11-10", "/reviews/acme/2026-11-09")
+        .doesNotContain("/reviews/acme/2026-11-13").contains("rel=\"prev\"");
 
     poll("pg1", 16384, 1, NOW.minusSeconds(5400), 10, 5);
     for (String name : List.of("b1", "b2", "b3")) {
