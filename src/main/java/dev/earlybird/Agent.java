@@ -257,11 +257,11 @@ public final class Agent implements AutoCloseable {
     PlansApi plans = new PlansApi(advisorStore);
     FindingsApi findings = new FindingsApi(store, plans);
     QueriesApi queries = new QueriesApi(store, config.tenants(), clock, plans);
-    Pages pages = new Pages(fleet, api, baselines, findings, queries);
     MorningReview review = new MorningReview(store, alerting.reviews(), hotList, config.tenants(), policy, text,
         (target, workdayStart) -> forecaster.forecastFrom(target, clock.instant(), workdayStart), clock);
     ReviewLoop reviews = new ReviewLoop(store, alerting.reviews(), review, config.tenants(), config.alerts(),
         alertMetrics, clock);
+    Pages pages = new Pages(fleet, api, baselines, findings, queries, reviews::upcoming);
     DispatchLoop delivery = new DispatchLoop(new Dispatcher(alerting.outbox(), alerting.alerts(), alerting.silences(),
         Senders.of(config.alerts().receivers(), config.alerts().resendInterval()), config.alerts().maxAge(),
         config.alerts().resendInterval(), this::targetDown, alertMetrics, clock, random));

@@ -72,7 +72,15 @@ final class AgentClient implements ReportSource {
 
   @Override
   public List<BaselineJson.Baseline> baselines() throws ReportFailure {
-    return read(get("/api/v1/baselines"), BaselineJson.Baselines.class).baselines();
+    List<BaselineJson.Baseline> all = new java.util.ArrayList<>();
+    String cursor = null;
+    do { // every page: the list pages by 1,000 at most
+      var page = read(get("/api/v1/baselines?limit=1000" + (cursor == null ? "" : "&cursor=" + segment(cursor))),
+          dev.earlybird.web.BaselineApi.BaselinesPage.class);
+      all.addAll(page.baselines());
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    return all;
   }
 
   @Override

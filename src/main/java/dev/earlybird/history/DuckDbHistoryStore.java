@@ -8,6 +8,7 @@ import dev.earlybird.model.Finding;
 import dev.earlybird.model.Period;
 import dev.earlybird.model.PiShare;
 import dev.earlybird.model.PiWindow;
+import dev.earlybird.model.Severity;
 import dev.earlybird.model.Snapshot;
 import dev.earlybird.model.StatementInterval;
 import dev.earlybird.model.StatementText;
@@ -773,6 +774,16 @@ public final class DuckDbHistoryStore implements HistoryStore {
   @Override
   public List<FindingRow> findings(FindingFilter filter) {
     return read("findings", c -> FindingTable.find(c, filter));
+  }
+
+  @Override
+  public Map<String, Map<Severity, Long>> activeFindingCounts() {
+    return read("active findings per target", FindingTable::activeCounts);
+  }
+
+  @Override
+  public Map<String, TargetCpu> targetCpu(Instant from, Instant to) {
+    return read("CPU per target", c -> FleetReads.targetCpu(c, from, to));
   }
 
   @Override

@@ -131,25 +131,65 @@ final class FindingTable {
     f.state().ifPresent(s -> { where.append(" AND f.state = ?"); params.add(s.label()); });
     f.target().ifPresent(t -> { where.append(" AND f.target = ?"); params.add(t); });
     f.tenant().ifPresent(t -> { where.append(" AND f.tenant = ?"); params.add(t); });
+    f.severity().ifPresent(s -> { where.append(" AND f.severity = ?"); params.add(s.yamlName()); });
+    // The order as one row value, so a page starts strictly after (or before) the row a neighbouring page ended at.
+    String order = "(" + STATE_RANK + ", " + SEVERITY_RANK + ", -f.last_seen_us, f.id)";
+    boolean before = f.seek().map(FindingFilter.Seek::before).orElse(false);
+    List<Object> seek = new ArrayList<>();
+    f.seek().ifPresent(s -> {
+      where.append(" AND ").append(order).append(s.before() ? " < " : " > ").append("(?, ?, ?, ?)");
+      seek.addAll(List.of(stateRank(s.state()), 2 - s.severity().ordinal(), -Columns.micros(s.lastSeen()), s.id()));
+    });
     String sql =
         """
         SELECT %s, x.query FROM finding f
         LEFT JOIN statement_text x ON x.target = f.target AND x.dbid = f.dbid AND x.queryid = f.queryid
         WHERE %s
-        ORDER BY CASE f.state WHEN 'active' THEN 0 WHEN 'applied' THEN 1 ELSE 2 END,
-                 CASE f.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
-                 f.last_seen_us DESC, f.id
+        ORDER BY %s
         LIMIT %d"""
-            .formatted(COLUMNS, where, f.limit());
+            .formatted(COLUMNS, where, before ? DESCENDING.formatted(STATE_RANK, SEVERITY_RANK) : order, f.limit());
     List<FindingRow> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < params.size(); i++) {
-        ps.setString(i + 1, params.get(i));
+      int i = 1;
+      for (String p : params) {
+        ps.setString(i++, p);
+      }
+      for (Object p : seek) {
+        ps.setObject(i++, p);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new FindingRow(read(rs), rs.getString("query")));
         }
+      }
+    }
+    if (before) {
+      java.util.Collections.reverse(out); // read backwards from the seek, shown in the usual order
+    }
+    return out;
+  }
+
+  private static final String STATE_RANK = "CASE f.state WHEN 'active' THEN 0 WHEN 'applied' THEN 1 ELSE 2 END";
+  private static final String SEVERITY_RANK = "CASE f.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END";
+  private static final String DESCENDING = "%s DESC, %s DESC, f.last_seen_us, f.id DESC";
+
+  private static int stateRank(FindingState s) {
+    return switch (s) {
+      case ACTIVE -> 0;
+      case APPLIED -> 1;
+      default -> 2;
+    };
+  }
+
+  /** Active findings per target and severity, for the fleet page: one grouped read. */
+  static java.util.Map<String, java.util.Map<Severity, Long>> activeCounts(Connection c) throws SQLException {
+    java.util.Map<String, java.util.Map<Severity, Long>> out = new java.util.TreeMap<>();
+    try (PreparedStatement ps = c.prepareStatement(
+            "SELECT target, severity, count(*) FROM finding WHERE state = 'active' GROUP BY target, severity");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.computeIfAbsent(rs.getString(1), t -> new java.util.EnumMap<>(Severity.class))
+            .put(Severity.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)), rs.getLong(3));
       }
     }
     return out;

@@ -6,6 +6,7 @@ import dev.earlybird.model.CloudWatchScope;
 import dev.earlybird.model.DatabaseInfo;
 import dev.earlybird.model.Finding;
 import dev.earlybird.model.Period;
+import dev.earlybird.model.Severity;
 import dev.earlybird.model.Snapshot;
 import dev.earlybird.model.StatementText;
 import java.time.Instant;
@@ -81,6 +82,12 @@ public interface HistoryStore extends AutoCloseable {
 
   /** Active and resolved findings for readers, with their statement texts. */
   List<FindingRow> findings(FindingFilter filter);
+
+  /** Active findings per target and severity (targets without any are absent). */
+  Map<String, Map<Severity, Long>> activeFindingCounts();
+
+  /** Per target, its statements' CPU and calls over {@code (from, to]} (targets without data are absent). */
+  Map<String, TargetCpu> targetCpu(Instant from, Instant to);
 
   /** Targets with at least one successful poll whose snapshot was taken in the period. */
   Set<String> polledTargets(Period period);

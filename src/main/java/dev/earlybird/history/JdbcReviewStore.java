@@ -62,15 +62,27 @@ record JdbcReviewStore(Transactions tx) implements ReviewStore {
 
   @Override
   public List<StoredReview> reviews(
-      Optional<String> tenant, Optional<Instant> from, Optional<Instant> to, int limit) {
+      Optional<String> tenant, Optional<Instant> from, Optional<Instant> to, Optional<Seek> seek, int limit) {
     StringBuilder where = new StringBuilder("TRUE");
     List<Object> params = new ArrayList<>();
     tenant.ifPresent(t -> { where.append(" AND tenant = ?"); params.add(t); });
     from.ifPresent(f -> { where.append(" AND scheduled_us >= ?"); params.add(Columns.micros(f)); });
     to.ifPresent(t -> { where.append(" AND scheduled_us < ?"); params.add(Columns.micros(t)); });
+    boolean before = seek.map(Seek::before).orElse(false);
+    seek.ifPresent(s -> {
+      where.append(" AND (-scheduled_us, tenant) ").append(s.before() ? "<" : ">").append(" (?, ?)");
+      params.add(-Columns.micros(s.scheduledFor()));
+      params.add(s.tenant());
+    });
     String sql = "SELECT " + COLUMNS + " FROM review WHERE " + where
-        + " ORDER BY scheduled_us DESC, tenant LIMIT " + Math.max(0, limit);
-    return tx.read("reviews", c -> SqlRows.list(c, sql, JdbcReviewStore::read, params.toArray()));
+        + (before ? " ORDER BY scheduled_us, tenant DESC" : " ORDER BY scheduled_us DESC, tenant")
+        + " LIMIT " + Math.max(0, limit);
+    List<StoredReview> out =
+        new ArrayList<>(tx.read("reviews", c -> SqlRows.list(c, sql, JdbcReviewStore::read, params.toArray())));
+    if (before) {
+      java.util.Collections.reverse(out); // read backwards from the seek, shown newest first
+    }
+    return out;
   }
 
   @Override

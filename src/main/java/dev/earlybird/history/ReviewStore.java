@@ -25,7 +25,21 @@ public interface ReviewStore {
   void record(StoredReview review, AlertWrites writes);
 
   /** Newest first. */
-  List<StoredReview> reviews(Optional<String> tenant, Optional<Instant> from, Optional<Instant> to, int limit);
+  default List<StoredReview> reviews(Optional<String> tenant, Optional<Instant> from, Optional<Instant> to, int limit) {
+    return reviews(tenant, from, to, Optional.empty(), limit);
+  }
+
+  /** Newest first, starting after (or before) {@code seek}: one page of the list. */
+  List<StoredReview> reviews(
+      Optional<String> tenant, Optional<Instant> from, Optional<Instant> to, Optional<Seek> seek, int limit);
+
+  /**
+   * A position in the reviews' order (scheduled time newest first, then tenant): unique, since a tenant has one
+   * review per scheduled time, so pages neither repeat nor skip a review whatever is stored meanwhile.
+   *
+   * @param before the reviews before it (a previous page), else those after it
+   */
+  record Seek(Instant scheduledFor, String tenant, boolean before) {}
 
   Optional<StoredReview> review(String id);
 }

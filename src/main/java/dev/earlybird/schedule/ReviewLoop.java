@@ -71,6 +71,11 @@ public final class ReviewLoop implements Loop {
     this.queue = new ReviewQueue(clock);
   }
 
+  /** The next {@code limit} reviews: tenant and when, in the order they run (see {@link ReviewQueue#upcoming}). */
+  public List<Map.Entry<String, Instant>> upcoming(int limit) {
+    return queue.upcoming(limit);
+  }
+
   @Override
   public String name() {
     return "morning reviews";

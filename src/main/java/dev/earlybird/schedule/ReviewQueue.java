@@ -90,6 +90,15 @@ public final class ReviewQueue {
     return due;
   }
 
+  /**
+   * The next {@code limit} reviews in the order they run, a review due now first: for the fleet page.
+   *
+   * @return per review, its tenant and when it runs
+   */
+  public synchronized List<Map.Entry<String, Instant>> upcoming(int limit) {
+    return queue.stream().limit(Math.max(0, limit)).map(e -> Map.entry(e.tenant(), e.at())).toList();
+  }
+
   /** Tenants known, with or without a review ahead. */
   public synchronized int tenants() {
     return tenants.size();

@@ -61,17 +61,23 @@ public final class AlertPages {
     return summary;
   }
 
-  /** @param byTenant per tenant (by name), its reviews newest first; {@code error} says why there are none */
-  public record ReviewsView(Map<String, List<StoredReview>> byTenant, String error) {}
+  /**
+   * @param byTenant per tenant (by name), the page's reviews newest first; {@code error} says why there are none
+   * @param links the neighbouring pages of the newest-first list
+   * @param tenant the tenant asked for ("" for all), to fill the form again
+   */
+  public record ReviewsView(Map<String, List<StoredReview>> byTenant, PageLinks links, String tenant, String error) {}
 
   void reviews(Context ctx) {
     ReviewsView view;
     try {
-      view = new ReviewsView(api.reviewList(ctx).stream().collect(
-          Collectors.groupingBy(StoredReview::tenant, TreeMap::new, Collectors.toList())), null);
+      Paging.Page<StoredReview> page = api.reviewPage(ctx);
+      view = new ReviewsView(page.rows().stream().collect(
+          Collectors.groupingBy(StoredReview::tenant, TreeMap::new, Collectors.toList())),
+          PageLinks.of(ctx, "/reviews", page), FindingsApi.param(ctx, "tenant").orElse(""), null);
     } catch (BadRequest e) {
       ctx.status(400);
-      view = new ReviewsView(Map.of(), e.getMessage());
+      view = new ReviewsView(Map.of(), PageLinks.NONE, FindingsApi.param(ctx, "tenant").orElse(""), e.getMessage());
     }
     Templates.render(ctx, "reviews.jte", Map.of("view", view));
   }

@@ -5,6 +5,7 @@ import dev.earlybird.alert.AlertPolicy;
 import dev.earlybird.config.Durations;
 import dev.earlybird.config.Secret;
 import dev.earlybird.history.Alerting;
+import dev.earlybird.history.ReviewStore;
 import dev.earlybird.history.Silence;
 import dev.earlybird.history.StoredReview;
 import dev.earlybird.model.LabelMatcher;
@@ -43,18 +44,30 @@ public final class AlertsApi {
 
   // --- reviews ---
 
-  record Reviews(List<RawValue> reviews) {}
+  record Reviews(List<RawValue> reviews, String nextCursor, String prevCursor) {}
 
-  List<StoredReview> reviewList(Context ctx) {
+  /** One page of the reviews, newest first. */
+  Paging.Page<StoredReview> reviewPage(Context ctx) {
     Optional<String> tenant = FindingsApi.param(ctx, "tenant");
     Optional<Instant> from = FindingsApi.param(ctx, "from").map(v -> BaselineApi.instant("from", v));
     Optional<Instant> to = FindingsApi.param(ctx, "to").map(v -> BaselineApi.instant("to", v));
-    return alerting.reviews().reviews(tenant, from, to, Api.limit(ctx.queryParam("limit")));
+    Paging<ReviewStore.Seek> paging = Paging.of(ctx, "reviews", REVIEW_KEY);
+    Optional<ReviewStore.Seek> seek =
+        paging.key().map(k -> new ReviewStore.Seek(k.scheduledFor(), k.tenant(), paging.before()));
+    return paging.page(alerting.reviews().reviews(tenant, from, to, seek, paging.fetch()),
+        r -> new ReviewStore.Seek(r.scheduledFor(), r.tenant(), false));
   }
+
+  /** A review's place in the list: when it was scheduled, then its tenant (one review per tenant and time). */
+  private static final Paging.Codec<ReviewStore.Seek> REVIEW_KEY = new Paging.Codec<>(2,
+      k -> List.of(k.scheduledFor().toString(), k.tenant()),
+      p -> new ReviewStore.Seek(Instant.parse(p.get(0)), p.get(1), false));
 
   /** Each review's document as it was stored, so the API serves exactly what the review sent. */
   void reviews(Context ctx) {
-    ctx.json(new Reviews(reviewList(ctx).stream().map(r -> new RawValue(r.body())).toList()));
+    Paging.Page<StoredReview> page = reviewPage(ctx);
+    ctx.json(new Reviews(page.rows().stream().map(r -> new RawValue(r.body())).toList(), page.nextCursor(),
+        page.prevCursor()));
   }
 
   /** {@code acme/2026-12-08}: from one path segment (URL-encoded) or two. */

@@ -29,6 +29,14 @@ public final class Api {
     this.clock = clock;
   }
 
+  TenantsConfig tenants() {
+    return tenants;
+  }
+
+  InstantSource clock() {
+    return clock;
+  }
+
   /**
    * One target: the contract's fields, then {@code discovered} (found by RDS discovery, not listed under
    * {@code targets:}), its AWS link ({@code null} without one), and whether its data is incomplete: {@code degraded}

@@ -45,9 +45,25 @@ public final class BaselineApi {
     return store.baselines().stream().map(BaselineJson.Baseline::of).toList();
   }
 
+  /** One page of the baselines, newest first (then by name, which is unique). */
   void list(Context ctx) {
-    ctx.json(new BaselineJson.Baselines(list()));
+    Paging<PinnedBaseline> paging = Paging.of(ctx, "baselines", KEY);
+    Paging.Page<PinnedBaseline> page = paging.slice(store.baselines(), b -> b, NEWEST_FIRST);
+    ctx.json(new BaselinesPage(page.rows().stream().map(BaselineJson.Baseline::of).toList(),
+        page.nextCursor(), page.prevCursor()));
   }
+
+  /** {@link BaselineJson.Baselines} with where the neighbouring pages start (null where there is none). */
+  public record BaselinesPage(List<BaselineJson.Baseline> baselines, String nextCursor, String prevCursor) {}
+
+  private static final java.util.Comparator<PinnedBaseline> NEWEST_FIRST =
+      java.util.Comparator.comparing(PinnedBaseline::created).reversed().thenComparing(PinnedBaseline::name);
+
+  /** A baseline's place in the list: when it was pinned and its name; the rest of the record is not compared. */
+  private static final Paging.Codec<PinnedBaseline> KEY = new Paging.Codec<>(2,
+      b -> List.of(b.created().toString(), b.name()),
+      p -> new PinnedBaseline(p.get(1), Optional.empty(), Instant.parse(p.get(0)), Instant.parse(p.get(0)),
+          Instant.parse(p.get(0)), 0));
 
   void pin(Context ctx) {
     access.require(ctx);

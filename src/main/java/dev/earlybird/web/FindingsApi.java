@@ -7,6 +7,7 @@ import dev.earlybird.model.Evidence;
 import dev.earlybird.model.Finding;
 import dev.earlybird.model.FindingKind;
 import dev.earlybird.model.FindingState;
+import dev.earlybird.model.Severity;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.Arrays;
@@ -28,6 +29,10 @@ public final class FindingsApi {
   public FindingsApi(HistoryStore store, PlansApi plans) {
     this.store = store;
     this.plans = plans;
+  }
+
+  HistoryStore store() {
+    return store;
   }
 
   FindingJson json(FindingRow row) {
@@ -76,15 +81,34 @@ public final class FindingsApi {
     }
   }
 
-  record FindingsJson(List<FindingJson> findings) {}
+  /** @param nextCursor pass as {@code cursor} for the next page; null on the last. {@code prevCursor} likewise */
+  record FindingsJson(List<FindingJson> findings, String nextCursor, String prevCursor) {}
 
   void list(Context ctx) {
-    ctx.json(new FindingsJson(rows(ctx).stream().map(this::json).toList()));
+    Paging.Page<FindingRow> page = page(ctx);
+    ctx.json(new FindingsJson(page.rows().stream().map(this::json).toList(), page.nextCursor(), page.prevCursor()));
   }
 
-  List<FindingRow> rows(Context ctx) {
-    return store.findings(filter(ctx));
+  /** One page of the findings the request asks for, in the store's order (open first, most severe, newest). */
+  Paging.Page<FindingRow> page(Context ctx) {
+    FindingFilter base = filter(ctx);
+    Paging<FindingFilter.Seek> paging = Paging.of(ctx, "findings", SEEK);
+    FindingFilter f = new FindingFilter(base.kind(), base.state(), base.target(), base.tenant(), base.severity(),
+        paging.key().map(k -> new FindingFilter.Seek(k.state(), k.severity(), k.lastSeen(), k.id(), paging.before())),
+        paging.fetch());
+    return paging.page(store.findings(f), FindingsApi::seek);
   }
+
+  private static FindingFilter.Seek seek(FindingRow row) {
+    Finding f = row.finding();
+    return new FindingFilter.Seek(f.state(), f.severity(), f.lastSeen(), f.id(), false);
+  }
+
+  /** A finding's place in the order: state, severity, last seen (to the microsecond, as stored) and id. */
+  private static final Paging.Codec<FindingFilter.Seek> SEEK = new Paging.Codec<>(4,
+      k -> List.of(k.state().label(), k.severity().yamlName(), k.lastSeen().toString(), k.id()),
+      p -> new FindingFilter.Seek(FindingState.parse(p.get(0)), Severity.valueOf(p.get(1).toUpperCase(Locale.ROOT)),
+          Instant.parse(p.get(2)), p.get(3), false));
 
   static FindingFilter filter(Context ctx) {
     Optional<FindingKind> kind = param(ctx, "kind").map(k -> parse(k, "kind", FindingKind.values(), FindingKind::label));
@@ -95,7 +119,10 @@ public final class FindingsApi {
       }
       return parsed;
     });
-    return new FindingFilter(kind, state, param(ctx, "target"), param(ctx, "tenant"), 1000);
+    Optional<Severity> severity =
+        param(ctx, "severity").map(s -> parse(s, "severity", Severity.values(), Severity::yamlName));
+    return new FindingFilter(kind, state, param(ctx, "target"), param(ctx, "tenant"), severity, Optional.empty(),
+        Api.MAX_LIMIT);
   }
 
   static Optional<String> param(Context ctx, String name) {

@@ -14,21 +14,69 @@ public final class Pages {
   private final BaselineApi baselines;
   private final FindingsApi findings;
   private final QueriesApi queries;
+  private final FleetApi fleetApi;
+  private final AdviceApi advice;
 
+  /** Without a review scheduler: the fleet page lists no reviews ahead. */
   public Pages(FleetState fleet, Api api, BaselineApi baselines, FindingsApi findings, QueriesApi queries) {
+    this(fleet, api, baselines, findings, queries, UpcomingReviews.NONE);
+  }
+
+  public Pages(FleetState fleet, Api api, BaselineApi baselines, FindingsApi findings, QueriesApi queries,
+      UpcomingReviews reviews) {
     this.fleet = fleet;
     this.api = api;
     this.baselines = baselines;
     this.findings = findings;
     this.queries = queries;
+    this.fleetApi = new FleetApi(fleet, findings.store(), api.tenants(), api.clock(), reviews);
+    this.advice = new AdviceApi(findings.store());
+  }
+
+  FleetApi fleetApi() {
+    return fleetApi;
+  }
+
+  AdviceApi adviceApi() {
+    return advice;
   }
 
   void query(Context ctx) {
     Templates.render(ctx, "query.jte", Map.of("view", queries.view(ctx)));
   }
 
+  /**
+   * A page of a list with the filters as given (to fill the form again) and its neighbours' links.
+   *
+   * @param rows null when the parameters were wrong ({@code error} says why)
+   */
+  public record ListView<T>(Map<String, String> filter, List<T> rows, PageLinks links, String error) {
+    public String filter(String name) {
+      return filter.getOrDefault(name, "");
+    }
+  }
+
+  /** Renders a page of a list; a bad filter, limit or cursor is the page with the error and a 400. */
+  static <T> void list(Context ctx, String template, String path, java.util.function.Function<Context, Paging.Page<T>> page) {
+    Map<String, String> filter = new java.util.HashMap<>();
+    ctx.queryParamMap().forEach((k, v) -> filter.put(k, v.isEmpty() ? "" : v.getFirst()));
+    ListView<T> view;
+    try {
+      Paging.Page<T> p = page.apply(ctx);
+      view = new ListView<>(filter, p.rows(), PageLinks.of(ctx, path, p), null);
+    } catch (BadRequest e) {
+      ctx.status(400);
+      view = new ListView<>(filter, null, PageLinks.NONE, e.getMessage());
+    }
+    Templates.render(ctx, template, Map.of("view", view));
+  }
+
   void findings(Context ctx) {
-    Templates.render(ctx, "findings.jte", Map.of("findings", findings.rows(ctx)));
+    list(ctx, "findings.jte", "/findings", findings::page);
+  }
+
+  void advice(Context ctx) {
+    list(ctx, "advice.jte", "/advice", advice::page);
   }
 
   /** The window and filter parameters as given, to fill the forms again ("" when absent). */
@@ -53,7 +101,7 @@ public final class Pages {
   public record CompareView(String name, Form form, BaselineJson.Comparison comparison, String error) {}
 
   void fleet(Context ctx) {
-    Templates.render(ctx, "fleet.jte", Map.of("targets", fleet.all()));
+    Templates.render(ctx, "fleet.jte", Map.of("fleet", fleetApi.fleet()));
   }
 
   void hot(Context ctx) {

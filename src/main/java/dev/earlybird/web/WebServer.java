@@ -134,6 +134,9 @@ public final class WebServer implements AutoCloseable {
               config.routes.get("/baselines/{name}", ctx -> current.get().pages().compare(ctx));
               config.routes.get("/api/v1/findings", ctx -> current.get().findings().list(ctx));
               config.routes.get("/", ctx -> current.get().pages().fleet(ctx));
+              config.routes.get("/api/v1/fleet", ctx -> current.get().pages().fleetApi().get(ctx));
+              config.routes.get("/advice", ctx -> current.get().pages().advice(ctx));
+              config.routes.get("/api/v1/advice", ctx -> current.get().pages().adviceApi().list(ctx));
               config.routes.get("/findings", ctx -> current.get().pages().findings(ctx));
               config.routes.get(
                   "/api/v1/queries/{target}/{database}/{queryId}", ctx -> current.get().queries().get(ctx));

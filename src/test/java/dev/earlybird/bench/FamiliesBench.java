@@ -44,7 +44,7 @@ import dev.earlybird.model.Period;
 import org.junit.jupiter.api.Test;
 
 /**
- * Server time of the families view and the hot list over a fleet's history: {@code bench.targets} (10) servers x
+ * Server time of the families view, the hot list and the fleet page over a fleet's history: {@code bench.targets} (10) servers x
  * 70 tenant databases x {@code bench.queryIds} (100) statements, 28 days of hourly and daily rollups and the last
  * hour raw ({@link AnalysisFleet}, the analysis bench's fill), against the goal of 200 ms for the last 24 hours. Each
  * request runs {@code bench.runs} (10) times after two warm-ups, over HTTP on loopback; the median and the worst are
@@ -84,7 +84,8 @@ public class FamiliesBench {
       InstantSource clock = InstantSource.fixed(WINDOW_END);
       try (var store = DuckDbHistoryStore.open(storeFile, clock);
           var writer = new HistoryWriter(store, 8)) {
-        FleetState fleetState = new FleetState(List.of());
+        FleetState fleetState = new FleetState(java.util.stream.IntStream.range(0, cfg.targets())
+            .mapToObj(i -> "pg-%02d".formatted(i)).toList());
         Api api = new Api(fleetState, new HotList(store, tenants, BaselineConfig.defaults()), tenants, clock);
         BaselineApi baselines =
             new BaselineApi(api, store, writer, new BaselineComparison(store, tenants), Optional.empty());
@@ -104,7 +105,7 @@ public class FamiliesBench {
               "/api/v1/families?cursor=" + next, "/api/v1/families?tenant=" + tenant,
               "/api/v1/families?target=pg-00", "/api/v1/families/" + family, "/families/" + family,
               "/api/v1/families?from=2026-10-21T15:00:00Z&to=2026-11-18T15:00:00Z", "/api/v1/hot-queries",
-              "/hot")) {
+              "/hot", "/api/v1/fleet", "/")) {
             measure(report, base, path, runs);
           }
         }

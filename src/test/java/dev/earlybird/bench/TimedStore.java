@@ -134,6 +134,16 @@ final class TimedStore implements HistoryStore {
   }
 
   @Override
+  public java.util.Map<String, java.util.Map<dev.earlybird.model.Severity, Long>> activeFindingCounts() {
+    return timed("activeFindingCounts", store::activeFindingCounts);
+  }
+
+  @Override
+  public java.util.Map<String, dev.earlybird.history.TargetCpu> targetCpu(Instant from, Instant to) {
+    return timed("targetCpu", () -> store.targetCpu(from, to));
+  }
+
+  @Override
   public Set<String> polledTargets(Period period) {
     return timed("polledTargets", () -> store.polledTargets(period));
   }

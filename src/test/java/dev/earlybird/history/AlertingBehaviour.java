@@ -160,6 +160,26 @@ abstract class AlertingBehaviour {
   }
 
   @Test
+  void reviewsAreReadAPageAfterOrBeforeAPosition() {
+    LocalDate d = LocalDate.parse("2026-12-01");
+    for (int i = 0; i < 3; i++) {
+      alerting.reviews().record(review("acme", d.plusDays(i)), AlertWrites.NONE);
+      alerting.reviews().record(review("globex", d.plusDays(i)), AlertWrites.NONE);
+    }
+    // The list: acme/03, globex/03, acme/02, globex/02, acme/01, globex/01.
+    Instant dec2 = review("acme", d.plusDays(1)).scheduledFor();
+    var after = new ReviewStore.Seek(dec2, "acme", false);
+    assertThat(alerting.reviews().reviews(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(after), 2))
+        .extracting(StoredReview::id).containsExactly("globex/2026-12-02", "acme/2026-12-01");
+    var before = new ReviewStore.Seek(dec2, "acme", true);
+    assertThat(alerting.reviews().reviews(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(before), 2))
+        .extracting(StoredReview::id).containsExactly("acme/2026-12-03", "globex/2026-12-03");
+    assertThat(alerting.reviews().reviews(Optional.of("globex"), Optional.empty(), Optional.empty(),
+            Optional.of(after), 10))
+        .extracting(StoredReview::id).containsExactly("globex/2026-12-02", "globex/2026-12-01");
+  }
+
+  @Test
   void reviewsAreListedNewestFirstByScheduledTime() {
     LocalDate d = LocalDate.parse("2026-12-01");
     for (int i = 0; i < 4; i++) {
