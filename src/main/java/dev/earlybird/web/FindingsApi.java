@@ -84,15 +84,23 @@ public final class FindingsApi {
   /** @param nextCursor pass as {@code cursor} for the next page; null on the last. {@code prevCursor} likewise */
   record FindingsJson(List<FindingJson> findings, String nextCursor, String prevCursor) {}
 
+  /**
+   * Without a {@code limit} the API's page is 1,000 findings, as many as the list returned whole before it paged,
+   * so a script written then still sees everything it saw; the page for people shows 100.
+   */
   void list(Context ctx) {
-    Paging.Page<FindingRow> page = page(ctx);
+    Paging.Page<FindingRow> page = page(ctx, Api.MAX_LIMIT);
     ctx.json(new FindingsJson(page.rows().stream().map(this::json).toList(), page.nextCursor(), page.prevCursor()));
   }
 
   /** One page of the findings the request asks for, in the store's order (open first, most severe, newest). */
   Paging.Page<FindingRow> page(Context ctx) {
+    return page(ctx, 100);
+  }
+
+  private Paging.Page<FindingRow> page(Context ctx, int defaultLimit) {
     FindingFilter base = filter(ctx);
-    Paging<FindingFilter.Seek> paging = Paging.of(ctx, "findings", SEEK);
+    Paging<FindingFilter.Seek> paging = Paging.of(ctx, "findings", SEEK, defaultLimit);
     FindingFilter f = new FindingFilter(base.kind(), base.state(), base.target(), base.tenant(), base.severity(),
         paging.key().map(k -> new FindingFilter.Seek(k.state(), k.severity(), k.lastSeen(), k.id(), paging.before())),
         paging.fetch());

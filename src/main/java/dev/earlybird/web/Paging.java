@@ -27,7 +27,13 @@ record Paging<K>(String list, Codec<K> codec, int limit, Optional<K> key, boolea
 
   /** @throws BadRequest for a bad {@code limit} or {@code cursor}, naming it */
   static <K> Paging<K> of(Context ctx, String list, Codec<K> codec) {
-    int limit = Api.limit(ctx.queryParam("limit"));
+    return of(ctx, list, codec, 100);
+  }
+
+  /** @param defaultLimit the page size when the request gives no {@code limit} */
+  static <K> Paging<K> of(Context ctx, String list, Codec<K> codec, int defaultLimit) {
+    String given = ctx.queryParam("limit");
+    int limit = given == null || given.isBlank() ? defaultLimit : Api.limit(given);
     Optional<String> cursor = FindingsApi.param(ctx, "cursor");
     if (cursor.isEmpty()) {
       return new Paging<>(list, codec, limit, Optional.empty(), false);

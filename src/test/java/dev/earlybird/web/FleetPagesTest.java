@@ -236,6 +236,11 @@ class FleetPagesTest {
     JsonNode first = getJson("/api/v1/findings?limit=3");
     assertThat(first.get("prevCursor").isNull()).isTrue();
     assertThat(first.get("findings").get(0).get("severity").asText()).isEqualTo("critical");
+    JsonNode whole = getJson("/api/v1/findings");
+    assertThat(whole.get("findings")).as("without a limit the API returns up to 1,000, as before it paged")
+        .hasSizeGreaterThanOrEqualTo(seeded.size());
+    assertThat(whole.get("nextCursor").isNull()).isTrue();
+    assertThat(get("/findings").body().split("<tr").length - 2).as("the page for people shows 100").isEqualTo(100);
 
     // Back from the second page is the first page again.
     JsonNode one = getJson("/api/v1/findings?limit=20");
