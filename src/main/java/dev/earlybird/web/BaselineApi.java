@@ -47,7 +47,7 @@ public final class BaselineApi {
 
   /** One page of the baselines, newest first (then by name, which is unique). */
   void list(Context ctx) {
-    Paging<PinnedBaseline> paging = Paging.of(ctx, "baselines", KEY);
+    Paging<PinnedBaseline> paging = Paging.of(ctx, "baselines", KEY, Api.MAX_LIMIT); // was the whole list
     Paging.Page<PinnedBaseline> page = paging.slice(store.baselines(), b -> b, NEWEST_FIRST);
     ctx.json(new BaselinesPage(page.rows().stream().map(BaselineJson.Baseline::of).toList(),
         page.nextCursor(), page.prevCursor()));
