@@ -83,7 +83,8 @@ public final class HotPage {
     }
     String tenant = given.get("tenant").isEmpty() ? null : given.get("tenant");
     ZoneId zone = api.zone(tenant);
-    String zoneText = tenant == null ? "UTC" : "tenant " + tenant + "'s zone, " + zone.getId();
+    String zoneText = tenant == null ? "UTC (in a tenant's own zone when one is chosen)"
+        : "tenant " + tenant + "'s zone, " + zone.getId() + " (in UTC without a tenant)";
     List<Choice> presets = new ArrayList<>();
     for (HotRange r : HotRange.values()) {
       Map<String, String> p = pick(given, FILTERS, List.of("sort", "order"));

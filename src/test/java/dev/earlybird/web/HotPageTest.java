@@ -307,9 +307,9 @@ class HotPageTest {
     String page = get("/hot?tenant=b").body();
     assertThat(page).contains("<option value=\"pg1\"", "<option value=\"pg2\"", "<option value=\"a\"",
         "<option value=\"b\" selected", "<option value=\"d\"", "<option value=\"configured_only\"",
-        "type=\"datetime-local\" name=\"from\" value=\"2026-11-19T01:00\"", "America/New_York",
+        "type=\"datetime-local\" name=\"from\" value=\"2026-11-19T01:00\"", "tenant b's zone, America/New_York",
         "name=\"database\"");
-    assertThat(get("/hot").body()).contains("Times are in UTC");
+    assertThat(get("/hot").body()).contains("From and to are in UTC");
     assertThat(rowIds(page)).hasSize(RECENT / 4);
     // A statement with a long text: one line, cut, the whole text in the details.
     String shown = get("/hot?tenant=a").body();
