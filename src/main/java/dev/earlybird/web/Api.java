@@ -254,8 +254,13 @@ public final class Api {
   }
 
   static int limit(String value) {
+    return limit(value, 100);
+  }
+
+  /** @param absent the limit when none is given */
+  static int limit(String value, int absent) {
     if (value == null || value.isBlank()) {
-      return 100;
+      return absent;
     }
     try {
       int n = Integer.parseInt(value.strip());

@@ -13,13 +13,15 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The page {@code /hot}: the hot list of {@code /api/v1/hot-queries}, 50 rows a page, with every control a plain link
- * or form (presets, sort headers, next/previous, the CSV of exactly the rows shown), so it works without JavaScript.
+ * The page {@code /hot}: the hot list of {@code /api/v1/hot-queries}, with its parameters, 50 rows a page unless
+ * {@code limit} asks for another page size, with every control a plain link or form (presets, sort headers,
+ * next/previous, the CSV of exactly the rows shown), so it works without JavaScript.
  */
 public final class HotPage {
   public static final int SIZE = 50;
   private static final List<String> WINDOW = List.of("range", "date", "from", "to");
-  private static final List<String> FILTERS = List.of("target", "tenant", "database");
+  /** What every link of the page keeps: the filters and the page size. */
+  private static final List<String> FILTERS = List.of("target", "tenant", "database", "limit");
 
   private final Api api;
 
@@ -78,7 +80,7 @@ public final class HotPage {
   void render(Context ctx) {
     Map<String, String> given = new LinkedHashMap<>();
     for (String name : List.of("range", "date", "from", "to", "target", "tenant", "database", "sort", "order",
-        "cursor")) {
+        "limit", "cursor")) {
       given.put(name, ctx.queryParam(name) == null ? "" : ctx.queryParam(name).strip());
     }
     String tenant = given.get("tenant").isEmpty() ? null : given.get("tenant");
@@ -93,7 +95,8 @@ public final class HotPage {
     }
     View view;
     try {
-      Api.HotSlice slice = api.hotSlice(ctx, SIZE);
+      int size = Api.limit(given.get("limit"), SIZE);
+      Api.HotSlice slice = api.hotSlice(ctx, size);
       Instant from = slice.request().from(), to = slice.request().to();
       if (slice.cursor() != null && WINDOW.stream().allMatch(n -> given.get(n).isEmpty())) {
         given.put("from", from.toString()); // re-sorting a later page keeps the window it pages through
@@ -108,12 +111,14 @@ public final class HotPage {
       }
       if (slice.offset() > 0) {
         prev = link("/hot", with(paging, "cursor",
-            new HotCursor(from, to, slice.order(), Math.max(0, slice.offset() - SIZE)).encode()));
+            new HotCursor(from, to, slice.order(), Math.max(0, slice.offset() - size)).encode()));
       }
-      Map<String, String> csv = new LinkedHashMap<>(Map.of("format", "csv", "limit", Integer.toString(SIZE)));
+      Map<String, String> csv = new LinkedHashMap<>();
+      csv.put("format", "csv");
       csv.put("from", from.toString());
       csv.put("to", to.toString());
       csv.putAll(paging);
+      csv.put("limit", Integer.toString(size));
       csv.put("cursor", given.get("cursor"));
       String families = FamilyPages.link(Map.of("from", from.toString(), "to", to.toString(),
           "target", given.get("target"), "tenant", given.get("tenant")));

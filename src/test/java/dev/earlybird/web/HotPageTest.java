@@ -272,6 +272,19 @@ class HotPageTest {
   }
 
   @Test
+  void limitSetsThePageSizeAsInTheApi() throws Exception {
+    List<String> expected = ids(getJson("/api/v1/hot-queries?limit=1000&sort=tenant"));
+    String first = get("/hot?limit=100&sort=tenant").body();
+    assertThat(rowIds(first)).containsExactlyElementsOf(expected.subList(0, 100));
+    assertThat(Csv.read(get(csvLink(first)).body())).hasSize(100);
+    String second = get(link(first, "next")).body();
+    assertThat(rowIds(second)).containsExactlyElementsOf(expected.subList(100, expected.size()));
+    assertThat(link(second, "next")).isNull();
+    assertThat(rowIds(get(link(second, "prev")).body())).containsExactlyElementsOf(expected.subList(0, 100));
+    assertThat(get("/hot?limit=1001").statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void theCsvIsExactlyThePageShownWithHostileTextNeutralised() throws Exception {
     for (String query : List.of("", "?sort=changePct&order=asc&tenant=a", "?sort=calls")) {
       HttpResponse<String> page = get("/hot" + query);
