@@ -8,11 +8,15 @@ import dev.earlybird.metrics.FleetState;
 import dev.earlybird.model.DatabaseInfo;
 import dev.earlybird.model.TargetStatus;
 import io.javalin.http.Context;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -159,13 +163,13 @@ public final class Api {
     // A download of exactly the rows asked for (the /hot page links here with its window, filters, sort and page).
     String name = "hot-queries-" + fileTime(page.request().from()) + "-" + fileTime(page.request().to()) + ".csv";
     ctx.contentType("text/csv; charset=utf-8").header("Content-Disposition", "attachment; filename=\"" + name + "\"");
-    java.io.StringWriter out = new java.io.StringWriter();
-    CsvWriter.write(new java.io.PrintWriter(out), HotQueryJson.class, page.json().queries());
+    StringWriter out = new StringWriter();
+    CsvWriter.write(new PrintWriter(out), HotQueryJson.class, page.json().queries());
     ctx.result(out.toString());
   }
 
   private static String fileTime(Instant at) {
-    return at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace(":", "").replace("-", "");
+    return at.truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "").replace("-", "");
   }
 
   /**
@@ -237,7 +241,7 @@ public final class Api {
    * targets, A to Z.
    */
   List<String> tenantNames() {
-    java.util.TreeSet<String> names = new java.util.TreeSet<>(tenants.overrides().keySet());
+    TreeSet<String> names = new TreeSet<>(tenants.overrides().keySet());
     for (TargetStatus t : fleet.all()) {
       for (DatabaseInfo db : databases.apply(t.name())) {
         String tenant = tenants.tenantOf(db.name());
