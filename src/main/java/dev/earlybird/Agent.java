@@ -251,7 +251,7 @@ public final class Agent implements AutoCloseable {
     Duration interval = config.poll().interval();
     Duration settle = interval.compareTo(Duration.ofSeconds(30)) < 0 ? interval.plusSeconds(1) : Duration.ofSeconds(31);
     AnalysisLoop analysis = new AnalysisLoop(analyzer, metrics, clock, settle);
-    Api api = new Api(fleet, hotList, config.tenants(), clock);
+    Api api = new Api(fleet, hotList, config.tenants(), clock, store::databases);
     BaselineApi baselines = new BaselineApi(
         api, store, writer, new BaselineComparison(store, config.tenants()), config.web().token());
     PlansApi plans = new PlansApi(advisorStore);

@@ -1,23 +1,16 @@
 package dev.earlybird.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.earlybird.web.Json;
+import dev.earlybird.web.CsvWriter;
 import java.io.PrintWriter;
-import java.lang.reflect.RecordComponent;
-import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
 /**
  * Rows printed two ways: as an aligned table for people (human units, one line per row, fitted to a width)
- * and, for the API's JSON records, as RFC 4180 CSV for programs: a header row of the JSON field names in the
- * JSON's order, every value as the JSON has it (numbers unformatted, full text), CRLF line ends.
+ * and, for the API's JSON records, as RFC 4180 CSV for programs ({@link CsvWriter}).
  */
 final class Table<T> {
-  private static final ObjectMapper JSON = Json.mapper();
   /** What people's terminals show without wrapping, give or take. */
   static final int WIDTH = 160;
   private static final String GAP = "  ";
@@ -98,35 +91,13 @@ final class Table<T> {
     return b.toString().stripTrailing();
   }
 
-  /** API records (flat: text, numbers, instants) as CSV with the JSON's field names, in the JSON's order. */
+  /** API records as CSV: {@link CsvWriter}, the writer the API's CSV download uses too. */
   static <R extends Record> void printCsv(PrintWriter out, Class<R> type, List<R> rows) {
-    List<String> names = Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList();
-    out.print(String.join(",", names.stream().map(Table::csv).toList()) + "\r\n");
-    for (R row : rows) {
-      JsonNode json = JSON.valueToTree(row);
-      out.print(String.join(",", names.stream().map(n -> csv(value(json.get(n)))).toList()) + "\r\n");
-    }
+    CsvWriter.write(out, type, rows);
   }
 
-  private static Object value(JsonNode v) {
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    return v.isNumber() ? v.numberValue() : v.isValueNode() ? v.asText() : v.toString();
-  }
-
-  /** RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. Numbers as plain decimals. */
   static String csv(Object value) {
-    String s = switch (value) {
-      case null -> "";
-      case Double d -> BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
-      case Float f -> BigDecimal.valueOf(f).stripTrailingZeros().toPlainString();
-      default -> value.toString();
-    };
-    if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
-      return '"' + s.replace("\"", "\"\"") + '"';
-    }
-    return s;
+    return CsvWriter.cell(value);
   }
 
   /** Runs of whitespace and control characters (line breaks, tabs) as one space: one table row per line. */

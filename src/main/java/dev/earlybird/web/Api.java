@@ -5,13 +5,20 @@ import dev.earlybird.analysis.HotQuery;
 import dev.earlybird.config.AwsConfig;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.metrics.FleetState;
+import dev.earlybird.model.DatabaseInfo;
 import dev.earlybird.model.TargetStatus;
 import io.javalin.http.Context;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /** The JSON API under {@code /api/v1}. Field names are camelCase, times ISO-8601 UTC, queryId a string. */
 public final class Api {
@@ -22,11 +29,21 @@ public final class Api {
   private final TenantsConfig tenants;
   private final InstantSource clock;
 
+  private final Function<String, List<DatabaseInfo>> databases;
+
+  /** Without the store's databases: the hot page offers the tenants the config names. */
   public Api(FleetState fleet, HotList hotList, TenantsConfig tenants, InstantSource clock) {
+    this(fleet, hotList, tenants, clock, target -> List.of());
+  }
+
+  /** @param databases a target's databases as the store knows them (the tenants the hot page offers) */
+  public Api(FleetState fleet, HotList hotList, TenantsConfig tenants, InstantSource clock,
+      Function<String, List<DatabaseInfo>> databases) {
     this.fleet = fleet;
     this.hotList = hotList;
     this.tenants = tenants;
     this.clock = clock;
+    this.databases = databases;
   }
 
   TenantsConfig tenants() {
@@ -118,34 +135,144 @@ public final class Api {
     }
   }
 
-  public record HotQueriesJson(Instant from, Instant to, List<HotQueryJson> queries) {
+  /**
+   * @param nextCursor pass as {@code cursor} for the next page of the same window, filters and sort; null on the last
+   *     page (and from the command line, which reads the store in one go)
+   */
+  public record HotQueriesJson(Instant from, Instant to, List<HotQueryJson> queries, String nextCursor) {
     public static HotQueriesJson of(HotList.Request request, List<HotQuery> ranked) {
-      return new HotQueriesJson(request.from(), request.to(), ranked.stream().map(HotQueryJson::of).toList());
+      return new HotQueriesJson(request.from(), request.to(), ranked.stream().map(HotQueryJson::of).toList(), null);
+    }
+  }
+
+  /**
+   * One page of the hot list.
+   *
+   * @param offset how many rows of the sorted list come before this page
+   * @param cursor the cursor this page was asked with; null on a first page
+   */
+  record HotSlice(HotList.Request request, HotOrder order, int offset, List<HotQuery> rows, String nextCursor,
+      HotCursor cursor) {
+    HotQueriesJson json() {
+      return new HotQueriesJson(request.from(), request.to(), rows.stream().map(HotQueryJson::of).toList(), nextCursor);
     }
   }
 
   void hotQueries(Context ctx) {
-    ctx.json(hotList(ctx));
+    String format = blankToNull(ctx.queryParam("format"));
+    if (format != null && !format.equals("json") && !format.equals("csv")) {
+      throw new BadRequest("'format' must be json or csv, got '" + format + "'");
+    }
+    HotSlice page = hotSlice(ctx, limit(ctx.queryParam("limit")));
+    if (!"csv".equals(format)) {
+      ctx.json(page.json());
+      return;
+    }
+    // A download of exactly the rows asked for (the /hot page links here with its window, filters, sort and page).
+    String name = "hot-queries-" + fileTime(page.request().from()) + "-" + fileTime(page.request().to()) + ".csv";
+    ctx.contentType("text/csv; charset=utf-8").header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+    StringWriter out = new StringWriter();
+    CsvWriter.write(new PrintWriter(out), HotQueryJson.class, page.json().queries());
+    ctx.result(out.toString());
   }
 
-  /** The hot list the request asks for, as the API serves it (the /hot page shows the same). */
-  HotQueriesJson hotList(Context ctx) {
-    HotList.Request request = hotRequest(ctx);
-    return HotQueriesJson.of(request, hotList.rank(request));
+  private static String fileTime(Instant at) {
+    return at.truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "").replace("-", "");
+  }
+
+  /**
+   * The page of the hot list the request asks for: the {@value #MAX_LIMIT} statements heaviest by CPU in the window,
+   * sorted as asked, {@code limit} rows after the cursor's. In the default order only as many rows are ranked as
+   * the page needs, which gives the same rows (the ranking is deterministic).
+   */
+  HotSlice hotSlice(Context ctx, int limit) {
+    String tenant = blankToNull(ctx.queryParam("tenant"));
+    HotCursor cursor = blankToNull(ctx.queryParam("cursor")) == null ? null : HotCursor.decode(ctx.queryParam("cursor"));
+    HotOrder order = HotOrder.parse(ctx.queryParam("sort"), ctx.queryParam("order"));
+    Window w;
+    boolean windowGiven = Stream.of("range", "from", "to", "date").anyMatch(p -> blankToNull(ctx.queryParam(p)) != null);
+    if (cursor != null) {
+      if (!windowGiven) {
+        w = new Window(cursor.from(), cursor.to()); // the window the first page was read over
+      } else {
+        w = window(ctx, tenant);
+        if (!w.equals(new Window(cursor.from(), cursor.to()))) {
+          throw new BadRequest("'cursor' belongs to the window " + cursor.from() + " .. " + cursor.to() + ", not "
+              + w.from() + " .. " + w.to() + "; leave out range/from/to/date to keep paging it, or the cursor to start"
+              + " again");
+        }
+      }
+      boolean sortGiven = blankToNull(ctx.queryParam("sort")) != null || blankToNull(ctx.queryParam("order")) != null;
+      if (!sortGiven) {
+        order = cursor.order();
+      } else if (!order.equals(cursor.order())) {
+        throw new BadRequest("'cursor' belongs to sort=" + cursor.order().column().param + "&order="
+            + cursor.order().order() + "; leave out sort/order to keep paging it, or the cursor to start again");
+      }
+    } else {
+      w = window(ctx, tenant);
+    }
+    int offset = cursor == null ? 0 : cursor.offset();
+    int ranked = order.isDefault() ? (int) Math.min(MAX_LIMIT, (long) offset + limit + 1) : MAX_LIMIT;
+    HotList.Request request = new HotList.Request(w.from(), w.to(), blankToNull(ctx.queryParam("target")),
+        blankToNull(ctx.queryParam("database")), tenant, ranked);
+    List<HotQuery> all = hotList.rank(request);
+    if (!order.isDefault()) {
+      all = all.stream().sorted(order.comparator()).toList();
+    }
+    int end = (int) Math.min(all.size(), (long) offset + limit);
+    List<HotQuery> rows = offset >= all.size() ? List.of() : all.subList(offset, end);
+    String next = all.size() > end ? new HotCursor(w.from(), w.to(), order, end).encode() : null;
+    return new HotSlice(request, order, offset, rows, next, cursor);
+  }
+
+  /** The hot list's window ({@link HotRange}); a date or local time is read in the tenant's zone, else in UTC. */
+  Window window(Context ctx, String tenant) {
+    return HotRange.parse(blankToNull(ctx.queryParam("range")), blankToNull(ctx.queryParam("from")),
+        blankToNull(ctx.queryParam("to")), blankToNull(ctx.queryParam("date")), clock.instant(), zone(tenant));
+  }
+
+  ZoneId zone(String tenant) {
+    return tenant == null ? ZoneOffset.UTC : tenants.settingsFor(tenant).timezone();
   }
 
   HotList.Request hotRequest(Context ctx) {
     String tenant = blankToNull(ctx.queryParam("tenant"));
-    ZoneId zone = tenant == null ? ZoneOffset.UTC : tenants.settingsFor(tenant).timezone();
-    Window w = Window.parse(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("date"), clock.instant(), zone);
+    Window w = window(ctx, tenant);
     int limit = limit(ctx.queryParam("limit"));
     return new HotList.Request(
         w.from(), w.to(), blankToNull(ctx.queryParam("target")), blankToNull(ctx.queryParam("database")), tenant, limit);
   }
 
+  /**
+   * The tenants to choose from: those the config names, and those of every database the store knows on the fleet's
+   * targets, A to Z.
+   */
+  List<String> tenantNames() {
+    TreeSet<String> names = new TreeSet<>(tenants.overrides().keySet());
+    for (TargetStatus t : fleet.all()) {
+      for (DatabaseInfo db : databases.apply(t.name())) {
+        String tenant = tenants.tenantOf(db.name());
+        if (tenant != null) {
+          names.add(tenant);
+        }
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  List<String> targetNames() {
+    return fleet.all().stream().map(TargetStatus::name).toList();
+  }
+
   static int limit(String value) {
+    return limit(value, 100);
+  }
+
+  /** @param absent the limit when none is given */
+  static int limit(String value, int absent) {
     if (value == null || value.isBlank()) {
-      return 100;
+      return absent;
     }
     try {
       int n = Integer.parseInt(value.strip());

@@ -69,12 +69,6 @@ public final class FamilyPages {
         .substring("/families".length());
   }
 
-  /** The families of the hot list's window and filters ({@code /hot} links to it). */
-  public static String byFamily(Pages.Form form) {
-    return link(Map.of("date", form.date(), "from", form.from(), "to", form.to(), "target", form.target(),
-        "tenant", form.tenant()));
-  }
-
   /** {@code /families} with the non-empty parameters, in a fixed order. */
   static String link(Map<String, String> params) {
     Map<String, String> sorted = new LinkedHashMap<>();

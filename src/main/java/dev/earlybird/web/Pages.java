@@ -2,7 +2,6 @@ package dev.earlybird.web;
 
 import dev.earlybird.history.BaselineException;
 import dev.earlybird.metrics.FleetState;
-import dev.earlybird.model.TargetStatus;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +9,7 @@ import java.util.Map;
 /** HTML pages for people, rendered by precompiled jte templates (which escape every value). */
 public final class Pages {
   private final FleetState fleet;
-  private final Api api;
+  private final HotPage hot;
   private final BaselineApi baselines;
   private final FindingsApi findings;
   private final QueriesApi queries;
@@ -25,7 +24,7 @@ public final class Pages {
   public Pages(FleetState fleet, Api api, BaselineApi baselines, FindingsApi findings, QueriesApi queries,
       UpcomingReviews reviews) {
     this.fleet = fleet;
-    this.api = api;
+    this.hot = new HotPage(api);
     this.baselines = baselines;
     this.findings = findings;
     this.queries = queries;
@@ -92,9 +91,6 @@ public final class Pages {
     }
   }
 
-  /** @param hot null when the parameters were wrong ({@code error} says why) */
-  public record HotView(Form form, List<String> targets, Api.HotQueriesJson hot, String error) {}
-
   public record BaselinesView(List<BaselineJson.Baseline> baselines) {}
 
   /** @param comparison null when the parameters were wrong ({@code error} says why) */
@@ -105,13 +101,7 @@ public final class Pages {
   }
 
   void hot(Context ctx) {
-    List<String> targets = fleet.all().stream().map(TargetStatus::name).toList();
-    try {
-      Templates.render(ctx, "hot.jte", Map.of("view", new HotView(Form.of(ctx), targets, api.hotList(ctx), null)));
-    } catch (BadRequest e) {
-      ctx.status(400);
-      Templates.render(ctx, "hot.jte", Map.of("view", new HotView(Form.of(ctx), targets, null, e.getMessage())));
-    }
+    hot.render(ctx);
   }
 
   void baselines(Context ctx) {

@@ -12,7 +12,8 @@
  * request ({@link dev.earlybird.web.Links#base}). Everything that came from a database (query text!) is escaped in
  * HTML. Scripts are files under {@code /assets} ({@link dev.earlybird.web.Assets}: uPlot from its webjar and the
  * statement page's chart script), never inline; they draw from the page's JSON twin, and every page stays usable
- * without them. The API's JSON records are public: the command line prints and reads the same ones. List endpoints
+ * without them. The API's JSON records are public: the command line prints and reads the same ones, and writes them as
+ * CSV with the same writer as the hot list's download ({@link dev.earlybird.web.CsvWriter}). List endpoints
  * page with {@code limit} and an opaque keyset cursor ({@link dev.earlybird.web.Paging}, one codec in
  * {@link dev.earlybird.web.Cursors}); the fleet page learns the next morning reviews through
  * {@link dev.earlybird.web.UpcomingReviews}, which the agent wires to its review loop (web never imports schedule).

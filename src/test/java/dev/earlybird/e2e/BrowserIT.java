@@ -98,7 +98,7 @@ class BrowserIT {
       assertThat(browser.findElement(By.tagName("body")).getText()).contains("main");
       screenshot(browser, "1-fleet");
 
-      browser.findElement(By.linkText("Families")).click();
+      browser.findElement(By.linkText("Hot queries")).click(); // the nav's hot list opens on families
       WebElement family = browser.findElements(By.cssSelector("a[href^='/families/']")).stream()
           .filter(a -> a.findElement(By.xpath("./ancestor::tr")).getText().contains("chart_items WHERE k"))
           .findFirst().orElseThrow(() -> new AssertionError("no family row for the lookup"));

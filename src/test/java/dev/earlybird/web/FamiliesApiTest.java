@@ -1,10 +1,11 @@
 package dev.earlybird.web;
 
+import static dev.earlybird.web.StoreSeeds.interval;
+import static dev.earlybird.web.StoreSeeds.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.earlybird.analysis.BaselineComparison;
 import dev.earlybird.analysis.HotList;
 import dev.earlybird.config.BaselineConfig;
 import dev.earlybird.config.TenantsConfig;
@@ -13,8 +14,6 @@ import dev.earlybird.history.FamilyDatabase;
 import dev.earlybird.history.FamilyFilter;
 import dev.earlybird.history.FamilyRow;
 import dev.earlybird.history.HistoryWriter;
-import dev.earlybird.history.PollRecord;
-import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.metrics.FleetState;
 import dev.earlybird.model.DatabaseInfo;
 import dev.earlybird.model.Evidence;
@@ -22,9 +21,7 @@ import dev.earlybird.model.Finding;
 import dev.earlybird.model.Period;
 import dev.earlybird.model.FindingState;
 import dev.earlybird.model.Severity;
-import dev.earlybird.model.Snapshot;
 import dev.earlybird.model.StatementInterval;
-import dev.earlybird.model.StatementKey;
 import dev.earlybird.model.StatementText;
 import dev.earlybird.model.Subject;
 import java.net.URLEncoder;
@@ -36,10 +33,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,9 +86,9 @@ class FamiliesApiTest {
     }
     store.saveTexts(texts);
     // The day before: ORDERS ran at 1 ms per call.
-    poll("pg1", NOW.minusSeconds(30 * 3600), List.of(interval("pg1", 16384, 101, NOW.minusSeconds(30 * 3600), 10, 10)));
-    poll("pg1", end, pg1);
-    poll("pg2", end, pg2);
+    poll(store, "pg1", NOW.minusSeconds(30 * 3600), List.of(interval("pg1", 16384, 101, NOW.minusSeconds(30 * 3600), 10, 10)));
+    poll(store, "pg1", end, pg1);
+    poll(store, "pg2", end, pg2);
     Evidence.Outlier evidence = new Evidence.Outlier(20, 2, 10, 5, 10, 1.0);
     store.recordEvaluation(NOW, List.of(new Finding("fo-1", "fo", Severity.WARNING, FindingState.ACTIVE,
         new Subject.Statement("pg2", 16385, "tenant_e", "e", 105, ORDERS), "10.0x slower per call than the same SQL",
@@ -107,13 +101,7 @@ class FamiliesApiTest {
     InstantSource clock = InstantSource.fixed(NOW.plusSeconds(1));
     FleetState fleet = new FleetState(List.of("pg1", "pg2"));
     Api api = new Api(fleet, new HotList(store, tenants, BaselineConfig.defaults()), tenants, clock);
-    BaselineApi baselines = new BaselineApi(api, store, writer, new BaselineComparison(store, tenants), Optional.empty());
-    FindingsApi findings = new FindingsApi(store);
-    QueriesApi queries = new QueriesApi(store, tenants, clock);
-    var handlers = new WebServer.Handlers(api, findings, queries, baselines,
-        new Pages(fleet, api, baselines, findings, queries), null, new FamiliesApi(store, tenants, clock));
-    return new WebServer(() -> handlers, new AgentMetrics("test"), new Readiness(store.health()), Reloader.NONE)
-        .start("127.0.0.1", 0);
+    return StoreSeeds.serve(store, writer, tenants, clock, fleet, api);
   }
 
   @AfterEach
@@ -127,27 +115,12 @@ class FamiliesApiTest {
     return new DatabaseInfo(target, oid, name);
   }
 
-  /** One poll interval of a minute ending at {@code end}, with a pg_stat_kcache CPU time of half the execution. */
-  private static StatementInterval interval(String target, long dbId, long queryId, Instant end, long calls,
-      double execMs) {
-    return new StatementInterval(new StatementKey(target, dbId, 10, queryId, true), end.minusSeconds(60), end, calls,
-        execMs, execMs * execMs / calls, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        OptionalDouble.of(execMs / 2));
-  }
-
-  private void poll(String target, Instant at, List<StatementInterval> intervals) {
-    store.recordPoll(PollRecord.success(new Snapshot(target, at, Optional.empty(), OptionalLong.empty(), Map.of()),
-        intervals, true));
-  }
-
   private HttpResponse<String> get(String path) throws Exception {
     return WebServerTest.send(web, "GET", path, null, null);
   }
 
   private JsonNode getJson(String path) throws Exception {
-    HttpResponse<String> r = get(path);
-    assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
-    return json.readTree(r.body());
+    return StoreSeeds.getJson(web, path);
   }
 
   private static JsonNode family(JsonNode list, String family) {
