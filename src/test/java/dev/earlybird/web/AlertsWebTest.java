@@ -250,8 +250,10 @@ class AlertsWebTest {
     HttpResponse<String> page = get("/alerts");
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(WebServerTest.timesAsText(page.body()))
-        .contains("<h2>Firing</h2>", "<h2>Silenced</h2>", "<h2>Resolved</h2>", "<h2>Silences</h2>")
-        .contains("<strong>chat</strong> firing pending, 1 attempt, 2026-12-08 12:00:30 UTC", "HTTP 503 from chat")
+        .contains("<h2 id=\"firing\">Firing</h2>", "<h2 id=\"silenced\">Silenced</h2>",
+            "<h2 id=\"resolved\">Resolved</h2>", "<h2 id=\"silences\">Silences</h2>")
+        .as("a pending delivery says when it is tried next")
+        .contains("<strong>chat</strong> firing pending, 1 attempt, next 2026-12-08 12:00:30 UTC", "HTTP 503 from chat")
         .contains("<strong>pager</strong> firing sent, 1 attempt, 2026-12-08 11:50:10 UTC")
         .contains("silenced by s1", "tenant=\"acme\"", "jane")
         .as("times to the second in UTC, not ISO instants").contains("2026-12-08 11:50:00 UTC", "2026-12-08 11:59:00 UTC")
