@@ -7,7 +7,8 @@
  * the outbox, morning reviews, silences), written in the same transactions as what caused them; the advisor's
  * tables ({@link dev.earlybird.history.AdvisorStore}: statements' plans by shape, each database's latest catalog).
  * Reads of statement families across the fleet ({@link dev.earlybird.history.FamilyReads}) run in SQL that
- * PostgreSQL accepts too.
+ * PostgreSQL accepts too. Long lists (alerts, silences) page by key ({@link dev.earlybird.history.Keyset}), not by
+ * offset.
  *
  * <p>Depends only on {@code dev.earlybird.model}, the JDK and JDBC (the DuckDB driver for the Appender).
  */

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server: health, readiness, metrics, the JSON API and the pages. Reads are open to whoever reaches
- * {@code listen}; write actions (baselines, silences, {@code POST /-/reload}) need the bearer token of {@code web.token}
- * (see {@link WriteAccess}). Every route, link and asset sits under {@code web.basePath}, for a reverse proxy.
+ * {@code listen}; write actions (baselines, silences, {@code POST /-/reload}) need the bearer token of {@code web.token},
+ * or a page's form with it (see {@link WriteAccess}, {@link FormWrites}). Every route, link and asset sits under {@code web.basePath}, for a reverse proxy.
  */
 public final class WebServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);

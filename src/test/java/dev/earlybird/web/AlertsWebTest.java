@@ -502,4 +502,16 @@ class AlertsWebTest {
         .contains("name=\"alertname\" value=\"EarlybirdHot\"", "name=\"target\" value=\"pg1\"",
             "name=\"tenant\" value=\"\"", "name=\"duration\" value=\"2h\"");
   }
+
+  @Test
+  void aSilencedAlertShowsItsSilenceWhoAndUntilWhen() throws Exception {
+    alerting.silences().add(new Silence("s1", List.of(LabelMatcher.equal("tenant", "acme")), NOW.minusSeconds(60),
+        NOW.plusSeconds(3600), "jane " + EVIL, "migration", NOW.minusSeconds(60)));
+    storeAlerts();
+    String page = WebServerTest.timesAsText(get("/alerts").body());
+    assertThat(page).contains("silenced by <a href=\"#silence-s1\">jane &lt;script&gt;", "until 2026-12-08 13:00:00 UTC",
+        " · migration", "<tr id=\"silence-s1\">").doesNotContain(EVIL);
+    assertThat(page).as("a resolved alert's end under its start")
+        .containsPattern("2026-12-08 11:50:00 UTC\\s*<br><span class=\"hint\">ended</span> 2026-12-08 11:59:00 UTC");
+  }
 }
