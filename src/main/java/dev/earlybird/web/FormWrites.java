@@ -29,8 +29,10 @@ final class FormWrites {
   /**
    * Refuses (403) a form post a browser says came from another site: {@code Sec-Fetch-Site} other than
    * same-origin or none, or an {@code Origin} whose host[:port] is not the one the request was sent to (the
-   * {@code X-Forwarded-Host} a reverse proxy sets, else {@code Host}). A post without either header is not a
-   * current browser's form, and the token alone decides.
+   * {@code X-Forwarded-Host} a reverse proxy sets, else {@code Host}). Our {@code Referrer-Policy: no-referrer} makes
+   * browsers send {@code Origin: null} even from our own pages, so a "null" origin passes only with {@code
+   * Sec-Fetch-Site: same-origin}, which every current browser sends. A post without either header is not a
+   * browser's form, and the token alone decides.
    */
   static void requireSameOrigin(Context ctx) {
     String site = ctx.header("Sec-Fetch-Site");
@@ -39,6 +41,12 @@ final class FormWrites {
     }
     String origin = ctx.header("Origin");
     if (origin == null) {
+      return;
+    }
+    if (origin.strip().equals("null")) {
+      if (site == null || !site.equalsIgnoreCase("same-origin")) {
+        throw crossSite("Origin: null");
+      }
       return;
     }
     String forwarded = ctx.header("X-Forwarded-Host");

@@ -65,6 +65,12 @@ class WebSecurityTest {
   void start() {
     store = DuckDbHistoryStore.open(dir.resolve("h.duckdb"), () -> NOW.plusSeconds(1));
     writer = new HistoryWriter(store, 8);
+    seed(store);
+    web = server(Optional.of(new Secret(TOKEN)), "");
+  }
+
+  /** One target with one statement in a tenant database, polled at {@link #NOW}: enough to pin the hour before. */
+  static void seed(DuckDbHistoryStore store) {
     StatementKey key = new StatementKey("pg1", 5, 10, 42, true);
     Counters c =
         new Counters(4, 40, 10, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, OptionalDouble.empty());
@@ -74,7 +80,6 @@ class WebSecurityTest {
     store.saveTexts(List.of(new StatementText("pg1", 5, 42, "SELECT '<script>alert(1)</script>'", false, "abc")));
     store.recordPoll(PollRecord.success(
         new Snapshot("pg1", NOW, Optional.empty(), OptionalLong.empty(), Map.of(key, c)), List.of(i), true));
-    web = server(Optional.of(new Secret(TOKEN)), "");
   }
 
   @AfterEach
@@ -84,8 +89,12 @@ class WebSecurityTest {
     store.close();
   }
 
-  /** Wired like the agent: every view, alerting included. */
   private WebServer server(Optional<Secret> token, String basePath) {
+    return server(store, writer, token, basePath);
+  }
+
+  /** Wired like the agent: every view, alerting included. */
+  static WebServer server(DuckDbHistoryStore store, HistoryWriter writer, Optional<Secret> token, String basePath) {
     TenantsConfig tenants = TenantsConfig.DEFAULT;
     InstantSource clock = InstantSource.fixed(NOW.plusSeconds(1));
     FleetState fleet = new FleetState(List.of("pg1"));
@@ -339,7 +348,7 @@ class WebSecurityTest {
   void aFormPostFromAnotherSiteIsRefusedEvenWithTheToken() throws Exception {
     List<String[]> foreign = List.of(
         new String[] {"Origin", "https://evil.example"},
-        new String[] {"Origin", "null"},
+        new String[] {"Origin", "null", "Sec-Fetch-Site", ""},
         new String[] {"Origin", "http://127.0.0.1:1"},
         new String[] {"Sec-Fetch-Site", "cross-site"},
         new String[] {"Sec-Fetch-Site", "same-site"},
@@ -356,6 +365,8 @@ class WebSecurityTest {
     assertThat(store.alerting().silences().current(NOW)).isEmpty();
     assertThat(form(web, "/baselines", withToken(PIN_FORM, TOKEN), "Origin", "", "Sec-Fetch-Site", "").statusCode())
         .as("no Origin: not a browser's form; the token alone decides").isEqualTo(303);
+    assertThat(form(web, "/baselines/before/delete", withToken("", TOKEN), "Origin", "null").statusCode())
+        .as("what Chromium sends from our own page under Referrer-Policy: no-referrer").isEqualTo(303);
   }
 
   @Test
