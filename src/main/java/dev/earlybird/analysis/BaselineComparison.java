@@ -111,7 +111,19 @@ public final class BaselineComparison {
         known(a, b, HotQueryRow::family), known(a, b, HotQueryRow::query),
         status, b == null ? 0 : b.calls(), a == null ? 0 : a.calls(), beforeMean, afterMean,
         b == null ? 0 : CpuChoice.cpuMs(b.usage(), source), a == null ? 0 : CpuChoice.cpuMs(a.usage(), source),
-        source, ratio, extra));
+        source, ratio, extra, status == StatementChange.Status.BOTH ? pValue(b, a) : null));
+  }
+
+  /** Welch's test in the direction the mean moved, from the sums both sides keep. */
+  private static double pValue(HotQueryRow before, HotQueryRow after) {
+    Welch.Sample b = sample(before);
+    Welch.Sample a = sample(after);
+    return (a.mean() >= b.mean() ? Welch.greater(b, a) : Welch.greater(a, b)).pValue();
+  }
+
+  private static Welch.Sample sample(HotQueryRow r) {
+    return new Welch.Sample(r.calls(), PerCall.mean(r.calls(), r.execMs()),
+        PerCall.variance(r.calls(), r.execMs(), r.usage().execSumSquaresMs()));
   }
 
   /** Names and texts as known now (after), else as the baseline had them; null when neither knows. */

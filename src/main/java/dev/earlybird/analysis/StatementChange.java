@@ -11,6 +11,8 @@ import java.util.Locale;
  * @param extraMs what the change of per-call time cost in the window: (after mean - before mean) x after
  *     calls, the whole execution time of a new statement; null when gone. More calls at the same per-call
  *     time add nothing: that is volume, not a regression
+ * @param pValue Welch's one-sided test of per-call time in the direction it moved (slower or faster): the chance of
+ *     a change this large between equal means; null unless the statement is on both sides
  */
 public record StatementChange(
     String target,
@@ -28,7 +30,8 @@ public record StatementChange(
     double afterCpuMs,
     CpuSource cpuSource,
     Double ratio,
-    Double extraMs) {
+    Double extraMs,
+    Double pValue) {
 
   public enum Status {
     /** in the baseline and in the window */

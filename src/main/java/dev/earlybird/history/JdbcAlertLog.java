@@ -26,6 +26,14 @@ record JdbcAlertLog(Transactions tx) implements AlertLog {
             + Math.max(0, limit), JdbcAlertLog::read));
   }
 
+  private static final Keyset.Order ORDER = new Keyset.Order("updated_us", "fingerprint || ':' || stage", true);
+
+  @Override
+  public List<AlertRecord> page(Optional<State> state, Optional<Keyset> from, int limit) {
+    return tx.read("a page of alerts", c -> ORDER.page(c, "SELECT " + COLUMNS + " FROM alert WHERE "
+        + state.map(st -> st.sql).orElse("TRUE"), List.of(), from, limit, JdbcAlertLog::read));
+  }
+
   @Override
   public List<AlertRecord> firing(String fingerprint) {
     return tx.read("firing alerts of " + fingerprint, c -> SqlRows.list(c,

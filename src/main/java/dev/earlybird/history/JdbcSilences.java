@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The {@code silence} table; matchers are JSON text, {@code [{"name", "value", "regex"}]}. */
@@ -25,6 +26,32 @@ record JdbcSilences(Transactions tx) implements Silences {
     AtomicInteger deleted = new AtomicInteger();
     tx.write("delete silence " + id, c -> deleted.set(SqlRows.update(c, "DELETE FROM silence WHERE id = ?", id)));
     return deleted.get() > 0;
+  }
+
+  @Override
+  public boolean expire(String id, Instant now) {
+    AtomicInteger changed = new AtomicInteger();
+    long us = Columns.micros(now);
+    tx.write("expire silence " + id, c -> changed.set(
+        SqlRows.update(c, "DELETE FROM silence WHERE id = ? AND starts_us >= ?", id, us)
+            + SqlRows.update(c, "UPDATE silence SET ends_us = ? WHERE id = ? AND ends_us > ?", us, id, us)));
+    return changed.get() > 0;
+  }
+
+  @Override
+  public Optional<Silence> find(String id) {
+    return tx.read("silence " + id, c -> SqlRows.list(c, "SELECT " + COLUMNS + " FROM silence WHERE id = ?",
+        JdbcSilences::read, id)).stream().findFirst();
+  }
+
+  private static final Keyset.Order ACTIVE = new Keyset.Order("ends_us", "id", false);
+  private static final Keyset.Order ENDED = new Keyset.Order("ends_us", "id", true);
+
+  @Override
+  public List<Silence> page(boolean active, Instant now, Optional<Keyset> from, int limit) {
+    return tx.read("a page of silences", c -> (active ? ACTIVE : ENDED).page(c, "SELECT " + COLUMNS
+        + " FROM silence WHERE ends_us " + (active ? ">" : "<=") + " ?", List.of(Columns.micros(now)), from, limit,
+        JdbcSilences::read));
   }
 
   @Override

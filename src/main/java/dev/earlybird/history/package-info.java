@@ -7,9 +7,9 @@
  * the outbox, morning reviews, silences), written in the same transactions as what caused them; the advisor's
  * tables ({@link dev.earlybird.history.AdvisorStore}: statements' plans by shape, each database's latest catalog).
  * Reads of statement families across the fleet ({@link dev.earlybird.history.FamilyReads}) run in SQL that
- * PostgreSQL accepts too. Findings and reviews are read a page at a time from a keyset position
- * ({@link dev.earlybird.history.FindingFilter.Seek}, {@link dev.earlybird.history.ReviewStore.Seek}), so inserts never
- * shift a page.
+ * PostgreSQL accepts too. Long lists page by key, not by offset, so inserts never shift a page: findings and reviews
+ * from a keyset position ({@link dev.earlybird.history.FindingFilter.Seek}, {@link dev.earlybird.history.ReviewStore.Seek}),
+ * alerts and silences through {@link dev.earlybird.history.Keyset}.
  *
  * <p>Depends only on {@code dev.earlybird.model}, the JDK and JDBC (the DuckDB driver for the Appender).
  */

@@ -53,7 +53,8 @@ public final class AlertJson {
     }
   }
 
-  public record Alerts(List<Alert> alerts) {}
+  /** @param nextCursor null on the last page; @param prevCursor null on the first */
+  public record Alerts(List<Alert> alerts, String nextCursor, String prevCursor) {}
 
   public record SilenceJson(
       String id, List<LabelMatcher> matchers, Instant startsAt, Instant endsAt, String createdBy, String comment,
@@ -64,7 +65,8 @@ public final class AlertJson {
     }
   }
 
-  public record Silences(List<SilenceJson> silences) {}
+  /** @param nextCursor null on the last page; @param prevCursor null on the first */
+  public record Silences(List<SilenceJson> silences, String nextCursor, String prevCursor) {}
 
   /**
    * The body of {@code POST /api/v1/silences}: {@code endsAt} (an ISO-8601 instant) or {@code duration} (like

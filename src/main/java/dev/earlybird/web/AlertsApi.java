@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import dev.earlybird.alert.AlertPolicy;
 import dev.earlybird.config.Durations;
 import dev.earlybird.config.Secret;
+import dev.earlybird.history.AlertLog;
+import dev.earlybird.history.AlertRecord;
 import dev.earlybird.history.Alerting;
 import dev.earlybird.history.ReviewStore;
+import dev.earlybird.history.Keyset;
 import dev.earlybird.history.Silence;
 import dev.earlybird.history.StoredReview;
 import dev.earlybird.model.LabelMatcher;
@@ -20,7 +23,9 @@ import java.util.UUID;
 
 /**
  * {@code /api/v1/reviews}, {@code /api/v1/alerts} and {@code /api/v1/silences}, and the data of the {@code /alerts}
- * and {@code /reviews} pages. Silences are created and deleted with {@code Authorization: Bearer <web.token>}.
+ * and {@code /reviews} pages. Alerts and silences are paged by key ({@code limit}, {@code cursor} ->
+ * {@code nextCursor}, {@code prevCursor}). Silences are created and deleted with {@code Authorization: Bearer
+ * <web.token>}, or created and expired from the {@code /alerts} page with the token in its forms.
  */
 public final class AlertsApi {
   static final List<String> STATES = List.of("firing", "silenced", "resolved");
@@ -36,6 +41,10 @@ public final class AlertsApi {
     this.alerting = alerting;
     this.access = new WriteAccess(token);
     this.clock = clock;
+  }
+
+  boolean writesOn() {
+    return access.enabled();
   }
 
   AlertPages pages() {
@@ -85,17 +94,17 @@ public final class AlertsApi {
 
   // --- alerts ---
 
-  /** @param state empty: all; else one of {@link #STATES} */
-  List<AlertJson.Alert> alertList(Optional<String> state, int limit) {
-    Optional<Boolean> firing = state.map(s -> !s.equals("resolved"));
-    // Firing and silenced alerts are both firing in the store: all of them are read, so the limit counts the state
-    // asked for (firing alerts are as many as active findings at most).
-    int read = firing.orElse(false) ? Api.MAX_LIMIT : limit;
-    return alerting.alerts().alerts(firing, read).stream()
-        .filter(a -> state.isEmpty() || AlertJson.Alert.stateOf(a).equals(state.get()))
-        .limit(limit)
-        .map(a -> AlertJson.Alert.of(a, alerting.outbox().deliveries(AlertPolicy.ref(a))))
-        .toList();
+  /** A page of alerts, newest change first; {@code state} empty: all. */
+  KeysetCursor.Page<AlertJson.Alert> alertPage(Optional<String> state, Optional<String> cursor, String param, int limit) {
+    Optional<AlertLog.State> st = state.map(s -> AlertLog.State.valueOf(s.toUpperCase(java.util.Locale.ROOT)));
+    String list = "alerts:" + state.orElse("all");
+    Optional<Keyset> from = KeysetCursor.decode(param, cursor.orElse(null), list);
+    List<AlertRecord> read = alerting.alerts().page(st, from, limit + 1);
+    KeysetCursor.Page<AlertRecord> page = KeysetCursor.page(list, from, limit, read,
+        a -> Keyset.after(a.updatedAt(), AlertPolicy.ref(a)));
+    return new KeysetCursor.Page<>(page.rows().stream()
+        .map(a -> AlertJson.Alert.of(a, alerting.outbox().deliveries(AlertPolicy.ref(a)))).toList(),
+        page.next(), page.prev());
   }
 
   void alerts(Context ctx) {
@@ -103,25 +112,58 @@ public final class AlertsApi {
     if (state.isPresent() && !STATES.contains(state.get())) {
       throw new BadRequest("'state' must be one of " + String.join(", ", STATES) + ", got '" + state.get() + "'");
     }
-    ctx.json(new AlertJson.Alerts(alertList(state, Api.limit(ctx.queryParam("limit")))));
+    var page = alertPage(state, FindingsApi.param(ctx, "cursor"), "cursor", Api.limit(ctx.queryParam("limit")));
+    ctx.json(new AlertJson.Alerts(page.rows(), page.next(), page.prev()));
   }
 
   // --- silences ---
 
-  List<AlertJson.SilenceJson> silenceList() {
-    return alerting.silences().current(clock.instant()).stream().map(AlertJson.SilenceJson::of).toList();
+  static final List<String> SILENCE_STATES = List.of("active", "expired");
+
+  /** @param active true: not ended yet (earliest end first); false: ended (latest end first) */
+  KeysetCursor.Page<AlertJson.SilenceJson> silencePage(
+      boolean active, Optional<String> cursor, String param, int limit) {
+    String list = "silences:" + (active ? "active" : "expired");
+    Optional<Keyset> from = KeysetCursor.decode(param, cursor.orElse(null), list);
+    List<Silence> read = alerting.silences().page(active, clock.instant(), from, limit + 1);
+    var page = KeysetCursor.page(list, from, limit, read, s -> Keyset.after(s.endsAt(), s.id()));
+    return new KeysetCursor.Page<>(page.rows().stream().map(AlertJson.SilenceJson::of).toList(), page.next(),
+        page.prev());
+  }
+
+  /** Silences by id, for the alerts they silence. */
+  Optional<AlertJson.SilenceJson> silence(String id) {
+    return alerting.silences().find(id).map(AlertJson.SilenceJson::of);
   }
 
   void silences(Context ctx) {
-    ctx.json(new AlertJson.Silences(silenceList()));
+    String state = FindingsApi.param(ctx, "state").orElse("active");
+    if (!SILENCE_STATES.contains(state)) {
+      throw new BadRequest("'state' must be one of " + String.join(", ", SILENCE_STATES) + ", got '" + state + "'");
+    }
+    var page = silencePage(state.equals("active"), FindingsApi.param(ctx, "cursor"), "cursor",
+        Api.limit(ctx.queryParam("limit")));
+    ctx.json(new AlertJson.Silences(page.rows(), page.next(), page.prev()));
   }
 
   void addSilence(Context ctx) {
     access.require(ctx);
     AlertJson.NewSilence req = RequestBodies.read(ctx, AlertJson.NewSilence.class, SILENCE_EXAMPLE);
+    ctx.status(201).json(AlertJson.SilenceJson.of(add(req)));
+  }
+
+  /** Checks and stores a new silence (the caller has checked the token). */
+  Silence add(AlertJson.NewSilence req) {
     Silence silence = silence(req, clock.instant());
     alerting.silences().add(silence);
-    ctx.status(201).json(AlertJson.SilenceJson.of(silence));
+    return silence;
+  }
+
+  /** Ends a silence now (the caller has checked the token); a 404 when there is no such current silence. */
+  void expire(String id) {
+    if (!alerting.silences().expire(id, clock.instant())) {
+      throw new ApiError(404, "there is no current silence " + id + ": it has ended already or never existed");
+    }
   }
 
   /** Checks every field of the request, each error naming the field. */

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@code /api/v1/baselines}: list, pin, delete and compare pinned baselines. Reads go to the store; writes go
- * through the agent's single {@link HistoryWriter} and need {@code Authorization: Bearer <web.token>}.
+ * through the agent's single {@link HistoryWriter} and need {@code Authorization: Bearer <web.token>} (or, from the
+ * {@code /baselines} page, the token in the form).
  */
 public final class BaselineApi {
   private final Api api;
@@ -69,24 +70,34 @@ public final class BaselineApi {
     access.require(ctx);
     BaselineJson.Pin pin = RequestBodies.read(ctx, BaselineJson.Pin.class, "{\"name\": \"before-upgrade\", \"from\": "
         + "\"2026-11-20T00:00:00Z\", \"to\": \"2026-11-21T00:00:00Z\", \"target\": \"aurora-prod-1\"} (target optional)");
-    if (pin.name() == null || pin.from() == null || pin.to() == null) {
-      throw new BadRequest("'name', 'from' and 'to' are required");
+    ctx.status(201).json(BaselineJson.Baseline.of(pin(pin)));
+  }
+
+  /** Checks and pins (the caller has checked the token); a refusal names the field. */
+  PinnedBaseline pin(BaselineJson.Pin pin) {
+    for (String[] f : new String[][] {{"name", pin.name()}, {"from", pin.from()}, {"to", pin.to()}}) {
+      if (f[1] == null || f[1].isBlank()) {
+        throw new BadRequest("'" + f[0] + "' is required ('name', 'from' and 'to' are; 'target' is optional)");
+      }
     }
     Instant from = instant("from", pin.from());
     Instant to = instant("to", pin.to());
-    Optional<String> target = Optional.ofNullable(pin.target()).filter(t -> !t.isBlank());
-    PinnedBaseline pinned = await(writer.call(s -> s.pinBaseline(pin.name(), target, from, to)));
-    ctx.status(201).json(BaselineJson.Baseline.of(pinned));
+    Optional<String> target = Optional.ofNullable(pin.target()).filter(t -> !t.isBlank()).map(String::strip);
+    return await(writer.call(s -> s.pinBaseline(pin.name().strip(), target, from, to)));
   }
 
   void delete(Context ctx) {
     access.require(ctx);
-    String name = ctx.pathParam("name");
+    delete(ctx.pathParam("name"));
+    ctx.status(204);
+  }
+
+  /** Deletes (the caller has checked the token); a 404 when there is no such baseline. */
+  void delete(String name) {
     await(writer.call(s -> {
       s.deleteBaseline(name);
       return name;
     }));
-    ctx.status(204);
   }
 
   /** The comparison the request asks for: window and filters as for the hot list. */

@@ -25,7 +25,10 @@ public final class BaselineJson {
   /** The body of {@code POST /api/v1/baselines}; {@code from} and {@code to} are ISO-8601 instants. */
   public record Pin(String name, String from, String to, String target) {}
 
-  /** @param status {@code both}, {@code new} (only after) or {@code gone} (only in the baseline) */
+  /**
+   * @param status {@code both}, {@code new} (only after) or {@code gone} (only in the baseline)
+   * @param pValue Welch's one-sided p of per-call time in the direction it moved; null unless {@code both}
+   */
   public record Change(
       String target,
       String database,
@@ -42,13 +45,17 @@ public final class BaselineJson {
       double beforeCpuMs,
       double afterCpuMs,
       String cpuSource,
-      Double extraMs) {
+      Double extraMs,
+      Double pValue) {
+    /** Below this a change of per-call time is called significant on the page. */
+    public static final double SIGNIFICANT = 0.01;
+
     public static Change of(StatementChange c) {
       return new Change(
           c.target(), c.database(), c.tenant(), Long.toString(c.queryId()), c.family(), c.query(),
           c.status().label(), c.beforeCalls(), c.afterCalls(), round(c.beforeMeanMs()), round(c.afterMeanMs()),
           round(c.ratio()), Api.round(c.beforeCpuMs()), Api.round(c.afterCpuMs()), c.cpuSource().label(),
-          round(c.extraMs()));
+          round(c.extraMs()), c.pValue() == null ? null : Math.round(c.pValue() * 1e6) / 1e6);
     }
   }
 

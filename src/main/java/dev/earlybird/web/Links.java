@@ -20,6 +20,11 @@ public final class Links {
     return "/reviews/" + segment(tenant) + "/" + workday;
   }
 
+  /** A pinned baseline's comparison page: {@code /baselines/<name>}. */
+  public static String baseline(String name) {
+    return "/baselines/" + segment(name);
+  }
+
   /** The base path the request came in under: "" at the root, else like {@code /earlybird}, never ending in '/'. */
   static String base(Context ctx) {
     String path = ctx.contextPath();

@@ -91,7 +91,15 @@ public final class Pages {
     }
   }
 
-  public record BaselinesView(List<BaselineJson.Baseline> baselines) {}
+  /**
+   * @param form the pin form's fields as entered ("" when blank; never the token)
+   * @param targets the fleet's targets, offered in the form
+   */
+  public record BaselinesView(
+      List<BaselineJson.Baseline> baselines, BaselineJson.Pin form, List<String> targets, Notice notice) {}
+
+  private static final Map<String, String> DONE = Map.of(
+      "pinned", "Pinned baseline %s.", "deleted", "Deleted baseline %s.");
 
   /** @param comparison null when the parameters were wrong ({@code error} says why) */
   public record CompareView(String name, Form form, BaselineJson.Comparison comparison, String error) {}
@@ -105,7 +113,33 @@ public final class Pages {
   }
 
   void baselines(Context ctx) {
-    Templates.render(ctx, "baselines.jte", Map.of("view", new BaselinesView(baselines.list())));
+    baselines(ctx, new BaselineJson.Pin("", "", "", ""), Notice.of(ctx, DONE, baselines.access().enabled()));
+  }
+
+  /** {@code POST /baselines}: the token was checked before (every unsafe request's filter). */
+  void pin(Context ctx) {
+    FormWrites.done(ctx, "/baselines", "pinned", baselines.pin(pinForm(ctx)).name());
+  }
+
+  /** {@code POST /baselines/{name}/delete}. */
+  void deleteBaseline(Context ctx) {
+    FormWrites.onPathParam(ctx, "name", baselines::delete, "/baselines", "deleted");
+  }
+
+  /** The page again after a refused form post, with why and what was entered (never the token). */
+  void baselinesRefused(Context ctx, int status, String error) {
+    ctx.status(status);
+    baselines(ctx, pinForm(ctx), Notice.refused(error, baselines.access().enabled()));
+  }
+
+  private static BaselineJson.Pin pinForm(Context ctx) {
+    return new BaselineJson.Pin(FormWrites.field(ctx, "name"), FormWrites.field(ctx, "from"),
+        FormWrites.field(ctx, "to"), FormWrites.field(ctx, "target"));
+  }
+
+  private void baselines(Context ctx, BaselineJson.Pin form, Notice notice) {
+    List<String> targets = fleet.all().stream().map(TargetStatus::name).toList();
+    Templates.render(ctx, "baselines.jte", Map.of("view", new BaselinesView(baselines.list(), form, targets, notice)));
   }
 
   void compare(Context ctx) {

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server: health, readiness, metrics, the JSON API and the pages. Reads are open to whoever reaches
- * {@code listen}; write actions (baselines, silences, {@code POST /-/reload}) need the bearer token of {@code web.token}
- * (see {@link WriteAccess}). Every route, link and asset sits under {@code web.basePath}, for a reverse proxy.
+ * {@code listen}; write actions (baselines, silences, {@code POST /-/reload}) need the bearer token of {@code web.token},
+ * or a page's form with it (see {@link WriteAccess}, {@link FormWrites}). Every route, link and asset sits under {@code web.basePath}, for a reverse proxy.
  */
 public final class WebServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
@@ -91,8 +91,9 @@ public final class WebServer implements AutoCloseable {
                 config.router.contextPath = basePath;
               }
               config.routes.before(SecurityHeaders::apply);
-              // A browser can be made to send a POST or DELETE cross-site, but never with our Authorization header:
-              // refusing every unsafe method without the token here means no route can forget it (no CSRF).
+              // A browser can be made to send a POST or DELETE cross-site, but never with our Authorization header,
+              // nor a form with the token it does not know: refusing every unsafe method without the token here means
+              // no route can forget it (no CSRF). A form post from another site is refused besides (FormWrites).
               config.routes.before(ctx -> {
                 if (!SAFE.contains(ctx.method())) {
                   current.get().baselines().access().require(ctx);
@@ -132,6 +133,8 @@ public final class WebServer implements AutoCloseable {
               config.routes.get("/families/{family}", ctx -> current.get().familyView().pages().detail(ctx));
               config.routes.get("/baselines", ctx -> current.get().pages().baselines(ctx));
               config.routes.get("/baselines/{name}", ctx -> current.get().pages().compare(ctx));
+              config.routes.post("/baselines", ctx -> current.get().pages().pin(ctx));
+              config.routes.post("/baselines/{name}/delete", ctx -> current.get().pages().deleteBaseline(ctx));
               config.routes.get("/api/v1/findings", ctx -> current.get().findings().list(ctx));
               config.routes.get("/", ctx -> current.get().pages().fleet(ctx));
               config.routes.get("/api/v1/fleet", ctx -> current.get().pages().fleetApi().get(ctx));
@@ -152,17 +155,20 @@ public final class WebServer implements AutoCloseable {
               config.routes.post("/api/v1/silences", ctx -> current.get().alerting().addSilence(ctx));
               config.routes.delete("/api/v1/silences/{id}", ctx -> current.get().alerting().deleteSilence(ctx));
               config.routes.get("/alerts", ctx -> current.get().alerting().pages().alerts(ctx));
+              config.routes.post("/alerts/silences", ctx -> current.get().alerting().pages().addSilence(ctx));
+              config.routes.post(
+                  "/alerts/silences/{id}/expire", ctx -> current.get().alerting().pages().expireSilence(ctx));
               config.routes.get("/reviews", ctx -> current.get().alerting().pages().reviews(ctx));
               config.routes.get("/reviews/{tenant}/{workday}", ctx -> current.get().alerting().pages().review(ctx));
               config.routes.post("/-/reload", ctx -> reload(ctx, current.get().baselines().access(), reloader));
-              config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+              config.routes.exception(BadRequest.class, (e, ctx) -> refused(current, ctx, 400, e.getMessage()));
               config.routes.exception(ApiError.class, (e, ctx) -> {
-                if (e.status() == 401) {
+                if (e.status() == 401 && !FormWrites.isForm(ctx)) {
                   ctx.header("WWW-Authenticate", "Bearer realm=\"earlybird\"");
                 }
-                error(ctx, e.status(), e.getMessage());
+                refused(current, ctx, e.status(), e.getMessage());
               });
-              config.routes.exception(BaselineException.class, (e, ctx) -> error(ctx, switch (e.reason()) {
+              config.routes.exception(BaselineException.class, (e, ctx) -> refused(current, ctx, switch (e.reason()) {
                 case INVALID -> 400;
                 case EXISTS -> 409;
                 case NOT_FOUND -> 404;
@@ -193,6 +199,27 @@ public final class WebServer implements AutoCloseable {
       ctx.status(400).json(Map.of("error", "the new config is invalid; the agent keeps running on the previous one",
           "problems", e.problems()));
     }
+  }
+
+  /**
+   * A refused request: a form post from a page gets that page again with the error (a person reads it there);
+   * everything else the JSON or 404 page of {@link #error}.
+   */
+  private static void refused(Supplier<Handlers> current, Context ctx, int status, String message) {
+    if (FormWrites.isForm(ctx)) {
+      String base = Links.base(ctx);
+      String path = ctx.path().startsWith(base) ? ctx.path().substring(base.length()) : ctx.path();
+      Handlers h = current.get();
+      if (path.equals("/baselines") || path.startsWith("/baselines/")) {
+        h.pages().baselinesRefused(ctx, status, message);
+        return;
+      }
+      if (path.startsWith("/alerts/") && h.alerts() != null) {
+        h.alerts().pages().refused(ctx, status, message);
+        return;
+      }
+    }
+    error(ctx, status, message);
   }
 
   private static void error(Context ctx, int status, String message) {

@@ -2,11 +2,13 @@
  * HTTP: Javalin routes for the JSON API ({@code /api/v1}), Prometheus {@code /metrics}, health and readiness,
  * and pages for people (a statement's page with its advice and generic plan; {@link dev.earlybird.web.PlansApi} for
  * its plans and a regression's plan change). Reads the history store, analysis and the in-memory fleet state; never queries a
- * monitored database. Write actions (pinning and deleting baselines, creating and deleting silences,
+ * monitored database. Write actions (pinning and deleting baselines, creating, expiring and deleting silences,
  * {@code POST /-/reload}) need the bearer token
- * of {@code web.token}; baselines go through the agent's single history writer, a reload through the agent
+ * of {@code web.token}, or the pages' forms with that token in a password field ({@link dev.earlybird.web.FormWrites});
+ * baselines go through the agent's single history writer, a reload through the agent
  * ({@link dev.earlybird.web.Reloader}). The config-dependent routes are read through one holder a reload swaps.
- * Every unsafe method (POST, PUT, PATCH, DELETE) needs the token, whatever the route: no CSRF. Every response carries
+ * Every unsafe method (POST, PUT, PATCH, DELETE) needs the token, whatever the route: no CSRF; a form sent from
+ * another site is refused besides, without cookies or sessions. Long lists page by key ({@code cursor}). Every response carries
  * {@link dev.earlybird.web.SecurityHeaders} (a CSP without inline script or style: the style sheet is
  * {@code /assets/earlybird.css}); everything is served under {@code web.basePath}, which pages and links take from the
  * request ({@link dev.earlybird.web.Links#base}). Everything that came from a database (query text!) is escaped in

@@ -85,6 +85,27 @@ class BaselineComparisonTest {
     assertThat(gone.extraMs()).isNull();
     assertThat(gone.afterCalls()).isZero();
     assertThat(gone.beforeCpuMs()).isEqualTo(500);
+    assertThat(worst.pValue()).as("no spread on either side: the rise is certain").isZero();
+    assertThat(volume.pValue()).as("the same per-call time").isEqualTo(1.0);
+    assertThat(fresh.pValue()).isNull();
+    assertThat(gone.pValue()).isNull();
+  }
+
+  /** 100 calls of {@code meanMs} per call with a variance of 1 ms², as the sums keep it. */
+  private static HotQueryRow spread(double meanMs) {
+    Usage u = new Usage(1, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100 * meanMs, 100 * (1 + meanMs * meanMs), 0, 0,
+        0, 0, 0, 0, 0, 0);
+    return new HotQueryRow("a", "tenant_x", 1, 1, "f1", "SELECT 1", u);
+  }
+
+  @Test
+  void aChangeWithinTheSpreadOfPerCallTimesIsNotSignificantALargeOneIs() {
+    double small = BaselineComparison.compare(List.of(spread(1)), List.of(spread(1.1)), TENANT, ALL, 10).get(0).pValue();
+    assertThat(small).isBetween(0.2, 0.3);
+    double large = BaselineComparison.compare(List.of(spread(1)), List.of(spread(2)), TENANT, ALL, 10).get(0).pValue();
+    assertThat(large).isLessThan(1e-6);
+    double faster = BaselineComparison.compare(List.of(spread(2)), List.of(spread(1)), TENANT, ALL, 10).get(0).pValue();
+    assertThat(faster).as("in the direction it moved").isEqualTo(large);
   }
 
   @Test

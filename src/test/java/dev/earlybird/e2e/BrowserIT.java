@@ -40,7 +40,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * markers; a statement whose text holds markup and script is shown as text. Screenshots of every page go to
  * {@code target/screenshots}, a build artifact.
  */
-class BrowserIT {
+public class BrowserIT {
   static final List<String> TENANTS = List.of("charts_a", "charts_b");
   static final String LOOKUP = "SELECT count(*) FROM chart_items WHERE k = ?";
   /** Sorts more than work_mem holds, so the temp blocks chart has something to show. */
@@ -190,7 +190,7 @@ class BrowserIT {
   }
 
   /** Debian's Chromium and chromedriver: Selenium Manager stays idle when both paths are given. */
-  private static WebDriver chromium() {
+  public static WebDriver chromium() {
     ChromeOptions options = new ChromeOptions();
     options.setBinary("/usr/bin/chromium");
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,2400");

@@ -28,6 +28,10 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import dev.earlybird.history.Silence;
+import dev.earlybird.model.LabelMatcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -250,8 +254,10 @@ class AlertsWebTest {
     HttpResponse<String> page = get("/alerts");
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(WebServerTest.timesAsText(page.body()))
-        .contains("<h2>Firing</h2>", "<h2>Silenced</h2>", "<h2>Resolved</h2>", "<h2>Silences</h2>")
-        .contains("<strong>chat</strong> firing pending, 1 attempt, 2026-12-08 12:00:30 UTC", "HTTP 503 from chat")
+        .contains("<h2 id=\"firing\">Firing</h2>", "<h2 id=\"silenced\">Silenced</h2>",
+            "<h2 id=\"resolved\">Resolved</h2>", "<h2 id=\"silences\">Silences</h2>")
+        .as("a pending delivery says when it is tried next")
+        .contains("<strong>chat</strong> firing pending, 1 attempt, next 2026-12-08 12:00:30 UTC", "HTTP 503 from chat")
         .contains("<strong>pager</strong> firing sent, 1 attempt, 2026-12-08 11:50:10 UTC")
         .contains("silenced by s1", "tenant=\"acme\"", "jane")
         .as("times to the second in UTC, not ISO instants").contains("2026-12-08 11:50:00 UTC", "2026-12-08 11:59:00 UTC")
@@ -411,5 +417,101 @@ class AlertsWebTest {
             .contains("alerting is not enabled");
       }
     }
+  }
+
+  private void storeAlerts(int n, boolean firing, int fromSecond) {
+    List<AlertRecord> alerts = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Instant at = NOW.minusSeconds(3600 - fromSecond - i);
+      alerts.add(new AlertRecord("fp" + (fromSecond + i), AlertStage.FOUND, "f" + i, firing,
+          Map.of("alertname", "EarlybirdHot", "severity", "info", "target", "pg1"), Map.of("summary", "hot fp" + (fromSecond + i)), List.of(),
+          Optional.empty(), at, at, firing ? Optional.empty() : Optional.of(at)));
+    }
+    alerting.alerts().record(new AlertWrites(alerts, List.of()));
+  }
+
+  private List<String> fingerprints(JsonNode page) {
+    List<String> out = new java.util.ArrayList<>();
+    page.get("alerts").forEach(a -> out.add(a.get("fingerprint").asText()));
+    return out;
+  }
+
+  @Test
+  void alertsArePagedByKeyNewestFirstStableWhileNewOnesArrive() throws Exception {
+    storeAlerts(7, true, 1);
+    JsonNode first = getJson("/api/v1/alerts?state=firing&limit=3");
+    assertThat(fingerprints(first)).containsExactly("fp7", "fp6", "fp5");
+    assertThat(first.get("prevCursor").isNull()).isTrue();
+    JsonNode second = getJson("/api/v1/alerts?state=firing&limit=3&cursor=" + first.get("nextCursor").asText());
+    assertThat(fingerprints(second)).containsExactly("fp4", "fp3", "fp2");
+    storeAlerts(1, true, 100); // a new alert at the top while someone pages: it moves no page
+    JsonNode third = getJson("/api/v1/alerts?state=firing&limit=3&cursor=" + second.get("nextCursor").asText());
+    assertThat(fingerprints(third)).containsExactly("fp1");
+    assertThat(third.get("nextCursor").isNull()).as("the last page").isTrue();
+    JsonNode back = getJson("/api/v1/alerts?state=firing&limit=3&cursor=" + third.get("prevCursor").asText());
+    assertThat(fingerprints(back)).containsExactly("fp4", "fp3", "fp2");
+    JsonNode front = getJson("/api/v1/alerts?state=firing&limit=3&cursor=" + back.get("prevCursor").asText());
+    assertThat(fingerprints(front)).containsExactly("fp7", "fp6", "fp5");
+    assertThat(front.get("prevCursor").isNull()).as("fp100 is newer, so there is a page before").isFalse();
+    assertThat(fingerprints(getJson("/api/v1/alerts?state=firing&limit=3&cursor=" + front.get("prevCursor").asText())))
+        .containsExactly("fp100");
+    assertThat(getJson("/api/v1/alerts?limit=1000").get("alerts")).hasSize(8);
+
+    String cursor = first.get("nextCursor").asText();
+    for (String path : List.of("/api/v1/alerts?state=resolved&cursor=" + cursor, "/api/v1/alerts?cursor=x" + cursor,
+        "/api/v1/silences?cursor=" + cursor, "/api/v1/alerts?limit=1001")) {
+      HttpResponse<String> r = get(path);
+      assertThat(r.statusCode()).as(path).isEqualTo(400);
+      assertThat(json.readTree(r.body()).get("error").asText()).as(path).containsAnyOf("'cursor'", "'limit'");
+    }
+  }
+
+  @Test
+  void silencesArePagedActiveByNearestEndExpiredByLatestEnd() throws Exception {
+    for (int i = 1; i <= 5; i++) {
+      alerting.silences().add(new Silence("s" + i, List.of(LabelMatcher.equal("tenant", "t" + i)),
+          NOW.minusSeconds(7200), NOW.plusSeconds(i * 60L - 180), "jane", "", NOW.minusSeconds(7200)));
+    }
+    // s1 to s3 have ended (s3 just now); s4 and s5 end in one and two minutes.
+    JsonNode active = getJson("/api/v1/silences?limit=1");
+    assertThat(active.get("silences")).extracting(s -> s.get("id").asText()).containsExactly("s4");
+    JsonNode more = getJson("/api/v1/silences?limit=1&cursor=" + active.get("nextCursor").asText());
+    assertThat(more.get("silences")).extracting(s -> s.get("id").asText()).containsExactly("s5");
+    assertThat(more.get("nextCursor").isNull()).isTrue();
+    JsonNode expired = getJson("/api/v1/silences?state=expired&limit=2");
+    assertThat(expired.get("silences")).extracting(s -> s.get("id").asText()).containsExactly("s3", "s2");
+    assertThat(getJson("/api/v1/silences?state=expired&cursor=" + expired.get("nextCursor").asText()).get("silences"))
+        .extracting(s -> s.get("id").asText()).containsExactly("s1");
+    assertThat(get("/api/v1/silences?state=ended").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void eachSectionOfTheAlertsPagePagesOnItsOwn() throws Exception {
+    storeAlerts(AlertPages.PAGE + 1, false, 1);
+    storeAlerts(1, true, 500);
+    String first = get("/alerts").body();
+    Matcher next = Pattern.compile("<a href=\"(/alerts\\?resolved=[^\"]+#resolved)\" rel=\"next\">").matcher(first);
+    assertThat(next.find()).as("a next link for the resolved alerts").isTrue();
+    assertThat(first).contains("title=\"hot fp51\"", "title=\"hot fp2\"").doesNotContain("title=\"hot fp1\"", "rel=\"prev\"");
+    String second = get(next.group(1).replace("&amp;", "&")).body();
+    assertThat(second).contains("title=\"hot fp1\"", "rel=\"prev\"").doesNotContain("title=\"hot fp2\"")
+        .as("the firing section stays on its first page").contains("title=\"hot fp500\"");
+    assertThat(second).contains("href=\"/alerts?alertname=EarlybirdHot&amp;target=pg1#new-silence\">silence this</a>");
+    // "silence this" fills the form in
+    assertThat(get("/alerts?alertname=EarlybirdHot&target=pg1").body())
+        .contains("name=\"alertname\" value=\"EarlybirdHot\"", "name=\"target\" value=\"pg1\"",
+            "name=\"tenant\" value=\"\"", "name=\"duration\" value=\"2h\"");
+  }
+
+  @Test
+  void aSilencedAlertShowsItsSilenceWhoAndUntilWhen() throws Exception {
+    alerting.silences().add(new Silence("s1", List.of(LabelMatcher.equal("tenant", "acme")), NOW.minusSeconds(60),
+        NOW.plusSeconds(3600), "jane " + EVIL, "migration", NOW.minusSeconds(60)));
+    storeAlerts();
+    String page = WebServerTest.timesAsText(get("/alerts").body());
+    assertThat(page).contains("silenced by <a href=\"#silence-s1\">jane &lt;script&gt;", "until 2026-12-08 13:00:00 UTC",
+        " · migration", "<tr id=\"silence-s1\">").doesNotContain(EVIL);
+    assertThat(page).as("a resolved alert's end under its start")
+        .containsPattern("2026-12-08 11:50:00 UTC\\s*<br><span class=\"hint\">ended</span> 2026-12-08 11:59:00 UTC");
   }
 }

@@ -221,7 +221,10 @@ class WebServerTest {
     assertThat(get("/baselines", null).body()).contains("<a href=\"/baselines/before\">before</a>", "all");
     HttpResponse<String> page = get("/baselines/before?from=2026-11-20T05:00:00Z&to=2026-11-20T07:00:00Z", null);
     assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.body()).contains("1.00x", "both", "&lt;script&gt;").doesNotContain(EVIL);
+    assertThat(page.body()).contains("1.00x", "&lt;script&gt;").doesNotContain(EVIL)
+        .as("before and after side by side, significance, a link to the statement")
+        .contains("4 → 4", "10.0 ms → 10.0 ms", "no, p 0.50", "href=\"/queries/pg1/tenant_acme/" + QUERY_ID + "\"")
+        .contains("href=\"/api/v1/baselines/before/compare\"");
     assertThat(get("/baselines/nope", null).statusCode()).isEqualTo(404);
   }
 
