@@ -2,6 +2,7 @@ package dev.earlybird.web;
 
 import dev.earlybird.history.BaselineException;
 import dev.earlybird.metrics.FleetState;
+import dev.earlybird.model.TargetStatus;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
