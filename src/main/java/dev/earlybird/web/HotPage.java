@@ -1,6 +1,7 @@
 package dev.earlybird.web;
 
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -83,6 +84,13 @@ public final class HotPage {
         "limit", "cursor")) {
       given.put(name, ctx.queryParam(name) == null ? "" : ctx.queryParam(name).strip());
     }
+    if (!given.get("range").isEmpty() && !(given.get("from").isEmpty() && given.get("to").isEmpty())) {
+      // The form keeps the chosen preset in a hidden field; a window typed into from/to replaces it.
+      Map<String, String> typed = new LinkedHashMap<>(given);
+      typed.remove("range");
+      ctx.redirect(Links.base(ctx) + link("/hot", typed), HttpStatus.SEE_OTHER);
+      return;
+    }
     String tenant = given.get("tenant").isEmpty() ? null : given.get("tenant");
     ZoneId zone = api.zone(tenant);
     String zoneText = tenant == null ? "UTC (in a tenant's own zone when one is chosen)"
@@ -122,7 +130,12 @@ public final class HotPage {
       csv.put("cursor", given.get("cursor"));
       String families = FamilyPages.link(Map.of("from", from.toString(), "to", to.toString(),
           "target", given.get("target"), "tenant", given.get("tenant")));
-      view = new View(given, api.targetNames(), tenants(given), zoneText, local(from, zone), local(to, zone), presets,
+      // The fields hold a window only when one was typed: a preset or the default ("the last 24 hours") must stay
+      // rolling when the form is sent again to filter, not freeze at the minute the page was drawn (which cuts off
+      // the newest statements).
+      boolean typed = !given.get("from").isEmpty() || !given.get("to").isEmpty();
+      view = new View(given, api.targetNames(), tenants(given), zoneText, typed ? local(from, zone) : "",
+          typed ? local(to, zone) : "", presets,
           slice.json(), slice.offset(), prev, next, link("/api/v1/hot-queries", csv), families, null);
     } catch (BadRequest e) {
       ctx.status(400);

@@ -48,6 +48,7 @@ public class BrowserIT {
   static final String MARKUP =
       "SELECT 1 AS \"<script>alert('x')</script><img src=x id=injected>\" /* </pre><b id=bold>b</b> */";
   static final Path SHOTS = Path.of("target", "screenshots");
+  static final String TOKEN = "browser-it-token-5f1c";
   /** Each chart's first series' stroke colour, as query-charts.js draws it. */
   static final Map<String, int[]> LINES = Map.of("chart-mean", new int[] {0x3b, 0x6e, 0xa8},
       "chart-calls", new int[] {0x2a, 0x7d, 0x4f}, "chart-cpu", new int[] {0xa6, 0x5f, 0x00},
@@ -69,6 +70,7 @@ public class BrowserIT {
         store: "duckdb:%s"
         poll: { interval: 1s, textRefresh: 1s }
         advisor: { enabled: true, interval: 3s, catalogRefresh: 10s }
+        web: { token: "%s" }
         targets:
           - name: main
             url: "%s"
@@ -79,7 +81,7 @@ public class BrowserIT {
           hot: { top: 25, findings: 5 }
           baseline: { mode: rolling, lookback: 20s }
           regression: { window: 3s, minCalls: 5, minExtraPerHour: 1ms, persistence: 2, resolveAfter: 50 }
-        """.formatted(port, dir.resolve("store.duckdb"), pg.jdbcUrl("postgres"), pg.jdbcUrl("postgres")));
+        """.formatted(port, dir.resolve("store.duckdb"), TOKEN, pg.jdbcUrl("postgres"), pg.jdbcUrl("postgres")));
     Path log = dir.resolve("agent.log");
     AtomicBoolean running = new AtomicBoolean(true);
     List<Thread> load = TENANTS.stream().map(db -> Thread.ofPlatform().daemon().start(() -> work(pg, db, running)))
@@ -91,7 +93,8 @@ public class BrowserIT {
           .atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofSeconds(1))
           .until(() -> ready(agent), id -> id != null);
       pg.execute(TENANTS.get(0), MARKUP); // after the first polls: a statement the agent sees arrive
-      browser = chromium();
+      Path downloads = Files.createDirectories(dir.resolve("downloads"));
+      browser = chromium(downloads);
       String base = "http://127.0.0.1:" + port;
 
       browser.get(base + "/");
@@ -149,9 +152,24 @@ public class BrowserIT {
       WebDriver b = browser;
       assertThatThrownBy(() -> b.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
       screenshot(browser, "5-markup-statement");
+
+      theHotListFiltersSortsAndDownloadsWhatItShows(browser, base, downloads);
+      for (String page : List.of("findings", "advice", "alerts", "reviews")) {
+        browser.get(base + "/" + page);
+        assertThat(browser.findElements(By.tagName("h1"))).as(page).hasSize(1);
+        assertThat(browser.findElements(By.id("injected"))).as(page).isEmpty();
+        screenshot(browser, "7-" + page);
+      }
+      aBaselineIsPinnedFromItsPageWithTheToken(browser, base, agent);
       assertThat(agent.stop()).isIn(0, 143);
     } catch (AssertionError | RuntimeException e) {
-      throw new AssertionError(e.getMessage() + "\n--- end of the agent's log:\n" + tail(Files.readString(log)), e);
+      String at = "";
+      if (browser != null) {
+        screenshot(browser, "failed"); // what the browser showed when the test failed, for the CI artifacts
+        at = "\n--- the browser was at " + browser.getCurrentUrl();
+      }
+      throw new AssertionError(
+          e.getMessage() + at + "\n--- end of the agent's log:\n" + tail(Files.readString(log)), e);
     } finally {
       if (browser != null) {
         browser.quit();
@@ -189,9 +207,134 @@ public class BrowserIT {
     }, id -> id != null);
   }
 
+  /**
+   * The hot list by statement: filtered to one database through the form, sorted by calls both ways through the
+   * headers, and the CSV link downloads exactly the rows on screen, in their order.
+   */
+  private static void theHotListFiltersSortsAndDownloadsWhatItShows(WebDriver browser, String base, Path downloads)
+      throws Exception {
+    browser.get(base + "/hot");
+    WebElement form = browser.findElement(By.id("window"));
+    form.findElement(By.name("database")).sendKeys(TENANTS.get(1));
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    await("the filtered list").atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().contains("database="));
+    List<WebElement> rows = browser.findElements(By.cssSelector("#hot tbody tr"));
+    assertThat(rows).isNotEmpty();
+    assertThat(rows).allSatisfy(r -> assertThat(r.getText()).contains(TENANTS.get(1)).doesNotContain(TENANTS.get(0)));
+
+    browser.findElement(By.linkText("Calls")).click();
+    await("sorted by calls").atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().contains("sort=calls"));
+    List<Long> calls = column(browser, 4);
+    assertThat(calls).as("most calls first").isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    browser.findElement(By.linkText("Calls")).click();
+    await("and the other way").atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().contains("order=asc"));
+    List<Long> ascending = column(browser, 4);
+    assertThat(ascending).as("fewest calls first").isSorted();
+    screenshot(browser, "6-hot");
+
+    List<String> shown = browser.findElements(By.cssSelector("#hot tbody tr")).stream()
+        .map(r -> r.findElement(By.cssSelector("a[href*='/queries/main/']")).getAttribute("href"))
+        .map(href -> href.substring(href.lastIndexOf('/') + 1)).toList();
+    browser.findElement(By.partialLinkText("as CSV")).click();
+    Path csv = await("the CSV download").atMost(Duration.ofSeconds(15)).until(() -> {
+      try (var files = Files.list(downloads)) {
+        // Chromium writes to a .crdownload file and renames it to the .csv when done.
+        return files.filter(f -> f.toString().endsWith(".csv")).findFirst().orElse(null);
+      }
+    }, f -> f != null);
+    List<List<String>> records = csvRecords(Files.readString(csv));
+    List<String> header = records.get(0);
+    int queryId = header.indexOf("queryId");
+    int database = header.indexOf("database");
+    assertThat(queryId).as("a queryId column in " + header).isGreaterThanOrEqualTo(0);
+    List<List<String>> data = records.subList(1, records.size());
+    assertThat(data).as("the rows on screen, in their order").extracting(r -> r.get(queryId))
+        .containsExactlyElementsOf(shown);
+    assertThat(data).extracting(r -> r.get(database)).containsOnly(TENANTS.get(1));
+  }
+
+  /** RFC 4180 as a spreadsheet reads it: quoted fields may hold commas, doubled quotes and line breaks. */
+  private static List<List<String>> csvRecords(String text) {
+    List<List<String>> records = new java.util.ArrayList<>();
+    List<String> record = new java.util.ArrayList<>();
+    StringBuilder field = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (quoted) {
+        if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
+          field.append('"');
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          field.append(c);
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        record.add(field.toString());
+        field.setLength(0);
+      } else if (c == '\n' || c == '\r') {
+        if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+          i++;
+        }
+        record.add(field.toString());
+        field.setLength(0);
+        records.add(record);
+        record = new java.util.ArrayList<>();
+      } else {
+        field.append(c);
+      }
+    }
+    if (field.length() > 0 || !record.isEmpty()) {
+      record.add(field.toString());
+      records.add(record);
+    }
+    return records;
+  }
+
+  /** The numbers of a column of the hot table ("1,234" as people read them). */
+  private static List<Long> column(WebDriver browser, int index) {
+    return browser.findElements(By.cssSelector("#hot tbody tr td:nth-child(" + index + ")")).stream()
+        .map(td -> Long.parseLong(td.getText().replace(",", "").strip())).toList();
+  }
+
+  /** Pinned through the form with the token; the baseline is then in the API and its comparison page shows rows. */
+  private static void aBaselineIsPinnedFromItsPageWithTheToken(WebDriver browser, String base, AgentProcess agent)
+      throws Exception {
+    browser.get(base + "/baselines");
+    WebElement form = browser.findElement(By.id("pin-form"));
+    java.time.Instant now = java.time.Instant.now();
+    form.findElement(By.name("name")).sendKeys("before-release");
+    form.findElement(By.name("from")).sendKeys(now.minusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        .toString());
+    form.findElement(By.name("to")).sendKeys(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    form.findElement(By.name("token")).sendKeys(TOKEN);
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    await("the pinned baseline listed").atMost(Duration.ofSeconds(10))
+        .until(() -> browser.findElement(By.tagName("body")).getText().contains("Pinned baseline before-release"));
+    assertThat(agent.json("/api/v1/baselines").get("baselines")).extracting(b -> b.get("name").asText())
+        .contains("before-release");
+    assertThat(browser.getPageSource()).doesNotContain(TOKEN);
+    screenshot(browser, "8-baselines");
+    browser.findElement(By.linkText("before-release")).click();
+    assertThat(browser.findElements(By.cssSelector("table tbody tr"))).as("statements compared").isNotEmpty();
+    screenshot(browser, "9-baseline-compare");
+  }
+
   /** Debian's Chromium and chromedriver: Selenium Manager stays idle when both paths are given. */
   public static WebDriver chromium() {
+    return chromium(null);
+  }
+
+  /** @param downloads where downloads go without asking; null: the browser's default */
+  static WebDriver chromium(Path downloads) {
     ChromeOptions options = new ChromeOptions();
+    if (downloads != null) {
+      options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toAbsolutePath().toString(),
+          "download.prompt_for_download", false));
+    }
     options.setBinary("/usr/bin/chromium");
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,2400");
     ChromeDriverService service =

@@ -320,8 +320,16 @@ class HotPageTest {
     String page = get("/hot?tenant=b").body();
     assertThat(page).contains("<option value=\"pg1\"", "<option value=\"pg2\"", "<option value=\"a\"",
         "<option value=\"b\" selected", "<option value=\"d\"", "<option value=\"configured_only\"",
-        "type=\"datetime-local\" name=\"from\" value=\"2026-11-19T01:00\"", "tenant b's zone, America/New_York",
-        "name=\"database\"");
+        "tenant b's zone, America/New_York", "name=\"database\"");
+    assertThat(page).as("the default window stays rolling when the form is sent again")
+        .contains("type=\"datetime-local\" name=\"from\" value=\"\"");
+    assertThat(get("/hot?tenant=b&from=2026-11-19T01:00&to=2026-11-20T01:00").body()).as("a typed window is kept")
+        .contains("type=\"datetime-local\" name=\"from\" value=\"2026-11-19T01:00\"");
+    assertThat(get("/hot?range=7d").body()).as("a preset is kept through the filter form")
+        .contains("<input type=\"hidden\" name=\"range\" value=\"7d\">");
+    HttpResponse<String> typed = get("/hot?range=7d&from=2026-11-19T01:00&to=&database=x");
+    assertThat(typed.statusCode()).as("a window typed over a preset replaces it").isEqualTo(303);
+    assertThat(typed.headers().firstValue("Location")).hasValue("/hot?from=2026-11-19T01%3A00&database=x");
     assertThat(get("/hot").body()).contains("From and to are in UTC");
     assertThat(rowIds(page)).hasSize(RECENT / 4);
     // A statement with a long text: one line, cut, the whole text in the details.
