@@ -124,7 +124,8 @@
       cursor: { drag: { x: true, y: false } },
       scales: { x: { time: true, range: function (u, min, max) {
         // The data's own extent (first draw, double-click reset) widens to the markers; a drag zoom stays as asked.
-        return min === xs[0] && max === xs[xs.length - 1] ? [xMin, xMax] : [min, max];
+        // A single point (an hour's bucket of the siblings) gets uPlot's padded range, years wide: never zoomable.
+        return xs.length < 2 || (min === xs[0] && max === xs[xs.length - 1]) ? [xMin, xMax] : [min, max];
       } }, y: { range: function (u, lo, hi) { return [0, hi > 0 ? hi * 1.1 : 1]; } } },
       axes: [
         { label: "time (UTC)", values: TICKS },
@@ -166,6 +167,7 @@
       { label: "baseline − 1 sd", stroke: "rgba(136,136,136,0.5)" }
     ], [field("meanMs"), bandField("meanMs"), bandField("highMs"), bandField("lowMs")], markers,
     [{ series: [3, 4], fill: "rgba(136,136,136,0.15)" }]);
+    drawSiblings(q, markers);
     chart("chart-calls", "Calls", "calls", xs, [{ label: "calls", stroke: "#2a7d4f", width: 2 }], [field("calls")],
         markers);
     chart("chart-cpu", "CPU (execution minus IO time where track_io_timing was on)", "ms", xs,
@@ -174,7 +176,6 @@
     chart("chart-rows", "Rows", "rows", xs, [{ label: "rows", stroke: "#3b6ea8", width: 2 }], [field("rows")], markers);
     chart("chart-temp", "Temp blocks written", "blocks", xs, [{ label: "temp blocks", stroke: "#00838f", width: 2 }],
         [field("tempBlksWritten")], markers);
-    drawSiblings(q, markers);
     drawWaits(q, markers);
     box.dataset.drawn = "true";
   }
