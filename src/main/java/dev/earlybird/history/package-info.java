@@ -7,7 +7,9 @@
  * the outbox, morning reviews, silences), written in the same transactions as what caused them; the advisor's
  * tables ({@link dev.earlybird.history.AdvisorStore}: statements' plans by shape, each database's latest catalog).
  * Reads of statement families across the fleet ({@link dev.earlybird.history.FamilyReads}) run in SQL that
- * PostgreSQL accepts too.
+ * PostgreSQL accepts too. The hot list is ranked in the store, one statement for its top and one for its baselines
+ * ({@link dev.earlybird.history.HistoryStore#hotRanking}, {@link dev.earlybird.history.HistoryStore#callTimes}), not
+ * by reading every statement of the window.
  *
  * <p>Depends only on {@code dev.earlybird.model}, the JDK and JDBC (the DuckDB driver for the Appender).
  */
