@@ -26,8 +26,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The hot-query list: statements of a window ranked by CPU, each with its share of its target's CPU. Reads
- * the whole window's rows (not just the top), because shares need the target totals.
+ * The hot-query list: statements of a window ranked by CPU, each with its share of its target's CPU. The store ranks
+ * and returns the top with each target's total (the shares need it), so a fleet's 70,000 statements are not read to
+ * show a hundred; PI-only digests and baselines are added here.
  */
 public final class HotList {
   private final HistoryStore store;
