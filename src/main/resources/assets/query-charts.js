@@ -124,11 +124,12 @@
       cursor: { drag: { x: true, y: false } },
       scales: { x: { time: true, range: function (u, min, max) {
         // The data's own extent (first draw, double-click reset) widens to the markers; a drag zoom stays as asked.
-        return min === xs[0] && max === xs[xs.length - 1] ? [xMin, xMax] : [min, max];
+        // A single point (an hour's bucket of the siblings) gets uPlot's padded range, years wide: never zoomable.
+        return xs.length < 2 || (min === xs[0] && max === xs[xs.length - 1]) ? [xMin, xMax] : [min, max];
       } }, y: { range: function (u, lo, hi) { return [0, hi > 0 ? hi * 1.1 : 1]; } } },
       axes: [
         { label: "time (UTC)", values: TICKS },
-        { label: unit, size: 70, incrs: unit === "ms" ? undefined : COUNTS, values: function (u, ticks) { return ticks.map(function (t) { return number(t); }); } }
+        { label: unit, size: 70, incrs: unit === "ms" || unit === "sessions" ? undefined : COUNTS, values: function (u, ticks) { return ticks.map(function (t) { return number(t); }); } }
       ],
       series: [{ label: "end (UTC)", value: "{YYYY}-{MM}-{DD} {HH}:{mm}:{ss}" }].concat(series.map(function (s) {
         return Object.assign({ value: function (u, v) { return number(v, unit); } }, s);
@@ -166,6 +167,7 @@
       { label: "baseline − 1 sd", stroke: "rgba(136,136,136,0.5)" }
     ], [field("meanMs"), bandField("meanMs"), bandField("highMs"), bandField("lowMs")], markers,
     [{ series: [3, 4], fill: "rgba(136,136,136,0.15)" }]);
+    drawSiblings(q, markers);
     chart("chart-calls", "Calls", "calls", xs, [{ label: "calls", stroke: "#2a7d4f", width: 2 }], [field("calls")],
         markers);
     chart("chart-cpu", "CPU (execution minus IO time where track_io_timing was on)", "ms", xs,
@@ -174,7 +176,72 @@
     chart("chart-rows", "Rows", "rows", xs, [{ label: "rows", stroke: "#3b6ea8", width: 2 }], [field("rows")], markers);
     chart("chart-temp", "Temp blocks written", "blocks", xs, [{ label: "temp blocks", stroke: "#00838f", width: 2 }],
         [field("tempBlksWritten")], markers);
+    drawWaits(q, markers);
     box.dataset.drawn = "true";
+  }
+
+  // Aligns series of {end, value} points on the union of their times (uPlot wants one x array); null where a
+  // series has no point, which leaves a gap.
+  function aligned(lists) {
+    var times = {};
+    lists.forEach(function (l) { l.forEach(function (p) { times[p.at] = true; }); });
+    var xs = Object.keys(times).map(Number).sort(function (a, b) { return a - b; });
+    var data = lists.map(function (l) {
+      var byTime = {};
+      l.forEach(function (p) { byTime[p.at] = p.value; });
+      return xs.map(function (x) { return byTime[x] === undefined ? null : byTime[x]; });
+    });
+    return { xs: xs, data: data };
+  }
+
+  var SIBLING_COLORS = ["#b00020", "#d97706", "#7c3aed", "#059669", "#be185d"];
+
+  // The same statement in the fleet's other databases: the median over every database per bucket, the slowest
+  // siblings, and this database, per call.
+  function drawSiblings(q, markers) {
+    var s = q.siblings;
+    if (!s || !s.chart || s.chart.median.length === 0) {
+      return;
+    }
+    var points = function (list) {
+      return list.map(function (p) { return { at: seconds(p.end), value: p.meanMs }; });
+    };
+    var lists = [points(s.chart.median)];
+    var series = [{ label: "fleet median", stroke: "#555", width: 2, dash: [6, 3] }];
+    if (s.self) {
+      lists.push(points(s.self.points));
+      series.push({ label: "this database", stroke: "#3b6ea8", width: 3 });
+    }
+    s.chart.worst.forEach(function (w, i) {
+      lists.push(points(w.points));
+      series.push({ label: w.target + " / " + (w.database || "?"), stroke: SIBLING_COLORS[i % SIBLING_COLORS.length],
+        width: 1 });
+    });
+    var a = aligned(lists);
+    chart("chart-siblings", "Time per call here, in the slowest other databases and the fleet's median (per "
+        + s.chart.bucket + ")", "ms", a.xs, series, a.data, markers);
+  }
+
+  // Performance Insights: the statement's average active sessions by wait event type, per PI window.
+  function drawWaits(q, markers) {
+    var pi = q.performanceInsights;
+    if (!pi || !pi.timeline || pi.timeline.length === 0) {
+      return;
+    }
+    var types = {};
+    pi.timeline.forEach(function (w) { Object.keys(w.waitMs).forEach(function (t) { types[t] = true; }); });
+    var names = Object.keys(types).sort();
+    var lists = names.map(function (t) {
+      return pi.timeline.map(function (w) {
+        var ms = Math.max(1, Date.parse(w.end) - Date.parse(w.start));
+        return { at: seconds(w.end), value: (w.waitMs[t] || 0) / ms };
+      });
+    });
+    var a = aligned(lists);
+    chart("chart-waits", "Performance Insights: average active sessions by wait event type", "sessions", a.xs,
+        names.map(function (t, i) {
+          return { label: t, stroke: t === "CPU" ? "#2a7d4f" : SIBLING_COLORS[i % SIBLING_COLORS.length], width: 2 };
+        }), a.data, markers);
   }
 
   function fail(message) {

@@ -8,13 +8,14 @@ import dev.earlybird.model.Finding;
 import dev.earlybird.model.FindingKind;
 import dev.earlybird.model.FindingState;
 import java.util.LinkedHashMap;
-import dev.earlybird.history.Usage;
+import dev.earlybird.history.CallTime;
 import dev.earlybird.model.Period;
 import java.time.Duration;
 import java.time.ZoneId;
 import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.HotQueryFilter;
 import dev.earlybird.history.HotQueryRow;
+import dev.earlybird.history.HotRanking;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,8 +26,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The hot-query list: statements of a window ranked by CPU, each with its share of its target's CPU. Reads
- * the whole window's rows (not just the top), because shares need the target totals.
+ * The hot-query list: statements of a window ranked by CPU, each with its share of its target's CPU. The store ranks
+ * and returns the top with each target's total (the shares need it), so a fleet's 70,000 statements are not read to
+ * show a hundred; PI-only digests and baselines are added here.
  */
 public final class HotList {
   private final HistoryStore store;
@@ -44,18 +46,21 @@ public final class HotList {
 
   public List<HotQuery> rank(Request r) {
     // The store ranks by CPU with Performance Insights' figures where PI covered a statement: the ranking the
-    // analysis' findings report (history.CpuRank).
-    List<HotQueryRow> rows =
-        store.hotQueries(
+    // analysis' findings report (history.CpuRank). It returns the top only, with the targets' totals the shares
+    // need: reading every statement of a fleet's day to show a hundred cost seconds.
+    HotRanking top =
+        store.hotRanking(
             new HotQueryFilter(
-                r.from(), r.to(), Optional.ofNullable(r.target()), Optional.ofNullable(r.database()), OptionalInt.empty())
-                .withPerformanceInsights());
+                r.from(), r.to(), Optional.ofNullable(r.target()), Optional.ofNullable(r.database()),
+                OptionalInt.of(r.limit()))
+                .withPerformanceInsights(),
+            Optional.ofNullable(r.tenant()).map(t -> name -> t.equals(tenants.tenantOf(name))));
     Period window = new Period(r.from(), r.to());
     // PI-only digests have no database, so no tenant: they belong to unfiltered and per-target lists only.
     List<HotQuery> piOnly = r.database() == null && r.tenant() == null
         ? piOnly(store.piOnly(window, Optional.ofNullable(r.target())))
         : List.of();
-    List<HotQuery> ranked = rank(rows, piOnly, tenants::tenantOf, r.tenant(), r.limit(),
+    List<HotQuery> ranked = rank(top.rows(), top.targetCpuMs(), piOnly, tenants::tenantOf, r.tenant(), r.limit(),
         Duration.between(r.from(), r.to()));
     return withBaselines(ranked, window);
   }
@@ -93,8 +98,14 @@ public final class HotList {
         toRead.computeIfAbsent(p.plan(), k -> new ArrayList<>()).add(ref(q));
       }
     }
-    Map<BaselinePlan, Map<StatementRef, Usage>> read = new HashMap<>();
-    toRead.forEach((plan, keys) -> read.put(plan, store.usage(plan.periods(), keys)));
+    // Every plan (one per tenant zone, mostly the same periods) in one read.
+    List<BaselinePlan> plans = List.copyOf(toRead.keySet());
+    List<Map<StatementRef, CallTime>> sums = store.callTimes(
+        plans.stream().map(plan -> new CallTime.Read(plan.periods(), toRead.get(plan))).toList());
+    Map<BaselinePlan, Map<StatementRef, CallTime>> read = new HashMap<>();
+    for (int i = 0; i < plans.size(); i++) {
+      read.put(plans.get(i), sums.get(i));
+    }
     List<HotQuery> out = new ArrayList<>(ranked.size());
     for (int i = 0; i < ranked.size(); i++) {
       HotQuery q = ranked.get(i);
@@ -103,8 +114,8 @@ public final class HotList {
         case HotBaseline.Frozen f -> q.withBaseline(HotBaseline.frozenLabel(f.evidence()), f.evidence().beforeMeanMs());
         case HotBaseline.Absent a -> q.withBaseline(a.why(), null);
         case HotBaseline.Planned p -> {
-          Usage u = read.get(p.plan()).get(ref(q));
-          yield q.withBaseline(p.plan().label(), u == null || u.calls() == 0 ? null : u.meanExecMs());
+          CallTime u = read.get(p.plan()).get(ref(q));
+          yield q.withBaseline(p.plan().label(), u == null || u.calls() == 0 ? null : u.meanMs());
         }
       });
     }
@@ -151,14 +162,32 @@ public final class HotList {
       String tenant,
       int limit,
       Duration window) {
-    double windowMs = Math.max(1, window.toMillis());
     Map<String, Double> targetCpu = new HashMap<>();
+    for (HotQueryRow row : rows) {
+      targetCpu.merge(row.target(), CpuAttribution.of(row.usage()).ms(), Double::sum);
+    }
+    return rank(rows, targetCpu, piOnly, tenantOf, tenant, limit, window);
+  }
+
+  /**
+   * The same over the top rows only, with each target's CPU over all its statements given ({@code statementCpu}):
+   * what the store's ranking ({@link HistoryStore#hotRanking}) returns.
+   */
+  static List<HotQuery> rank(
+      List<HotQueryRow> rows,
+      Map<String, Double> statementCpu,
+      List<HotQuery> piOnly,
+      java.util.function.Function<String, String> tenantOf,
+      String tenant,
+      int limit,
+      Duration window) {
+    double windowMs = Math.max(1, window.toMillis());
+    Map<String, Double> targetCpu = new HashMap<>(statementCpu);
     List<HotQuery> all = new ArrayList<>(rows.size());
     for (HotQueryRow row : rows) {
       CpuAttribution.Cpu attributed = CpuAttribution.of(row.usage());
       CpuSource source = attributed.source();
       double cpu = attributed.ms();
-      targetCpu.merge(row.target(), cpu, Double::sum);
       long calls = row.calls();
       all.add(
           new HotQuery(

@@ -284,4 +284,93 @@ final class Comparisons {
     }
     return out;
   }
+
+  /** A piece of a baseline read: through the tiers, or whole days from the daily rollup ({@link BaselineRead}). */
+  private record Piece(boolean days, Period period) {}
+
+  /**
+   * {@link HistoryStore#callTimes}: the reads' pieces deduplicated (zones without a DST change in the lookback plan
+   * the same UTC periods), each scanned once for calls and execution time only, joined to the statements of the
+   * reads that have the piece.
+   */
+  static List<Map<StatementRef, CallTime>> callTimes(Connection c, List<CallTime.Read> reads) throws SQLException {
+    List<Map<StatementRef, CallTime>> out = new ArrayList<>();
+    long daily = Rollups.load(c).daily();
+    Map<Piece, Integer> pieces = new java.util.LinkedHashMap<>();
+    List<String> readPieces = new ArrayList<>();
+    List<Object[]> keys = new ArrayList<>();
+    for (int r = 0; r < reads.size(); r++) {
+      out.add(new java.util.HashMap<>());
+      CallTime.Read read = reads.get(r);
+      if (read.statements().isEmpty()) {
+        continue;
+      }
+      BaselineRead split = BaselineRead.of(read.periods(), daily);
+      List<Piece> mine = new ArrayList<>();
+      split.tiers().forEach(p -> mine.add(new Piece(false, p)));
+      split.days().forEach(p -> mine.add(new Piece(true, p)));
+      for (Piece p : mine) {
+        readPieces.add("(" + r + ", " + pieces.computeIfAbsent(p, k -> pieces.size()) + ")");
+      }
+      for (StatementRef k : read.statements()) {
+        keys.add(new Object[] {r, k});
+      }
+    }
+    if (pieces.isEmpty() || keys.isEmpty()) {
+      return out;
+    }
+    List<String> ctes = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (var e : pieces.entrySet()) {
+      int n = e.getValue();
+      String rows = e.getKey().days()
+          ? "SELECT target, dbid, queryid, calls, exec_ms FROM statement_daily WHERE bucket_us >= ? AND bucket_us < ?"
+          : "SELECT target, dbid, queryid, calls, exec_ms FROM tiers";
+      String tiers = e.getKey().days() ? "" : HistoryReads.tiers("calls, exec_ms", "") + ",\n";
+      ctes.add("piece_%d AS (WITH %sx AS (%s) SELECT %d AS piece, * FROM x)"
+          .formatted(n, tiers, rows, n));
+      names.add("SELECT * FROM piece_" + n);
+    }
+    String sql =
+        """
+        WITH %s,
+        keys(r, target, dbid, queryid) AS (VALUES %s),
+        read_piece(r, piece) AS (VALUES %s),
+        %s
+        SELECT k.r, k.target, k.dbid, k.queryid, CAST(sum(x.calls) AS BIGINT) AS calls, sum(x.exec_ms) AS exec_ms
+        FROM (%s) x
+        JOIN keys k ON k.target = x.target AND k.dbid = x.dbid AND k.queryid = x.queryid
+        JOIN read_piece rp ON rp.r = k.r AND rp.piece = x.piece
+        GROUP BY k.r, k.target, k.dbid, k.queryid"""
+            .formatted(HistoryReads.WATERMARKS,
+                keys.stream().map(k -> "(CAST(? AS INTEGER), ?, CAST(? AS BIGINT), CAST(? AS BIGINT))")
+                    .collect(Collectors.joining(", ")),
+                String.join(", ", readPieces), String.join(",\n", ctes), String.join(" UNION ALL ", names));
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      for (Object[] k : keys) {
+        StatementRef ref = (StatementRef) k[1];
+        ps.setInt(i++, (Integer) k[0]);
+        ps.setString(i++, ref.target());
+        ps.setLong(i++, ref.dbId());
+        ps.setLong(i++, ref.queryId());
+      }
+      for (Piece p : pieces.keySet()) {
+        i = p.days() ? bindDays(ps, i, p.period()) : bindPeriod(ps, i, p.period(), Map.of());
+      }
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.get(rs.getInt(1)).put(new StatementRef(rs.getString(2), rs.getLong(3), rs.getLong(4)),
+              new CallTime(rs.getLong(5), rs.getDouble(6)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static int bindDays(PreparedStatement ps, int i, Period days) throws SQLException {
+    ps.setLong(i++, Columns.micros(days.from()));
+    ps.setLong(i++, Columns.micros(days.to()));
+    return i;
+  }
 }

@@ -730,6 +730,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
   }
 
   @Override
+  public HotRanking hotRanking(HotQueryFilter filter, Optional<java.util.function.Predicate<String>> databases) {
+    return read("the hot list", c -> HistoryReads.hotRanking(c, filter, databases));
+  }
+
+  @Override
   public List<PinnedBaseline> baselines() {
     return read("pinned baselines", PinnedBaselines::list);
   }
@@ -860,6 +865,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
   @Override
   public Map<StatementRef, Usage> usage(List<Period> periods, List<StatementRef> statements) {
     return read("baseline usage", c -> Comparisons.usage(c, periods, statements));
+  }
+
+  @Override
+  public List<Map<StatementRef, CallTime>> callTimes(List<CallTime.Read> reads) {
+    return read("baseline call times", c -> Comparisons.callTimes(c, reads));
   }
 
   @Override

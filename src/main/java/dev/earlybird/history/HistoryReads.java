@@ -8,10 +8,14 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Read queries. Each is ONE statement that reads the watermarks itself, so it sees one consistent snapshot
@@ -49,7 +53,12 @@ final class HistoryReads {
   private HistoryReads() {}
 
   static String tiers(String filter) {
-    return TIERS.formatted(Columns.METRICS, filter, Rollups.HOUR_US, Rollups.DAY_US);
+    return tiers(Columns.METRICS, filter);
+  }
+
+  /** The same with only the given metric columns. */
+  static String tiers(String columns, String filter) {
+    return TIERS.formatted(columns, filter, Rollups.HOUR_US, Rollups.DAY_US);
   }
 
   /**
@@ -58,19 +67,9 @@ final class HistoryReads {
    * them, which is then part of the ranking.
    */
   static List<HotQueryRow> hotQueries(Connection c, HotQueryFilter f) throws SQLException {
-    boolean withPi = f.performanceInsights();
-    String targetFilter = f.target().isPresent() ? "AND target = ?" : "";
-    String pi = withPi ? PiTables.cpuCtes("pi") : "pi AS (SELECT '' AS target, 0 AS dbid, 0 AS queryid,"
-        + " CAST(NULL AS DOUBLE) AS pi_cpu_ms WHERE false)";
     String sql =
         """
-        WITH %s, %s,
-        agg AS (
-          SELECT target, dbid, queryid, CAST(sum(intervals) AS BIGINT) AS intervals, %s
-          FROM tiers GROUP BY target, dbid, queryid),
-        ranked AS (
-          SELECT a.*, pi.pi_cpu_ms, %s AS target_rank
-          FROM agg a LEFT JOIN pi ON pi.target = a.target AND pi.dbid = a.dbid AND pi.queryid = a.queryid)
+        %s
         SELECT r.*, d.name AS database, x.family, x.query
         FROM ranked r
         LEFT JOIN target_database d ON d.target = r.target AND d.oid = r.dbid
@@ -79,38 +78,140 @@ final class HistoryReads {
         ORDER BY r.exec_ms DESC, r.target, r.dbid, r.queryid
         %s"""
             .formatted(
-                WindowTiers.sql(targetFilter),
-                pi,
-                Columns.SUMS,
-                CpuRank.targetRank("a.", "pi.pi_cpu_ms", "a."),
+                ranked(f, Columns.SUMS),
                 f.database().isPresent() ? "WHERE d.name = ?" : "",
                 f.limit().isPresent() ? "LIMIT " + f.limit().getAsInt() : "");
     List<HotQueryRow> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      int i = WindowTiers.bind(ps, 1, Columns.micros(f.from()), Columns.micros(f.to()), f.target().orElse(null));
-      if (withPi) {
-        i = PiTables.bindCpu(ps, i, new Period(f.from(), f.to()));
+      bindWindow(ps, f);
+      try (var rs = ps.executeQuery()) {
+        int[] usage = Columns.usageColumns(rs, "");
+        int piCpu = rs.findColumn("pi_cpu_ms");
+        while (rs.next()) {
+          out.add(hotRow(rs, usage, piCpu));
+        }
       }
-      if (f.database().isPresent()) {
-        ps.setString(i, f.database().get());
+    }
+    return out;
+  }
+
+  /**
+   * {@code WITH} up to the {@code ranked} CTE of a hot read: the window's statements summed ({@code sums}), with PI's
+   * CPU where asked, their rank by CPU on their target ({@code target_rank}) and that CPU ({@code rank_cpu_ms}).
+   */
+  private static String ranked(HotQueryFilter f, String sums) {
+    return """
+        WITH %s, %s,
+        agg AS (
+          SELECT target, dbid, queryid, CAST(sum(intervals) AS BIGINT) AS intervals, %s
+          FROM tiers GROUP BY target, dbid, queryid),
+        ranked AS (
+          SELECT a.*, pi.pi_cpu_ms, %s AS target_rank, %s AS rank_cpu_ms
+          FROM agg a LEFT JOIN pi ON pi.target = a.target AND pi.dbid = a.dbid AND pi.queryid = a.queryid)"""
+        .formatted(WindowTiers.sql(f.target().isPresent() ? "AND target = ?" : ""), piCte(f), sums,
+            CpuRank.targetRank("a.", "pi.pi_cpu_ms", "a."), CpuRank.cpu("a.", "pi.pi_cpu_ms"));
+  }
+
+  /** The {@code pi} CTE: PI's CPU per statement where the filter asks for it and PI covered it, else none. */
+  private static String piCte(HotQueryFilter f) {
+    return f.performanceInsights() ? PiTables.cpuCtes("pi") : "pi AS (SELECT '' AS target, 0 AS dbid, 0 AS queryid,"
+        + " CAST(NULL AS DOUBLE) AS pi_cpu_ms WHERE false)";
+  }
+
+  /** Binds a hot read's window, PI window and database filter, in that order; returns the next index. */
+  private static int bindWindow(PreparedStatement ps, HotQueryFilter f) throws SQLException {
+    int i = WindowTiers.bind(ps, 1, Columns.micros(f.from()), Columns.micros(f.to()), f.target().orElse(null));
+    if (f.performanceInsights()) {
+      i = PiTables.bindCpu(ps, i, new Period(f.from(), f.to()));
+    }
+    if (f.database().isPresent()) {
+      ps.setString(i++, f.database().get());
+    }
+    return i;
+  }
+
+  private static HotQueryRow hotRow(java.sql.ResultSet rs, int[] usage, int piCpu) throws SQLException {
+    Usage u = Columns.readUsage(rs, usage);
+    double piMs = rs.getDouble(piCpu);
+    if (!rs.wasNull()) {
+      u = u.withPiCpuMs(piMs);
+    }
+    return new HotQueryRow(rs.getString("target"), rs.getString("database"), rs.getLong("dbid"),
+        rs.getLong("queryid"), rs.getString("family"), rs.getString("query"), u, rs.getInt("target_rank"));
+  }
+
+  /**
+   * The sums the hot list shows and ranks by (calls, rows, execution and IO time, the CPU columns), in the shape of
+   * {@link Columns#SUMS} with the other counters 0: summing 25 columns over every statement of a fleet's day costs
+   * several times summing these 10, and the hot list never reads the others.
+   */
+  static final String HOT_SUMS = Columns.LONGS.stream()
+      .map(c -> (Set.of("calls", "rows").contains(c) ? "CAST(sum(" + c + ") AS BIGINT)" : "CAST(0 AS BIGINT)") + " AS " + c)
+      .collect(Collectors.joining(", "))
+      + ", "
+      + Columns.DOUBLES.stream()
+          .map(c -> (Set.of("exec_ms", "io_read_ms", "io_write_ms", "temp_io_ms").contains(c) ? "sum(" + c + ")"
+              : "CAST(0 AS DOUBLE)") + " AS " + c)
+          .collect(Collectors.joining(", "))
+      + ", sum(cpu_ms) AS cpu_ms, CAST(sum(cpu_intervals) AS BIGINT) AS cpu_intervals"
+      + ", CAST(sum(io_timed_intervals) AS BIGINT) AS io_timed_intervals";
+
+  /**
+   * The hot list's top in one statement ({@link HistoryStore#hotRanking}): the window's statements are summed and
+   * ranked as {@link #hotQueries} does, but only the top rows are read, with their texts joined after the limit,
+   * followed by one row per target with its CPU total (a {@code UNION ALL BY NAME}, its other columns NULL).
+   */
+  static HotRanking hotRanking(Connection c, HotQueryFilter f, Optional<Predicate<String>> databases)
+      throws SQLException {
+    // The names that pass, read apart: a database's name is all a predicate (the tenant pattern) can look at.
+    Optional<List<String>> names = databases.isEmpty() ? Optional.empty()
+        : Optional.of(SqlRows.list(c, "SELECT DISTINCT name FROM target_database", rs -> rs.getString(1)).stream()
+            .filter(n -> n != null && databases.get().test(n)).toList());
+    String picked = names.isEmpty() ? ""
+        : names.get().isEmpty() ? "WHERE false"
+        : "WHERE database IN (" + names.get().stream().map(n -> "?").collect(Collectors.joining(", ")) + ")";
+    String sql =
+        """
+        %s,
+        named AS (
+          SELECT r.*, d.name AS database
+          FROM ranked r LEFT JOIN target_database d ON d.target = r.target AND d.oid = r.dbid
+          %s),
+        top AS (
+          SELECT * FROM named %s
+          ORDER BY rank_cpu_ms DESC, target, target_rank
+          %s)
+        SELECT t.*, x.family, x.query, false AS is_total
+        FROM top t
+        LEFT JOIN statement_text x ON x.target = t.target AND x.dbid = t.dbid AND x.queryid = t.queryid
+        UNION ALL BY NAME
+        SELECT target, sum(rank_cpu_ms) AS target_cpu_ms, true AS is_total FROM named GROUP BY target
+        ORDER BY is_total, rank_cpu_ms DESC, target, target_rank"""
+            .formatted(
+                ranked(f, HOT_SUMS),
+                f.database().isPresent() ? "WHERE d.name = ?" : "",
+                picked,
+                f.limit().isPresent() ? "LIMIT " + f.limit().getAsInt() : "");
+    List<HotQueryRow> rows = new ArrayList<>();
+    Map<String, Double> totals = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = bindWindow(ps, f);
+      for (String n : names.orElse(List.of())) {
+        ps.setString(i++, n);
       }
       try (var rs = ps.executeQuery()) {
         int[] usage = Columns.usageColumns(rs, "");
         int piCpu = rs.findColumn("pi_cpu_ms");
         while (rs.next()) {
-          Usage u = Columns.readUsage(rs, usage);
-          double piMs = rs.getDouble(piCpu);
-          if (!rs.wasNull()) {
-            u = u.withPiCpuMs(piMs);
+          if (rs.getBoolean("is_total")) {
+            totals.put(rs.getString("target"), rs.getDouble("target_cpu_ms"));
+            continue;
           }
-          out.add(
-              new HotQueryRow(
-                  rs.getString("target"), rs.getString("database"), rs.getLong("dbid"), rs.getLong("queryid"),
-                  rs.getString("family"), rs.getString("query"), u, rs.getInt("target_rank")));
+          rows.add(hotRow(rs, usage, piCpu));
         }
       }
     }
-    return out;
+    return new HotRanking(rows, totals);
   }
 
   static List<SeriesPoint> querySeries(Connection c, String target, long dbId, long queryId, Instant from, Instant to)

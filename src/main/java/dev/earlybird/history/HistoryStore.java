@@ -119,6 +119,14 @@ public interface HistoryStore extends AutoCloseable {
   /** Sums over the periods for the given statements; statements that did not run are absent. */
   Map<StatementRef, Usage> usage(List<Period> periods, List<StatementRef> statements);
 
+  /**
+   * Calls and execution time over each read's periods for its statements, all reads in one statement that reads each
+   * distinct period once (the hot list's baselines: one set of periods per tenant zone, mostly the same ones).
+   *
+   * @return per read, in order: its statements that ran, with their sums (as {@link #usage} sums them)
+   */
+  List<Map<StatementRef, CallTime>> callTimes(List<CallTime.Read> reads);
+
   /** One target's statements summed per period at hourly resolution, with the hours each period has data for. */
   PeriodSums periodSums(String target, List<Period> periods);
 
@@ -134,6 +142,16 @@ public interface HistoryStore extends AutoCloseable {
 
   /** Per (target, database, queryId), ordered by execMs descending. */
   List<HotQueryRow> hotQueries(HotQueryFilter filter);
+
+  /**
+   * The hot list's top, ranked in the store instead of reading every statement of the window: at most the filter's
+   * limit (all when it has none) of the statements with the most CPU ({@link CpuRank}, with PI's figure where the
+   * filter asks for it), ties by target and rank, only those in databases whose name passes {@code databases} (a
+   * database whose name is unknown never passes); with each target's CPU total over its statements that pass the
+   * filter's own database, before {@code databases} and the limit. Each row's usage holds what the hot list shows
+   * and ranks by (calls, rows, execution and IO time, the CPU columns); its other counters read 0.
+   */
+  HotRanking hotRanking(HotQueryFilter filter, Optional<java.util.function.Predicate<String>> databases);
 
   /** Pinned baselines, newest first. */
   List<PinnedBaseline> baselines();

@@ -1,5 +1,6 @@
 package dev.earlybird.history;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +11,15 @@ import java.util.Map;
  * @param methods how they were joined ({@code queryid}, {@code text})
  * @param windows PI windows that had it
  * @param waitMs load by wait event type, in ms of session time
+ * @param timeline the same per PI window that had it, oldest first
  */
 public record PiStatementWaits(
-    List<String> digests, List<String> methods, int windows, double loadMs, double cpuMs, Map<String, Double> waitMs) {}
+    List<String> digests, List<String> methods, int windows, double loadMs, double cpuMs, Map<String, Double> waitMs,
+    List<Window> timeline) {
+  public PiStatementWaits {
+    timeline = List.copyOf(timeline);
+  }
+
+  /** One PI window's session time of the statement by wait event type, in ms (its digests summed). */
+  public record Window(Instant start, Instant end, Map<String, Double> waitMs) {}
+}

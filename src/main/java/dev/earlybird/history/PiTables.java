@@ -255,16 +255,23 @@ final class PiTables {
     return out;
   }
 
-  /** One statement's PI load over a window, by wait event type, with the digests and join methods behind it. */
+  /**
+   * One statement's PI load over a window, by wait event type, with the digests and join methods behind it, in total
+   * and per PI window.
+   */
   static Optional<PiStatementWaits> waits(Connection c, StatementRef ref, Period window) throws SQLException {
     String sql =
         """
-        SELECT p.tokenized_id, p.method, p.share, p.load_ms, p.cpu_ms, s.waits
+        SELECT p.tokenized_id, p.method, p.share, p.load_ms, p.cpu_ms, s.waits, p.start_us, p.end_us
         FROM pi_share p JOIN pi_statement s
           ON s.target = p.target AND s.start_us = p.start_us AND s.tokenized_id = p.tokenized_id
         WHERE p.target = ? AND p.dbid = ? AND p.queryid = ? AND p.start_us >= ? AND p.end_us <= ?
-          AND p.method <> 'none'""";
+          AND p.method <> 'none'
+        ORDER BY p.start_us""";
     Map<String, Double> waits = new TreeMap<>();
+    // Per PI window (by its start): its end and its waits, the window's digests summed.
+    Map<Long, Long> ends = new TreeMap<>();
+    Map<Long, Map<String, Double>> perWindow = new TreeMap<>();
     java.util.Set<String> digests = new java.util.TreeSet<>();
     java.util.Set<String> methods = new java.util.TreeSet<>();
     double load = 0, cpu = 0;
@@ -283,12 +290,22 @@ final class PiTables {
           double share = rs.getDouble(3);
           load += rs.getDouble(4);
           cpu += rs.getDouble(5);
-          parse(rs.getString(6)).forEach((type, ms) -> waits.merge(type, ms * share, Double::sum));
+          long start = rs.getLong(7);
+          ends.put(start, rs.getLong(8));
+          Map<String, Double> these = perWindow.computeIfAbsent(start, k -> new TreeMap<>());
+          parse(rs.getString(6)).forEach((type, ms) -> {
+            waits.merge(type, ms * share, Double::sum);
+            these.merge(type, ms * share, Double::sum);
+          });
         }
       }
     }
+    List<PiStatementWaits.Window> timeline = new ArrayList<>();
+    perWindow.forEach((start, w) -> timeline.add(
+        new PiStatementWaits.Window(Columns.instant(start), Columns.instant(ends.get(start)), w)));
     return windows == 0 ? Optional.empty()
-        : Optional.of(new PiStatementWaits(List.copyOf(digests), List.copyOf(methods), windows, load, cpu, waits));
+        : Optional.of(new PiStatementWaits(List.copyOf(digests), List.copyOf(methods), windows, load, cpu, waits,
+            timeline));
   }
 
   /** Digests that joined to no pg_stat_statements entry, summed over the PI windows inside the read window. */

@@ -10,6 +10,9 @@
  * PostgreSQL accepts too. Long lists page by key, not by offset, so inserts never shift a page: findings and reviews
  * from a keyset position ({@link dev.earlybird.history.FindingFilter.Seek}, {@link dev.earlybird.history.ReviewStore.Seek}),
  * alerts and silences through {@link dev.earlybird.history.Keyset}.
+ * The hot list is ranked in the store, one statement for its top and one for its baselines
+ * ({@link dev.earlybird.history.HistoryStore#hotRanking}, {@link dev.earlybird.history.HistoryStore#callTimes}), not
+ * by reading every statement of the window.
  *
  * <p>Depends only on {@code dev.earlybird.model}, the JDK and JDBC (the DuckDB driver for the Appender).
  */

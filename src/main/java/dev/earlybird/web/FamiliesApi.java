@@ -243,9 +243,17 @@ public final class FamiliesApi {
   }
 
   private static ChartJson chart(FamilyReads reads, FamilyFilter f, String family, List<FamilyDatabase> dbs) {
+    return chart(reads, f, family, dbs.subList(0, Math.min(CHARTED, dbs.size())), dbs.isEmpty());
+  }
+
+  /**
+   * The fleet's median per bucket and the series of the {@code charted} databases (hourly up to 7 days, then daily);
+   * nothing when {@code none} ran the family.
+   */
+  static ChartJson chart(FamilyReads reads, FamilyFilter f, String family, List<FamilyDatabase> charted,
+      boolean none) {
     boolean daily = f.window().length().compareTo(Duration.ofDays(7)) > 0;
-    List<FamilyDatabase> charted = dbs.subList(0, Math.min(CHARTED, dbs.size()));
-    List<FamilyPoint> points = dbs.isEmpty() ? List.of()
+    List<FamilyPoint> points = none ? List.of()
         : reads.series(f, family, charted, daily ? Duration.ofDays(1) : Duration.ofHours(1));
     List<PointJson> median = points.stream().filter(FamilyPoint::median).map(PointJson::of).toList();
     List<SeriesJson> worst = new ArrayList<>();

@@ -54,11 +54,16 @@ public final class QueriesApi {
     }
   }
 
-  /** @param baseline the band under the per-call time, from the series itself (see {@link BaselineBand}) */
+  /**
+   * @param baseline the band under the per-call time, from the series itself (see {@link BaselineBand})
+   * @param siblings the same statement in the fleet's other databases over the window; null when its family is not
+   *     known (no text stored yet) or ran nowhere in the window
+   */
   public record QueryJson(
       String target, String database, String tenant, String queryId, String family, String query, boolean truncated,
       Instant from, Instant to, List<PointJson> series, List<FindingsApi.FindingJson> findings,
-      PerformanceInsightsJson performanceInsights, PlansApi.PlansJson plans, List<BaselineBand.BandJson> baseline) {}
+      PerformanceInsightsJson performanceInsights, PlansApi.PlansJson plans, List<BaselineBand.BandJson> baseline,
+      Siblings.SiblingsJson siblings) {}
 
   /**
    * Performance Insights' view of the statement over the window; null when PI has nothing for it (not an AWS
@@ -66,16 +71,25 @@ public final class QueriesApi {
    *
    * @param waitMs session time by wait event type ({@code CPU}, {@code IO}, {@code Lock}, ...), in ms
    * @param joinedBy how PI's digests were matched to this statement: {@code queryid} or {@code text}
+   * @param timeline the same waits per PI window, oldest first
    */
   public record PerformanceInsightsJson(List<String> digests, List<String> joinedBy, int windows, double loadMs,
-      double cpuMs, Map<String, Double> waitMs) {
+      double cpuMs, Map<String, Double> waitMs, List<PiPointJson> timeline) {
     static PerformanceInsightsJson of(PiStatementWaits w) {
-      Map<String, Double> waits = new java.util.TreeMap<>();
-      w.waitMs().forEach((k, v) -> waits.put(k, Api.round(v)));
       return new PerformanceInsightsJson(w.digests(), w.methods(), w.windows(), Api.round(w.loadMs()),
-          Api.round(w.cpuMs()), waits);
+          Api.round(w.cpuMs()), rounded(w.waitMs()),
+          w.timeline().stream().map(p -> new PiPointJson(p.start(), p.end(), rounded(p.waitMs()))).toList());
+    }
+
+    private static Map<String, Double> rounded(Map<String, Double> waitMs) {
+      Map<String, Double> waits = new java.util.TreeMap<>();
+      waitMs.forEach((k, v) -> waits.put(k, Api.round(v)));
+      return waits;
     }
   }
+
+  /** One PI window's session time of the statement by wait event type, in ms. */
+  public record PiPointJson(Instant start, Instant end, Map<String, Double> waitMs) {}
 
   /**
    * {@code GET /api/v1/targets/{target}/load}: Performance Insights' view of a target over a window, its load per
@@ -141,7 +155,11 @@ public final class QueriesApi {
         text.map(StatementText::truncated).orElse(false), w.from(), w.to(), series, findings,
         store.piWaits(new StatementRef(target, dbId, queryId), new Period(w.from(), w.to()))
             .map(PerformanceInsightsJson::of).orElse(null),
-        plans == null ? null : plans.plans(target, database, dbId, queryId), BaselineBand.of(series));
+        plans == null ? null : plans.plans(target, database, dbId, queryId), BaselineBand.of(series),
+        text.map(StatementText::family)
+            .flatMap(family -> Siblings.of(store.families(), family, target, dbId, new Period(w.from(), w.to()),
+                tenants::tenantOf, Links.base(ctx)))
+            .orElse(null));
   }
 
   /** {@code GET /api/v1/queries/{target}/{database}/{queryId}/plans}. */
@@ -182,6 +200,11 @@ public final class QueriesApi {
      * @param applied how the statement did before and after the change; null until it is applied
      */
     public record AdviceView(String state, String rule, String advice, String ddl, String proof, String applied) {}
+
+    /** The statement's text laid out one clause a line ({@link SqlLayout}); null when no text is stored. */
+    public String formattedQuery() {
+      return SqlLayout.format(q.query());
+    }
 
     /** The latest plan's lines; empty when none was captured. */
     public List<String> planLines() {

@@ -12,6 +12,7 @@ import dev.earlybird.history.FamilyFilter;
 import dev.earlybird.history.FamilyReads;
 import dev.earlybird.history.FamilyRow;
 import dev.earlybird.history.HistoryWriter;
+import dev.earlybird.history.HotQueryFilter;
 import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.metrics.FleetState;
 import dev.earlybird.web.Api;
@@ -39,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 import dev.earlybird.model.Period;
 import org.junit.jupiter.api.Test;
@@ -94,6 +96,7 @@ public class FamiliesBench {
         var handlers = new WebServer.Handlers(api, findings, queries, baselines,
             new Pages(fleetState, api, baselines, findings, queries), null, new FamiliesApi(store, tenants, clock));
         reads(report, store, tenants, runs);
+        hotReads(report, store, tenants, runs);
         try (var web = new WebServer(() -> handlers, new AgentMetrics("bench"), new Readiness(store.health()),
             Reloader.NONE).start("127.0.0.1", 0)) {
           String base = "http://127.0.0.1:" + web.port();
@@ -101,12 +104,20 @@ public class FamiliesBench {
           String family = first.get("families").get(0).get("family").asText();
           String tenant = first.get("families").get(0).get("worst").get(0).get("tenant").asText();
           String next = first.get("nextCursor").asText();
+          JsonNode hot = new ObjectMapper().readTree(get(base + "/api/v1/hot-queries?limit=1").body())
+              .get("queries").get(0);
+          String statement = "/queries/" + hot.get("target").asText() + "/" + hot.get("database").asText() + "/"
+              + hot.get("queryId").asText();
           for (String path : List.of("/api/v1/families", "/families", "/api/v1/families?limit=500",
               "/api/v1/families?cursor=" + next, "/api/v1/families?tenant=" + tenant,
               "/api/v1/families?target=pg-00", "/api/v1/families/" + family, "/families/" + family,
               "/api/v1/families?from=2026-10-21T15:00:00Z&to=2026-11-18T15:00:00Z", "/api/v1/hot-queries",
-              "/hot", "/api/v1/fleet", "/")) {
-            measure(report, base, path, runs);
+              "/api/v1/hot-queries?limit=1000", "/hot", "/api/v1/fleet", "/")) {
+            measure(report, base, path, runs, 200);
+          }
+          // The statement page and its twin: the goal is 300 ms.
+          for (String path : List.of("/api/v1" + statement, statement)) {
+            measure(report, base, path, runs, 300);
           }
         }
       }
@@ -121,7 +132,8 @@ public class FamiliesBench {
     }
   }
 
-  private static void measure(StringBuilder report, String base, String path, int runs) throws Exception {
+  private static void measure(StringBuilder report, String base, String path, int runs, double goalMs)
+      throws Exception {
     for (int i = 0; i < 2; i++) {
       check(path, get(base + path));
     }
@@ -137,7 +149,7 @@ public class FamiliesBench {
     Arrays.sort(ms);
     String shown = path.length() > 70 ? path.substring(0, 67) + "..." : path;
     BenchOutput.line(report, "%-72s median %7.1f ms  worst %7.1f ms  %s  (%,d chars)", shown, ms[runs / 2],
-        ms[runs - 1], ms[runs / 2] <= 200 ? "ok" : "MISS", bytes);
+        ms[runs - 1], ms[runs / 2] <= goalMs ? "ok" : "MISS", bytes);
     log("%s: median %.1f ms", shown, ms[runs / 2]);
   }
 
@@ -159,6 +171,30 @@ public class FamiliesBench {
     calls.put("databases(family)", () -> reads.databases(f, family));
     calls.put("findings(family)", () -> reads.findings(family));
     calls.put("series(family, 5 worst)", () -> reads.series(f, family, dbs.subList(0, 5), Duration.ofHours(1)));
+    time(report, calls, runs);
+  }
+
+  /** The reads behind the hot list over the last 24 hours, one by one, then the whole ranking. */
+  private static void hotReads(StringBuilder report, DuckDbHistoryStore store, TenantsConfig tenants, int runs) {
+    Instant from = WINDOW_END.minus(Duration.ofHours(24));
+    Period window = new Period(from, WINDOW_END);
+    HotList hot = new HotList(store, tenants, BaselineConfig.defaults());
+    Map<String, Supplier<?>> calls = new LinkedHashMap<>();
+    calls.put("hotQueries(24 h, with PI)", () -> store.hotQueries(
+        new HotQueryFilter(from, WINDOW_END, Optional.empty(), Optional.empty(), OptionalInt.empty())
+            .withPerformanceInsights()));
+    calls.put("hotRanking(24 h, with PI, top 100)", () -> store.hotRanking(
+        new HotQueryFilter(from, WINDOW_END, Optional.empty(), Optional.empty(), OptionalInt.of(100))
+            .withPerformanceInsights(), Optional.empty()));
+    calls.put("piOnly(24 h)", () -> store.piOnly(window, Optional.empty()));
+    calls.put("openFindings()", store::openFindings);
+    calls.put("firstPolls()", store::firstPolls);
+    calls.put("HotList.rank(limit 100)", () -> hot.rank(new HotList.Request(from, WINDOW_END, null, null, null, 100)));
+    calls.put("HotList.rank(limit 1000)", () -> hot.rank(new HotList.Request(from, WINDOW_END, null, null, null, 1000)));
+    time(report, calls, runs);
+  }
+
+  private static void time(StringBuilder report, Map<String, Supplier<?>> calls, int runs) {
     calls.forEach((name, call) -> {
       call.get();
       double[] ms = new double[runs];

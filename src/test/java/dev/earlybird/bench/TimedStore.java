@@ -227,6 +227,12 @@ final class TimedStore implements HistoryStore {
   }
 
   @Override
+  public List<Map<StatementRef, dev.earlybird.history.CallTime>> callTimes(
+      List<dev.earlybird.history.CallTime.Read> reads) {
+    return timed("callTimes", () -> store.callTimes(reads));
+  }
+
+  @Override
   public dev.earlybird.history.PeriodSums periodSums(String target, List<Period> periods) {
     return timed("periodSums", () -> store.periodSums(target, periods));
   }
@@ -264,6 +270,12 @@ final class TimedStore implements HistoryStore {
   @Override
   public List<HotQueryRow> hotQueries(HotQueryFilter filter) {
     return timed("hotQueries", () -> store.hotQueries(filter));
+  }
+
+  @Override
+  public dev.earlybird.history.HotRanking hotRanking(HotQueryFilter filter,
+      java.util.Optional<java.util.function.Predicate<String>> databases) {
+    return timed("hotRanking", () -> store.hotRanking(filter, databases));
   }
 
   @Override

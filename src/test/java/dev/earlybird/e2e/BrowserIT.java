@@ -119,8 +119,14 @@ public class BrowserIT {
           .until(d -> d.findElement(By.cssSelector("#charts[data-drawn='true']")));
       List<WebElement> drawn = charts.findElements(By.cssSelector("div.chart"));
       assertThat(drawn).extracting(e -> e.getAttribute("id"))
-          .containsExactly("chart-mean", "chart-calls", "chart-cpu", "chart-rows", "chart-temp");
-      for (WebElement chart : drawn) {
+          .containsExactly("chart-mean", "chart-siblings", "chart-calls", "chart-cpu", "chart-rows", "chart-temp");
+      // The same SQL in the other tenant's database, per hour against the fleet's median.
+      WebElement siblings = drawn.get(1);
+      assertThat(siblings.findElement(By.tagName("canvas")).getSize().getWidth()).isGreaterThan(300);
+      assertThat(Integer.parseInt(siblings.getAttribute("data-series"))).as("median and this database at least")
+          .isGreaterThanOrEqualTo(2);
+      assertThat(siblings.findElement(By.cssSelector(".u-legend")).getText()).contains("fleet median", "this database");
+      for (WebElement chart : drawn.stream().filter(c -> LINES.containsKey(c.getAttribute("id"))).toList()) {
         WebElement canvas = chart.findElement(By.tagName("canvas"));
         assertThat(canvas.getSize().getWidth()).as(chart.getAttribute("id")).isGreaterThan(300);
         assertThat(canvas.getSize().getHeight()).as(chart.getAttribute("id")).isGreaterThan(100);

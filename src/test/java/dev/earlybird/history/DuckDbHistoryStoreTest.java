@@ -292,4 +292,31 @@ class DuckDbHistoryStoreTest {
       return rs.getLong(1);
     }
   }
+
+  @Test
+  void aStatementsPerformanceInsightsWaitsComeInTotalAndPerWindow() {
+    // Two PI windows of a minute; the statement has half of digest D1 in the first and all of it in the second.
+    var ref = new StatementRef("pg1", 5, 42);
+    for (int w = 0; w < 2; w++) {
+      var period = new dev.earlybird.model.Period(T0.plusSeconds(60L * w), T0.plusSeconds(60L * (w + 1)));
+      var digest = new dev.earlybird.model.PiStatementLoad("D1", "42", "SELECT ?", 6000,
+          Map.of("CPU", 4000.0 * (w + 1), "IO", 2000.0), OptionalDouble.empty(), OptionalDouble.empty(),
+          OptionalDouble.empty());
+      double share = w == 0 ? 0.5 : 1;
+      store.recordPiWindow(
+          new dev.earlybird.model.PiWindow("pg1", period, true, List.of(digest), List.of(), List.of()),
+          List.of(new dev.earlybird.model.PiShare("D1", 5, 42, "queryid", share, 4000.0 * (w + 1) * share,
+              6000 * share)),
+          period.to());
+    }
+
+    PiStatementWaits waits = store.piWaits(ref, new dev.earlybird.model.Period(T0, T0.plusSeconds(120))).orElseThrow();
+
+    assertThat(waits.waitMs()).containsEntry("CPU", 2000.0 + 8000.0).containsEntry("IO", 1000.0 + 2000.0);
+    assertThat(waits.timeline()).extracting(PiStatementWaits.Window::start)
+        .containsExactly(T0, T0.plusSeconds(60));
+    assertThat(waits.timeline().get(0).end()).isEqualTo(T0.plusSeconds(60));
+    assertThat(waits.timeline().get(0).waitMs()).containsEntry("CPU", 2000.0).containsEntry("IO", 1000.0);
+    assertThat(waits.timeline().get(1).waitMs()).containsEntry("CPU", 8000.0).containsEntry("IO", 2000.0);
+  }
 }

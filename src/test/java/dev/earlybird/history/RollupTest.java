@@ -122,6 +122,19 @@ class RollupTest {
     });
     assertThat(store.usage(periods, keys)).isEqualTo(before);
     assertThat(store.compare(window, periods, Map.of(), new CandidateFilter(25, 1, 1.5, 0))).isEqualTo(compared);
+
+    // The hot list's batched read sums the same, per read, whether two reads share their periods or not.
+    var lastDay = List.of(new Period(Instant.parse("2026-03-03T00:00:00Z"), end()));
+    var batched = store.callTimes(List.of(new CallTime.Read(periods, keys), new CallTime.Read(periods, keys.subList(1, 2)),
+        new CallTime.Read(lastDay, keys), new CallTime.Read(lastDay, List.of())));
+    assertThat(batched).hasSize(4);
+    for (StatementRef k : keys) {
+      assertThat(batched.get(0).get(k)).isEqualTo(new CallTime(before.get(k).calls(), before.get(k).execMs()));
+      Usage day = store.usage(lastDay, keys).get(k);
+      assertThat(batched.get(2).get(k)).isEqualTo(new CallTime(day.calls(), day.execMs()));
+    }
+    assertThat(batched.get(1)).containsOnlyKeys(keys.get(1)).containsEntry(keys.get(1), batched.get(0).get(keys.get(1)));
+    assertThat(batched.get(3)).isEmpty();
   }
 
   @Test

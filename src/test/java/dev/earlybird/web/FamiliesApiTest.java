@@ -293,4 +293,60 @@ class FamiliesApiTest {
       assertThat(page.body()).as(path).doesNotContain("<script>").contains("&lt;script&gt;alert(1)&lt;/script&gt;");
     }
   }
+
+  @Test
+  void aStatementShowsTheSameSqlInTheFleetsOtherDatabases() throws Exception {
+    JsonNode sib = getJson("/api/v1/queries/pg1/tenant_a/101").get("siblings");
+    assertThat(sib.get("family").asText()).isEqualTo(ORDERS);
+    assertThat(sib.get("databases").asInt()).isEqualTo(5);
+    // tenant_e is the slowest at 20 ms per call; the four others tie at 2 ms, in target and oid order.
+    assertThat(sib.get("rank").asInt()).isEqualTo(2);
+    assertThat(sib.get("medianMs").asDouble()).isEqualTo(2);
+    assertThat(sib.get("ratio").asDouble()).isEqualTo(1);
+    assertThat(sib.get("link").asText()).startsWith("/families/" + ORDERS + "?");
+    JsonNode worst = sib.get("worst");
+    assertThat(worst).hasSize(4);
+    assertThat(worst.get(0).get("database").asText()).isEqualTo("tenant_e");
+    assertThat(worst.get(0).get("tenant").asText()).isEqualTo("e");
+    assertThat(worst.get(0).get("meanMs").asDouble()).isEqualTo(20);
+    assertThat(worst.get(0).get("ratio").asDouble()).isEqualTo(10);
+    assertThat(worst.get(0).get("link").asText()).isEqualTo("/queries/pg2/tenant_e/105");
+    assertThat(worst.findValuesAsText("database")).doesNotContain("tenant_a");
+    JsonNode chart = sib.get("chart");
+    assertThat(chart.get("bucket").asText()).isEqualTo("hour");
+    assertThat(chart.get("median")).hasSize(1);
+    assertThat(chart.get("median").get(0).get("meanMs").asDouble()).isEqualTo(2);
+    assertThat(chart.get("median").get(0).get("calls").asInt()).isEqualTo(5);
+    assertThat(chart.get("worst")).hasSize(4);
+    assertThat(chart.get("worst").get(0).get("points").get(0).get("meanMs").asDouble()).isEqualTo(20);
+    assertThat(sib.get("self").get("database").asText()).isEqualTo("tenant_a");
+    assertThat(sib.get("self").get("points").get(0).get("meanMs").asDouble()).isEqualTo(2);
+
+    // The slow one is first of five, ten times the median.
+    JsonNode slow = getJson("/api/v1/queries/pg2/tenant_e/105").get("siblings");
+    assertThat(slow.get("rank").asInt()).isEqualTo(1);
+    assertThat(slow.get("ratio").asDouble()).isEqualTo(10);
+    assertThat(slow.get("worst").get(0).get("meanMs").asDouble()).isEqualTo(2);
+  }
+
+  @Test
+  void theStatementPageListsTheSlowestSiblingsWithoutJavaScript() throws Exception {
+    HttpResponse<String> page = get("/queries/pg1/tenant_a/101");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<table id=\"siblings\"", "href=\"/queries/pg2/tenant_e/105\"", "10.00x",
+        "number 2 of 5", "href=\"/families/" + ORDERS + "?");
+    // The text laid out one clause a line, tokens untouched.
+    assertThat(page.body()).contains("<pre id=\"query\"><code>SELECT *\nFROM orders\nWHERE id = $1</code></pre>");
+  }
+
+  @Test
+  void aStatementAloneInTheFleetHasNoSlowerSiblings() throws Exception {
+    JsonNode sib = getJson("/api/v1/queries/pg1/tenant_a/201").get("siblings");
+    assertThat(sib.get("databases").asInt()).isEqualTo(1);
+    assertThat(sib.get("rank").asInt()).isEqualTo(1);
+    assertThat(sib.get("worst")).isEmpty();
+    HttpResponse<String> page = get("/queries/pg1/tenant_a/201");
+    assertThat(page.body()).doesNotContain("<table id=\"siblings\"", "<script>alert")
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+  }
 }

@@ -100,7 +100,9 @@ class FormsInBrowserIT {
 
   /** Waits for the page the form's answer shows: an element whose text starts so (the page before may have one too). */
   private static void shown(WebDriver browser, String css, String start) {
-    new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(() -> css + " starting with '" + start + "' on " + browser.getCurrentUrl() + ":\n"
+    // The old page may go away between finding an element and reading it: that is not a failure, look again.
+    new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .withMessage(() -> css + " starting with '" + start + "' on " + browser.getCurrentUrl() + ":\n"
             + browser.findElement(By.tagName("body")).getText())
         .until(d -> d.findElements(By.cssSelector(css)).stream().anyMatch(e -> e.getText().startsWith(start)));
   }
