@@ -52,6 +52,7 @@ final class FamilySql {
             + families.stream().map(x -> "?").collect(Collectors.joining(", "))
             + ")) ft ON ft.target = t.target AND ft.dbid = t.dbid AND ft.queryid = t.queryid";
     Tenants tenants = Tenants.of(c, f);
+    WindowTiers tiers = WindowTiers.of(c, Columns.micros(f.window().from()), Columns.micros(f.window().to()));
     String sql =
         """
         %s,
@@ -74,7 +75,7 @@ final class FamilySql {
           GROUP BY st.family, st.target, st.dbid
           HAVING sum(st.calls) > 0)"""
             .formatted(
-                WindowTiers.sql(f.target().isPresent() ? "AND target = ?" : ""),
+                tiers.sql(f.target().isPresent() ? "AND target = ?" : ""),
                 PiTables.cpuCtes("pi"),
                 SUMS,
                 only,
@@ -83,8 +84,7 @@ final class FamilySql {
                 tenants.key("d.name", rest),
                 tenants.where("d.name", rest));
     return new FamilySql(sql, ps -> {
-      int i = WindowTiers.bind(ps, 1, Columns.micros(f.window().from()), Columns.micros(f.window().to()),
-          f.target().orElse(null));
+      int i = tiers.bind(ps, 1, f.target().orElse(null));
       return PiTables.bindCpu(ps, i, f.window());
     }, rest);
   }
@@ -96,6 +96,7 @@ final class FamilySql {
   static FamilySql sums(Connection c, FamilyFilter f, List<String> families) throws SQLException {
     List<Object> rest = new ArrayList<>(families);
     Tenants tenants = Tenants.of(c, f);
+    WindowTiers tiers = WindowTiers.of(c, Columns.micros(f.window().from()), Columns.micros(f.window().to()));
     String sql =
         """
         %s,
@@ -107,10 +108,9 @@ final class FamilySql {
           %s
           GROUP BY ft.family
           HAVING sum(t.calls) > 0)"""
-            .formatted(WindowTiers.sql(f.target().isPresent() ? "AND target = ?" : ""),
+            .formatted(tiers.sql(f.target().isPresent() ? "AND target = ?" : ""),
                 families.stream().map(x -> "?").collect(Collectors.joining(", ")), tenants.where("d.name", rest));
-    return new FamilySql(sql, ps -> WindowTiers.bind(ps, 1, Columns.micros(f.window().from()),
-        Columns.micros(f.window().to()), f.target().orElse(null)), rest);
+    return new FamilySql(sql, ps -> tiers.bind(ps, 1, f.target().orElse(null)), rest);
   }
 
   /**

@@ -16,6 +16,7 @@ final class FleetReads {
    * each statement's CPU by its own layer, summed per target. 700 databases are one scan, not one hot list each.
    */
   static Map<String, TargetCpu> targetCpu(Connection c, Instant from, Instant to) throws SQLException {
+    WindowTiers tiers = WindowTiers.of(c, Columns.micros(from), Columns.micros(to));
     String sql =
         """
         WITH %s,
@@ -27,10 +28,9 @@ final class FleetReads {
         FROM agg a
         GROUP BY a.target
         ORDER BY a.target"""
-            .formatted(WindowTiers.sql(""), Columns.SUMS, CpuRank.cpu("a.", "NULL"), CpuRank.source("a.", "NULL"));
+            .formatted(tiers.sql(""), Columns.SUMS, CpuRank.cpu("a.", "NULL"), CpuRank.source("a.", "NULL"));
     Map<String, TargetCpu> out = new LinkedHashMap<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      WindowTiers.bind(ps, 1, Columns.micros(from), Columns.micros(to), null);
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
           String target = rs.getString("target");

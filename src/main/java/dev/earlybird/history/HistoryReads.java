@@ -67,6 +67,7 @@ final class HistoryReads {
    * them, which is then part of the ranking.
    */
   static List<HotQueryRow> hotQueries(Connection c, HotQueryFilter f) throws SQLException {
+    WindowTiers tiers = WindowTiers.of(c, Columns.micros(f.from()), Columns.micros(f.to()));
     String sql =
         """
         %s
@@ -78,12 +79,12 @@ final class HistoryReads {
         ORDER BY r.exec_ms DESC, r.target, r.dbid, r.queryid
         %s"""
             .formatted(
-                ranked(f, Columns.SUMS),
+                ranked(tiers, f, Columns.SUMS),
                 f.database().isPresent() ? "WHERE d.name = ?" : "",
                 f.limit().isPresent() ? "LIMIT " + f.limit().getAsInt() : "");
     List<HotQueryRow> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      bindWindow(ps, f);
+      bindWindow(ps, f, tiers);
       try (var rs = ps.executeQuery()) {
         int[] usage = Columns.usageColumns(rs, "");
         int piCpu = rs.findColumn("pi_cpu_ms");
@@ -99,7 +100,7 @@ final class HistoryReads {
    * {@code WITH} up to the {@code ranked} CTE of a hot read: the window's statements summed ({@code sums}), with PI's
    * CPU where asked, their rank by CPU on their target ({@code target_rank}) and that CPU ({@code rank_cpu_ms}).
    */
-  private static String ranked(HotQueryFilter f, String sums) {
+  private static String ranked(WindowTiers tiers, HotQueryFilter f, String sums) {
     return """
         WITH %s, %s,
         agg AS (
@@ -108,7 +109,7 @@ final class HistoryReads {
         ranked AS (
           SELECT a.*, pi.pi_cpu_ms, %s AS target_rank, %s AS rank_cpu_ms
           FROM agg a LEFT JOIN pi ON pi.target = a.target AND pi.dbid = a.dbid AND pi.queryid = a.queryid)"""
-        .formatted(WindowTiers.sql(f.target().isPresent() ? "AND target = ?" : ""), piCte(f), sums,
+        .formatted(tiers.sql(f.target().isPresent() ? "AND target = ?" : ""), piCte(f), sums,
             CpuRank.targetRank("a.", "pi.pi_cpu_ms", "a."), CpuRank.cpu("a.", "pi.pi_cpu_ms"));
   }
 
@@ -119,8 +120,8 @@ final class HistoryReads {
   }
 
   /** Binds a hot read's window, PI window and database filter, in that order; returns the next index. */
-  private static int bindWindow(PreparedStatement ps, HotQueryFilter f) throws SQLException {
-    int i = WindowTiers.bind(ps, 1, Columns.micros(f.from()), Columns.micros(f.to()), f.target().orElse(null));
+  private static int bindWindow(PreparedStatement ps, HotQueryFilter f, WindowTiers tiers) throws SQLException {
+    int i = tiers.bind(ps, 1, f.target().orElse(null));
     if (f.performanceInsights()) {
       i = PiTables.bindCpu(ps, i, new Period(f.from(), f.to()));
     }
@@ -167,6 +168,7 @@ final class HistoryReads {
     Optional<List<String>> names = databases.isEmpty() ? Optional.empty()
         : Optional.of(SqlRows.list(c, "SELECT DISTINCT name FROM target_database", rs -> rs.getString(1)).stream()
             .filter(n -> n != null && databases.get().test(n)).toList());
+    WindowTiers tiers = WindowTiers.of(c, Columns.micros(f.from()), Columns.micros(f.to()));
     String picked = names.isEmpty() ? ""
         : names.get().isEmpty() ? "WHERE false"
         : "WHERE database IN (" + names.get().stream().map(n -> "?").collect(Collectors.joining(", ")) + ")";
@@ -188,14 +190,14 @@ final class HistoryReads {
         SELECT target, sum(rank_cpu_ms) AS target_cpu_ms, true AS is_total FROM named GROUP BY target
         ORDER BY is_total, rank_cpu_ms DESC, target, target_rank"""
             .formatted(
-                ranked(f, HOT_SUMS),
+                ranked(tiers, f, HOT_SUMS),
                 f.database().isPresent() ? "WHERE d.name = ?" : "",
                 picked,
                 f.limit().isPresent() ? "LIMIT " + f.limit().getAsInt() : "");
     List<HotQueryRow> rows = new ArrayList<>();
     Map<String, Double> totals = new HashMap<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      int i = bindWindow(ps, f);
+      int i = bindWindow(ps, f, tiers);
       for (String n : names.orElse(List.of())) {
         ps.setString(i++, n);
       }

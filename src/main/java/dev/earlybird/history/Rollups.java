@@ -33,14 +33,53 @@ final class Rollups {
   static final String HOURLY = "hourly";
   static final String DAILY = "daily";
   static final String HOURLY_PURGED = "hourly_purged";
+  /**
+   * Watermark {@code span_<days>}: the hourly watermark span {@code days} ({@link #SPAN_DAYS}) was built at; none =
+   * not built. One per span, so that a build keeping other spans than the one that wrote a store never takes a span
+   * the store lacks for one it has.
+   */
+  static String spanName(int days) {
+    return "span_" + days;
+  }
 
-  /** Current watermarks in microseconds; 0 = nothing rolled/purged yet. */
-  record Watermarks(long hourly, long daily, long hourlyPurged) {}
+  /** A span covers 23 hours, so that the last 24 hours hold one wholly whatever the minute and the rollup's grace. */
+  static final long SPAN_US = 23 * HOUR_US;
+  /**
+   * The spans kept, in days back from the hourly watermark: span k covers {@code [w - 23 h - k days, w - k days)} for
+   * watermark w. 0 serves the last 24 hours (the hot list, the families view, the fleet page), 1 the day before it
+   * (the families view's change against the day before), 7 to 28 the same hours of the four weeks before (the hot
+   * list's seasonal baseline). They never overlap.
+   */
+  static final List<Integer> SPAN_DAYS = List.of(0, 1, 7, 14, 21, 28);
+
+  /**
+   * Current watermarks in microseconds; 0 = nothing rolled/purged yet.
+   *
+   * @param spans the hourly watermark each kept span was built at, by days back; absent = not built
+   */
+  record Watermarks(long hourly, long daily, long hourlyPurged, Map<Integer, Long> spans) {
+    Watermarks {
+      spans = Map.copyOf(spans);
+    }
+
+    /** Where span {@code days} starts, if it is built. */
+    java.util.OptionalLong spanStart(int days) {
+      Long built = spans.get(days);
+      return built == null ? java.util.OptionalLong.empty()
+          : java.util.OptionalLong.of(built - SPAN_US - days * DAY_US);
+    }
+
+    /** Whether every kept span is built at the hourly watermark. */
+    boolean spansCurrent() {
+      return SPAN_DAYS.stream().allMatch(d -> spans.getOrDefault(d, -1L) == hourly);
+    }
+  }
 
   private Rollups() {}
 
   static Watermarks load(Connection c) throws SQLException {
     long h = 0, d = 0, p = 0;
+    Map<Integer, Long> spans = new java.util.HashMap<>();
     try (Statement s = c.createStatement();
         var rs = s.executeQuery("SELECT name, value_us FROM rollup_watermark")) {
       while (rs.next()) {
@@ -48,11 +87,17 @@ final class Rollups {
           case HOURLY -> h = rs.getLong(2);
           case DAILY -> d = rs.getLong(2);
           case HOURLY_PURGED -> p = rs.getLong(2);
-          default -> {}
+          default -> {
+            for (int days : SPAN_DAYS) {
+              if (rs.getString(1).equals(spanName(days))) {
+                spans.put(days, rs.getLong(2));
+              }
+            }
+          }
         }
       }
     }
-    return new Watermarks(h, d, p);
+    return new Watermarks(h, d, p, spans);
   }
 
   /**
@@ -112,7 +157,37 @@ final class Rollups {
     // Resolved findings are kept as long as the daily history that explains them.
     exec(c, "DELETE FROM finding WHERE state = 'resolved' AND resolved_us <= ?", nowUs - micros(r.daily()));
     c.commit();
-    return new Watermarks(hourly, daily, purged);
+    Watermarks after = new Watermarks(hourly, daily, purged, wm.spans());
+    if (hourly > 0 && !after.spansCurrent()) {
+      buildSpans(c, hourly);
+      c.commit();
+      after = load(c);
+    }
+    return after;
+  }
+
+  /**
+   * Replaces the rolling day spans with those ending at hourly watermark {@code hourly}, summed from the hourly
+   * rollup as it stands (a span reaching below the hourly purge is built short, and readers never use it).
+   */
+  private static void buildSpans(Connection c, long hourly) throws SQLException {
+    exec(c, "DELETE FROM statement_span");
+    exec(c, "DELETE FROM rollup_watermark WHERE name LIKE 'span%'");
+    for (int days : SPAN_DAYS) {
+      long start = hourly - SPAN_US - days * DAY_US;
+      exec(
+          c,
+          """
+          INSERT INTO statement_span
+          SELECT target, dbid, queryid, CAST(? AS BIGINT) AS span_us, CAST(sum(intervals) AS BIGINT) AS intervals, %s
+          FROM statement_hourly WHERE bucket_us >= ? AND bucket_us < ?
+          GROUP BY target, dbid, queryid"""
+              .formatted(Columns.SUMS),
+          start,
+          start,
+          start + SPAN_US);
+      setWatermark(c, spanName(days), hourly);
+    }
   }
 
   /**
@@ -123,6 +198,7 @@ final class Rollups {
       throws SQLException {
     Map<List<Object>, Usage> hourly = new LinkedHashMap<>();
     Map<List<Object>, Usage> daily = new LinkedHashMap<>();
+    Map<List<Object>, Usage> spans = new LinkedHashMap<>();
     for (StatementInterval i : intervals) {
       long end = Columns.micros(i.end());
       if (end > wm.hourly()) {
@@ -131,7 +207,15 @@ final class Rollups {
       Usage u = Columns.usageOf(i, ioTimed);
       var k = i.key();
       if (end > wm.hourlyPurged()) {
-        hourly.merge(List.of(k.target(), k.dbId(), k.queryId(), Columns.bucketOfEnd(end, HOUR_US)), u, Columns::plus);
+        long bucket = Columns.bucketOfEnd(end, HOUR_US);
+        hourly.merge(List.of(k.target(), k.dbId(), k.queryId(), bucket), u, Columns::plus);
+        // A span is the sum of its hours: what is added to an hour is added to the span holding it.
+        for (int days : SPAN_DAYS) {
+          var start = wm.spanStart(days);
+          if (start.isPresent() && bucket >= start.getAsLong() && bucket < start.getAsLong() + SPAN_US) {
+            spans.merge(List.of(k.target(), k.dbId(), k.queryId(), start.getAsLong()), u, Columns::plus);
+          }
+        }
       }
       if (end <= wm.daily()) {
         daily.merge(List.of(k.target(), k.dbId(), k.queryId(), Columns.bucketOfEnd(end, DAY_US)), u, Columns::plus);
@@ -139,6 +223,7 @@ final class Rollups {
     }
     append(c, "statement_hourly", hourly);
     append(c, "statement_daily", daily);
+    append(c, "statement_span", spans);
   }
 
   private static void append(DuckDBConnection c, String table, Map<List<Object>, Usage> rows) throws SQLException {

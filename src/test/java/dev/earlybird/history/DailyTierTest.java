@@ -3,6 +3,7 @@ package dev.earlybird.history;
 import static dev.earlybird.history.Fixtures.interval;
 import static dev.earlybird.history.Fixtures.key;
 import static dev.earlybird.history.Fixtures.snapshot;
+import static dev.earlybird.history.TierReads.assertSame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.earlybird.model.StatementInterval;
@@ -82,25 +83,7 @@ class DailyTierTest {
     });
   }
 
-  private void execute(String sql) {
-    store.read("change " + sql, c -> {
-      try (var s = c.createStatement()) {
-        int n = s.executeUpdate(sql);
-        if (!c.getAutoCommit()) {
-          c.commit();
-        }
-        return n;
-      }
-    });
-  }
 
-  private static void assertSame(List<HotQueryRow> actual, List<HotQueryRow> expected) {
-    assertThat(actual).isNotEmpty();
-    assertThat(actual)
-        .usingRecursiveComparison()
-        .withComparatorForType(DailyTierTest::closeTo, Double.class)
-        .isEqualTo(expected);
-  }
 
   @Test
   void wholeDaysReadFromTheDailyTierEqualWhatRawAndHourlySaid() {
@@ -117,7 +100,7 @@ class DailyTierTest {
 
     // Proof of which tier answers: without day 2's hourly rows, the whole day (alone or with edges) still
     // reads the same, because it comes from the daily tier; half of day 2 only had hourly rows to come from.
-    execute("DELETE FROM statement_hourly WHERE bucket_us >= %d AND bucket_us < %d"
+    TierReads.execute(store, "DELETE FROM statement_hourly WHERE bucket_us >= %d AND bucket_us < %d"
         .formatted(Columns.micros(DAY2), Columns.micros(DAY3)));
     assertSame(read(DAY2, DAY3), day);
     assertSame(read(DAY2.minus(Duration.ofHours(1)), DAY3.plus(Duration.ofHours(5))), dayAndEdges);
@@ -131,7 +114,7 @@ class DailyTierTest {
     store.maintain(START.plus(STEP.multipliedBy(POLLS)).plus(Duration.ofMinutes(30)), KEEP_HOURLY);
     // Doubling the daily rows of day 1 and day 3 must not change anything: their parts in the window are edges.
     for (Instant day : List.of(DAY2.minus(Duration.ofDays(1)), DAY3)) {
-      execute("INSERT INTO statement_daily SELECT * FROM statement_daily WHERE bucket_us = " + Columns.micros(day));
+      TierReads.execute(store, "INSERT INTO statement_daily SELECT * FROM statement_daily WHERE bucket_us = " + Columns.micros(day));
     }
     assertSame(read(from, to), expected);
   }
@@ -170,7 +153,4 @@ class DailyTierTest {
         .satisfies(r -> assertThat(r.calls()).isEqualTo(7));
   }
 
-  private static int closeTo(Double a, Double b) {
-    return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a)) ? 0 : Double.compare(a, b);
-  }
 }
