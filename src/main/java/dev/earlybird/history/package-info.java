@@ -12,7 +12,10 @@
  * alerts and silences through {@link dev.earlybird.history.Keyset}.
  * The hot list is ranked in the store, one statement for its top and one for its baselines
  * ({@link dev.earlybird.history.HistoryStore#hotRanking}, {@link dev.earlybird.history.HistoryStore#callTimes}), not
- * by reading every statement of the window.
+ * by reading every statement of the window. Window reads are planned from the rollup watermarks into (table, range)
+ * pieces with constant bounds ({@link dev.earlybird.history.WindowTiers}), and the last 24 hours, the day before and
+ * the same hours of the past four weeks are kept summed per statement (rolling day spans, rebuilt after each hourly
+ * rollup), so a day's read takes one row per statement instead of 23.
  *
  * <p>Depends only on {@code dev.earlybird.model}, the JDK and JDBC (the DuckDB driver for the Appender).
  */

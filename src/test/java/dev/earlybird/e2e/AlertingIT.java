@@ -87,11 +87,17 @@ class AlertingIT {
         .formatted(port, store, TOKEN, TARGET, pg.jdbcUrl("postgres"), slow, alertmanager, hook, SECRET);
   }
 
+  /**
+   * Tenant slow's regression alerts at {@code stage}. Only slow's: its sequential scans can starve a two-core machine
+   * enough that another tenant's statement really gets slower per call and is found too, rightly; what this test
+   * follows is slow's alert.
+   */
   static List<JsonNode> amRegressions(Alertmanager am, String stage) {
     List<JsonNode> out = new ArrayList<>();
     for (JsonNode a : am.alerts("target=\"" + TARGET + "\"")) {
       JsonNode l = a.get("labels");
-      if (l.path("alertname").asText().equals("EarlybirdRegression") && l.path("stage").asText().equals(stage)) {
+      if (l.path("alertname").asText().equals("EarlybirdRegression") && l.path("stage").asText().equals(stage)
+          && l.path("tenant").asText().equals("slow")) {
         out.add(a);
       }
     }
