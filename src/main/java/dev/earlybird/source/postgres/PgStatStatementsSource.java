@@ -87,12 +87,14 @@ public final class PgStatStatementsSource implements AutoCloseable {
 
   /**
    * The share of changed entries above which a probed read is not worth its probe: the changed entries' counters are
-   * then read all at once, and the next poll reads whole. Measured with PollBench (docs/benchmarks.md): the probe
-   * costs about a fifth of a full read's bytes and the changed entries' counters a little more per entry than the full
-   * read (their keys go up as parameters), so bytes break even at about 70% changed; the time of a probed poll stays
-   * below a full one's up to about half of the entries changed. Half keeps both below the full read's.
+   * then read all at once, and the next poll reads whole. Measured with PollBench (docs/benchmarks.md, 10,000 entries):
+   * the probe costs about a fifth of a full read's bytes and each changed entry 1.2 full rows (its key goes up as a
+   * parameter), so bytes would break even only at about 70% changed; but the probed poll calls pg_stat_statements twice,
+   * and its snapshot took 0.84x a full read's time at 1% changed, 1.07x at 11% and 1.18x at 30%. A fifth keeps the
+   * bytes under half of a full read's for at most about a tenth more time; beyond it the full read is both simpler and
+   * faster.
    */
-  static final double CHANGED_SHARE_LIMIT = 0.5;
+  static final double CHANGED_SHARE_LIMIT = 0.2;
 
   public PgStatStatementsSource(PgEndpoint endpoint) {
     this(endpoint, true);

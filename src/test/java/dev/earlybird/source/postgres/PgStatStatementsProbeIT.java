@@ -45,7 +45,8 @@ class PgStatStatementsProbeIT {
         BEGIN SELECT count(*) INTO n FROM orders WHERE amount >= 0; RETURN n; END $$""");
     try (var c = server.superuser(db)) {
       Workload.run(c, 5);
-      Workload.distinctStatements(c, 30);
+      // Enough idle entries that the few that move stay under the share that makes a poll read whole.
+      Workload.distinctStatements(c, 60);
       planOnly(c);
       c.createStatement().execute("SELECT probe_nested()");
     }
@@ -72,7 +73,7 @@ class PgStatStatementsProbeIT {
       assertThat(read.kind()).isEqualTo(SnapshotRead.Kind.PROBED);
       assertThat(read.changed()).isEqualTo(moved.size());
       assertThat(read.countersRead()).as("full counters fetched").isEqualTo(moved.size());
-      assertThat(read.entries()).isEqualTo(f2.entries().size()).isGreaterThan(moved.size() + 25);
+      assertThat(read.entries()).isEqualTo(f2.entries().size()).isGreaterThan(moved.size() * 5);
       DiffResult fullDiff = StatementDiff.between(f1, f2);
       assertThat(fullDiff.intervals()).hasSize(moved.size());
       assertSameDiff(StatementDiff.between(p1, p2), fullDiff);
