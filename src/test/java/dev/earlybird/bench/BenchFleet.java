@@ -78,7 +78,9 @@ final class BenchFleet {
    * poll sees that many changed entries among thousands of idle ones.
    */
   void churn(int round, int count) throws SQLException {
-    int perDb = Math.min(statementsPerDb, 10);
+    // Ten statements in each of the next databases, or more per database when ten each cannot reach the count (a
+    // churn above 10% of the entries, to find where probing stops paying).
+    int perDb = Math.min(statementsPerDb, Math.max(10, (count + databases - 1) / databases));
     int dbs = Math.max(1, (count + perDb - 1) / perDb);
     int left = count;
     for (int i = 0; i < dbs && left > 0; i++) {

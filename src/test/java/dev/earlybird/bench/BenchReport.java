@@ -34,6 +34,14 @@ record BenchReport(
     return m.pollBytes.median() / m.rawBytes.median();
   }
 
+  double fullBytesRatio() {
+    return m.fullPollBytes.median() / m.rawBytes.median();
+  }
+
+  double fullTimeRatio() {
+    return m.pollMs.median() / m.fullPollMs.median();
+  }
+
   static String verdict(double ratio, double goal) {
     return ratio <= goal ? "PASS" : "MISS";
   }
@@ -50,14 +58,16 @@ record BenchReport(
         m.rounds(), config.warmup(), churnPerRound, config.churnPercent(), setupSeconds);
     b.append('\n');
     line(b, "%-34s %10s %10s %10s", "", "median", "p90", "max");
-    for (Samples s : List.of(m.rawMs, m.pollMs, m.snapshotMs, m.diffMs, m.storeMs, m.statsMs)) {
+    for (Samples s : List.of(m.rawMs, m.pollMs, m.snapshotMs, m.diffMs, m.storeMs, m.statsMs, m.fullPollMs,
+        m.fullSnapshotMs)) {
       line(b, "%-34s %10.2f %10.2f %10.2f", s.name(), s.median(), s.p90(), s.max());
     }
-    for (Samples s : List.of(m.rawBytes, m.pollBytes, m.intervals, m.newKeys)) {
+    for (Samples s : List.of(m.rawBytes, m.pollBytes, m.fullPollBytes, m.countersRead, m.intervals, m.newKeys)) {
       line(b, "%-34s %10.0f %10.0f %10.0f", s.name(), s.median(), s.p90(), s.max());
     }
-    line(b, "server exec (pg_stat_statements mean, all calls): raw %.2f ms; source counters %.2f ms + header %.2f ms",
-        serverExec.rawMs(), serverExec.countersMs(), serverExec.headerMs());
+    line(b, "server exec (pg_stat_statements mean, all calls): raw %.2f ms; source counters %.2f ms + header %.2f ms;"
+        + " probe %.2f ms", serverExec.rawMs(), serverExec.countersMs(), serverExec.headerMs(), serverExec.probeMs());
+    line(b, "measured polls that probed and read the changed entries only: %d of %d", m.probed, m.pollMs.size());
     line(b, "server compute of the raw read without sending rows (EXPLAIN ANALYZE, median of 5): %.2f ms",
         serverExec.explainMs());
     line(b, "inside the poll: Snapshot's Map.copyOf of the entries %.2f ms; persist's compare of all entries %.2f ms (%d changed)",
@@ -65,8 +75,10 @@ record BenchReport(
     b.append('\n');
     line(b, "time  ratio poll/raw (medians) %.2f  goal <= %.1f  %s   (p90 ratio %.2f)",
         timeRatio(), PollBench.TIME_GOAL, verdict(timeRatio(), PollBench.TIME_GOAL), m.pollMs.p90() / m.rawMs.p90());
-    line(b, "bytes ratio poll/raw (medians) %.3f goal <= %.1f  %s",
-        bytesRatio(), PollBench.BYTES_GOAL, verdict(bytesRatio(), PollBench.BYTES_GOAL));
+    line(b, "time  ratio poll/full-read poll (medians) %.2f  goal <= %.1f  %s",
+        fullTimeRatio(), PollBench.FULL_TIME_GOAL, verdict(fullTimeRatio(), PollBench.FULL_TIME_GOAL));
+    line(b, "bytes ratio poll/raw (medians) %.3f goal <= %.1f  %s   (full-read poll/raw %.3f)",
+        bytesRatio(), PollBench.BYTES_GOAL, verdict(bytesRatio(), PollBench.BYTES_GOAL), fullBytesRatio());
     line(b, "texts read by the agent's connection: %d calls  %s", textReads, textReads == 0 ? "PASS" : "MISS");
     line(b, "poll = snapshot() + StatementDiff.between + recordPoll through HistoryWriter; store.stats(), which");
     line(b, "TargetPoller also calls after each write, is listed apart and not in the poll time. DuckDB file %d bytes.",
@@ -86,20 +98,26 @@ record BenchReport(
     field(b, "rounds", Integer.toString(m.rounds()));
     field(b, "warmup", Integer.toString(config.warmup()));
     field(b, "churnPerRound", Integer.toString(churnPerRound));
-    for (Samples s : List.of(m.rawMs, m.pollMs, m.snapshotMs, m.diffMs, m.storeMs, m.statsMs, m.rawBytes, m.pollBytes,
-        m.intervals, m.newKeys)) {
+    for (Samples s : List.of(m.rawMs, m.pollMs, m.snapshotMs, m.diffMs, m.storeMs, m.statsMs, m.fullPollMs,
+        m.fullSnapshotMs, m.rawBytes, m.pollBytes, m.fullPollBytes, m.countersRead, m.intervals, m.newKeys)) {
       field(b, s.key(), "{\"median\": %s, \"p90\": %s, \"max\": %s}".formatted(num(s.median()), num(s.p90()), num(s.max())));
     }
     field(b, "timeRatio", num(timeRatio()));
     field(b, "timeGoal", num(PollBench.TIME_GOAL));
     field(b, "timeVerdict", quote(verdict(timeRatio(), PollBench.TIME_GOAL)));
+    field(b, "fullTimeRatio", num(fullTimeRatio()));
+    field(b, "fullTimeGoal", num(PollBench.FULL_TIME_GOAL));
+    field(b, "fullTimeVerdict", quote(verdict(fullTimeRatio(), PollBench.FULL_TIME_GOAL)));
+    field(b, "probedPolls", Integer.toString(m.probed));
     field(b, "bytesRatio", num(bytesRatio()));
+    field(b, "fullBytesRatio", num(fullBytesRatio()));
     field(b, "bytesGoal", num(PollBench.BYTES_GOAL));
     field(b, "bytesVerdict", quote(verdict(bytesRatio(), PollBench.BYTES_GOAL)));
     field(b, "textReads", Long.toString(textReads));
     field(b, "serverExecRawMs", num(serverExec.rawMs()));
     field(b, "serverExecCountersMs", num(serverExec.countersMs()));
     field(b, "serverExecHeaderMs", num(serverExec.headerMs()));
+    field(b, "serverExecProbeMs", num(serverExec.probeMs()));
     field(b, "serverExplainRawMs", num(serverExec.explainMs()));
     field(b, "snapshotMapCopyMs", num(overheads.copyMs()));
     field(b, "persistCompareMs", num(overheads.compareMs()));

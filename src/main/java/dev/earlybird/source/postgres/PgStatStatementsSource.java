@@ -14,15 +14,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -34,10 +33,17 @@ import java.util.function.Predicate;
  * {@link #databases} decides which databases {@link #snapshot()} reads; until it is called, snapshot reads every
  * connectable database.
  *
- * <p>A steady-state {@link #snapshot()} is one round trip: the header (server clock, dealloc, stats_reset) and
- * the counters go as two statements inside the {@link ReadOnlyTransaction} (BEGIN, the limits, the two reads and
- * COMMIT) before a single Sync, counters decoded by column index into
- * the {@link Counters} record and nothing else per row. Where pg_stat_kcache is readable (see {@link
+ * <p>The first {@link #snapshot()} reads every entry whole in one round trip: the header (server clock, dealloc,
+ * stats_reset) and the counters go as two statements inside the {@link ReadOnlyTransaction} (BEGIN, the limits, the
+ * two reads and COMMIT) before a single Sync, counters decoded by column index into the {@link Counters} record and
+ * nothing else per row ({@link CounterRows}). A steady-state snapshot reads only what changed, in two round trips of
+ * one transaction: the header and a probe of every entry ({@link StatementQueries#probe}: the few values that move
+ * whenever anything in an entry moves, see {@link ChangeRule}), then the counters of the changed and new entries only
+ * ({@link StatementQueries#changedCounters}) and COMMIT; the other entries keep the counters this source read last,
+ * which the probe shows they still have. The snapshot is the one a full read would have given, at a fraction of the
+ * bytes (docs/benchmarks.md). When more than {@link #CHANGED_SHARE_LIMIT} of the entries changed (a reset, heavy
+ * churn), the second round trip reads every entry instead, and the next poll reads whole in one round trip until a
+ * poll shows few changes again. Where pg_stat_kcache is readable (see {@link
  * StatementQueries#kcacheReadable}) the counter query joins its CPU time per statement; if that join fails for
  * want of the extension or a privilege, the read is repeated without it and this source stops joining it, so an
  * optional extension never costs the statistics.
@@ -52,6 +58,25 @@ public final class PgStatStatementsSource implements AutoCloseable {
   private PreparedStatement snapshotStatement;
   /** The header and counter SQL for the current server facts; {@link #snapshotStatement} runs it. */
   private String snapshotSql;
+  /** BEGIN, the limits, the header and the probe: the first round trip of a probed read (no COMMIT). */
+  private String probeSql;
+  /** The counters of given keys, then COMMIT: the second round trip of a probed read. */
+  private String changedSql;
+  /** The counters of every entry, then COMMIT: the second round trip when the probe found too many changed. */
+  private String everySql;
+  private PreparedStatement probeStatement;
+  private PreparedStatement changedStatement;
+  private PreparedStatement everyStatement;
+  /** Whether snapshots may probe; false only for {@link #fullReadsOnly} (the bench's and tests' reference). */
+  private final boolean probing;
+  /**
+   * The entries of the last snapshot as read from this server, or null when there is none to trust: before the first
+   * read, after a failed one, a new connection (the server may have restarted) or another counter query.
+   */
+  private Map<StatementKey, Counters> lastEntries;
+  /** Whether the next snapshot probes: the last one saw few enough changes. */
+  private boolean probeNext;
+  private SnapshotRead lastRead;
   /** Reading pg_stat_kcache failed on this source: the counter query no longer joins it. */
   private boolean kcacheFailed;
   private long[] acceptedDbIds;
@@ -60,9 +85,38 @@ public final class PgStatStatementsSource implements AutoCloseable {
   private HiddenEntries hidden = HiddenEntries.NONE;
   private final StatementTexts texts;
 
+  /**
+   * The share of changed entries above which a probed read is not worth its probe: the changed entries' counters are
+   * then read all at once, and the next poll reads whole. Measured with PollBench (docs/benchmarks.md, 10,000 entries):
+   * the probe costs about a fifth of a full read's bytes and each changed entry 1.2 full rows (its key goes up as a
+   * parameter), so bytes would break even only at about 70% changed; but the probed poll calls pg_stat_statements twice,
+   * and its snapshot took 0.84x a full read's time at 1% changed, 1.07x at 11% and 1.18x at 30%. A fifth keeps the
+   * bytes under half of a full read's for at most about a tenth more time; beyond it the full read is both simpler and
+   * faster.
+   */
+  static final double CHANGED_SHARE_LIMIT = 0.2;
+
   public PgStatStatementsSource(PgEndpoint endpoint) {
+    this(endpoint, true);
+  }
+
+  private PgStatStatementsSource(PgEndpoint endpoint, boolean probing) {
     this.endpoint = endpoint;
     this.texts = new StatementTexts(endpoint.targetName());
+    this.probing = probing;
+  }
+
+  /**
+   * A source that reads every entry whole on every poll, as Earlybird did before it probed: the reference the bench
+   * and the tests compare the probed reads with.
+   */
+  public static PgStatStatementsSource fullReadsOnly(PgEndpoint endpoint) {
+    return new PgStatStatementsSource(endpoint, false);
+  }
+
+  /** How the last {@link #snapshot()} read the counters; null before the first. */
+  public SnapshotRead lastRead() {
+    return lastRead;
   }
 
   /**
@@ -150,40 +204,121 @@ public final class PgStatStatementsSource implements AutoCloseable {
   }
 
   private Snapshot readSnapshot(Connection c) throws SQLException, SourceException {
-    PreparedStatement ps = snapshotStatement(c);
+    Map<StatementKey, Counters> before = lastEntries;
+    // Until this read succeeds nothing from an earlier one is trusted: a failed read may have left it half done.
+    lastEntries = null;
+    Snapshot next;
     try {
-      return readSnapshot(ps);
+      next = before != null && probeNext ? readProbed(c, before) : readFull(c, before);
     } catch (SQLException e) {
       ReadOnlyTransaction.endFailed(c, e);
       throw e;
+    } catch (RuntimeException e) {
+      // E.g. a probe array that does not parse: the probe's transaction is still open, so end it before giving up.
+      var failure = new SQLException("target " + target() + ": unreadable probe: " + e.getMessage(), e);
+      ReadOnlyTransaction.endFailed(c, failure);
+      throw failure;
+    }
+    lastEntries = next.entries();
+    lastSize = lastEntries.size();
+    probeNext = probing && lastRead.changed() <= CHANGED_SHARE_LIMIT * lastRead.entries();
+    return next;
+  }
+
+  /** One round trip: the header and every entry's counters. */
+  private Snapshot readFull(Connection c, Map<StatementKey, Counters> before) throws SQLException, SourceException {
+    PreparedStatement ps = snapshotStatement(c);
+    Header header = readHeader(ps, ps.execute());
+    CounterRows.Read read;
+    try (ResultSet rs = ReadOnlyTransaction.resultSet(ps, ps.getMoreResults())) {
+      read = CounterRows.read(rs, target(), lastSize);
+    }
+    hidden = read.hidden();
+    lastRead = new SnapshotRead(SnapshotRead.Kind.FULL, read.entries().size(), changed(before, read.entries()),
+        read.entries().size() + read.hidden().entries());
+    return header.snapshot(target(), read.entries());
+  }
+
+  /**
+   * Two round trips in one transaction: the header and the probe of every entry, then the counters of the entries the
+   * probe shows changed (or all of them, if that is most) and COMMIT.
+   */
+  private Snapshot readProbed(Connection c, Map<StatementKey, Counters> before) throws SQLException, SourceException {
+    PreparedStatement probe = probeStatement(c);
+    Header header = readHeader(probe, probe.execute());
+    EntryProbe found;
+    try (ResultSet rs = ReadOnlyTransaction.resultSet(probe, probe.getMoreResults())) {
+      found = EntryProbe.read(rs, target(), before, joinsKcache());
+    }
+    int changed = found.changed().size();
+    if (changed > CHANGED_SHARE_LIMIT * found.entries()) {
+      PreparedStatement every = everyStatement(c);
+      CounterRows.Read read;
+      try (ResultSet rs = ReadOnlyTransaction.resultSet(every, every.execute())) {
+        read = CounterRows.read(rs, target(), lastSize);
+      }
+      hidden = read.hidden();
+      lastRead = new SnapshotRead(SnapshotRead.Kind.PROBED_THEN_FULL, read.entries().size(),
+          changed(before, read.entries()), read.entries().size() + read.hidden().entries());
+      return header.snapshot(target(), read.entries());
+    }
+    Map<StatementKey, Counters> entries = found.unchanged();
+    int rows = 0;
+    if (changed == 0) {
+      try (Statement commit = c.createStatement()) {
+        ReadOnlyTransaction.limitWait(commit, endpoint.statementTimeout());
+        commit.execute("COMMIT");
+      }
+    } else {
+      PreparedStatement ps = changedStatement(c, found.changed());
+      try (ResultSet rs = ReadOnlyTransaction.resultSet(ps, ps.execute())) {
+        // An entry evicted since the probe is not among the rows: it is gone, as a full read now would find.
+        Map<StatementKey, Counters> read = CounterRows.read(rs, target(), changed).entries();
+        rows = read.size();
+        entries.putAll(read);
+      }
+    }
+    hidden = found.hidden();
+    lastRead = new SnapshotRead(SnapshotRead.Kind.PROBED, entries.size(), changed, rows);
+    return header.snapshot(target(), entries);
+  }
+
+  /** Entries of {@code now} that a probe would not have carried over from {@code before}; -1 without a before. */
+  private static int changed(Map<StatementKey, Counters> before, Map<StatementKey, Counters> now) {
+    if (before == null) {
+      return -1;
+    }
+    int changed = 0;
+    for (Map.Entry<StatementKey, Counters> e : now.entrySet()) {
+      Counters was = before.get(e.getKey());
+      if (was == null || !ChangeRule.unchanged(was, e.getValue())) {
+        changed++;
+      }
+    }
+    return changed;
+  }
+
+  /** The server's clock and the reset/eviction facts of a read. */
+  private record Header(Instant takenAt, Optional<Instant> statsReset, OptionalLong dealloc) {
+    Snapshot snapshot(String target, Map<StatementKey, Counters> entries) {
+      return new Snapshot(target, takenAt, statsReset, dealloc, entries);
     }
   }
 
-  private Snapshot readSnapshot(PreparedStatement ps) throws SQLException, SourceException {
-    boolean first = ps.execute();
-    Instant takenAt;
-    OptionalLong dealloc = OptionalLong.empty();
-    Optional<Instant> statsReset = Optional.empty();
-    try (ResultSet header = ReadOnlyTransaction.resultSet(ps, first)) {
+  private Header readHeader(Statement s, boolean first) throws SQLException, SourceException {
+    try (ResultSet header = ReadOnlyTransaction.resultSet(s, first)) {
       if (!header.next()) {
         throw new SourceException(ErrorReason.BAD_VALUE, "target " + target() + ": empty snapshot header");
       }
-      takenAt = header.getObject(1, OffsetDateTime.class).toInstant();
+      Instant takenAt = header.getObject(1, OffsetDateTime.class).toInstant();
+      OptionalLong dealloc = OptionalLong.empty();
       long d = header.getLong(2);
       if (!header.wasNull()) {
         dealloc = OptionalLong.of(d);
       }
       OffsetDateTime reset = header.getObject(3, OffsetDateTime.class);
-      if (reset != null) {
-        statsReset = Optional.of(reset.toInstant());
-      }
+      return new Header(takenAt, reset == null ? Optional.empty() : Optional.of(reset.toInstant()), dealloc);
     }
-    Map<StatementKey, Counters> entries;
-    try (ResultSet rs = ReadOnlyTransaction.resultSet(ps, ps.getMoreResults())) {
-      entries = readCounters(rs);
-    }
-    lastSize = entries.size();
-    return new Snapshot(target(), takenAt, statsReset, dealloc, entries);
   }
 
   private static boolean isMissingOrForbidden(SQLException e) {
@@ -236,106 +371,73 @@ public final class PgStatStatementsSource implements AutoCloseable {
     dropConnection();
   }
 
-  private Map<StatementKey, Counters> readCounters(ResultSet rs) throws SQLException {
-    var entries = HashMap.<StatementKey, Counters>newHashMap(lastSize + lastSize / 8 + 16);
-    int nullIds = 0;
-    Map<HiddenEntries.Group, HiddenEntries.Totals> hiddenGroups = new HashMap<>();
-    String target = target();
-    // Entries of one reset epoch share stats_since: reuse the Instant instead of one per row.
-    long lastSinceMicros = Long.MIN_VALUE;
-    Instant lastSince = null;
-    while (rs.next()) {
-      long queryId = rs.getLong(StatementQueries.QUERYID);
-      if (rs.wasNull()) {
-        nullIds++;
-        hide(rs, hiddenGroups);
-        continue;
-      }
-      Instant since = null;
-      long sinceMicros = rs.getLong(StatementQueries.STATS_SINCE_MICROS);
-      if (!rs.wasNull()) {
-        if (sinceMicros != lastSinceMicros) {
-          lastSinceMicros = sinceMicros;
-          lastSince =
-              Instant.ofEpochSecond(
-                  Math.floorDiv(sinceMicros, 1_000_000L), Math.floorMod(sinceMicros, 1_000_000L) * 1000L);
-        }
-        since = lastSince;
-      }
-      var key =
-          new StatementKey(
-              target,
-              rs.getLong(StatementQueries.DBID),
-              rs.getLong(StatementQueries.USERID),
-              queryId,
-              rs.getBoolean(StatementQueries.TOPLEVEL));
-      var counters =
-          new Counters(
-              rs.getLong(StatementQueries.CALLS),
-              rs.getDouble(StatementQueries.TOTAL_EXEC),
-              rs.getDouble(StatementQueries.MEAN_EXEC),
-              rs.getDouble(StatementQueries.STDDEV_EXEC),
-              rs.getLong(StatementQueries.ROWS),
-              rs.getLong(StatementQueries.SHARED_HIT),
-              rs.getLong(StatementQueries.SHARED_READ),
-              rs.getLong(StatementQueries.SHARED_DIRTIED),
-              rs.getLong(StatementQueries.SHARED_WRITTEN),
-              rs.getLong(StatementQueries.LOCAL_HIT),
-              rs.getLong(StatementQueries.LOCAL_READ),
-              rs.getLong(StatementQueries.TEMP_READ),
-              rs.getLong(StatementQueries.TEMP_WRITTEN),
-              rs.getDouble(StatementQueries.BLK_READ_TIME),
-              rs.getDouble(StatementQueries.BLK_WRITE_TIME),
-              rs.getDouble(StatementQueries.TEMP_READ_TIME),
-              rs.getDouble(StatementQueries.TEMP_WRITE_TIME),
-              rs.getLong(StatementQueries.PLANS),
-              rs.getDouble(StatementQueries.TOTAL_PLAN),
-              rs.getLong(StatementQueries.WAL_RECORDS),
-              rs.getLong(StatementQueries.WAL_FPI),
-              rs.getLong(StatementQueries.WAL_BYTES),
-              rs.getDouble(StatementQueries.JIT_TOTAL),
-              since,
-              cpuMs(rs));
-      entries.put(key, counters);
-    }
-    hidden = new HiddenEntries(nullIds, hiddenGroups);
-    return entries;
-  }
-
-  /** Adds a hidden entry's calls and time to its group; an entry with nonsense counters adds nothing. */
-  private static void hide(ResultSet rs, Map<HiddenEntries.Group, HiddenEntries.Totals> groups) throws SQLException {
-    long calls = rs.getLong(StatementQueries.CALLS);
-    double execMs = rs.getDouble(StatementQueries.TOTAL_EXEC);
-    if (calls < 0 || !(execMs >= 0) || Double.isInfinite(execMs)) {
-      return;
-    }
-    var group = new HiddenEntries.Group(
-        rs.getLong(StatementQueries.DBID), rs.getLong(StatementQueries.USERID), rs.getBoolean(StatementQueries.TOPLEVEL));
-    groups.merge(group, new HiddenEntries.Totals(calls, execMs), HiddenEntries.Totals::plus);
-  }
-
-  /** NULL (no kcache entry, or no kcache join) is unknown, never 0. */
-  private static OptionalDouble cpuMs(ResultSet rs) throws SQLException {
-    double ms = rs.getDouble(StatementQueries.KCACHE_CPU_MS);
-    return rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(ms);
-  }
-
   private PreparedStatement snapshotStatement(Connection c) throws SQLException {
     if (snapshotStatement == null) {
       // No fetch size: the driver only streams with a cursor inside a transaction, which costs a COMMIT round
       // trip per poll. pg_stat_statements.max bounds the result (10,000 rows are a few MB), so read it whole.
-      snapshotStatement = c.prepareStatement(snapshotSql);
-      ReadOnlyTransaction.limitWait(snapshotStatement, endpoint.statementTimeout());
+      snapshotStatement = prepare(c, snapshotSql);
     }
+    snapshotStatement.setArray(1, acceptedDbIds(c));
+    return snapshotStatement;
+  }
+
+  private PreparedStatement probeStatement(Connection c) throws SQLException {
+    if (probeStatement == null) {
+      probeStatement = prepare(c, probeSql);
+    }
+    probeStatement.setArray(1, acceptedDbIds(c));
+    return probeStatement;
+  }
+
+  private PreparedStatement everyStatement(Connection c) throws SQLException {
+    if (everyStatement == null) {
+      everyStatement = prepare(c, everySql);
+    }
+    everyStatement.setArray(1, acceptedDbIds(c));
+    return everyStatement;
+  }
+
+  /** The counter query of {@code keys} only: their parts as four arrays, one element per key. */
+  private PreparedStatement changedStatement(Connection c, List<StatementKey> keys) throws SQLException {
+    if (changedStatement == null) {
+      changedStatement = prepare(c, changedSql);
+    }
+    int n = keys.size();
+    Long[] dbIds = new Long[n];
+    Long[] userIds = new Long[n];
+    Long[] queryIds = new Long[n];
+    Boolean[] toplevels = new Boolean[n];
+    for (int i = 0; i < n; i++) {
+      StatementKey k = keys.get(i);
+      dbIds[i] = k.dbId();
+      userIds[i] = k.userId();
+      queryIds[i] = k.queryId();
+      toplevels[i] = k.toplevel();
+    }
+    changedStatement.setArray(1, acceptedDbIds(c));
+    changedStatement.setArray(2, c.createArrayOf("int8", dbIds));
+    changedStatement.setArray(3, c.createArrayOf("int8", userIds));
+    changedStatement.setArray(4, c.createArrayOf("int8", queryIds));
+    changedStatement.setArray(5, c.createArrayOf("bool", toplevels));
+    return changedStatement;
+  }
+
+  private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+    PreparedStatement ps = c.prepareStatement(sql);
+    ReadOnlyTransaction.limitWait(ps, endpoint.statementTimeout());
+    return ps;
+  }
+
+  /** The accepted database oids as the {@code int8[]} parameter every counter read takes first. */
+  private Array acceptedDbIds(Connection c) throws SQLException {
     if (acceptedDbIdsArray == null) {
       Long[] boxed = new Long[acceptedDbIds.length];
       for (int i = 0; i < boxed.length; i++) {
         boxed[i] = acceptedDbIds[i];
       }
       acceptedDbIdsArray = c.createArrayOf("int8", boxed);
-      snapshotStatement.setArray(1, acceptedDbIdsArray);
     }
-    return snapshotStatement;
+    return acceptedDbIdsArray;
   }
 
   /**
@@ -377,27 +479,49 @@ public final class PgStatStatementsSource implements AutoCloseable {
     ServerInfo info = facts.info();
     String schema = facts.pgssSchema();
     PgssVersion version = info.pgssVersion() == null ? null : PgssVersion.parse(info.pgssVersion());
+    boolean readable = version != null && version.supported() && schema != null;
+    String kcache = kcacheSchema(info);
     String sql =
-        version == null || !version.supported() || schema == null
+        !readable
             ? null
             : ReadOnlyTransaction.wrap(
-                StatementQueries.header(version, schema) + ";\n"
-                    + StatementQueries.counters(version, schema, kcacheSchema(info)),
+                StatementQueries.header(version, schema) + ";\n" + StatementQueries.counters(version, schema, kcache),
                 endpoint.statementTimeout());
-    if (!java.util.Objects.equals(sql, snapshotSql) && snapshotStatement != null) {
-      // Another extension version, or pg_stat_kcache came or went: prepare the query that matches.
-      try {
-        snapshotStatement.close();
-      } catch (SQLException ignored) {
-        // closing a statement we are replacing; the connection stays usable
-      }
-      snapshotStatement = null;
-      acceptedDbIdsArray = null;
+    if (!java.util.Objects.equals(sql, snapshotSql)) {
+      // Another extension version, or pg_stat_kcache came or went: prepare the queries that match, and trust no
+      // counters read with the old ones (a column may mean something else now).
+      closeStatements();
+      lastEntries = null;
     }
     serverInfo = info;
     pgssSchema = schema;
     pgssVersion = version;
     snapshotSql = sql;
+    if (readable) {
+      Duration timeout = endpoint.statementTimeout();
+      probeSql = ReadOnlyTransaction.begin(timeout, ReadOnlyTransaction.SEARCH_PATH)
+          + StatementQueries.header(version, schema) + ";\n" + StatementQueries.probe(version, schema, kcache);
+      changedSql = StatementQueries.changedCounters(version, schema, kcache) + ";\nCOMMIT";
+      everySql = StatementQueries.counters(version, schema, kcache) + ";\nCOMMIT";
+    }
+  }
+
+  private void closeStatements() {
+    for (PreparedStatement ps : new PreparedStatement[] {snapshotStatement, probeStatement, changedStatement,
+        everyStatement}) {
+      if (ps != null) {
+        try {
+          ps.close();
+        } catch (SQLException ignored) {
+          // closing a statement we are replacing; the connection stays usable
+        }
+      }
+    }
+    snapshotStatement = null;
+    probeStatement = null;
+    changedStatement = null;
+    everyStatement = null;
+    acceptedDbIdsArray = null;
   }
 
   /** The schema of a pg_stat_kcache the counter query can join, or null. */
@@ -420,7 +544,12 @@ public final class PgStatStatementsSource implements AutoCloseable {
 
   private void dropConnection() {
     snapshotStatement = null;
+    probeStatement = null;
+    changedStatement = null;
+    everyStatement = null;
     acceptedDbIdsArray = null;
+    // The server may restart while we are away (without pg_stat_statements.save, every entry starts over).
+    lastEntries = null;
     if (connection != null) {
       closeQuietly(connection);
       connection = null;

@@ -162,6 +162,73 @@ final class StatementQueries {
             kcacheSchema == null ? "" : kcacheJoin(v, kcacheSchema));
   }
 
+  /** Columns of the probe ({@link #probe}), 1-based: one row per (dbid, userid, toplevel), arrays in entry order. */
+  static final int PROBE_DBID = 1,
+      PROBE_USERID = 2,
+      PROBE_TOPLEVEL = 3,
+      PROBE_QUERYIDS = 4,
+      PROBE_CALLS = 5,
+      PROBE_PLANS = 6,
+      PROBE_SINCE_MICROS = 7,
+      PROBE_EXEC_MS = 8,
+      PROBE_PLAN_MS = 9,
+      PROBE_CPU_MS = 10,
+      PROBE_HIDDEN_CALLS = 11,
+      PROBE_HIDDEN_EXEC_MS = 12;
+
+  /**
+   * The probe of a steady-state poll: per entry only what moves whenever anything in the entry moves (see {@link
+   * ChangeRule}), so that the full counters are read only for entries that changed ({@link #changedCounters}).
+   *
+   * <p>Grouped per (dbid, userid, toplevel) with the entries' values as text arrays: in the text protocol an array
+   * element costs its digits and a comma, where a row costs 7 bytes of header and 4 of length per column, and the
+   * group's key is sent once instead of per entry. All aggregates of one group see its rows in the same order (each
+   * input row advances every aggregate of its group), so the arrays line up element by element. Columns a version does
+   * not need are NULL: {@code stats_since} (17+) identifies an entry's life, before 17 the two times stand in for it.
+   * Hidden entries (NULL queryid) come as their calls and execution time, per group, as the full read sums them.
+   */
+  static String probe(PgssVersion v, String pgssSchema, String kcacheSchema) {
+    String toplevel = v.atLeast(1, 9) ? "toplevel" : "true";
+    String visible = " FILTER (WHERE queryid IS NOT NULL)";
+    boolean since = v.atLeast(1, 11);
+    return """
+        /* earlybird */ SELECT dbid::int8, userid::int8, %s,
+               array_agg(queryid)%s, array_agg(calls)%s, array_agg(plans)%s,
+               %s,
+               %s,
+               %s,
+               %s,
+               array_agg(calls) FILTER (WHERE queryid IS NULL), array_agg(total_exec_time) FILTER (WHERE queryid IS NULL)
+          FROM %s.pg_stat_statements(false)%s
+         WHERE dbid::int8 = ANY(?)
+         GROUP BY 1, 2, 3"""
+        .formatted(
+            toplevel,
+            visible,
+            visible,
+            visible,
+            since ? "array_agg((extract(epoch FROM stats_since) * 1000000)::int8)" + visible : "NULL::int8[]",
+            since ? "NULL::float8[]" : "array_agg(total_exec_time)" + visible,
+            since ? "NULL::float8[]" : "array_agg(total_plan_time)" + visible,
+            kcacheSchema == null ? "NULL::float8[]" : "array_agg(k.cpu_s * 1000)" + visible,
+            quoteIdent(pgssSchema),
+            kcacheSchema == null ? "" : kcacheJoin(v, kcacheSchema));
+  }
+
+  /**
+   * The counter query ({@link #counters}) for the given entries only: after the accepted database oids, four arrays
+   * ({@code int8[]} dbid, {@code int8[]} userid, {@code int8[]} queryid, {@code bool[]} toplevel) name the keys.
+   */
+  static String changedCounters(PgssVersion v, String pgssSchema, String kcacheSchema) {
+    String toplevel = v.atLeast(1, 9) ? "toplevel" : "true";
+    return counters(v, pgssSchema, kcacheSchema)
+        + """
+
+           AND (dbid::int8, userid::int8, queryid, %s)
+               IN (SELECT * FROM unnest(?::int8[], ?::int8[], ?::int8[], ?::bool[]))"""
+            .formatted(toplevel);
+  }
+
   /**
    * pg_stat_kcache's CPU time of execution (user + system, seconds) per statement key; its columns are renamed so
    * that pg_stat_statements' stay unqualified. Before pg_stat_statements 1.9 one entry holds every nesting level,

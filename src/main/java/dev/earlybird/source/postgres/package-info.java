@@ -1,7 +1,9 @@
 /**
  * pg_stat_statements of one PostgreSQL target: connection settings that bound Earlybird's own impact ({@link
  * dev.earlybird.source.postgres.PgConnector}), the counter snapshot per extension version 1.8 (PostgreSQL 13)
- * to 1.12 (18), with pg_stat_kcache's CPU time per statement where that extension is usable, and query texts on
+ * to 1.12 (18), with pg_stat_kcache's CPU time per statement where that extension is usable, read whole or, in steady
+ * state, as a probe of every entry and the counters of the changed ones only ({@link
+ * dev.earlybird.source.postgres.ChangeRule} says why that is the same snapshot), and query texts on
  * demand ({@link dev.earlybird.source.postgres.PgStatStatementsSource}), databases
  * from {@code pg_database}, and the checks behind {@code earlybird check} ({@link
  * dev.earlybird.source.postgres.TargetCheck}, {@link dev.earlybird.source.postgres.AdvisorCheck}), the generic plan

@@ -11,6 +11,7 @@ import dev.earlybird.source.SourceException;
 import dev.earlybird.testing.PgServer;
 import dev.earlybird.testing.PostgresServers;
 import dev.earlybird.testing.PostgresVersions;
+import dev.earlybird.testing.Workload;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
@@ -96,11 +97,12 @@ class MonitoringSessionIT {
   }
 
   /**
-   * A steady-state poll stays one round trip with its transaction: the driver sends BEGIN READ ONLY, the limits,
-   * the two reads and COMMIT before a single Sync (counted in the driver's own protocol log).
+   * A full poll is one round trip with its transaction: the driver sends BEGIN READ ONLY, the limits, the two reads and
+   * COMMIT before a single Sync; a steady-state poll is two, in the same transaction (counted in the driver's own
+   * protocol log).
    */
   @Test
-  void aPollIsOneRoundTripTransactionIncluded() throws Exception {
+  void aFullPollIsOneRoundTripAndASteadyOneTwoInOneTransaction() throws Exception {
     PgServer server = PostgresServers.shared(PostgresVersions.newest());
     var sent = new CopyOnWriteArrayList<String>();
     Logger driver = Logger.getLogger("org.postgresql");
@@ -123,20 +125,45 @@ class MonitoringSessionIT {
       public void close() {}
     };
     handler.setLevel(Level.FINEST);
+    String db = "session_trips";
+    Workload.install(server, db);
+    try (var c = server.superuser(db)) {
+      Workload.run(c, 2);
+      Workload.distinctStatements(c, 40);
+    }
+    List<String> full;
     try (var source = new PgStatStatementsSource(PgTestSupport.superuserEndpoint(server, "postgres"))) {
-      source.snapshot();
+      source.databases(db::equals);
       driver.setLevel(Level.FINEST);
       driver.addHandler(handler);
       source.snapshot();
+      full = List.copyOf(sent);
+      // Steady state: the probe, then the counters of what changed (the workload's own driver messages not counted).
+      try (var c = server.superuser(db)) {
+        Workload.run(c, 1);
+      }
+      sent.clear();
+      source.snapshot();
+      assertThat(source.lastRead().kind()).isEqualTo(SnapshotRead.Kind.PROBED);
+      assertThat(source.lastRead().countersRead()).isPositive();
     } finally {
       driver.removeHandler(handler);
       driver.setLevel(before);
     }
-    assertThat(sent).filteredOn("Sync"::equals).hasSize(1);
+    assertThat(full).filteredOn("Sync"::equals).hasSize(1);
+    assertThat(full.getFirst()).isEqualTo("BEGIN READ ONLY");
+    assertThat(full.get(full.size() - 2)).isEqualTo("COMMIT");
+    assertThat(full.getLast()).isEqualTo("Sync");
+    assertThat(full).hasSize(9); // BEGIN, 4 x SET LOCAL, header, counters, COMMIT; Sync
+
+    // One transaction over two round trips: the limits, header and probe; then the changed counters and COMMIT.
+    assertThat(sent).filteredOn("Sync"::equals).hasSize(2);
     assertThat(sent.getFirst()).isEqualTo("BEGIN READ ONLY");
-    assertThat(sent.get(sent.size() - 2)).isEqualTo("COMMIT");
-    assertThat(sent.getLast()).isEqualTo("Sync");
-    assertThat(sent).hasSize(9); // BEGIN, 4 x SET LOCAL, header, counters, COMMIT; Sync
+    assertThat(sent.get(5)).startsWith("/* earlybird */ SELECT clock_timestamp()");
+    assertThat(sent.get(6)).startsWith("/* earlybird */ SELECT dbid::int8, userid::int8").contains("array_agg");
+    assertThat(sent.get(7)).isEqualTo("Sync");
+    assertThat(sent.get(8)).contains("unnest(");
+    assertThat(sent.subList(9, sent.size())).containsExactly("COMMIT", "Sync");
   }
 
   /** The role's CONNECTION LIMIT used up by other sessions (SQLSTATE 53300): too_many_connections, with the fix. */

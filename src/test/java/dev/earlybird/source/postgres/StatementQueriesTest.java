@@ -44,6 +44,34 @@ class StatementQueriesTest {
   }
 
   @ParameterizedTest
+  @CsvSource({"1.8, false, false", "1.9, true, false", "1.11, true, false", "1.12, true, true", "1.9, true, true"})
+  void theProbeReadsPerEntryOnlyWhatMovesWithAnyChange(String version, boolean toplevel, boolean kcache) {
+    PgssVersion v = PgssVersion.parse(version);
+    String probe = StatementQueries.probe(v, "stats", kcache ? "kc" : null);
+    // Schema-qualified, no texts, the accepted databases only, one row per (dbid, userid, toplevel).
+    assertThat(probe)
+        .contains("FROM \"stats\".pg_stat_statements(false)")
+        .contains("WHERE dbid::int8 = ANY(?)")
+        .contains("GROUP BY 1, 2, 3")
+        .doesNotContain("(true)")
+        .doesNotContain("shared_blks_hit");
+    assertThat(probe.contains("toplevel")).isEqualTo(toplevel);
+    // 17+ tells an entry's lives apart by stats_since, older versions by the total times.
+    boolean since = v.atLeast(1, 11);
+    assertThat(probe.contains("stats_since")).isEqualTo(since);
+    assertThat(probe.contains("array_agg(total_plan_time)")).isEqualTo(!since);
+    assertThat(probe.contains("pg_stat_kcache()")).isEqualTo(kcache);
+    String select = probe.substring(probe.indexOf("SELECT") + 6, probe.indexOf("FROM \"stats\""));
+    assertThat(select.split(",(?![^(]*\\))")).hasSize(StatementQueries.PROBE_HIDDEN_EXEC_MS);
+
+    String changed = StatementQueries.changedCounters(v, "stats", kcache ? "kc" : null);
+    assertThat(changed)
+        .startsWith(StatementQueries.counters(v, "stats", kcache ? "kc" : null))
+        .contains("IN (SELECT * FROM unnest(?::int8[], ?::int8[], ?::int8[], ?::bool[]))")
+        .contains(toplevel ? "queryid, toplevel)" : "queryid, true)");
+  }
+
+  @ParameterizedTest
   @CsvSource({"2.2.1, true", "2.2, true", "2.3.0, true", "3.0, true", "2.1.3, false", "2.0.3, false", "dev, false"})
   void pgStatKcacheFrom22On(String version, boolean supported) {
     assertThat(StatementQueries.kcacheSupported(version)).isEqualTo(supported);
