@@ -31,15 +31,13 @@ final class WindowTiers {
   /** A range of buckets {@code [from, to)} of one table. */
   private record Range(long from, long to) {}
 
-  private final long fromUs;
   private final long toUs;
   private final long rawAfterUs;
   private final List<Range> hours;
   private final List<Range> days;
   private final List<Long> spans;
 
-  private WindowTiers(long fromUs, long toUs, long rawAfterUs, List<Range> hours, List<Range> days, List<Long> spans) {
-    this.fromUs = fromUs;
+  private WindowTiers(long toUs, long rawAfterUs, List<Range> hours, List<Range> days, List<Long> spans) {
     this.toUs = toUs;
     this.rawAfterUs = rawAfterUs;
     this.hours = hours;
@@ -88,7 +86,7 @@ final class WindowTiers {
     if (de > ds) {
       days.addAll(minus(new Range(ds, de), days));
     }
-    return new WindowTiers(fromUs, toUs, Math.max(hw, fromUs), hours, days, spans);
+    return new WindowTiers(toUs, Math.max(hw, fromUs), hours, days, spans);
   }
 
   /** {@code r} without the ranges in {@code cut}, in order; empty ranges left out. */
@@ -152,10 +150,4 @@ final class WindowTiers {
     return i;
   }
 
-  /** The window this plan reads, for messages. */
-  @Override
-  public String toString() {
-    return "(" + Columns.instant(fromUs) + ", " + Columns.instant(toUs) + "]: raw after " + Columns.instant(rawAfterUs)
-        + ", hours " + hours + ", days " + days + ", spans " + spans;
-  }
 }
