@@ -30,7 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Regression findings end to end, with the real jar and a real PostgreSQL: an index dropped in one tenant
  * is found (and only there: a volume surge in another tenant at the same per-call cost is not), survives a
  * kill -9 of the agent without being forgotten or duplicated, and resolves once the index is back. Windows of
- * 5 s, a 20 s rolling baseline, polls every second: the contract's "configurable down to seconds".
+ * 5 s, a 20 s rolling baseline, polls every second: the contract's "configurable down to seconds". The ratio
+ * threshold is 4 (the dropped index makes the lookup two orders of magnitude slower): on a two-core machine running
+ * the seq scans, the agent and its restart, the indexed lookups of the other tenants wait for CPU and can measure
+ * 1.5-2x slower per call for a few windows, which is real but not what this test is about.
  */
 class FindingsIT {
   static PgServer pg;
@@ -64,7 +67,7 @@ class FindingsIT {
         analysis:
           hot: { top: 10, findings: 1 }
           baseline: { mode: rolling, lookback: 20s }
-          regression: { window: 5s, minCalls: 20, minRatio: 1.5, minExtraPerHour: 1s, persistence: 2, resolveAfter: 2 }
+          regression: { window: 5s, minCalls: 20, minRatio: 4, minExtraPerHour: 1s, persistence: 2, resolveAfter: 2 }
         """
         .formatted(port, store, pg.jdbcUrl("postgres"));
   }
@@ -99,7 +102,7 @@ class FindingsIT {
           assertThat(f.get("database").asText()).isEqualTo("tenant_slow");
           assertThat(f.get("tenant").asText()).isEqualTo("slow");
           assertThat(f.get("query").asText()).isEqualTo("SELECT count(*) FROM items WHERE k = $1");
-          assertThat(f.get("evidence").get("ratio").asDouble()).isGreaterThan(2);
+          assertThat(f.get("evidence").get("ratio").asDouble()).isGreaterThan(4);
           assertThat(f.get("evidence").get("pValue").asDouble()).isLessThan(0.01);
           assertThat(f.get("evidence").get("afterCalls").asLong()).isGreaterThanOrEqualTo(20);
           assertThat(f.get("summary").asText()).contains("slower per call");
@@ -113,7 +116,9 @@ class FindingsIT {
           assertThat(findings(restarted, "kind=regression")).extracting(f -> f.get("id").asText()).containsExactly(id);
           await("a few windows after the restart").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1))
               .until(() -> evaluations(restarted) >= 3);
-          assertThat(findings(restarted, "kind=regression")).extracting(f -> f.get("id").asText()).containsExactly(id);
+          List<JsonNode> after = findings(restarted, "kind=regression");
+          assertThat(after).as("regressions a few windows after the restart: %s", describe(after))
+              .extracting(f -> f.get("id").asText()).containsExactly(id);
           assertThat(findings(restarted, "kind=regression&state=active")).hasSize(1);
           // The surge in tenant_busy (4x the calls at the same cost per call) is no regression.
           assertThat(findings(restarted, "")).noneMatch(f -> f.get("kind").asText().equals("regression")
@@ -133,6 +138,15 @@ class FindingsIT {
         agent.close();
       }
     }
+  }
+
+  /** Database, query and ratio of each finding, so a failure says which statement regressed and by how much. */
+  private static String describe(List<JsonNode> findings) {
+    return findings.stream()
+        .map(f -> f.get("id").asText() + " " + f.get("database").asText() + " \"" + f.get("query").asText()
+            + "\" ratio " + f.get("evidence").get("ratio").asText())
+        .toList()
+        .toString();
   }
 
   private static int evaluations(AgentProcess agent) throws Exception {
