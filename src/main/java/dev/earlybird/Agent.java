@@ -20,6 +20,7 @@ import dev.earlybird.config.TargetConfig;
 import dev.earlybird.history.AdvisorStore;
 import dev.earlybird.history.Alerting;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.Retention;
@@ -155,7 +156,7 @@ public final class Agent implements AutoCloseable {
     this.metrics = new AgentMetrics(Version.current(), config.metrics());
     this.fleet = new FleetState(names);
     config.targets().forEach(t -> fleet.add(t.name(), new FleetState.Origin(false, t.aws())));
-    DuckDbHistoryStore opened = openStore(config.store());
+    JdbcHistoryStore opened = openStore(config.store());
     this.store = opened;
     this.alerting = opened.alerting();
     this.advisorStore = opened.advisor();
@@ -325,7 +326,7 @@ public final class Agent implements AutoCloseable {
     return config.discovery().isPresent() || config.targets().stream().anyMatch(t -> t.aws().isPresent());
   }
 
-  private static DuckDbHistoryStore openStore(StoreConfig store) {
+  private static JdbcHistoryStore openStore(StoreConfig store) {
     return switch (store) {
       case StoreConfig.DuckDb d -> DuckDbHistoryStore.open(d.file());
       case StoreConfig.Postgres p ->

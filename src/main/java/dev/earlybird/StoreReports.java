@@ -9,6 +9,7 @@ import dev.earlybird.config.BaselineConfig;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.BaselineException;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryException;
 import dev.earlybird.web.Api;
 import dev.earlybird.web.BaselineJson;
@@ -23,11 +24,11 @@ import java.util.function.Supplier;
  * the same hot list and comparison the agent serves, wired here like {@link Agent} wires them.
  */
 public final class StoreReports implements ReportSource {
-  private final DuckDbHistoryStore store;
+  private final JdbcHistoryStore store;
   private final TenantsConfig tenants;
   private final BaselineConfig baseline;
 
-  private StoreReports(DuckDbHistoryStore store, TenantsConfig tenants, BaselineConfig baseline) {
+  private StoreReports(JdbcHistoryStore store, TenantsConfig tenants, BaselineConfig baseline) {
     this.store = store;
     this.tenants = tenants;
     this.baseline = baseline;

@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
 
 /** The {@code cloudwatch_sample} table (schema 7): CloudWatch datapoints per target, scope, metric and period. */
 final class CloudWatchTable {
@@ -21,24 +19,24 @@ final class CloudWatchTable {
 
   /**
    * Adds the samples that are not stored yet, in the caller's transaction. The batch goes through the staging
-   * table with the Appender (fast), then only rows absent from {@code cloudwatch_sample} move over: a window
+   * table in bulk (fast), then only rows absent from {@code cloudwatch_sample} move over: a window
    * read twice (a retry after an error, a restart) never duplicates a datapoint.
    */
-  static int insert(DuckDBConnection c, List<CloudWatchSample> samples) throws SQLException {
+  static int insert(Connection c, List<CloudWatchSample> samples) throws SQLException {
     if (samples.isEmpty()) {
       return 0;
     }
     long oldest = Long.MAX_VALUE;
-    // A statement first: it starts the transaction the Appender then joins (see DuckDbHistoryStore).
+    // A statement first: it starts the transaction DuckDB's Appender then joins (see BulkRows).
     try (Statement s = c.createStatement()) {
       s.execute("DELETE FROM cloudwatch_staging");
     }
-    try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "cloudwatch_staging")) {
+    try (BulkRows a = BulkRows.into(c, "cloudwatch_staging")) {
       for (CloudWatchSample x : samples) {
         long at = Columns.micros(x.at());
         oldest = Math.min(oldest, at);
-        a.beginRow().append(x.target()).append(x.scope().label()).append(x.metric().awsName()).append(at)
-            .append(x.value()).endRow();
+        a.add(x.target()).add(x.scope().label()).add(x.metric().awsName()).add(at).add(x.value());
+        a.endRow();
       }
     }
     int inserted;

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.duckdb.DuckDBAppender;
 
 /**
  * The metric columns shared by statement_interval, statement_hourly, statement_daily and
@@ -63,37 +62,37 @@ final class Columns {
   }
 
   /** One interval's metrics; {@code ioTimed} is whether its poll found track_io_timing on. */
-  static void appendMetrics(DuckDBAppender a, StatementInterval i, boolean ioTimed) throws SQLException {
-    a.append(i.calls()).append(i.rows()).append(i.sharedBlksHit()).append(i.sharedBlksRead());
-    a.append(i.sharedBlksDirtied()).append(i.sharedBlksWritten()).append(i.localBlksHit()).append(i.localBlksRead());
-    a.append(i.tempBlksRead()).append(i.tempBlksWritten()).append(i.plans()).append(i.walRecords());
-    a.append(i.walFpi()).append(i.walBytes());
-    a.append(i.execMs()).append(i.execSumSquaresMs()).append(i.ioReadMs()).append(i.ioWriteMs());
-    a.append(i.tempIoMs()).append(i.planMs()).append(i.jitMs());
+  static void appendMetrics(BulkRows a, StatementInterval i, boolean ioTimed) throws SQLException {
+    a.add(i.calls()).add(i.rows()).add(i.sharedBlksHit()).add(i.sharedBlksRead());
+    a.add(i.sharedBlksDirtied()).add(i.sharedBlksWritten()).add(i.localBlksHit()).add(i.localBlksRead());
+    a.add(i.tempBlksRead()).add(i.tempBlksWritten()).add(i.plans()).add(i.walRecords());
+    a.add(i.walFpi()).add(i.walBytes());
+    a.add(i.execMs()).add(i.execSumSquaresMs()).add(i.ioReadMs()).add(i.ioWriteMs());
+    a.add(i.tempIoMs()).add(i.planMs()).add(i.jitMs());
     appendCpu(a, i.cpuMs().isPresent() ? 1 : 0, i.cpuMs().orElse(0));
-    a.append(ioTimed ? 1L : 0L);
+    a.add(ioTimed ? 1L : 0L);
   }
 
   /** cpu_ms is NULL when no interval had a figure, as SQL's sum() gives it. */
-  private static void appendCpu(DuckDBAppender a, long cpuIntervals, double cpuMs) throws SQLException {
+  private static void appendCpu(BulkRows a, long cpuIntervals, double cpuMs) throws SQLException {
     if (cpuIntervals == 0) {
-      a.appendNull();
+      a.addNull();
     } else {
-      a.append(cpuMs);
+      a.add(cpuMs);
     }
-    a.append(cpuIntervals);
+    a.add(cpuIntervals);
   }
 
-  static void appendUsage(DuckDBAppender a, Usage u) throws SQLException {
-    a.append(u.intervals());
-    a.append(u.calls()).append(u.rows()).append(u.sharedBlksHit()).append(u.sharedBlksRead());
-    a.append(u.sharedBlksDirtied()).append(u.sharedBlksWritten()).append(u.localBlksHit()).append(u.localBlksRead());
-    a.append(u.tempBlksRead()).append(u.tempBlksWritten()).append(u.plans()).append(u.walRecords());
-    a.append(u.walFpi()).append(u.walBytes());
-    a.append(u.execMs()).append(u.execSumSquaresMs()).append(u.ioReadMs()).append(u.ioWriteMs());
-    a.append(u.tempIoMs()).append(u.planMs()).append(u.jitMs());
+  static void appendUsage(BulkRows a, Usage u) throws SQLException {
+    a.add(u.intervals());
+    a.add(u.calls()).add(u.rows()).add(u.sharedBlksHit()).add(u.sharedBlksRead());
+    a.add(u.sharedBlksDirtied()).add(u.sharedBlksWritten()).add(u.localBlksHit()).add(u.localBlksRead());
+    a.add(u.tempBlksRead()).add(u.tempBlksWritten()).add(u.plans()).add(u.walRecords());
+    a.add(u.walFpi()).add(u.walBytes());
+    a.add(u.execMs()).add(u.execSumSquaresMs()).add(u.ioReadMs()).add(u.ioWriteMs());
+    a.add(u.tempIoMs()).add(u.planMs()).add(u.jitMs());
     appendCpu(a, u.cpuIntervals(), u.cpuMs());
-    a.append(u.ioTimedIntervals());
+    a.add(u.ioTimedIntervals());
   }
 
   static Usage usageOf(StatementInterval i, boolean ioTimed) {

@@ -8,8 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
 
 /** SQL of the pinned baselines (schema 3): the header row and the per-statement sums copied at pin time. */
 final class PinnedBaselines {
@@ -50,9 +48,9 @@ final class PinnedBaselines {
    * @throws BaselineException when the name is taken or nothing was recorded in the window
    */
   static PinnedBaseline pin(
-      DuckDBConnection c, String name, Optional<String> target, Instant from, Instant to, Instant now)
+      Connection c, String name, Optional<String> target, Instant from, Instant to, Instant now)
       throws SQLException {
-    // This SELECT also starts the transaction, which the Appender then joins (see DuckDbHistoryStore).
+    // This SELECT also starts the transaction, which DuckDB's Appender then joins (see BulkRows).
     if (get(c, name).isPresent()) {
       throw new BaselineException(BaselineException.Reason.EXISTS,
           "a baseline named '" + name + "' exists already: pick another name, or delete it first");
@@ -69,7 +67,7 @@ final class PinnedBaselines {
     return b;
   }
 
-  private static void insert(DuckDBConnection c, PinnedBaseline b, List<HotQueryRow> rows) throws SQLException {
+  private static void insert(Connection c, PinnedBaseline b, List<HotQueryRow> rows) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement("INSERT INTO pinned_baseline (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, b.name());
@@ -80,9 +78,9 @@ final class PinnedBaselines {
       ps.setLong(6, b.statements());
       ps.executeUpdate();
     }
-    try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "pinned_baseline_statement")) {
+    try (BulkRows a = BulkRows.into(c, "pinned_baseline_statement")) {
       for (HotQueryRow r : rows) {
-        a.beginRow().append(b.name()).append(r.target()).append(r.dbId()).append(r.queryId());
+        a.add(b.name()).add(r.target()).add(r.dbId()).add(r.queryId());
         Columns.appendUsage(a, r.usage());
         a.endRow();
       }

@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
 
 /**
  * Hourly and daily rollups and retention, driven by watermarks stored in the same transaction as the rows
@@ -194,7 +192,7 @@ final class Rollups {
    * Intervals arriving for a period that is already rolled up (a late or slow poll) are added to the
    * rollups too, in the poll's transaction, as extra rollup rows; readers sum rows per bucket.
    */
-  static void foldLate(DuckDBConnection c, Watermarks wm, List<StatementInterval> intervals, boolean ioTimed)
+  static void foldLate(Connection c, Watermarks wm, List<StatementInterval> intervals, boolean ioTimed)
       throws SQLException {
     Map<List<Object>, Usage> hourly = new LinkedHashMap<>();
     Map<List<Object>, Usage> daily = new LinkedHashMap<>();
@@ -226,16 +224,15 @@ final class Rollups {
     append(c, "statement_span", spans);
   }
 
-  private static void append(DuckDBConnection c, String table, Map<List<Object>, Usage> rows) throws SQLException {
+  private static void append(Connection c, String table, Map<List<Object>, Usage> rows) throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
-    try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
+    try (BulkRows a = BulkRows.into(c, table)) {
       for (var e : rows.entrySet()) {
         List<Object> k = new ArrayList<>(e.getKey());
-        a.beginRow();
-        a.append((String) k.get(0)).append((long) (Long) k.get(1)).append((long) (Long) k.get(2));
-        a.append((long) (Long) k.get(3));
+        a.add((String) k.get(0)).add((long) (Long) k.get(1)).add((long) (Long) k.get(2));
+        a.add((long) (Long) k.get(3));
         Columns.appendUsage(a, e.getValue());
         a.endRow();
       }

@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
 
 /**
  * The persisted last snapshot of each target. A steady-state poll changes a few percent of the entries, so
@@ -32,7 +30,7 @@ final class SnapshotTable {
   private SnapshotTable() {}
 
   /** Writes {@code next} on top of {@code previous} (null: nothing stored) and returns the new state. */
-  static Stored persist(DuckDBConnection c, Stored previous, Snapshot next) throws SQLException {
+  static Stored persist(Connection c, Stored previous, Snapshot next) throws SQLException {
     long version = previous == null ? 1 : previous.version() + 1;
     List<Map.Entry<StatementKey, Counters>> changed = new ArrayList<>();
     List<StatementKey> vanished = new ArrayList<>();
@@ -62,7 +60,7 @@ final class SnapshotTable {
     }
     writeHead(c, previous == null, next, version);
     if (!changed.isEmpty() || !vanished.isEmpty()) {
-      try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "last_snapshot_entry")) {
+      try (BulkRows a = BulkRows.into(c, "last_snapshot_entry")) {
         for (var e : changed) {
           appendEntry(a, version, false, e.getKey(), e.getValue());
         }
@@ -108,23 +106,22 @@ final class SnapshotTable {
     setNullableLong(ps, 4, s.dealloc().isPresent() ? s.dealloc().getAsLong() : null);
   }
 
-  private static void appendEntry(DuckDBAppender a, long version, boolean vanished, StatementKey k, Counters x)
+  private static void appendEntry(BulkRows a, long version, boolean vanished, StatementKey k, Counters x)
       throws SQLException {
-    a.beginRow();
-    a.append(k.target()).append(version).append(vanished);
-    a.append(k.dbId()).append(k.userId()).append(k.queryId()).append(k.toplevel());
-    a.append(x.calls()).append(x.rows()).append(x.sharedBlksHit()).append(x.sharedBlksRead());
-    a.append(x.sharedBlksDirtied()).append(x.sharedBlksWritten()).append(x.localBlksHit()).append(x.localBlksRead());
-    a.append(x.tempBlksRead()).append(x.tempBlksWritten()).append(x.plans()).append(x.walRecords());
-    a.append(x.walFpi()).append(x.walBytes());
-    a.append(x.totalExecMs()).append(x.meanExecMs()).append(x.stddevExecMs()).append(x.blkReadTimeMs());
-    a.append(x.blkWriteTimeMs()).append(x.tempBlkReadTimeMs()).append(x.tempBlkWriteTimeMs());
-    a.append(x.totalPlanMs()).append(x.jitTotalMs());
-    a.append(x.statsSince() == null ? null : (Long) Columns.micros(x.statsSince()));
+    a.add(k.target()).add(version).add(vanished);
+    a.add(k.dbId()).add(k.userId()).add(k.queryId()).add(k.toplevel());
+    a.add(x.calls()).add(x.rows()).add(x.sharedBlksHit()).add(x.sharedBlksRead());
+    a.add(x.sharedBlksDirtied()).add(x.sharedBlksWritten()).add(x.localBlksHit()).add(x.localBlksRead());
+    a.add(x.tempBlksRead()).add(x.tempBlksWritten()).add(x.plans()).add(x.walRecords());
+    a.add(x.walFpi()).add(x.walBytes());
+    a.add(x.totalExecMs()).add(x.meanExecMs()).add(x.stddevExecMs()).add(x.blkReadTimeMs());
+    a.add(x.blkWriteTimeMs()).add(x.tempBlkReadTimeMs()).add(x.tempBlkWriteTimeMs());
+    a.add(x.totalPlanMs()).add(x.jitTotalMs());
+    a.addNullable(x.statsSince() == null ? null : Columns.micros(x.statsSince()));
     if (x.cpuMs().isPresent()) {
-      a.append(x.cpuMs().getAsDouble());
+      a.add(x.cpuMs().getAsDouble());
     } else {
-      a.appendNull();
+      a.addNull();
     }
     a.endRow();
   }

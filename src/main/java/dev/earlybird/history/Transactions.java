@@ -15,7 +15,7 @@ interface Transactions {
   void write(String what, Work work);
 
   /** Runs {@code read} on its own connection, seeing one committed state of the store. */
-  <T> T read(String what, DuckDbHistoryStore.SqlRead<T> read);
+  <T> T read(String what, JdbcHistoryStore.SqlRead<T> read);
 
   interface Work {
     void run(Connection c) throws SQLException;

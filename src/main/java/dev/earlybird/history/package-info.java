@@ -1,7 +1,9 @@
 /**
- * History: the store interface ({@link dev.earlybird.history.HistoryStore}), the embedded DuckDB store
- * ({@link dev.earlybird.history.DuckDbHistoryStore}) with its schema migrations (SQL, and code where SQL cannot do
- * the work: {@link dev.earlybird.history.QueryTextScrub}), the single writer thread
+ * History: the store interface ({@link dev.earlybird.history.HistoryStore}), its SQL and transactions over JDBC
+ * ({@link dev.earlybird.history.JdbcHistoryStore}) on an engine that holds only how connections are opened and
+ * replaced (the embedded DuckDB file: {@link dev.earlybird.history.DuckDbHistoryStore}), bulk inserts through the one
+ * seam where engines differ ({@code BulkRows}: DuckDB's Appender, PostgreSQL's COPY), schema migrations (SQL, and code
+ * where SQL cannot do the work: {@link dev.earlybird.history.QueryTextScrub}), the single writer thread
  * ({@link dev.earlybird.history.HistoryWriter}), hourly/daily rollups and retention, whether the store writes
  * ({@link dev.earlybird.history.StoreHealth}), and the alerting tables ({@link dev.earlybird.history.Alerting}: alerts,
  * the outbox, morning reviews, silences), written in the same transactions as what caused them; the advisor's
@@ -17,6 +19,7 @@
  * the same hours of the past four weeks are kept summed per statement (rolling day spans, rebuilt after each hourly
  * rollup), so a day's read takes one row per statement instead of 23.
  *
- * <p>Depends only on {@code dev.earlybird.model}, the JDK and JDBC (the DuckDB driver for the Appender).
+ * <p>Depends only on {@code dev.earlybird.model}, the JDK and JDBC (the DuckDB and PostgreSQL drivers for bulk inserts
+ * and their connections).
  */
 package dev.earlybird.history;

@@ -12,6 +12,7 @@ import dev.earlybird.history.AlertRecord;
 import dev.earlybird.history.AlertWrites;
 import dev.earlybird.history.Alerting;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.NewNotification;
 import dev.earlybird.history.OutboxEntry;
 import dev.earlybird.history.Silence;
@@ -42,7 +43,7 @@ class AlertPolicyTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
   Alerting alerting;
   Instant now = T0;
 

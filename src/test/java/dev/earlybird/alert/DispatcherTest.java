@@ -6,6 +6,7 @@ import dev.earlybird.config.Secret;
 import dev.earlybird.history.AlertWrites;
 import dev.earlybird.history.Alerting;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.NewNotification;
 import dev.earlybird.history.OutboxEntry;
 import dev.earlybird.history.Silence;
@@ -37,7 +38,7 @@ class DispatcherTest {
   static final String SECRET = "s3cret-for-the-hook";
 
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
   Alerting alerting;
   NotificationSink sink;
   AgentMetrics metrics = new AgentMetrics("test");

@@ -10,6 +10,7 @@ import dev.earlybird.config.OutlierConfig;
 import dev.earlybird.config.RegressionConfig;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.FindingFilter;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.PollRecord;
@@ -47,7 +48,7 @@ class AnalyzerTest {
   static final String TARGET = "pg1";
 
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
   HistoryWriter writer;
   Analyzer analyzer;
   final Random random = new Random(42);

@@ -9,6 +9,7 @@ import dev.earlybird.analysis.StatementChange.Status;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.BaselineException;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HotQueryRow;
 import dev.earlybird.history.PollRecord;
 import dev.earlybird.history.Usage;
@@ -141,7 +142,7 @@ class BaselineComparisonTest {
   @Test
   void comparesAPinnedBaselineOfTheStoreWithALaterWindow(@TempDir Path dir) {
     Instant t0 = Instant.parse("2026-03-02T10:00:00Z");
-    try (DuckDbHistoryStore store = DuckDbHistoryStore.open(dir.resolve("c.duckdb"), () -> t0.plus(Duration.ofHours(3)))) {
+    try (JdbcHistoryStore store = DuckDbHistoryStore.open(dir.resolve("c.duckdb"), () -> t0.plus(Duration.ofHours(3)))) {
       store.upsertDatabases("a", List.of(new DatabaseInfo("a", 1, "tenant_x")));
       poll(store, t0.plus(Duration.ofMinutes(10)), 10, 10); // 1 ms per call
       store.pinBaseline("before", Optional.of("a"), t0, t0.plus(Duration.ofHours(1)));
@@ -161,7 +162,7 @@ class BaselineComparisonTest {
     }
   }
 
-  private static void poll(DuckDbHistoryStore store, Instant end, long calls, double execMs) {
+  private static void poll(JdbcHistoryStore store, Instant end, long calls, double execMs) {
     StatementKey k = new StatementKey("a", 1, 10, 7, true);
     StatementInterval i = new StatementInterval(k, end.minusSeconds(60), end, calls, execMs, execMs * execMs / calls,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, java.util.OptionalDouble.empty());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.earlybird.config.BaselineConfig;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.PollRecord;
 import dev.earlybird.history.Retention;
@@ -37,7 +38,7 @@ class CpuHistoryTest {
    * One 10-minute poll of one statement: 10 calls, 100 ms of execution, of which 40 ms reading blocks when the server
    * had track_io_timing on (with it off, PostgreSQL records no IO time).
    */
-  private static void poll(DuckDbHistoryStore store, Instant end, boolean timed) {
+  private static void poll(JdbcHistoryStore store, Instant end, boolean timed) {
     StatementInterval i = new StatementInterval(new StatementKey("pg1", 1, 10, 7, true), end.minus(STEP), end, 10,
         100, 1000, 10, 0, 0, 0, 0, 0, 0, 0, 0, timed ? 40 : 0, 0, 0, 0, 0, 0, 0, 0, 0, OptionalDouble.empty());
     Snapshot snap = new Snapshot("pg1", end, Optional.empty(), OptionalLong.empty(), Map.of());
@@ -45,7 +46,7 @@ class CpuHistoryTest {
   }
 
   /** Six polls ending in the hour from {@code hour}, the first {@code timed} of them with IO timed. */
-  private static void hour(DuckDbHistoryStore store, Instant hour, int timed) {
+  private static void hour(JdbcHistoryStore store, Instant hour, int timed) {
     for (int p = 1; p <= 6; p++) {
       poll(store, hour.plus(STEP.multipliedBy(p)), p <= timed);
     }

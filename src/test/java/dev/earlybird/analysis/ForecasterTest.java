@@ -12,6 +12,7 @@ import dev.earlybird.config.RegressionConfig;
 import dev.earlybird.config.TenantSettings;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.PollRecord;
 import dev.earlybird.history.Retention;
@@ -141,7 +142,7 @@ class ForecasterTest {
   static final Workload SHARED = new Workload();
   static final Map<String, Instant> CLOCK = new HashMap<>(Map.of("now", HISTORY_FROM));
   @TempDir static Path sharedDir;
-  static DuckDbHistoryStore shared;
+  static JdbcHistoryStore shared;
 
   /** Two weeks and a night of hourly polls, shared by the tests that do not need a replay of their own. */
   @BeforeAll

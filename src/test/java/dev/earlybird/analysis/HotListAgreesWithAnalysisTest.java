@@ -10,6 +10,7 @@ import dev.earlybird.config.OutlierConfig;
 import dev.earlybird.config.RegressionConfig;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.PollRecord;
 import dev.earlybird.model.DatabaseInfo;
@@ -52,7 +53,7 @@ class HotListAgreesWithAnalysisTest {
   static final BaselineConfig BASELINE = new BaselineConfig(BaselineMode.ROLLING, Duration.ofMinutes(2));
 
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
   HistoryWriter writer;
   Analyzer analyzer;
   HotList hotList;

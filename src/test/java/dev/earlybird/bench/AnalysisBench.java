@@ -6,6 +6,7 @@ import dev.earlybird.config.BaselineConfig;
 import dev.earlybird.config.BaselineMode;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * a fleet of a million statement series with 28 days of hourly rollups, against the goal of finishing within
  * one poll interval (60 s) with bounded memory, and against the floor of scanning the window's raw intervals.
  *
- * <p>The store is built in three steps: {@link DuckDbHistoryStore#open} creates the file and runs the
+ * <p>The store is built in three steps: {@link JdbcHistoryStore#open} creates the file and runs the
  * migrations, then closes; a plain JDBC connection on the same file fills every table with set-based SQL
  * ({@link AnalysisFleet}: minutes instead of the days a poll-by-poll fill would take); then the store is opened
  * again and {@link Analyzer#evaluate} is timed through the public API only, as the agent calls it. No hook into
@@ -136,7 +137,7 @@ public class AnalysisBench {
   }
 
   private static AnalysisReport.Mode mode(
-      String name, AnalysisConfig config, AnalysisBenchConfig cfg, TenantsConfig tenants, DuckDbHistoryStore store,
+      String name, AnalysisConfig config, AnalysisBenchConfig cfg, TenantsConfig tenants, JdbcHistoryStore store,
       Connection side, MemoryWatch watch) throws SQLException {
     // Each mode starts from no findings, as after a fresh start of the agent on this history.
     exec(side, "DELETE FROM finding");

@@ -7,6 +7,7 @@ import dev.earlybird.analysis.HotList;
 import dev.earlybird.config.BaselineConfig;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.FamilyDatabase;
 import dev.earlybird.history.FamilyFilter;
 import dev.earlybird.history.FamilyReads;
@@ -164,7 +165,7 @@ public class FamiliesBench {
   }
 
   /** The store reads behind the families view, one by one, over the last 24 hours. */
-  private static void reads(StringBuilder report, DuckDbHistoryStore store, TenantsConfig tenants, int runs) {
+  private static void reads(StringBuilder report, JdbcHistoryStore store, TenantsConfig tenants, int runs) {
     FamilyReads reads = store.families();
     FamilyFilter f = new FamilyFilter(new Period(WINDOW_END.minus(Duration.ofHours(24)), WINDOW_END),
         Optional.empty(), Optional.empty(), tenants::tenantOf);
@@ -185,7 +186,7 @@ public class FamiliesBench {
   }
 
   /** The reads behind the hot list over the last 24 hours, one by one, then the whole ranking. */
-  private static void hotReads(StringBuilder report, DuckDbHistoryStore store, TenantsConfig tenants, int runs) {
+  private static void hotReads(StringBuilder report, JdbcHistoryStore store, TenantsConfig tenants, int runs) {
     Instant from = WINDOW_END.minus(Duration.ofHours(24));
     Period window = new Period(from, WINDOW_END);
     HotList hot = new HotList(store, tenants, BaselineConfig.defaults());

@@ -1,6 +1,7 @@
 package dev.earlybird.bench;
 
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.PollRecord;
 import dev.earlybird.model.ServerInfo;
@@ -230,11 +231,11 @@ public class PollBench {
 
     private final PgStatStatementsSource source;
     private final HistoryWriter writer;
-    private final DuckDbHistoryStore store;
+    private final JdbcHistoryStore store;
     private Snapshot previous;
     private Snapshot beforePrevious;
 
-    SteadyPoll(PgStatStatementsSource source, HistoryWriter writer, DuckDbHistoryStore store) {
+    SteadyPoll(PgStatStatementsSource source, HistoryWriter writer, JdbcHistoryStore store) {
       this.source = source;
       this.writer = writer;
       this.store = store;

@@ -4,6 +4,7 @@ import dev.earlybird.analysis.Analyzer;
 import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.ConfigLoader;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.PollRecord;
 import dev.earlybird.history.Retention;
@@ -44,7 +45,7 @@ final class ReplayDetection {
     final String mode;
     final String baselineYaml;
     final AgentConfig config;
-    final DuckDbHistoryStore store;
+    final JdbcHistoryStore store;
     final HistoryWriter writer;
     final Analyzer analyzer;
     final Map<String, Instant> firstActive = new HashMap<>();

@@ -10,6 +10,7 @@ import dev.earlybird.Main;
 import dev.earlybird.config.ConfigLoader;
 import dev.earlybird.config.Secret;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.PollRecord;
 import dev.earlybird.model.DatabaseInfo;
 import dev.earlybird.model.Snapshot;
@@ -79,7 +80,7 @@ class ReportCommandTest {
         java.util.OptionalDouble.empty());
   }
 
-  private static void poll(DuckDbHistoryStore s, String target, List<StatementInterval> intervals, boolean ioTimed) {
+  private static void poll(JdbcHistoryStore s, String target, List<StatementInterval> intervals, boolean ioTimed) {
     s.recordPoll(PollRecord.success(
         new Snapshot(target, END, Optional.empty(), OptionalLong.empty(), Map.of()), intervals, ioTimed));
   }
@@ -87,7 +88,7 @@ class ReportCommandTest {
   @BeforeEach
   void storeAndConfig() throws Exception {
     store = dir.resolve("history.duckdb");
-    try (DuckDbHistoryStore s = DuckDbHistoryStore.open(store)) {
+    try (JdbcHistoryStore s = DuckDbHistoryStore.open(store)) {
       s.upsertDatabases("main", List.of(new DatabaseInfo("main", 5, "tenant_acme"), new DatabaseInfo("main", 6, "tenant_globex")));
       s.upsertDatabases("io", List.of(new DatabaseInfo("io", 1, "postgres")));
       s.saveTexts(List.of(

@@ -20,7 +20,7 @@ class AdvisorStoreTest {
   static final Instant T0 = Instant.parse("2026-12-07T06:00:00Z");
   static final StatementRef S = new StatementRef("pg", 5, -42);
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
 
   AdvisorStore open() {
     if (store != null) {

@@ -55,7 +55,7 @@ class AlertingOnPostgresIT extends AlertingBehaviour {
       }
 
       @Override
-      public synchronized <T> T read(String what, DuckDbHistoryStore.SqlRead<T> read) {
+      public synchronized <T> T read(String what, JdbcHistoryStore.SqlRead<T> read) {
         try {
           T result = read.run(connection);
           connection.commit();

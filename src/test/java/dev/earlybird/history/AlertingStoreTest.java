@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The alerting tables in the DuckDB store: its transactions, restarts and failures. */
 class AlertingStoreTest extends AlertingBehaviour {
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
 
   @Override
   Transactions transactions() {
@@ -112,7 +112,7 @@ class AlertingStoreTest extends AlertingBehaviour {
       }
 
       @Override
-      public <T> T read(String what, DuckDbHistoryStore.SqlRead<T> read) {
+      public <T> T read(String what, JdbcHistoryStore.SqlRead<T> read) {
         return store.transactions.read(what, read);
       }
     };

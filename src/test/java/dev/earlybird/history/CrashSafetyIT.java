@@ -97,7 +97,7 @@ class CrashSafetyIT {
     }
   }
 
-  private static long query(DuckDbHistoryStore store, String sql) {
+  private static long query(JdbcHistoryStore store, String sql) {
     Long v = store.read(sql, c -> single(c, sql));
     return v;
   }

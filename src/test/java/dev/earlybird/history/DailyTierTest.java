@@ -36,12 +36,12 @@ class DailyTierTest {
 
   @TempDir static Path template;
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
 
   /** Three days of polls written once; each test opens its own copy of the file. */
   @BeforeAll
   static void writeThreeDays() {
-    try (DuckDbHistoryStore s = DuckDbHistoryStore.open(template.resolve("d.duckdb"), () -> START)) {
+    try (JdbcHistoryStore s = DuckDbHistoryStore.open(template.resolve("d.duckdb"), () -> START)) {
       for (int p = 1; p <= POLLS; p++) {
         Instant b = START.plus(STEP.multipliedBy(p - 1)), e = START.plus(STEP.multipliedBy(p));
         List<StatementInterval> intervals = new ArrayList<>();

@@ -33,7 +33,7 @@ class DuckDbHistoryStoreTest {
   static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
 
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
 
   @BeforeEach
   void open() {
@@ -48,11 +48,11 @@ class DuckDbHistoryStoreTest {
   @Test
   void duckDbMemoryIsCappedAtTwoGigabytesOrLessInASmallContainer() {
     long gib = 1L << 30;
-    assertThat(DuckDbHistoryStore.memoryLimitBytes(24 * gib)).isEqualTo(2 * gib);
+    assertThat(DuckDbEngine.memoryLimitBytes(24 * gib)).isEqualTo(2 * gib);
     // A 2 GB container: heap up to half, DuckDB 40 %, so both fit under the limit.
-    assertThat(DuckDbHistoryStore.memoryLimitBytes(2 * gib)).isEqualTo((long) (2 * gib * 0.4));
-    assertThat(DuckDbHistoryStore.memoryLimitBytes(300L << 20)).isEqualTo(256L << 20);
-    assertThat(DuckDbHistoryStore.memoryLimitBytes(0)).as("unknown memory: the measured cap").isEqualTo(2 * gib);
+    assertThat(DuckDbEngine.memoryLimitBytes(2 * gib)).isEqualTo((long) (2 * gib * 0.4));
+    assertThat(DuckDbEngine.memoryLimitBytes(300L << 20)).isEqualTo(256L << 20);
+    assertThat(DuckDbEngine.memoryLimitBytes(0)).as("unknown memory: the measured cap").isEqualTo(2 * gib);
 
     String applied = store.read("memory_limit", c -> {
       try (var s = c.createStatement(); var rs = s.executeQuery("SELECT current_setting('memory_limit')")) {
@@ -62,7 +62,7 @@ class DuckDbHistoryStoreTest {
     });
     long visible = ((com.sun.management.OperatingSystemMXBean)
         java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
-    double expectedGib = DuckDbHistoryStore.memoryLimitBytes(visible) / (double) gib;
+    double expectedGib = DuckDbEngine.memoryLimitBytes(visible) / (double) gib;
     assertThat(applied).as("DuckDB's setting, not its default of 80 %% of RAM")
         .isEqualTo(String.format(java.util.Locale.ROOT, "%.1f GiB", expectedGib));
   }

@@ -61,7 +61,7 @@ class FamilyReadsOnPostgresIT {
       }
 
       @Override
-      public <T> T read(String what, DuckDbHistoryStore.SqlRead<T> read) {
+      public <T> T read(String what, JdbcHistoryStore.SqlRead<T> read) {
         try {
           return read.run(connection);
         } catch (SQLException e) {

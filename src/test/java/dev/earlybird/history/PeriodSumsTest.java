@@ -24,8 +24,8 @@ class PeriodSumsTest {
   @TempDir Path dir;
 
   /** Polls every 15 minutes for a day, except 07:00-08:00 (the agent was down); then rollups up to 20:00. */
-  private DuckDbHistoryStore store() {
-    DuckDbHistoryStore store = DuckDbHistoryStore.open(dir.resolve("p.duckdb"), () -> START);
+  private JdbcHistoryStore store() {
+    JdbcHistoryStore store = DuckDbHistoryStore.open(dir.resolve("p.duckdb"), () -> START);
     Instant last = START;
     for (Instant e = START.plus(STEP); !e.isAfter(START.plus(Duration.ofDays(1))); e = e.plus(STEP)) {
       if (e.isAfter(START.plusSeconds(7 * 3600)) && !e.isAfter(START.plusSeconds(8 * 3600))) {
@@ -51,7 +51,7 @@ class PeriodSumsTest {
 
   @Test
   void sumsPerPeriodComeFromRollupsAndRawAlikeWithTheHoursThatHaveData() {
-    try (DuckDbHistoryStore store = store()) {
+    try (JdbcHistoryStore store = store()) {
       // 06-09 lies in the hourly rollups (one hour of it without polls); 19-22 spans rollups and raw intervals.
       PeriodSums s = store.periodSums("t", List.of(hours(6, 9), hours(19, 22), hours(30, 31)));
       StatementRef a = new StatementRef("t", 1, 100);

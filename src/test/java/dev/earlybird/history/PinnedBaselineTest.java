@@ -28,7 +28,7 @@ class PinnedBaselineTest {
   static final Instant NOW = T0.plus(Duration.ofHours(2));
 
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
 
   @BeforeEach
   void open() {
@@ -143,7 +143,7 @@ class PinnedBaselineTest {
   void aReadOnlyStoreReadsButNeverWrites() {
     pin("ro", null);
     store.close();
-    try (DuckDbHistoryStore ro = DuckDbHistoryStore.openReadOnly(dir.resolve("p.duckdb"))) {
+    try (JdbcHistoryStore ro = DuckDbHistoryStore.openReadOnly(dir.resolve("p.duckdb"))) {
       assertThat(ro.baselines()).extracting(PinnedBaseline::name).containsExactly("ro");
       assertThat(ro.hotQueries(HotQueryFilter.between(T0, NOW))).hasSize(3);
       assertThatThrownBy(() -> ro.deleteBaseline("ro")).isInstanceOf(HistoryException.class).hasMessageContaining("read-only");

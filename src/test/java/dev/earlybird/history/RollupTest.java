@@ -26,7 +26,7 @@ class RollupTest {
   static final int POLLS = 3 * 24 * 6; // three days
 
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
 
   @BeforeEach
   void open() {

@@ -39,11 +39,11 @@ class SpanTierTest {
 
   @TempDir static Path template;
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
 
   @BeforeAll
   static void writeThreeDays() {
-    try (DuckDbHistoryStore s = DuckDbHistoryStore.open(template.resolve("s.duckdb"), () -> START)) {
+    try (JdbcHistoryStore s = DuckDbHistoryStore.open(template.resolve("s.duckdb"), () -> START)) {
       for (int p = 1; p <= POLLS; p++) {
         Instant b = START.plus(STEP.multipliedBy(p - 1)), e = START.plus(STEP.multipliedBy(p));
         List<StatementInterval> intervals = new ArrayList<>();

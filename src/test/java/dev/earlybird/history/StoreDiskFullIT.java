@@ -27,7 +27,7 @@ class StoreDiskFullIT {
   @Test
   void aFullDiskFailsWholeWritesOnlyAndTheStoreRecoversWhenSpaceReturns() throws Exception {
     try (Tmpfs disk = Tmpfs.mount(dir.resolve("disk"), 12);
-        DuckDbHistoryStore store = DuckDbHistoryStore.open(disk.dir().resolve("h.duckdb"))) {
+        JdbcHistoryStore store = DuckDbHistoryStore.open(disk.dir().resolve("h.duckdb"))) {
       List<String> heard = new ArrayList<>();
       store.health().listen(new StoreHealth.Listener() {
         @Override
@@ -49,7 +49,7 @@ class StoreDiskFullIT {
       for (long seq = 5; seq < 8; seq++) {
         long s = seq;
         assertThatThrownBy(() -> poll(store, s)).isInstanceOf(StoreWriteException.class)
-            .hasMessageContaining("cannot record a poll of " + TARGET + " in history store " + store.file())
+            .hasMessageContaining("cannot record a poll of " + TARGET + " in history store " + store.where())
             .hasMessageContaining("No space left on device");
       }
       assertThatThrownBy(() -> store.maintain(CrashWriterMain.BASE.plus(Duration.ofDays(3)), Retention.DEFAULT))
@@ -104,13 +104,13 @@ class StoreDiskFullIT {
   }
 
   /** One poll as the poller makes it: diffed against the last stored snapshot. */
-  private static void poll(DuckDbHistoryStore store, long seq) {
+  private static void poll(JdbcHistoryStore store, long seq) {
     Snapshot prev = store.lastSnapshot(TARGET).orElse(null);
     Snapshot next = CrashWriterMain.snapshotAt(seq);
     store.recordPoll(PollRecord.success(next, prev == null ? List.of() : Fixtures.diff(prev, next)));
   }
 
-  private static long count(DuckDbHistoryStore store, String sql) {
+  private static long count(JdbcHistoryStore store, String sql) {
     return store.read(sql, c -> {
       try (var rs = c.createStatement().executeQuery(sql)) {
         rs.next();

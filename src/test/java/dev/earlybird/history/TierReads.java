@@ -9,7 +9,7 @@ final class TierReads {
   private TierReads() {}
 
   /** Runs one statement that changes rows, committed. */
-  static void execute(DuckDbHistoryStore store, String sql) {
+  static void execute(JdbcHistoryStore store, String sql) {
     store.read("change " + sql, c -> {
       try (var s = c.createStatement()) {
         int n = s.executeUpdate(sql);

@@ -9,6 +9,7 @@ import dev.earlybird.config.TargetAdvisor;
 import dev.earlybird.config.TargetConfig;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.metrics.AdvisorMetrics;
 import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.model.DatabaseInfo;
@@ -30,7 +31,7 @@ class AdvisorPassTest {
   static final Instant NOW = Instant.parse("2026-12-07T06:00:00Z");
   static final TargetConfig PG = TargetConfig.of("pg1", "jdbc:postgresql://127.0.0.1:1/postgres");
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
   final AtomicInteger connects = new AtomicInteger();
   final Function<TargetConfig, AdvisorConnections> connect = t -> {
     connects.incrementAndGet();

@@ -11,6 +11,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.earlybird.config.AwsSettings;
 import dev.earlybird.config.TargetConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.metrics.CloudWatchMetrics;
@@ -50,7 +51,7 @@ class CloudWatchLoopTest {
   FakeCloudWatch fake;
   AwsSettings settings = AwsTesting.settings();
   AwsClients clients;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
   HistoryWriter writer;
   AgentMetrics metrics;
   CloudWatchMetrics gauges;

@@ -14,6 +14,7 @@ import dev.earlybird.config.TargetConfig;
 import dev.earlybird.config.TargetTemplate;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.metrics.DiscoveryMetrics;
@@ -57,7 +58,7 @@ class DiscoveryLoopTest {
   private final AgentMetrics metrics = new AgentMetrics("test");
   private final FleetState fleet = new FleetState(List.of("configured"));
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  private DuckDbHistoryStore store;
+  private JdbcHistoryStore store;
   private HistoryWriter writer;
   private PollLoop polls;
   private DiscoveryLoop loop;

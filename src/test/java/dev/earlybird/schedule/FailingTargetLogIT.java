@@ -11,6 +11,7 @@ import dev.earlybird.config.PollConfig;
 import dev.earlybird.config.TargetConfig;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.metrics.FleetState;
@@ -44,7 +45,7 @@ class FailingTargetLogIT {
     logs.start();
     Logger logger = (Logger) LoggerFactory.getLogger(TargetPoller.class);
     logger.addAppender(logs);
-    try (DuckDbHistoryStore store = DuckDbHistoryStore.open(dir.resolve("h.duckdb"));
+    try (JdbcHistoryStore store = DuckDbHistoryStore.open(dir.resolve("h.duckdb"));
         HistoryWriter writer = new HistoryWriter(store, 8)) {
       AgentMetrics metrics = new AgentMetrics("test");
       TargetPoller poller = new TargetPoller(TargetConfig.of("pg", pg.jdbcUrl(db)), PollConfig::defaults,

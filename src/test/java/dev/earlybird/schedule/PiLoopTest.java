@@ -7,6 +7,7 @@ import dev.earlybird.config.AwsSettings;
 import dev.earlybird.config.DatabaseFilter;
 import dev.earlybird.config.TargetConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.metrics.PiMetrics;
@@ -35,7 +36,7 @@ class PiLoopTest {
   static final String DBI = "db-LOOPTEST";
   @TempDir Path dir;
   FakePi pi;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
   HistoryWriter writer;
   AwsClients aws;
   AgentMetrics metrics;

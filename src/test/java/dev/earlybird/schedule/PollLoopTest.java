@@ -8,6 +8,7 @@ import dev.earlybird.config.PollConfig;
 import dev.earlybird.config.TargetConfig;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.metrics.FleetState;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Targets added to and removed from a running poll loop (what discovery does). */
 class PollLoopTest {
   @TempDir Path dir;
-  private DuckDbHistoryStore store;
+  private JdbcHistoryStore store;
   private HistoryWriter writer;
   private final AgentMetrics metrics = new AgentMetrics("test");
   private final FleetState fleet = new FleetState(List.of());

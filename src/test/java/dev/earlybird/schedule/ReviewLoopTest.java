@@ -14,6 +14,7 @@ import dev.earlybird.config.TenantSettings;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.Alerting;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.StoredReview;
 import dev.earlybird.history.TargetRecord;
 import dev.earlybird.metrics.AgentMetrics;
@@ -53,7 +54,7 @@ class ReviewLoopTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
   Alerting alerting;
   SimulatedClock clock;
 

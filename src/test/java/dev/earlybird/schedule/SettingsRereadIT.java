@@ -10,6 +10,7 @@ import dev.earlybird.config.PollConfig;
 import dev.earlybird.config.TargetConfig;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.metrics.AgentMetrics;
 import dev.earlybird.metrics.FleetState;
@@ -42,7 +43,7 @@ class SettingsRereadIT {
   void trackIoTimingTurnedOnIsSeenWithoutReconnecting(@TempDir Path dir) throws Exception {
     // Left at PostgreSQL's default (off) rather than set on the command line, which ALTER SYSTEM could not override.
     PgServer pg = PostgresServers.dedicated(16, Map.of("track_io_timing", ""));
-    try (DuckDbHistoryStore store = DuckDbHistoryStore.open(dir.resolve("h.duckdb"));
+    try (JdbcHistoryStore store = DuckDbHistoryStore.open(dir.resolve("h.duckdb"));
         HistoryWriter writer = new HistoryWriter(store, 8)) {
       AgentMetrics metrics = new AgentMetrics("test");
       FleetState fleet = new FleetState(List.of("pg"));
@@ -77,7 +78,7 @@ class SettingsRereadIT {
   @Test
   void aWindowPolledWithIoTimedKeepsItsCpuSourceAfterTrackIoTimingIsTurnedOff(@TempDir Path dir) throws Exception {
     PgServer pg = PostgresServers.dedicated(16, Map.of("track_io_timing", ""));
-    try (DuckDbHistoryStore store = DuckDbHistoryStore.open(dir.resolve("h.duckdb"));
+    try (JdbcHistoryStore store = DuckDbHistoryStore.open(dir.resolve("h.duckdb"));
         HistoryWriter writer = new HistoryWriter(store, 8);
         Connection c = pg.superuser("postgres");
         Statement s = c.createStatement()) {

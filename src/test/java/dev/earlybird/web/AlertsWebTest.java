@@ -13,6 +13,7 @@ import dev.earlybird.history.AlertRecord;
 import dev.earlybird.history.AlertWrites;
 import dev.earlybird.history.Alerting;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.NewNotification;
 import dev.earlybird.history.OutboxEntry;
@@ -44,7 +45,7 @@ class AlertsWebTest {
   static final String BEARER = "Bearer s3cret-t0ken-for-tests";
 
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
   HistoryWriter writer;
   Alerting alerting;
   WebServer web;

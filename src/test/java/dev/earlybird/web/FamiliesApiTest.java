@@ -10,6 +10,7 @@ import dev.earlybird.analysis.HotList;
 import dev.earlybird.config.BaselineConfig;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.FamilyDatabase;
 import dev.earlybird.history.FamilyFilter;
 import dev.earlybird.history.FamilyRow;
@@ -54,7 +55,7 @@ class FamiliesApiTest {
   static final int OTHERS = 5;
 
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
   HistoryWriter writer;
   WebServer web;
   ObjectMapper json = new ObjectMapper();

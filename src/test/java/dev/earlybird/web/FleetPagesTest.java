@@ -11,6 +11,7 @@ import dev.earlybird.config.TenantSettings;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.AlertWrites;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.PollRecord;
 import dev.earlybird.history.StoredReview;
@@ -64,7 +65,7 @@ class FleetPagesTest {
   static final String DDL = "CREATE INDEX CONCURRENTLY ON " + EVIL_TABLE + " (customer_id)";
 
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
   HistoryWriter writer;
   WebServer web;
   FleetState fleet = new FleetState(List.of("pg1", "pg2"));

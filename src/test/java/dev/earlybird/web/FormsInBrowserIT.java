@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.earlybird.config.Secret;
 import dev.earlybird.e2e.BrowserIT;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ class FormsInBrowserIT {
   @Test
   void aDbaPinsDeletesSilencesAndExpiresFromThePagesWithTheToken() throws Exception {
     Files.createDirectories(SHOTS);
-    try (DuckDbHistoryStore store = DuckDbHistoryStore.open(dir.resolve("h.duckdb"), () -> WebSecurityTest.NOW.plusSeconds(1));
+    try (JdbcHistoryStore store = DuckDbHistoryStore.open(dir.resolve("h.duckdb"), () -> WebSecurityTest.NOW.plusSeconds(1));
         HistoryWriter writer = new HistoryWriter(store, 8)) {
       WebSecurityTest.seed(store);
       WebDriver browser = BrowserIT.chromium();

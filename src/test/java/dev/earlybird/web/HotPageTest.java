@@ -12,6 +12,7 @@ import dev.earlybird.config.BaselineMode;
 import dev.earlybird.config.TenantSettings;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.metrics.FleetState;
 import dev.earlybird.model.DatabaseInfo;
@@ -60,7 +61,7 @@ class HotPageTest {
   static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
   static final Pattern ROW_ID = Pattern.compile("queryId (\\d+)</a>");
 
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
   HistoryWriter writer;
   WebServer web;
   ObjectMapper json = new ObjectMapper();

@@ -9,6 +9,7 @@ import dev.earlybird.analysis.HotList;
 import dev.earlybird.analysis.PlanShape;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.PlanAttempt;
 import dev.earlybird.history.StatementRef;
@@ -43,7 +44,7 @@ class PlansWebTest {
   static final Subject.Statement SUBJECT = new Subject.Statement("pg1", 5, "tenant_acme", "acme", QUERY_ID, "abc");
 
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
   HistoryWriter writer;
   WebServer web;
   final ObjectMapper json = new ObjectMapper();

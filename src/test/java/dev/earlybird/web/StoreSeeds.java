@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.earlybird.analysis.BaselineComparison;
 import dev.earlybird.config.TenantsConfig;
-import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.metrics.AgentMetrics;
@@ -50,7 +50,7 @@ final class StoreSeeds {
   }
 
   /** The agent's web server with the families view and no alerting, over {@code store}, on a free port. */
-  static WebServer serve(DuckDbHistoryStore store, HistoryWriter writer, TenantsConfig tenants, InstantSource clock,
+  static WebServer serve(JdbcHistoryStore store, HistoryWriter writer, TenantsConfig tenants, InstantSource clock,
       FleetState fleet, Api api) {
     BaselineApi baselines = new BaselineApi(api, store, writer, new BaselineComparison(store, tenants), Optional.empty());
     FindingsApi findings = new FindingsApi(store);

@@ -8,6 +8,7 @@ import dev.earlybird.config.BaselineConfig;
 import dev.earlybird.config.Secret;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.PollRecord;
 import dev.earlybird.metrics.AgentMetrics;
@@ -57,7 +58,7 @@ class WebSecurityTest {
   static final List<String> PAGES = List.of("/", "/hot", "/families", "/findings", "/baselines", "/alerts", "/reviews");
 
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
   HistoryWriter writer;
   WebServer web;
 
@@ -70,7 +71,7 @@ class WebSecurityTest {
   }
 
   /** One target with one statement in a tenant database, polled at {@link #NOW}: enough to pin the hour before. */
-  static void seed(DuckDbHistoryStore store) {
+  static void seed(JdbcHistoryStore store) {
     StatementKey key = new StatementKey("pg1", 5, 10, 42, true);
     Counters c =
         new Counters(4, 40, 10, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, OptionalDouble.empty());
@@ -94,7 +95,7 @@ class WebSecurityTest {
   }
 
   /** Wired like the agent: every view, alerting included. */
-  static WebServer server(DuckDbHistoryStore store, HistoryWriter writer, Optional<Secret> token, String basePath) {
+  static WebServer server(JdbcHistoryStore store, HistoryWriter writer, Optional<Secret> token, String basePath) {
     TenantsConfig tenants = TenantsConfig.DEFAULT;
     InstantSource clock = InstantSource.fixed(NOW.plusSeconds(1));
     FleetState fleet = new FleetState(List.of("pg1"));

@@ -9,6 +9,7 @@ import dev.earlybird.analysis.HotList;
 import dev.earlybird.config.Secret;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.PollRecord;
 import dev.earlybird.metrics.AgentMetrics;
@@ -47,7 +48,7 @@ class WebServerTest {
   static final String TOKEN = "s3cret-t0ken-for-tests";
 
   @TempDir Path dir;
-  DuckDbHistoryStore store;
+  JdbcHistoryStore store;
   HistoryWriter writer;
   FleetState fleet;
   AgentMetrics metrics;
