@@ -21,6 +21,7 @@ import dev.earlybird.history.AdvisorStore;
 import dev.earlybird.history.Alerting;
 import dev.earlybird.history.DuckDbHistoryStore;
 import dev.earlybird.history.JdbcHistoryStore;
+import dev.earlybird.history.PostgresHistoryStore;
 import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.Retention;
@@ -329,12 +330,11 @@ public final class Agent implements AutoCloseable {
   private static JdbcHistoryStore openStore(StoreConfig store) {
     return switch (store) {
       case StoreConfig.DuckDb d -> DuckDbHistoryStore.open(d.file());
-      case StoreConfig.Postgres p ->
-          throw new IllegalArgumentException(
-              "store: a PostgreSQL store (" + p.jdbcUrl().replaceAll("password=[^&]*", "password=***")
-                  + ") is not supported yet; use duckdb:PATH");
+      // Printed without credentials: the URL's password parameter never reaches a message.
+      case StoreConfig.Postgres p -> PostgresHistoryStore.open(p.jdbcUrl(), p.toString(), InstantSource.system());
     };
   }
+
 
   /** Creates the agent, opens the store and starts HTTP and polling; a reload has no file to read. */
   public static Agent start(AgentConfig config, InstantSource clock) {

@@ -6,7 +6,7 @@ CREATE TABLE plan (
   shape_hash VARCHAR NOT NULL,
   first_seen_us BIGINT NOT NULL,
   last_seen_us BIGINT NOT NULL,
-  total_cost DOUBLE NOT NULL,
+  total_cost DOUBLE PRECISION NOT NULL,
   plan_json VARCHAR NOT NULL,
   PRIMARY KEY (target, db_id, query_id, shape_hash)
 );
@@ -43,7 +43,7 @@ CREATE TABLE catalog_relation (
   schema_name VARCHAR NOT NULL,
   table_name VARCHAR NOT NULL,
   kind VARCHAR NOT NULL,
-  reltuples DOUBLE NOT NULL,
+  reltuples DOUBLE PRECISION NOT NULL,
   relpages BIGINT NOT NULL,
   size_bytes BIGINT NOT NULL,
   n_live_tup BIGINT NOT NULL,

@@ -9,7 +9,7 @@ CREATE TABLE cloudwatch_sample (
   scope VARCHAR NOT NULL,
   metric VARCHAR NOT NULL,
   at_us BIGINT NOT NULL,
-  value DOUBLE NOT NULL
+  value DOUBLE PRECISION NOT NULL
 );
 
 -- Where the writer appends a batch before moving the rows not stored yet into cloudwatch_sample; empty
@@ -19,5 +19,5 @@ CREATE TABLE cloudwatch_staging (
   scope VARCHAR NOT NULL,
   metric VARCHAR NOT NULL,
   at_us BIGINT NOT NULL,
-  value DOUBLE NOT NULL
+  value DOUBLE PRECISION NOT NULL
 );

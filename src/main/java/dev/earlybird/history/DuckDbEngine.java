@@ -85,7 +85,7 @@ final class DuckDbEngine implements StoreEngine {
       s.execute("SET memory_limit = '" + memoryLimitBytes(visibleMemoryBytes()) / (1 << 20) + "MiB'");
       return w;
     } catch (SQLException e) {
-      closeQuietly(w);
+      StoreEngine.closeQuietly(w);
       throw e;
     }
   }
@@ -105,18 +105,8 @@ final class DuckDbEngine implements StoreEngine {
       c.setAutoCommit(false); // inherited by duplicates: a read sees one snapshot of the store, whatever commits meanwhile
       return c;
     } catch (SQLException e) {
-      closeQuietly(c);
+      StoreEngine.closeQuietly(c);
       throw e;
-    }
-  }
-
-  static void closeQuietly(Connection c) {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException e) {
-        // a connection of a failed database: nothing more to release
-      }
     }
   }
 
@@ -173,7 +163,7 @@ final class DuckDbEngine implements StoreEngine {
    */
   @Override
   public void discardWriter() {
-    closeQuietly(writer);
+    StoreEngine.closeQuietly(writer);
     writer = null;
     if (!reopenNeeded) {
       try {
@@ -184,7 +174,7 @@ final class DuckDbEngine implements StoreEngine {
         writer.commit();
         return;
       } catch (SQLException e) {
-        closeQuietly(writer);
+        StoreEngine.closeQuietly(writer);
         writer = null;
         reopenNeeded = true;
       }
@@ -200,9 +190,9 @@ final class DuckDbEngine implements StoreEngine {
   private void reopen() throws SQLException {
     connections.writeLock().lock();
     try {
-      closeQuietly(writer);
+      StoreEngine.closeQuietly(writer);
       writer = null;
-      closeQuietly(root);
+      StoreEngine.closeQuietly(root);
       root = connect(file, false);
       writer = writerOf(root);
       reopenNeeded = false;
@@ -248,7 +238,7 @@ final class DuckDbEngine implements StoreEngine {
 
   @Override
   public void close() throws SQLException {
-    closeQuietly(writer); // drops an uncommitted transaction, if any
+    StoreEngine.closeQuietly(writer); // drops an uncommitted transaction, if any
     writer = null;
     root.close();
   }

@@ -3,7 +3,6 @@ package dev.earlybird.history;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.InstantSource;
 
 /** Opens the embedded store: a {@link JdbcHistoryStore} on one DuckDB file ({@link DuckDbEngine}). */
@@ -44,19 +43,7 @@ public final class DuckDbHistoryStore {
       throw new HistoryException(
           "history store " + abs + " is not readable and writable by this user: fix its permissions (the agent needs read-write) or change `store:`.");
     }
-    DuckDbEngine engine = DuckDbEngine.open(abs, readOnly);
-    try {
-      return new JdbcHistoryStore(engine, clock);
-    } catch (SQLException | RuntimeException e) {
-      try {
-        engine.close();
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      if (e instanceof HistoryException h) {
-        throw h;
-      }
-      throw new HistoryException("cannot initialize history store " + abs + ": " + e.getMessage(), e);
-    }
+    return JdbcHistoryStore.start(DuckDbEngine.open(abs, readOnly), clock,
+        cause -> "cannot initialize history store " + abs + ": " + cause);
   }
 }

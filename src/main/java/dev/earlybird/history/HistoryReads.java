@@ -116,7 +116,7 @@ final class HistoryReads {
   /** The {@code pi} CTE: PI's CPU per statement where the filter asks for it and PI covered it, else none. */
   private static String piCte(HotQueryFilter f) {
     return f.performanceInsights() ? PiTables.cpuCtes("pi") : "pi AS (SELECT '' AS target, 0 AS dbid, 0 AS queryid,"
-        + " CAST(NULL AS DOUBLE) AS pi_cpu_ms WHERE false)";
+        + " CAST(NULL AS DOUBLE PRECISION) AS pi_cpu_ms WHERE false)";
   }
 
   /** Binds a hot read's window, PI window and database filter, in that order; returns the next index. */
@@ -152,7 +152,7 @@ final class HistoryReads {
       + ", "
       + Columns.DOUBLES.stream()
           .map(c -> (Set.of("exec_ms", "io_read_ms", "io_write_ms", "temp_io_ms").contains(c) ? "sum(" + c + ")"
-              : "CAST(0 AS DOUBLE)") + " AS " + c)
+              : "CAST(0 AS DOUBLE PRECISION)") + " AS " + c)
           .collect(Collectors.joining(", "))
       + ", sum(cpu_ms) AS cpu_ms, CAST(sum(cpu_intervals) AS BIGINT) AS cpu_intervals"
       + ", CAST(sum(io_timed_intervals) AS BIGINT) AS io_timed_intervals";

@@ -28,6 +28,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 
 /**
  * The history store's SQL and transactions over a {@link StoreEngine}: DuckDB's embedded file or a PostgreSQL
@@ -80,10 +81,36 @@ public final class JdbcHistoryStore implements HistoryStore {
       // A read-only store cannot migrate: it reads only stores the agent brought to this build's schema.
       SchemaMigrator.requireCurrent(writer, engine.where());
     } else {
-      SchemaMigrator.migrate(writer, engine.where());
+      engine.lockSchema(writer);
+      try {
+        SchemaMigrator.migrate(writer, engine.where());
+      } finally {
+        engine.unlockSchema(writer);
+      }
     }
     this.watermarks = Rollups.load(writer);
     writer.commit();
+  }
+
+  /**
+   * The store over a newly opened engine, which is closed again when the store cannot start on it (a schema from a
+   * newer build, a server that refuses): a {@link HistoryException} as it came, or {@code failure} of the cause's
+   * message.
+   */
+  static JdbcHistoryStore start(StoreEngine engine, InstantSource clock, UnaryOperator<String> failure) {
+    try {
+      return new JdbcHistoryStore(engine, clock);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        engine.close();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      if (e instanceof HistoryException h) {
+        throw h;
+      }
+      throw new HistoryException(failure.apply(e.getMessage()), e);
+    }
   }
 
   /** Whether the store writes; a failed write marks it failing until a write works again. */

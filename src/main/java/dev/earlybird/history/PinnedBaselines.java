@@ -113,7 +113,7 @@ final class PinnedBaselines {
         WHERE p.name = ?
         ORDER BY p.exec_ms DESC, p.target, p.dbid, p.queryid"""
             .formatted(Columns.METRICS.replaceAll("(\\w+)", "p.$1"),
-                CpuRank.targetRank("p.", "CAST(NULL AS DOUBLE)", "p."));
+                CpuRank.targetRank("p.", "CAST(NULL AS DOUBLE PRECISION)", "p."));
     List<HotQueryRow> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, name);

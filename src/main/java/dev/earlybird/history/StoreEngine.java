@@ -26,6 +26,15 @@ interface StoreEngine extends AutoCloseable {
    */
   void discardWriter();
 
+  /**
+   * Holds off other agents' schema migrations while this one checks and applies its own, on the write connection:
+   * several agents sharing a store may start at once. Nothing to do where one process owns the store.
+   */
+  default void lockSchema(Connection writer) throws SQLException {}
+
+  /** Ends {@link #lockSchema}. */
+  default void unlockSchema(Connection writer) throws SQLException {}
+
   /** Runs {@code read} on a connection of its own, which sees one committed state of the store. */
   <T> T read(JdbcHistoryStore.SqlRead<T> read) throws SQLException;
 
@@ -37,4 +46,14 @@ interface StoreEngine extends AutoCloseable {
 
   @Override
   void close() throws SQLException;
+
+  static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        // a connection of a failed database or a lost server: nothing more to release
+      }
+    }
+  }
 }

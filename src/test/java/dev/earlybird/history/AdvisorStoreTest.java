@@ -14,9 +14,16 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The advisor's plans and catalogs in the DuckDB store: what is written reads back, also after a reopen. */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class AdvisorStoreTest {
+  @Parameter StoreKind kind;
+
   static final Instant T0 = Instant.parse("2026-12-07T06:00:00Z");
   static final StatementRef S = new StatementRef("pg", 5, -42);
   @TempDir Path dir;
@@ -26,7 +33,7 @@ class AdvisorStoreTest {
     if (store != null) {
       store.close();
     }
-    store = DuckDbHistoryStore.open(dir.resolve("a.duckdb"), () -> T0);
+    store = kind.open(dir, () -> T0);
     return store.advisor();
   }
 

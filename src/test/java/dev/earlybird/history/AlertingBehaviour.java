@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the alerting tables do, whichever database holds them: DuckDB here ({@link AlertingStoreTest}) and PostgreSQL
- * ({@link AlertingOnPostgresIT}), so the SQL stays portable.
+ * What the alerting tables do, whichever database holds them: {@link AlertingStoreTest} runs it on each store (DuckDB
+ * and PostgreSQL), so the SQL stays portable.
  */
 abstract class AlertingBehaviour {
   static final Instant T0 = Instant.parse("2026-12-08T06:00:00Z");

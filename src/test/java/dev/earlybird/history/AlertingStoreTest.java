@@ -20,15 +20,22 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The alerting tables in the DuckDB store: its transactions, restarts and failures. */
+/** The alerting tables in each store: its transactions, restarts and failures. */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class AlertingStoreTest extends AlertingBehaviour {
+  @Parameter StoreKind kind;
+
   @TempDir Path dir;
   JdbcHistoryStore store;
 
   @Override
   Transactions transactions() {
-    store = DuckDbHistoryStore.open(dir.resolve("a.duckdb"), () -> T0);
+    store = kind.open(dir, () -> T0);
     return store.transactions;
   }
 

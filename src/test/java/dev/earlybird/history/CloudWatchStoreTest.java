@@ -12,9 +12,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** CloudWatch datapoints in the store: what the morning forecast reads back, and what resuming relies on. */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class CloudWatchStoreTest {
+  @Parameter StoreKind kind;
+
   static final Instant T0 = Instant.parse("2026-03-02T06:00:00Z");
   static final CloudWatchScope INSTANCE = CloudWatchScope.INSTANCE;
   static final CloudWatchMetric CPU = CloudWatchMetric.CPU_UTILIZATION;
@@ -27,7 +34,7 @@ class CloudWatchStoreTest {
 
   @Test
   void storesEachDatapointOnceHoweverOftenItIsWritten() {
-    try (var store = DuckDbHistoryStore.open(dir.resolve("s.duckdb"))) {
+    try (var store = kind.open(dir)) {
       store.recordCloudWatch(List.of(cpu("a", 0, 10), cpu("a", 1, 11)));
       // A re-read window (after an error, a restart) overlaps the first, and a batch may repeat itself.
       store.recordCloudWatch(List.of(cpu("a", 1, 11), cpu("a", 2, 12), cpu("a", 2, 12)));
@@ -39,7 +46,7 @@ class CloudWatchStoreTest {
 
   @Test
   void readsOneTargetMetricAndScopeInAHalfOpenRange() {
-    try (var store = DuckDbHistoryStore.open(dir.resolve("s.duckdb"))) {
+    try (var store = kind.open(dir)) {
       List<CloudWatchSample> samples = new ArrayList<>();
       for (int m = 0; m < 10; m++) {
         samples.add(cpu("a", m, m));
@@ -59,13 +66,12 @@ class CloudWatchStoreTest {
 
   @Test
   void theNewestDatapointPerTargetSurvivesAReopen() {
-    Path file = dir.resolve("s.duckdb");
-    try (var store = DuckDbHistoryStore.open(file)) {
+    try (var store = kind.open(dir)) {
       store.recordCloudWatch(List.of(cpu("a", 0, 1), cpu("a", 7, 1), cpu("b", 3, 1),
           new CloudWatchSample("a", INSTANCE, CloudWatchMetric.DB_LOAD, T0.plus(Duration.ofMinutes(9)), 1),
           new CloudWatchSample("b", CloudWatchScope.CLUSTER, CPU, T0.plus(Duration.ofMinutes(20)), 1)));
     }
-    try (var store = DuckDbHistoryStore.open(file)) {
+    try (var store = kind.open(dir)) {
       assertThat(store.lastCloudWatchSamples(INSTANCE))
           .containsOnly(
               java.util.Map.entry("a", T0.plus(Duration.ofMinutes(9))),
@@ -77,7 +83,7 @@ class CloudWatchStoreTest {
 
   @Test
   void isKeptAsLongAsHourlyRollups() {
-    try (var store = DuckDbHistoryStore.open(dir.resolve("s.duckdb"))) {
+    try (var store = kind.open(dir)) {
       store.recordCloudWatch(List.of(cpu("a", 0, 1), cpu("a", 60, 2), cpu("a", 120, 3)));
       Retention retention = new Retention(Duration.ofHours(1), Duration.ofHours(2), Duration.ofDays(1));
 

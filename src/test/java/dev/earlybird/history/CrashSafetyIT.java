@@ -14,46 +14,64 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Kills a child JVM that writes polls continuously (SIGKILL, at random moments) and checks after each kill
+ * On each store, kills a child JVM that writes polls continuously (SIGKILL, at random moments) and checks after each kill
  * that the store opens, every recorded poll is complete, nothing is duplicated, the persisted last snapshot
  * is that of the last committed poll, no calls are lost or counted twice, and writing continues.
  */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class CrashSafetyIT {
+  @Parameter StoreKind kind;
   @TempDir Path dir;
 
   @Test
   void killedWritersLeaveAConsistentStore() throws Exception {
-    Path file = dir.resolve("crash.duckdb");
+    String store = kind.locator(dir);
     Random random = new Random(42);
     long lastPrinted = -1;
     for (int round = 0; round < 5; round++) {
       AtomicLong printed = new AtomicLong(-1);
-      Process child = start(file, printed);
+      Process child = start(store, printed);
       try {
         long goal = lastPrinted + 3 + random.nextInt(12);
         await().atMost(Duration.ofMinutes(2)).until(() -> printed.get() >= goal || !child.isAlive());
         assertThat(child.isAlive()).as("child still writing").isTrue();
         if (round == 0) {
-          assertThatThrownBy(() -> DuckDbHistoryStore.open(file))
-              .isInstanceOf(HistoryException.class)
-              .hasMessageContaining(file.toString())
-              .hasMessageContaining("another process");
+          assertThatThrownBy(() -> kind.open(dir))
+              .isInstanceOf(StoreInUseException.class)
+              .hasMessageContaining(kind == StoreKind.DUCKDB ? store : "history store jdbc:postgresql:")
+              .hasMessageContaining("another");
         }
       } finally {
         child.destroyForcibly();
         child.waitFor();
       }
       lastPrinted = Math.max(lastPrinted, printed.get());
-      verify(file, lastPrinted);
+      verify(lastPrinted);
     }
   }
 
-  private void verify(Path file, long lastPrinted) {
-    try (var store = DuckDbHistoryStore.open(file)) {
+  /**
+   * Opens the store as the next agent would. PostgreSQL ends the killed writer's session (and frees its writer lock)
+   * once it sees the connection closed, a moment after the kill.
+   */
+  private JdbcHistoryStore reopen() {
+    AtomicReference<JdbcHistoryStore> opened = new AtomicReference<>();
+    await().atMost(Duration.ofSeconds(30)).ignoreException(StoreInUseException.class)
+        .until(() -> opened.compareAndSet(null, kind.open(dir)));
+    return opened.get();
+  }
+
+  private void verify(long lastPrinted) {
+    try (var store = reopen()) {
       long maxSeq = query(store, "SELECT max(taken_at_us) FROM poll");
       long seq = CrashWriterMain.seqOf(Columns.instant(maxSeq));
       assertThat(seq).as("every printed commit is durable").isGreaterThanOrEqualTo(lastPrinted);
@@ -109,11 +127,11 @@ class CrashSafetyIT {
     }
   }
 
-  private static Process start(Path file, AtomicLong printed) throws Exception {
+  private static Process start(String store, AtomicLong printed) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     var pb = new ProcessBuilder(
         java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        CrashWriterMain.class.getName(), file.toString());
+        CrashWriterMain.class.getName(), store);
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     Process p = pb.start();
     Thread.ofPlatform().daemon(true).start(() -> {

@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Child process of {@link CrashSafetyIT}: continues from the store's last snapshot and records polls of a
+ * Child process of {@link CrashSafetyIT}: opens the store its argument names (a DuckDB file or a PostgreSQL URL),
+ * continues from the store's last snapshot and records polls of a
  * deterministic workload forever, printing "committed SEQ" after each commit, until it is killed.
  */
 public final class CrashWriterMain {
@@ -21,7 +22,7 @@ public final class CrashWriterMain {
   static final int CHURN = 50;
 
   public static void main(String[] args) {
-    try (var store = DuckDbHistoryStore.open(Path.of(args[0]))) {
+    try (var store = open(args[0], java.time.InstantSource.system())) {
       Snapshot prev = store.lastSnapshot(TARGET).orElse(null);
       long seq = prev == null ? 0 : seqOf(prev.takenAt()) + 1;
       while (true) {
@@ -33,6 +34,13 @@ public final class CrashWriterMain {
         seq++;
       }
     }
+  }
+
+  /** Opens a store by its locator: a {@code jdbc:postgresql:} URL, or a DuckDB file. */
+  static JdbcHistoryStore open(String locator, java.time.InstantSource clock) {
+    return locator.startsWith("jdbc:postgresql:")
+        ? PostgresHistoryStore.open(locator, locator, clock)
+        : DuckDbHistoryStore.open(Path.of(locator), clock);
   }
 
   static long seqOf(Instant takenAt) {

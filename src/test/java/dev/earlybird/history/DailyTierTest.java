@@ -16,16 +16,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Whole UTC days of a window come from statement_daily once they are rolled up there, the partial edges from
  * hourly and raw; totals are the same whichever tier answers, and no period is counted twice.
  */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class DailyTierTest {
+  @Parameter StoreKind kind;
+
   static final Instant START = Instant.parse("2026-03-01T00:07:00Z");
   /** Every 30 minutes, offset by 7, so intervals span hour boundaries; edges of windows are whole hours. */
   static final Duration STEP = Duration.ofMinutes(30);
@@ -39,9 +45,12 @@ class DailyTierTest {
   JdbcHistoryStore store;
 
   /** Three days of polls written once; each test opens its own copy of the file. */
-  @BeforeAll
-  static void writeThreeDays() {
-    try (JdbcHistoryStore s = DuckDbHistoryStore.open(template.resolve("d.duckdb"), () -> START)) {
+  /** The kinds whose template store is written. */
+  private static final java.util.Set<StoreKind> WRITTEN = java.util.EnumSet.noneOf(StoreKind.class);
+
+  /** The history written once per store kind; each test opens its own copy. */
+  static void writeThreeDays(StoreKind kind, Path template) {
+    try (JdbcHistoryStore s = kind.open(template, () -> START)) {
       for (int p = 1; p <= POLLS; p++) {
         Instant b = START.plus(STEP.multipliedBy(p - 1)), e = START.plus(STEP.multipliedBy(p));
         List<StatementInterval> intervals = new ArrayList<>();
@@ -57,8 +66,13 @@ class DailyTierTest {
 
   @BeforeEach
   void open() throws IOException {
-    Files.copy(template.resolve("d.duckdb"), dir.resolve("d.duckdb"));
-    store = DuckDbHistoryStore.open(dir.resolve("d.duckdb"), () -> START);
+    Path written = template.resolve(kind.name());
+    if (WRITTEN.add(kind)) {
+      Files.createDirectories(written);
+      writeThreeDays(kind, written);
+    }
+    kind.copy(written, dir);
+    store = kind.open(dir, () -> START);
   }
 
   @AfterEach

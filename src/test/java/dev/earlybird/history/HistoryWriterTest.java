@@ -15,13 +15,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class HistoryWriterTest {
+  @Parameter StoreKind kind;
+
   @TempDir Path dir;
 
   @Test
   void runsWritesInOrderOnOnePlatformThreadAndDrainsOnClose() throws Exception {
-    try (var store = DuckDbHistoryStore.open(dir.resolve("w.duckdb"))) {
+    try (var store = kind.open(dir)) {
       List<Integer> order = Collections.synchronizedList(new ArrayList<>());
       List<Thread> threads = Collections.synchronizedList(new ArrayList<>());
       var writer = new HistoryWriter(store, 4);
@@ -45,7 +52,7 @@ class HistoryWriterTest {
 
   @Test
   void aFailingWriteFailsItsFutureOnly() throws Exception {
-    try (var store = DuckDbHistoryStore.open(dir.resolve("w.duckdb"));
+    try (var store = kind.open(dir);
         var writer = new HistoryWriter(store, 8)) {
       var bad = writer.submit(s -> {
         throw new IllegalStateException("boom");
@@ -58,7 +65,7 @@ class HistoryWriterTest {
 
   @Test
   void virtualThreadsBlockWhenTheQueueIsFull() throws Exception {
-    try (var store = DuckDbHistoryStore.open(dir.resolve("w.duckdb"));
+    try (var store = kind.open(dir);
         var writer = new HistoryWriter(store, 1);
         var pollers = Executors.newVirtualThreadPerTaskExecutor()) {
       var gate = new CountDownLatch(1);

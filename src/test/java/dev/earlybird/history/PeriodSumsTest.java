@@ -15,9 +15,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Sums per period at hourly resolution, from raw intervals and hourly rollups alike, with the hours covered. */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class PeriodSumsTest {
+  @Parameter StoreKind kind;
+
   static final Instant START = Instant.parse("2026-03-02T00:00:00Z");
   static final Duration STEP = Duration.ofMinutes(15);
 
@@ -25,7 +32,7 @@ class PeriodSumsTest {
 
   /** Polls every 15 minutes for a day, except 07:00-08:00 (the agent was down); then rollups up to 20:00. */
   private JdbcHistoryStore store() {
-    JdbcHistoryStore store = DuckDbHistoryStore.open(dir.resolve("p.duckdb"), () -> START);
+    JdbcHistoryStore store = kind.open(dir, () -> START);
     Instant last = START;
     for (Instant e = START.plus(STEP); !e.isAfter(START.plus(Duration.ofDays(1))); e = e.plus(STEP)) {
       if (e.isAfter(START.plusSeconds(7 * 3600)) && !e.isAfter(START.plusSeconds(8 * 3600))) {

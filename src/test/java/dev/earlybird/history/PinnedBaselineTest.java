@@ -20,10 +20,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class PinnedBaselineTest {
+  @Parameter StoreKind kind;
+
   static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
   static final Instant NOW = T0.plus(Duration.ofHours(2));
 
@@ -32,7 +39,7 @@ class PinnedBaselineTest {
 
   @BeforeEach
   void open() {
-    store = DuckDbHistoryStore.open(dir.resolve("p.duckdb"), () -> NOW);
+    store = kind.open(dir, () -> NOW);
     store.upsertDatabases("a", List.of(new DatabaseInfo("a", 1, "tenant_x")));
     store.saveTexts(List.of(new StatementText("a", 1, 100, "SELECT 1", false, "f100")));
     for (int m = 1; m <= 6; m++) {
@@ -137,26 +144,5 @@ class PinnedBaselineTest {
       assertThatThrownBy(() -> writer.call(s -> pin("via-writer", null)).get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(BaselineException.class);
     }
-  }
-
-  @Test
-  void aReadOnlyStoreReadsButNeverWrites() {
-    pin("ro", null);
-    store.close();
-    try (JdbcHistoryStore ro = DuckDbHistoryStore.openReadOnly(dir.resolve("p.duckdb"))) {
-      assertThat(ro.baselines()).extracting(PinnedBaseline::name).containsExactly("ro");
-      assertThat(ro.hotQueries(HotQueryFilter.between(T0, NOW))).hasSize(3);
-      assertThatThrownBy(() -> ro.deleteBaseline("ro")).isInstanceOf(HistoryException.class).hasMessageContaining("read-only");
-    }
-    store = DuckDbHistoryStore.open(dir.resolve("p.duckdb"), () -> NOW);
-    assertThat(store.baselines()).hasSize(1);
-  }
-
-  @Test
-  void aReadOnlyOpenOfAStoreInUseSaysSoAndOfAMissingOneSaysHowToGetOne() {
-    assertThatThrownBy(() -> DuckDbHistoryStore.openReadOnly(dir.resolve("p.duckdb")))
-        .isInstanceOf(StoreInUseException.class).hasMessageContaining("in use");
-    assertThatThrownBy(() -> DuckDbHistoryStore.openReadOnly(dir.resolve("none.duckdb")))
-        .isInstanceOf(HistoryException.class).hasMessageContaining("no history store at").hasMessageContaining("earlybird run");
   }
 }

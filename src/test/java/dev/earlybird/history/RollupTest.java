@@ -18,8 +18,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class RollupTest {
+  @Parameter StoreKind kind;
+
   /** Polls every 10 minutes, offset by 7 minutes so intervals span hour boundaries. */
   static final Instant START = Instant.parse("2026-03-01T00:07:00Z");
   static final Duration STEP = Duration.ofMinutes(10);
@@ -30,7 +37,7 @@ class RollupTest {
 
   @BeforeEach
   void open() {
-    store = DuckDbHistoryStore.open(dir.resolve("r.duckdb"), () -> START);
+    store = kind.open(dir, () -> START);
   }
 
   @AfterEach
@@ -113,11 +120,9 @@ class RollupTest {
     var compared = store.compare(window, periods, Map.of(), new CandidateFilter(25, 1, 1.5, 0));
 
     // Without the hourly rows of those days the sums are the same: they were read from the daily rows.
-    store.read("hourly rows", c -> {
+    store.transactions.write("delete hourly rows", c -> {
       try (var st = c.createStatement()) {
-        int deleted = st.executeUpdate("DELETE FROM statement_hourly");
-        c.commit();
-        return deleted;
+        st.executeUpdate("DELETE FROM statement_hourly");
       }
     });
     assertThat(store.usage(periods, keys)).isEqualTo(before);

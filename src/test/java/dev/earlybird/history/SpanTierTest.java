@@ -17,17 +17,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The rolling day spans answer the 23 hours of the last 24 (and of the day before) with one row per statement: reads
  * with them equal reads from the hours and from raw intervals, late intervals count once, and a span is left alone
  * wherever it does not lie wholly in a window.
  */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class SpanTierTest {
+  @Parameter StoreKind kind;
+
   static final Instant START = Instant.parse("2026-03-01T00:07:00Z");
   /** Hourly polls at 7 past: every interval spans an hour boundary; nine days, so spans a week back have data. */
   static final Duration STEP = Duration.ofHours(1);
@@ -41,9 +47,12 @@ class SpanTierTest {
   @TempDir Path dir;
   JdbcHistoryStore store;
 
-  @BeforeAll
-  static void writeThreeDays() {
-    try (JdbcHistoryStore s = DuckDbHistoryStore.open(template.resolve("s.duckdb"), () -> START)) {
+  /** The kinds whose template store is written. */
+  private static final java.util.Set<StoreKind> WRITTEN = java.util.EnumSet.noneOf(StoreKind.class);
+
+  /** The history written once per store kind; each test opens its own copy. */
+  static void writeThreeDays(StoreKind kind, Path template) {
+    try (JdbcHistoryStore s = kind.open(template, () -> START)) {
       for (int p = 1; p <= POLLS; p++) {
         Instant b = START.plus(STEP.multipliedBy(p - 1)), e = START.plus(STEP.multipliedBy(p));
         List<StatementInterval> intervals = new ArrayList<>();
@@ -58,8 +67,13 @@ class SpanTierTest {
 
   @BeforeEach
   void open() throws IOException {
-    Files.copy(template.resolve("s.duckdb"), dir.resolve("s.duckdb"));
-    store = DuckDbHistoryStore.open(dir.resolve("s.duckdb"), () -> START);
+    Path written = template.resolve(kind.name());
+    if (WRITTEN.add(kind)) {
+      Files.createDirectories(written);
+      writeThreeDays(kind, written);
+    }
+    kind.copy(written, dir);
+    store = kind.open(dir, () -> START);
   }
 
   @AfterEach
@@ -189,7 +203,7 @@ class SpanTierTest {
         List.of(new StatementRef("t", 1, 100))))).get(0)).isEqualTo(expected);
     // ...and the next maintenance builds it, although the hourly watermark did not move.
     store.close();
-    store = DuckDbHistoryStore.open(dir.resolve("s.duckdb"), () -> START);
+    store = kind.open(dir, () -> START);
     store.maintain(NOW, KEEP);
     assertThat(count("SELECT count(*) FROM rollup_watermark WHERE name = 'span_7'")).isEqualTo(1);
   }

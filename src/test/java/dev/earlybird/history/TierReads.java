@@ -10,13 +10,9 @@ final class TierReads {
 
   /** Runs one statement that changes rows, committed. */
   static void execute(JdbcHistoryStore store, String sql) {
-    store.read("change " + sql, c -> {
+    store.transactions.write("change " + sql, c -> {
       try (var s = c.createStatement()) {
-        int n = s.executeUpdate(sql);
-        if (!c.getAutoCommit()) {
-          c.commit();
-        }
-        return n;
+        s.executeUpdate(sql);
       }
     });
   }

@@ -23,13 +23,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
-import org.duckdb.DuckDBConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-class DuckDbHistoryStoreTest {
+@ParameterizedClass
+@EnumSource(StoreKind.class)
+class HistoryStoreTest {
+  @Parameter StoreKind kind;
+
   static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
 
   @TempDir Path dir;
@@ -37,58 +43,12 @@ class DuckDbHistoryStoreTest {
 
   @BeforeEach
   void open() {
-    store = DuckDbHistoryStore.open(dir.resolve("h.duckdb"), () -> T0);
+    store = kind.open(dir, () -> T0);
   }
 
   @AfterEach
   void close() {
     store.close();
-  }
-
-  @Test
-  void duckDbMemoryIsCappedAtTwoGigabytesOrLessInASmallContainer() {
-    long gib = 1L << 30;
-    assertThat(DuckDbEngine.memoryLimitBytes(24 * gib)).isEqualTo(2 * gib);
-    // A 2 GB container: heap up to half, DuckDB 40 %, so both fit under the limit.
-    assertThat(DuckDbEngine.memoryLimitBytes(2 * gib)).isEqualTo((long) (2 * gib * 0.4));
-    assertThat(DuckDbEngine.memoryLimitBytes(300L << 20)).isEqualTo(256L << 20);
-    assertThat(DuckDbEngine.memoryLimitBytes(0)).as("unknown memory: the measured cap").isEqualTo(2 * gib);
-
-    String applied = store.read("memory_limit", c -> {
-      try (var s = c.createStatement(); var rs = s.executeQuery("SELECT current_setting('memory_limit')")) {
-        rs.next();
-        return rs.getString(1);
-      }
-    });
-    long visible = ((com.sun.management.OperatingSystemMXBean)
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
-    double expectedGib = DuckDbEngine.memoryLimitBytes(visible) / (double) gib;
-    assertThat(applied).as("DuckDB's setting, not its default of 80 %% of RAM")
-        .isEqualTo(String.format(java.util.Locale.ROOT, "%.1f GiB", expectedGib));
-  }
-
-  @Test
-  void appenderJoinsTheTransactionOnceAStatementHasStartedIt() throws Exception {
-    try (var c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
-        Connection other = c.duplicate()) {
-      c.createStatement().execute("CREATE TABLE t (x BIGINT)");
-      c.setAutoCommit(false);
-      c.createStatement().execute("SELECT 1");
-      try (var a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "t")) {
-        a.beginRow().append(1L).endRow();
-      }
-      assertThat(count(c, "t")).isEqualTo(1);
-      assertThat(count(other, "t")).as("not visible before commit").isZero();
-      c.rollback();
-      assertThat(count(c, "t")).isZero();
-      assertThat(count(other, "t")).isZero();
-      c.createStatement().execute("SELECT 1");
-      try (var a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "t")) {
-        a.beginRow().append(2L).endRow();
-      }
-      c.commit();
-      assertThat(count(other, "t")).isEqualTo(1);
-    }
   }
 
   @Test
@@ -154,7 +114,7 @@ class DuckDbHistoryStoreTest {
     }
     // A store reopened (empty cache) continues from the persisted state.
     store.close();
-    store = DuckDbHistoryStore.open(dir.resolve("h.duckdb"), () -> T0);
+    store = kind.open(dir, () -> T0);
     Map<StatementKey, Counters> next = new HashMap<>(prev.entries());
     next.put(key("t", 1, 1, 7, true), counters(5000, 7, null));
     Snapshot s = snapshot("t", T0.plusSeconds(3600), next);

@@ -1,0 +1,223 @@
+package dev.earlybird.history;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+/**
+ * The shared engine: a PostgreSQL database several agents write. One write connection (autocommit off), reopened
+ * after a failure, so the store recovers by itself once the server is back; reads take an idle connection or open
+ * one, each read a REPEATABLE READ READ ONLY transaction, so that a read's statements see one snapshot as on DuckDB.
+ *
+ * <p>One agent writes a store at a time: it holds a session-level advisory lock on a connection of its own for as long
+ * as it runs, and a second agent started on the same database is refused with a message saying so (two agents polling
+ * the same targets into one store would count their statements twice). The lock is taken again after the server comes
+ * back; if another agent took it meanwhile, this one's writes fail instead of writing next to it.
+ *
+ * <p>The connections must reach PostgreSQL directly or through a session-mode pooler: the schema and writer locks are
+ * session-level advisory locks, which a transaction-mode pooler would hand to other clients.
+ */
+final class PostgresEngine implements StoreEngine {
+  /** The advisory lock key migrations run under: "earlybird" in ASCII, read as a number. */
+  static final long SCHEMA_LOCK = 0x6561726c79626972L;
+  /** The advisory lock key the writing agent holds: "earlybird writer" hashed into the key space by hand. */
+  static final long WRITER_LOCK = 0x6561726c79770001L;
+  /** How often the writer lock's connection is checked between writes that found nothing wrong. */
+  private static final Duration LOCK_CHECK_EVERY = Duration.ofSeconds(10);
+  /** Idle read connections kept open; reads beyond run on connections opened for them and closed after. */
+  private static final int IDLE_READERS = 4;
+  /** How often the database size is read again for {@link #sizeBytes()}, which must not query. */
+  private static final Duration SIZE_EVERY = Duration.ofMinutes(1);
+
+  private final String url;
+  private final Properties props;
+  private final String where;
+  private Connection writer;
+  /** Holds {@link #WRITER_LOCK} (autocommit on, idle otherwise); null until claimed and after a failure. */
+  private Connection lockHolder;
+  private long lockCheckedAtNanos;
+  private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+  private volatile long sizeBytes;
+  private volatile long sizeReadAtNanos = System.nanoTime() - SIZE_EVERY.toNanos();
+
+  /**
+   * @param url a {@code jdbc:postgresql://} URL, credentials included (parameters or the driver's own sources)
+   * @param where how messages name the store: the URL without credentials
+   */
+  PostgresEngine(String url, String where) {
+    this.url = url;
+    this.where = where;
+    this.props = new Properties();
+    props.setProperty("ApplicationName", "earlybird store");
+    // A server that vanished must fail the write, not hang the writer thread; a rollup of a big day stays well below.
+    props.setProperty("connectTimeout", "10");
+    props.setProperty("socketTimeout", "600");
+    props.setProperty("tcpKeepAlive", "true");
+  }
+
+  private Connection connect() throws SQLException {
+    Connection c = DriverManager.getConnection(url, props);
+    try {
+      c.setAutoCommit(false);
+      return c;
+    } catch (SQLException e) {
+      StoreEngine.closeQuietly(c);
+      throw e;
+    }
+  }
+
+  @Override
+  public String where() {
+    return where;
+  }
+
+  @Override
+  public boolean readOnly() {
+    return false;
+  }
+
+  @Override
+  public Connection writer() throws SQLException {
+    holdWriterLock();
+    if (writer == null) {
+      writer = connect();
+    }
+    return writer;
+  }
+
+  /**
+   * Takes the writer lock if this engine does not hold it, and checks now and then that its session still lives (a
+   * session ended by the server frees the lock for another agent).
+   */
+  private void holdWriterLock() throws SQLException {
+    if (lockHolder != null && System.nanoTime() - lockCheckedAtNanos < LOCK_CHECK_EVERY.toNanos()) {
+      return;
+    }
+    if (lockHolder != null && lockHolder.isValid(5)) {
+      lockCheckedAtNanos = System.nanoTime();
+      return;
+    }
+    releaseWriterLock();
+    Connection c = DriverManager.getConnection(url, props);
+    boolean held = false;
+    try (var ps = c.prepareStatement("SELECT pg_catalog.pg_try_advisory_lock(?)")) {
+      ps.setLong(1, WRITER_LOCK);
+      try (var rs = ps.executeQuery()) {
+        held = rs.next() && rs.getBoolean(1);
+      }
+    } finally {
+      if (!held) {
+        StoreEngine.closeQuietly(c);
+      }
+    }
+    if (!held) {
+      throw new StoreInUseException("history store " + where + " is written by another Earlybird agent (it holds the "
+          + "store's writer lock): stop that agent, or give this one a database of its own. Several agents on one "
+          + "store are not supported yet.", null);
+    }
+    lockHolder = c;
+    lockCheckedAtNanos = System.nanoTime();
+  }
+
+  private void releaseWriterLock() {
+    StoreEngine.closeQuietly(lockHolder); // the session ends, and the lock with it
+    lockHolder = null;
+  }
+
+  /**
+   * The next write opens a new connection: a failed transaction or a broken socket is never reused. The writer lock
+   * is checked again at once, since a failure is often the server going away, which ends the lock's session too.
+   */
+  @Override
+  public void discardWriter() {
+    lockCheckedAtNanos = System.nanoTime() - LOCK_CHECK_EVERY.toNanos();
+    if (writer != null) {
+      try {
+        writer.rollback();
+      } catch (SQLException e) {
+        // a broken connection has nothing to roll back
+      }
+      StoreEngine.closeQuietly(writer);
+      writer = null;
+    }
+  }
+
+  @Override
+  public void lockSchema(Connection w) throws SQLException {
+    try (var ps = w.prepareStatement("SELECT pg_catalog.pg_advisory_lock(?)")) {
+      ps.setLong(1, SCHEMA_LOCK);
+      ps.execute();
+    }
+  }
+
+  @Override
+  public void unlockSchema(Connection w) throws SQLException {
+    try (var ps = w.prepareStatement("SELECT pg_catalog.pg_advisory_unlock(?)")) {
+      ps.setLong(1, SCHEMA_LOCK);
+      ps.execute();
+    }
+    w.commit();
+  }
+
+  @Override
+  public <T> T read(JdbcHistoryStore.SqlRead<T> read) throws SQLException {
+    Connection c = idle.pollFirst();
+    if (c == null) {
+      c = connect();
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      c.setReadOnly(true);
+    }
+    boolean reusable = false;
+    try {
+      T out = read.run(c);
+      c.rollback();
+      reusable = true;
+      return out;
+    } finally {
+      if (reusable && idle.size() < IDLE_READERS) {
+        idle.addFirst(c);
+      } else {
+        StoreEngine.closeQuietly(c); // a failed read may have lost its connection: never hand it out again
+      }
+    }
+  }
+
+  /** Autovacuum gives space back. */
+  @Override
+  public void compact(Connection w) throws SQLException {
+    w.commit();
+  }
+
+  /** The database's size as last read (read again when a minute old); the whole database, other data too. */
+  @Override
+  public long sizeBytes() {
+    if (System.nanoTime() - sizeReadAtNanos >= SIZE_EVERY.toNanos()) {
+      sizeReadAtNanos = System.nanoTime();
+      try {
+        read(c -> {
+          try (var s = c.createStatement();
+              var rs = s.executeQuery("SELECT pg_catalog.pg_database_size(pg_catalog.current_database())")) {
+            rs.next();
+            sizeBytes = rs.getLong(1);
+          }
+          return null;
+        });
+      } catch (SQLException e) {
+        // the last size stands until the server answers again
+      }
+    }
+    return sizeBytes;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    discardWriter();
+    releaseWriterLock();
+    for (Connection c; (c = idle.pollFirst()) != null; ) {
+      StoreEngine.closeQuietly(c);
+    }
+  }
+}

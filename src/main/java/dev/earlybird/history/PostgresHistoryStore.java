@@ -1,0 +1,22 @@
+package dev.earlybird.history;
+
+import java.time.InstantSource;
+
+/** Opens the shared store: a {@link JdbcHistoryStore} on a PostgreSQL database ({@link PostgresEngine}). */
+public final class PostgresHistoryStore {
+  private PostgresHistoryStore() {}
+
+  /**
+   * Connects, and brings the database to this build's schema (under an advisory lock, so agents starting together
+   * migrate once). The server must be reachable now: the agent does not start on a store it cannot open.
+   *
+   * @param url a {@code jdbc:postgresql://} URL, credentials included
+   * @param where how messages name the store: the URL without credentials
+   */
+  public static JdbcHistoryStore open(String url, String where, InstantSource clock) {
+    return JdbcHistoryStore.start(new PostgresEngine(url, where), clock,
+        cause -> "cannot open the PostgreSQL history store " + where + ": " + cause + ". Check that the server is up, "
+            + "the URL's host, port and database, and the user's password and rights (it creates the tables on first "
+            + "start).");
+  }
+}
