@@ -160,7 +160,8 @@ final class HistoryReads {
   /**
    * The hot list's top in one statement ({@link HistoryStore#hotRanking}): the window's statements are summed and
    * ranked as {@link #hotQueries} does, but only the top rows are read, with their texts joined after the limit,
-   * followed by one row per target with its CPU total (a {@code UNION ALL BY NAME}, its other columns NULL).
+   * followed by one row per target with its CPU total (its statement columns NULL: a join on false gives a union
+   * branch the top's columns in portable SQL, where DuckDB alone has {@code UNION ALL BY NAME}).
    */
   static HotRanking hotRanking(Connection c, HotQueryFilter f, Optional<Predicate<String>> databases)
       throws SQLException {
@@ -183,11 +184,15 @@ final class HistoryReads {
           SELECT * FROM named %s
           ORDER BY rank_cpu_ms DESC, target, target_rank
           %s)
-        SELECT t.*, x.family, x.query, false AS is_total
+        SELECT t.*, x.family, x.query, false AS is_total, CAST(NULL AS VARCHAR) AS total_target,
+          CAST(NULL AS DOUBLE PRECISION) AS target_cpu_ms
         FROM top t
         LEFT JOIN statement_text x ON x.target = t.target AND x.dbid = t.dbid AND x.queryid = t.queryid
-        UNION ALL BY NAME
-        SELECT target, sum(rank_cpu_ms) AS target_cpu_ms, true AS is_total FROM named GROUP BY target
+        UNION ALL
+        SELECT t.*, x.family, x.query, true AS is_total, n.target AS total_target, n.target_cpu_ms
+        FROM (SELECT target, sum(rank_cpu_ms) AS target_cpu_ms FROM named GROUP BY target) n
+        LEFT JOIN top t ON false
+        LEFT JOIN statement_text x ON false
         ORDER BY is_total, rank_cpu_ms DESC, target, target_rank"""
             .formatted(
                 ranked(tiers, f, HOT_SUMS),
@@ -206,7 +211,7 @@ final class HistoryReads {
         int piCpu = rs.findColumn("pi_cpu_ms");
         while (rs.next()) {
           if (rs.getBoolean("is_total")) {
-            totals.put(rs.getString("target"), rs.getDouble("target_cpu_ms"));
+            totals.put(rs.getString("total_target"), rs.getDouble("target_cpu_ms"));
             continue;
           }
           rows.add(hotRow(rs, usage, piCpu));

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The shared engine: a PostgreSQL database several agents write. One write connection (autocommit off), reopened
@@ -13,7 +14,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * one, each read a REPEATABLE READ READ ONLY transaction, so that a read's statements see one snapshot as on DuckDB.
  *
  * <p>One agent writes a store at a time: it holds a session-level advisory lock on a connection of its own for as long
- * as it runs, and a second agent started on the same database is refused with a message saying so (two agents polling
+ * as it runs, and a second agent started on the same database waits ten seconds for it, then is refused with a message
+ * saying so (two agents polling
  * the same targets into one store would count their statements twice). The lock is taken again after the server comes
  * back; if another agent took it meanwhile, this one's writes fail instead of writing next to it.
  *
@@ -25,6 +27,8 @@ final class PostgresEngine implements StoreEngine {
   static final long SCHEMA_LOCK = 0x6561726c79626972L;
   /** The advisory lock key the writing agent holds: "earlybird writer" hashed into the key space by hand. */
   static final long WRITER_LOCK = 0x6561726c79770001L;
+  /** How long an agent starting waits for the writer lock before it gives up. */
+  private static final Duration START_WAIT = Duration.ofSeconds(10);
   /** How often the writer lock's connection is checked between writes that found nothing wrong. */
   private static final Duration LOCK_CHECK_EVERY = Duration.ofSeconds(10);
   /** Idle read connections kept open; reads beyond run on connections opened for them and closed after. */
@@ -39,6 +43,8 @@ final class PostgresEngine implements StoreEngine {
   /** Holds {@link #WRITER_LOCK} (autocommit on, idle otherwise); null until claimed and after a failure. */
   private Connection lockHolder;
   private long lockCheckedAtNanos;
+  /** Whether this engine held the writer lock before: only the first claim waits for it. */
+  private boolean everHeld;
   private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
   private volatile long sizeBytes;
   private volatile long sizeReadAtNanos = System.nanoTime() - SIZE_EVERY.toNanos();
@@ -105,8 +111,10 @@ final class PostgresEngine implements StoreEngine {
     boolean held = false;
     try (var ps = c.prepareStatement("SELECT pg_catalog.pg_try_advisory_lock(?)")) {
       ps.setLong(1, WRITER_LOCK);
-      try (var rs = ps.executeQuery()) {
-        held = rs.next() && rs.getBoolean(1);
+      // At start, an agent killed a moment ago may still hold the lock until the server sees its connection close.
+      long deadline = System.nanoTime() + (everHeld ? 0 : START_WAIT.toNanos());
+      while (!(held = tryLock(ps)) && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
       }
     } finally {
       if (!held) {
@@ -119,7 +127,14 @@ final class PostgresEngine implements StoreEngine {
           + "store are not supported yet.", null);
     }
     lockHolder = c;
+    everHeld = true;
     lockCheckedAtNanos = System.nanoTime();
+  }
+
+  private static boolean tryLock(java.sql.PreparedStatement ps) throws SQLException {
+    try (var rs = ps.executeQuery()) {
+      return rs.next() && rs.getBoolean(1);
+    }
   }
 
   private void releaseWriterLock() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.earlybird.history.StoreKind;
 import dev.earlybird.testing.PgServer;
 import dev.earlybird.testing.PostgresServers;
 import java.nio.file.Files;
@@ -24,13 +25,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The agent end to end, as a user runs it: the real jar, a real server with many databases, kill -9 at an
  * arbitrary moment, a restart, a database server restart, and targets that fail next to one that works.
- * The acceptance: the history holds exactly the calls the workload made, none lost, none counted twice.
+ * The acceptance: the history holds exactly the calls the workload made, none lost, none counted twice; on the
+ * embedded store and on a PostgreSQL store.
  */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class AgentRunIT {
+  @Parameter StoreKind kind;
   static final int DATABASES = 30;
   static PgServer pg;
 
@@ -55,10 +63,10 @@ class AgentRunIT {
     }
   }
 
-  private static String config(int port, Path store, int deadPort) {
+  private static String config(int port, String store, int deadPort) {
     return """
         listen: "127.0.0.1:%d"
-        store: "duckdb:%s"
+        store: "%s"
         poll: { interval: 2s, textRefresh: 2s }
         targets:
           - name: main
@@ -141,7 +149,7 @@ class AgentRunIT {
 
   @Test
   void historyIsExactAcrossKillRestartAndServerRestart(@TempDir Path dir) throws Exception {
-    Path store = dir.resolve("history.duckdb");
+    String store = kind == StoreKind.DUCKDB ? "duckdb:" + kind.locator(dir) : kind.locator(dir);
     Path cfg = dir.resolve("earlybird.yml");
     int port = AgentProcess.freePort();
     Files.writeString(cfg, config(port, store, AgentProcess.freePort()));
