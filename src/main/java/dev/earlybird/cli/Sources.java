@@ -15,17 +15,25 @@ import java.util.Optional;
 /**
  * Opens the history for a command: the store file when this process can have it (read-only for reports),
  * else the running agent at the config's {@code listen} address, saying so in one line on stderr. DuckDB lets
- * one process open a file read-write and nobody else at the same time, and the agent keeps it open.
+ * one process open a file read-write and nobody else at the same time, and the agent keeps it open. A PostgreSQL
+ * store is read directly next to its agent; changes to it (pins) go through the agent, its one writer.
  */
 final class Sources {
   private Sources() {}
 
   static ReportSource open(AgentConfig config, boolean write, PrintWriter err) throws ReportFailure {
-    Path file = switch (config.store()) {
-      case StoreConfig.DuckDb d -> d.file().toAbsolutePath();
-      case StoreConfig.Postgres p -> throw new ReportFailure(ReportFailure.USAGE,
-          "store: a PostgreSQL store (" + p + ") is not supported yet; use duckdb:PATH");
-    };
+    if (config.store() instanceof StoreConfig.Postgres p) {
+      if (!write) {
+        try {
+          return StoreReports.openPostgres(p.jdbcUrl(), p.toString(), config.tenants(), config.analysis().baseline());
+        } catch (HistoryException e) {
+          throw new ReportFailure(ReportFailure.RUNTIME, e.getMessage());
+        }
+      }
+      // One agent writes a shared store; changes go through it.
+      return agentInstead(config, "the PostgreSQL store " + p + " is written by its agent", err);
+    }
+    Path file = ((StoreConfig.DuckDb) config.store()).file().toAbsolutePath();
     String why;
     if (!Files.exists(file)) {
       why = "there is no history store at " + file;
@@ -38,6 +46,11 @@ final class Sources {
         throw new ReportFailure(ReportFailure.RUNTIME, e.getMessage());
       }
     }
+    return agentInstead(config, why, err);
+  }
+
+  /** The running agent at the config's {@code listen} address, when the store cannot be read here ({@code why}). */
+  private static ReportSource agentInstead(AgentConfig config, String why, PrintWriter err) throws ReportFailure {
     Optional<AgentClient> agent = agent(config);
     if (agent.isEmpty()) {
       throw new ReportFailure(ReportFailure.RUNTIME, why + ", and the config's listen address has port 0, so the "

@@ -76,17 +76,20 @@ public final class JdbcHistoryStore implements HistoryStore {
     this.engine = engine;
     this.clock = clock;
     this.health = new StoreHealth(clock);
-    Connection writer = engine.writer();
     if (engine.readOnly()) {
       // A read-only store cannot migrate: it reads only stores the agent brought to this build's schema.
-      SchemaMigrator.requireCurrent(writer, engine.where());
-    } else {
-      engine.lockSchema(writer);
-      try {
-        SchemaMigrator.migrate(writer, engine.where());
-      } finally {
-        engine.unlockSchema(writer);
-      }
+      engine.read(c -> {
+        SchemaMigrator.requireCurrent(c, engine.where());
+        return null;
+      });
+      return;
+    }
+    Connection writer = engine.writer();
+    engine.lockSchema(writer);
+    try {
+      SchemaMigrator.migrate(writer, engine.where());
+    } finally {
+      engine.unlockSchema(writer);
     }
     this.watermarks = Rollups.load(writer);
     writer.commit();

@@ -39,6 +39,7 @@ final class PostgresEngine implements StoreEngine {
   private final String url;
   private final Properties props;
   private final String where;
+  private final boolean readOnly;
   private Connection writer;
   /** Holds {@link #WRITER_LOCK} (autocommit on, idle otherwise); null until claimed and after a failure. */
   private Connection lockHolder;
@@ -52,10 +53,12 @@ final class PostgresEngine implements StoreEngine {
   /**
    * @param url a {@code jdbc:postgresql://} URL, credentials included (parameters or the driver's own sources)
    * @param where how messages name the store: the URL without credentials
+   * @param readOnly reads only (the command line's reports next to a running agent): no writer lock, no writes
    */
-  PostgresEngine(String url, String where) {
+  PostgresEngine(String url, String where, boolean readOnly) {
     this.url = url;
     this.where = where;
+    this.readOnly = readOnly;
     this.props = new Properties();
     props.setProperty("ApplicationName", "earlybird store");
     // A server that vanished must fail the write, not hang the writer thread; a rollup of a big day stays well below.
@@ -82,7 +85,7 @@ final class PostgresEngine implements StoreEngine {
 
   @Override
   public boolean readOnly() {
-    return false;
+    return readOnly;
   }
 
   @Override

@@ -14,7 +14,20 @@ public final class PostgresHistoryStore {
    * @param where how messages name the store: the URL without credentials
    */
   public static JdbcHistoryStore open(String url, String where, InstantSource clock) {
-    return JdbcHistoryStore.start(new PostgresEngine(url, where), clock,
+    return start(new PostgresEngine(url, where, false), clock);
+  }
+
+  /**
+   * Opens the store for reading only, next to the agent that writes it (the command line's reports); the schema must
+   * be this build's.
+   */
+  public static JdbcHistoryStore openReadOnly(String url, String where) {
+    return start(new PostgresEngine(url, where, true), InstantSource.system());
+  }
+
+  private static JdbcHistoryStore start(PostgresEngine engine, InstantSource clock) {
+    String where = engine.where();
+    return JdbcHistoryStore.start(engine, clock,
         cause -> "cannot open the PostgreSQL history store " + where + ": " + cause + ". Check that the server is up, "
             + "the URL's host, port and database, and the user's password and rights (it creates the tables on first "
             + "start).");

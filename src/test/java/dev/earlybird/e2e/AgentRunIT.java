@@ -210,6 +210,24 @@ class AgentRunIT {
       awaitPollsAfter(restarted, now, 2);
       assertThat(storedMarkerCalls(restarted, ids, start)).hasSize(DATABASES).allSatisfy((db, n) -> assertThat(n).isEqualTo(18));
 
+      // The command line's report next to the running agent: a PostgreSQL store is read directly, a DuckDB file (held
+      // by the agent) through the agent.
+      AgentProcess.Separate report = AgentProcess.runApart(Duration.ofSeconds(60), "report", "--format", "json",
+          "--target", "main", "--from", start.toString(), "--config", cfg.toString());
+      assertThat(report.exitCode()).as(report.err()).isZero();
+      if (kind == StoreKind.POSTGRES) {
+        assertThat(report.err()).doesNotContain("asking the running agent");
+      } else {
+        assertThat(report.err()).contains("asking the running agent");
+      }
+      long reported = 0;
+      for (JsonNode q : new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.out()).get("queries")) {
+        if (q.get("queryId").asText().equals(ids.get(q.get("database").asText()))) {
+          reported += q.get("calls").asLong();
+        }
+      }
+      assertThat(reported).as("the marker's calls in every database, as the report has them").isEqualTo(18L * DATABASES);
+
       assertThat(restarted.stop()).isIn(0, 143);
       assertThat(restarted.log()).doesNotContain("Exception in thread");
     } finally {
