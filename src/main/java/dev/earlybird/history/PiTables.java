@@ -312,7 +312,7 @@ final class PiTables {
   static List<PiOnlyRow> piOnly(Connection c, Period window, Optional<String> target) throws SQLException {
     String sql =
         """
-        SELECT s.target, s.tokenized_id, any_value(s.db_id), any_value(s.statement), sum(s.load_ms), sum(s.cpu_ms),
+        SELECT s.target, s.tokenized_id, min(s.db_id), min(s.statement), sum(s.load_ms), sum(s.cpu_ms),
                sum(s.calls_per_sec * (s.end_us - s.start_us) / 1e6), count(s.calls_per_sec),
                sum(s.latency_ms * s.calls_per_sec * (s.end_us - s.start_us) / 1e6), count(*)
         FROM pi_statement s JOIN pi_share p

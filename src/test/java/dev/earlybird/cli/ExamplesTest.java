@@ -13,13 +13,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The example configs the README points to must stay valid. */
 class ExamplesTest {
   @ParameterizedTest
-  @ValueSource(strings = {"examples/local.yml", "examples/rds-fleet.yml", "examples/docker.yml"})
+  @ValueSource(strings = {"examples/local.yml", "examples/rds-fleet.yml", "examples/docker.yml", "examples/postgres-store.yml"})
   void exampleLoads(String file) throws Exception {
     Path path = Path.of(file);
     Map<String, String> env = Map.of("EARLYBIRD_PG_PASSWORD", "example-secret");
     AgentConfig config = ConfigLoader.parse(Files.readString(path), file, path.getParent(), env::get);
     assertThat(config.targets()).isNotEmpty();
     assertThat(config.targets().getFirst().password().reveal()).isEqualTo("example-secret");
+  }
+
+  @org.junit.jupiter.api.Test
+  void postgresStoreExampleTakesItsPasswordFromTheEnvironmentAndNeverPrintsIt() throws Exception {
+    Path path = Path.of("examples/postgres-store.yml");
+    Map<String, String> env = Map.of("EARLYBIRD_STORE_PASSWORD", "store-secret");
+    AgentConfig config = ConfigLoader.parse(Files.readString(path), path.toString(), path.getParent(), env::get);
+    var store = (dev.earlybird.config.StoreConfig.Postgres) config.store();
+    assertThat(store.jdbcUrl()).contains("password=store-secret").startsWith("jdbc:postgresql://127.0.0.1:5432/earlybird?");
+    assertThat(store.toString()).doesNotContain("store-secret").contains("password=***");
   }
 
   @org.junit.jupiter.api.Test
