@@ -1,7 +1,10 @@
 /**
- * History: the store interface ({@link dev.earlybird.history.HistoryStore}), its SQL and transactions over JDBC
+ * History: the store interface ({@link dev.earlybird.history.HistoryStore}, all of its roles in one: what a poll writes,
+ * findings, pinned baselines, CloudWatch, Performance Insights, statement reads, upkeep; a class that needs one role
+ * takes that role), its SQL and transactions over JDBC
  * ({@link dev.earlybird.history.JdbcHistoryStore}) on an engine that holds only how connections are opened and
- * replaced (the embedded DuckDB file: {@link dev.earlybird.history.DuckDbHistoryStore}), bulk inserts through the one
+ * replaced (the embedded DuckDB file: {@link dev.earlybird.history.DuckDbHistoryStore}; a PostgreSQL database, one
+ * writing agent at a time: {@link dev.earlybird.history.PostgresHistoryStore}), bulk inserts through the one
  * seam where engines differ ({@code BulkRows}: DuckDB's Appender, PostgreSQL's COPY), schema migrations (SQL, and code
  * where SQL cannot do the work: {@link dev.earlybird.history.QueryTextScrub}), the single writer thread
  * ({@link dev.earlybird.history.HistoryWriter}), hourly/daily rollups and retention, whether the store writes

@@ -16,7 +16,7 @@ import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.AlertWrites;
 import dev.earlybird.history.FindingFilter;
 import dev.earlybird.history.FindingRow;
-import dev.earlybird.history.HistoryStore;
+import dev.earlybird.history.FindingStore;
 import dev.earlybird.history.ReviewStore;
 import dev.earlybird.history.StoredReview;
 import dev.earlybird.model.DatabaseInfo;
@@ -50,7 +50,7 @@ public final class MorningReview {
   private static final ObjectMapper JSON =
       new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-  private final HistoryStore store;
+  private final FindingStore store;
   private final ReviewStore reviews;
   private final HotList hotList;
   private final TenantsConfig tenants;
@@ -64,7 +64,7 @@ public final class MorningReview {
    *     capacity known, no history of those hours)
    */
   public MorningReview(
-      HistoryStore store,
+      FindingStore store,
       ReviewStore reviews,
       HotList hotList,
       TenantsConfig tenants,

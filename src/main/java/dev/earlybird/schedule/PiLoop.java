@@ -3,7 +3,7 @@ package dev.earlybird.schedule;
 import dev.earlybird.analysis.PiJoin;
 import dev.earlybird.config.AwsSettings;
 import dev.earlybird.config.TargetConfig;
-import dev.earlybird.history.HistoryStore;
+import dev.earlybird.history.PerformanceInsightsStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.StoreWriteException;
 import dev.earlybird.history.StatementActivity;
@@ -49,7 +49,7 @@ public final class PiLoop implements Loop {
 
   private final Supplier<List<TargetConfig>> targets;
   private final PiSource source;
-  private final HistoryStore store;
+  private final PerformanceInsightsStore store;
   private final HistoryWriter writer;
   private final AgentMetrics metrics;
   private final PiMetrics piMetrics;
@@ -65,7 +65,7 @@ public final class PiLoop implements Loop {
    * @param targets the targets now (static and discovered); read every round
    * @param pollInterval pg_stat_statements' poll interval: windows lag behind by at least one poll
    */
-  public PiLoop(Supplier<List<TargetConfig>> targets, PiSource source, HistoryStore store, HistoryWriter writer,
+  public PiLoop(Supplier<List<TargetConfig>> targets, PiSource source, PerformanceInsightsStore store, HistoryWriter writer,
       AgentMetrics metrics, PiMetrics piMetrics, AwsSettings settings, Duration pollInterval, InstantSource clock) {
     this.targets = targets;
     this.source = source;

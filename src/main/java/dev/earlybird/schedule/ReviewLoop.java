@@ -3,7 +3,7 @@ package dev.earlybird.schedule;
 import dev.earlybird.config.AlertsConfig;
 import dev.earlybird.config.Durations;
 import dev.earlybird.config.TenantsConfig;
-import dev.earlybird.history.HistoryStore;
+import dev.earlybird.history.StatementReads;
 import dev.earlybird.history.ReviewStore;
 import dev.earlybird.history.StoredReview;
 import dev.earlybird.history.TargetRecord;
@@ -38,7 +38,7 @@ public final class ReviewLoop implements Loop {
   /** The longest the loop sleeps: it notices a stop, and a clock that jumps, within this. */
   private static final Duration MAX_SLEEP = Duration.ofMillis(500);
 
-  private final HistoryStore store;
+  private final StatementReads store;
   private final ReviewStore reviews;
   private final MorningReview review;
   private final TenantsConfig tenants;
@@ -54,7 +54,7 @@ public final class ReviewLoop implements Loop {
   private Thread thread;
 
   public ReviewLoop(
-      HistoryStore store,
+      StatementReads store,
       ReviewStore reviews,
       MorningReview review,
       TenantsConfig tenants,

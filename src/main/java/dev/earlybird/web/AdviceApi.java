@@ -2,7 +2,7 @@ package dev.earlybird.web;
 
 import dev.earlybird.history.FindingFilter;
 import dev.earlybird.history.FindingRow;
-import dev.earlybird.history.HistoryStore;
+import dev.earlybird.history.FindingStore;
 import dev.earlybird.model.Evidence;
 import dev.earlybird.model.Finding;
 import dev.earlybird.model.FindingKind;
@@ -30,9 +30,9 @@ public final class AdviceApi {
   static final int MAX_READ = 100_000;
   static final List<String> STATES = List.of("active", "applied", "resolved");
 
-  private final HistoryStore store;
+  private final FindingStore store;
 
-  AdviceApi(HistoryStore store) {
+  AdviceApi(FindingStore store) {
     this.store = store;
   }
 

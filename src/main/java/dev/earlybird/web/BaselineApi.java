@@ -3,7 +3,7 @@ package dev.earlybird.web;
 import dev.earlybird.analysis.BaselineComparison;
 import dev.earlybird.analysis.HotList;
 import dev.earlybird.config.Secret;
-import dev.earlybird.history.HistoryStore;
+import dev.earlybird.history.PinnedBaselineStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.PinnedBaseline;
 import dev.earlybird.model.TimeWindow;
@@ -23,13 +23,13 @@ import java.util.concurrent.TimeoutException;
  */
 public final class BaselineApi {
   private final Api api;
-  private final HistoryStore store;
+  private final PinnedBaselineStore store;
   private final HistoryWriter writer;
   private final BaselineComparison comparison;
   private final WriteAccess access;
 
   public BaselineApi(
-      Api api, HistoryStore store, HistoryWriter writer, BaselineComparison comparison, Optional<Secret> token) {
+      Api api, PinnedBaselineStore store, HistoryWriter writer, BaselineComparison comparison, Optional<Secret> token) {
     this.api = api;
     this.store = store;
     this.writer = writer;

@@ -8,7 +8,7 @@ import dev.earlybird.history.FamilyFinding;
 import dev.earlybird.history.FamilyPoint;
 import dev.earlybird.history.FamilyReads;
 import dev.earlybird.history.FamilyRow;
-import dev.earlybird.history.HistoryStore;
+import dev.earlybird.history.StatementReads;
 import dev.earlybird.history.TargetRecord;
 import dev.earlybird.model.Period;
 import io.javalin.http.Context;
@@ -38,12 +38,12 @@ public final class FamiliesApi {
   static final int CHARTED = 5;
   private static final Pattern FAMILY = Pattern.compile("[0-9A-Za-z_-]{1,64}");
 
-  private final HistoryStore store;
+  private final StatementReads store;
   private final TenantsConfig tenants;
   private final InstantSource clock;
   private final FamilyPages pages;
 
-  public FamiliesApi(HistoryStore store, TenantsConfig tenants, InstantSource clock) {
+  public FamiliesApi(StatementReads store, TenantsConfig tenants, InstantSource clock) {
     this.store = store;
     this.tenants = tenants;
     this.clock = clock;
