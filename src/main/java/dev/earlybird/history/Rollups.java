@@ -104,6 +104,7 @@ final class Rollups {
    */
   static Watermarks maintain(Connection c, Watermarks wm, Instant now, Retention r) throws SQLException {
     long nowUs = Columns.micros(now);
+    IntervalPartitions.prepare(c, now);
     long hourly = wm.hourly();
     long newHourly = Columns.floorTo(nowUs - GRACE.toNanos() / 1000, HOUR_US);
     if (newHourly > hourly) {
@@ -142,6 +143,7 @@ final class Rollups {
     }
     // Retention never deletes what is not rolled up yet, whatever the settings.
     long rawCutoff = Math.min(nowUs - micros(r.intervals()), hourly);
+    IntervalPartitions.dropThrough(c, rawCutoff); // on PostgreSQL whole days go at once; the DELETE takes the rest
     exec(c, "DELETE FROM statement_interval WHERE end_us <= ?", rawCutoff);
     exec(c, "DELETE FROM poll WHERE taken_at_us <= ?", nowUs - micros(r.intervals()));
     long purged = wm.hourlyPurged();

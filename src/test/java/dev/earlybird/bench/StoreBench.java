@@ -8,10 +8,15 @@ import dev.earlybird.history.FamilyFilter;
 import dev.earlybird.history.HotQueryFilter;
 import dev.earlybird.history.HotQueryRow;
 import dev.earlybird.history.JdbcHistoryStore;
+import dev.earlybird.history.PollRecord;
 import dev.earlybird.history.PostgresHistoryStore;
 import dev.earlybird.history.Retention;
 import dev.earlybird.history.StatementRef;
+import dev.earlybird.model.Counters;
 import dev.earlybird.model.Period;
+import dev.earlybird.model.Snapshot;
+import dev.earlybird.model.StatementInterval;
+import dev.earlybird.model.StatementKey;
 import dev.earlybird.testing.PgServer;
 import dev.earlybird.testing.PostgresServers;
 import java.io.Reader;
@@ -97,6 +102,8 @@ public class StoreBench {
           BenchOutput.line(report, "%-58s %9.1f ms %9.1f ms %7.2fx", read.getKey(), d, p, p / d);
         }
       }
+      BenchOutput.line(report, "writing a poll of 20,000 changed statements (intervals and the new snapshot), median "
+          + "of %d: DuckDB %.1f ms, PostgreSQL %.1f ms", runs, pollWrite(duckFile, null, runs), pollWrite(null, url, runs));
       System.out.print(report);
       Files.writeString(outDir.resolve("store-bench-" + BenchOutput.stamp() + ".txt"), report.toString());
     } finally {
@@ -134,6 +141,40 @@ public class StoreBench {
         List.of(new Period(hour.from().minus(Duration.ofDays(7)), hour.to().minus(Duration.ofDays(7)))), Map.of(),
         new CandidateFilter(25, 20, 1.5, 1000)));
     return reads;
+  }
+
+  /**
+   * A target of 20,000 statements, all of which changed since the last poll: the intervals, the snapshot's changed
+   * entries and the poll row, as one poll writes them; each run a minute after the last, to a store of its own.
+   */
+  private static double pollWrite(Path duckFile, String url, int runs) {
+    Instant t0 = WINDOW_END.plus(Duration.ofDays(1));
+    try (JdbcHistoryStore store = duckFile != null
+        ? DuckDbHistoryStore.open(duckFile, () -> t0) : PostgresHistoryStore.open(url, "bench", () -> t0)) {
+      double[] ms = new double[runs];
+      for (int run = -1; run < runs; run++) {
+        Instant from = t0.plus(Duration.ofMinutes(run + 1)), to = from.plus(Duration.ofMinutes(1));
+        Map<StatementKey, Counters> entries = new java.util.HashMap<>();
+        List<StatementInterval> intervals = new ArrayList<>(20_000);
+        for (int q = 0; q < 20_000; q++) {
+          StatementKey k = new StatementKey("bench-poll", 16384 + q % 70, 10, q, true);
+          long calls = (run + 2L) * (q % 13 + 1);
+          entries.put(k, new Counters(calls, calls * 1.5, 1.5, 0.1, calls, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+              calls, 0.01 * calls, 0, 0, 0, 0, from, java.util.OptionalDouble.empty()));
+          intervals.add(new StatementInterval(k, from, to, q % 13 + 1, 1.5 * (q % 13 + 1), 2.25 * (q % 13 + 1),
+              q % 13 + 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, q % 13 + 1, 0.01, 0, 0, 0, 0,
+              java.util.OptionalDouble.empty()));
+        }
+        var snapshot = new Snapshot("bench-poll", to, Optional.empty(), java.util.OptionalLong.empty(), entries);
+        long t = System.nanoTime();
+        store.recordPoll(PollRecord.success(snapshot, run < 0 ? List.of() : intervals));
+        if (run >= 0) {
+          ms[run] = (System.nanoTime() - t) / 1e6;
+        }
+      }
+      Arrays.sort(ms);
+      return ms[runs / 2];
+    }
   }
 
   private static double median(JdbcHistoryStore store, Function<JdbcHistoryStore, Object> read, int runs) {
