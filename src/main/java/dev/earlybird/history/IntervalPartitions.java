@@ -31,7 +31,10 @@ final class IntervalPartitions {
     return c.isWrapperFor(PGConnection.class);
   }
 
-  /** Migration 13: the table becomes partitioned, every row kept (in the default partition until its day is made). */
+  /**
+   * Migration 13: the table becomes partitioned, every row kept (in the default partition until its day is made), and
+   * the interval and rollup tables get their indexes.
+   */
   static void partition(Connection c) throws SQLException {
     if (!applies(c)) {
       return;
@@ -43,6 +46,14 @@ final class IntervalPartitions {
       s.execute("CREATE TABLE " + DEFAULT + " PARTITION OF " + PARENT + " DEFAULT");
       s.execute("INSERT INTO " + PARENT + " SELECT * FROM statement_interval_unpartitioned");
       s.execute("DROP TABLE statement_interval_unpartitioned");
+      // A window's rows by time, a statement's (the series, a baseline's listed statements) by query id then time;
+      // an index on the partitioned table is made on each partition.
+      for (String[] t : new String[][] {{PARENT, "end_us"}, {"statement_hourly", "bucket_us"},
+          {"statement_daily", "bucket_us"}, {"statement_span", "span_us"}}) {
+        s.execute("CREATE INDEX " + t[0] + "_time ON " + t[0] + " (" + t[1] + ")");
+        s.execute("CREATE INDEX " + t[0] + "_statement ON " + t[0] + " (queryid, " + t[1] + ")");
+      }
+      s.execute("CREATE INDEX poll_time ON poll (taken_at_us)");
     }
   }
 

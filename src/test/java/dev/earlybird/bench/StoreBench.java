@@ -109,7 +109,9 @@ public class StoreBench {
     } finally {
       Files.deleteIfExists(duckFile);
       Files.deleteIfExists(duckFile.resolveSibling(duckFile.getFileName() + ".wal"));
-      pg.execute("postgres", "DROP DATABASE IF EXISTS " + db);
+      if (!cfg.keepStore()) {
+        pg.execute("postgres", "DROP DATABASE IF EXISTS " + db);
+      }
     }
   }
 
