@@ -102,6 +102,9 @@ public class StoreBench {
           BenchOutput.line(report, "%-58s %9.1f ms %9.1f ms %7.2fx", read.getKey(), d, p, p / d);
         }
       }
+      if (Boolean.getBoolean("bench.explain")) {
+        explainSlowest(pg, db);
+      }
       BenchOutput.line(report, "writing a poll of 20,000 changed statements (intervals and the new snapshot), median "
           + "of %d: DuckDB %.1f ms, PostgreSQL %.1f ms", runs, pollWrite(duckFile, null, runs), pollWrite(null, url, runs));
       System.out.print(report);
@@ -176,6 +179,30 @@ public class StoreBench {
       }
       Arrays.sort(ms);
       return ms[runs / 2];
+    }
+  }
+
+  /**
+   * With {@code bench.explain=true}: the store's three slowest statements on PostgreSQL, as pg_stat_statements has
+   * them, each with its generic plan (PostgreSQL 16+ plans a text with $n placeholders without values).
+   */
+  private static void explainSlowest(PgServer pg, String db) throws SQLException {
+    try (Connection c = pg.superuser(db); var s = c.createStatement(); var rs = s.executeQuery(
+        "SELECT query, mean_exec_time FROM public.pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid"
+            + " WHERE d.datname = current_database() ORDER BY mean_exec_time DESC LIMIT 3")) {
+      while (rs.next()) {
+        log("%.0f ms: %s", rs.getDouble(2), rs.getString(1));
+        // The simple query protocol: through the extended one the server would want the placeholders bound.
+        try (Connection simple = DriverManager.getConnection(pg.jdbcUrl(db) + "?user=postgres&preferQueryMode=simple");
+            var e = simple.createStatement();
+            var plan = e.executeQuery("EXPLAIN (GENERIC_PLAN) " + rs.getString(1))) {
+          while (plan.next()) {
+            log("  %s", plan.getString(1));
+          }
+        } catch (SQLException ex) {
+          log("  (no plan: %s)", ex.getMessage());
+        }
+      }
     }
   }
 
