@@ -13,11 +13,12 @@ import java.util.concurrent.locks.LockSupport;
  * after a failure, so the store recovers by itself once the server is back; reads take an idle connection or open
  * one, each read a REPEATABLE READ READ ONLY transaction, so that a read's statements see one snapshot as on DuckDB.
  *
- * <p>One agent writes a store at a time: it holds a session-level advisory lock on a connection of its own for as long
- * as it runs, and a second agent started on the same database waits ten seconds for it, then is refused with a message
- * saying so (two agents polling
- * the same targets into one store would count their statements twice). The lock is taken again after the server comes
- * back; if another agent took it meanwhile, this one's writes fail instead of writing next to it.
+ * <p>One agent writes a store at a time: its write connection holds a session-level advisory lock, taken when the
+ * connection opens, so the lock is held exactly while that session can write. A second agent started on the same
+ * database waits ten seconds for it, then is refused with a message saying so (two agents polling the same targets
+ * into one store would count their statements twice). A write connection dropped after a failure (the server
+ * restarting, say) releases the lock with its session, and the next write's connection takes it again; if another
+ * agent took it meanwhile, this one's writes fail instead of writing next to it.
  *
  * <p>The connections must reach PostgreSQL directly or through a session-mode pooler: the schema and writer locks are
  * session-level advisory locks, which a transaction-mode pooler would hand to other clients.
@@ -29,8 +30,6 @@ final class PostgresEngine implements StoreEngine {
   static final long WRITER_LOCK = 0x6561726c79770001L;
   /** How long an agent starting waits for the writer lock before it gives up. */
   private static final Duration START_WAIT = Duration.ofSeconds(10);
-  /** How often the writer lock's connection is checked between writes that found nothing wrong. */
-  private static final Duration LOCK_CHECK_EVERY = Duration.ofSeconds(10);
   /** Idle read connections kept open; reads beyond run on connections opened for them and closed after. */
   private static final int IDLE_READERS = 4;
   /** How often the database size is read again for {@link #sizeBytes()}, which must not query. */
@@ -40,10 +39,8 @@ final class PostgresEngine implements StoreEngine {
   private final Properties props;
   private final String where;
   private final boolean readOnly;
+  /** The write connection, holding {@link #WRITER_LOCK}; null until the first write and after a failure. */
   private Connection writer;
-  /** Holds {@link #WRITER_LOCK} (autocommit on, idle otherwise); null until claimed and after a failure. */
-  private Connection lockHolder;
-  private long lockCheckedAtNanos;
   /** Whether this engine held the writer lock before: only the first claim waits for it. */
   private boolean everHeld;
   private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
@@ -90,28 +87,22 @@ final class PostgresEngine implements StoreEngine {
 
   @Override
   public Connection writer() throws SQLException {
-    holdWriterLock();
     if (writer == null) {
-      writer = connect();
+      Connection c = connect();
+      try {
+        takeWriterLock(c);
+      } catch (SQLException | RuntimeException e) {
+        StoreEngine.closeQuietly(c);
+        throw e;
+      }
+      writer = c;
     }
     return writer;
   }
 
-  /**
-   * Takes the writer lock if this engine does not hold it, and checks now and then that its session still lives (a
-   * session ended by the server frees the lock for another agent).
-   */
-  private void holdWriterLock() throws SQLException {
-    if (lockHolder != null && System.nanoTime() - lockCheckedAtNanos < LOCK_CHECK_EVERY.toNanos()) {
-      return;
-    }
-    if (lockHolder != null && lockHolder.isValid(5)) {
-      lockCheckedAtNanos = System.nanoTime();
-      return;
-    }
-    releaseWriterLock();
-    Connection c = DriverManager.getConnection(url, props);
-    boolean held = false;
+  /** Takes the writer lock on {@code c}, the new write connection, or throws {@link StoreInUseException}. */
+  private void takeWriterLock(Connection c) throws SQLException {
+    boolean held;
     try (var ps = c.prepareStatement("SELECT pg_catalog.pg_try_advisory_lock(?)")) {
       ps.setLong(1, WRITER_LOCK);
       // At start, an agent killed a moment ago may still hold the lock until the server sees its connection close.
@@ -119,19 +110,14 @@ final class PostgresEngine implements StoreEngine {
       while (!(held = tryLock(ps)) && System.nanoTime() < deadline) {
         LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
       }
-    } finally {
-      if (!held) {
-        StoreEngine.closeQuietly(c);
-      }
     }
+    c.commit(); // a session lock outlives the transaction that took it
     if (!held) {
       throw new StoreInUseException("history store " + where + " is written by another Earlybird agent (it holds the "
           + "store's writer lock): stop that agent, or give this one a database of its own. Several agents on one "
           + "store are not supported yet.", null);
     }
-    lockHolder = c;
     everHeld = true;
-    lockCheckedAtNanos = System.nanoTime();
   }
 
   private static boolean tryLock(java.sql.PreparedStatement ps) throws SQLException {
@@ -140,18 +126,12 @@ final class PostgresEngine implements StoreEngine {
     }
   }
 
-  private void releaseWriterLock() {
-    StoreEngine.closeQuietly(lockHolder); // the session ends, and the lock with it
-    lockHolder = null;
-  }
-
   /**
-   * The next write opens a new connection: a failed transaction or a broken socket is never reused. The writer lock
-   * is checked again at once, since a failure is often the server going away, which ends the lock's session too.
+   * The next write opens a new connection: a failed transaction or a broken socket is never reused. Closing the
+   * session releases the writer lock; the next connection takes it again.
    */
   @Override
   public void discardWriter() {
-    lockCheckedAtNanos = System.nanoTime() - LOCK_CHECK_EVERY.toNanos();
     if (writer != null) {
       try {
         writer.rollback();
@@ -233,7 +213,6 @@ final class PostgresEngine implements StoreEngine {
   @Override
   public void close() throws SQLException {
     discardWriter();
-    releaseWriterLock();
     for (Connection c; (c = idle.pollFirst()) != null; ) {
       StoreEngine.closeQuietly(c);
     }
