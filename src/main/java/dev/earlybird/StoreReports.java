@@ -9,9 +9,9 @@ import dev.earlybird.config.BaselineConfig;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.BaselineException;
 import dev.earlybird.history.DuckDbHistoryStore;
+import dev.earlybird.history.HistoryException;
 import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.PostgresHistoryStore;
-import dev.earlybird.history.HistoryException;
 import dev.earlybird.web.Api;
 import dev.earlybird.web.BaselineJson;
 import java.nio.file.Path;
@@ -44,11 +44,11 @@ public final class StoreReports implements ReportSource {
     return new StoreReports(
         write ? DuckDbHistoryStore.open(file) : DuckDbHistoryStore.openReadOnly(file), tenants, baseline);
   }
+
   /** Opens a shared PostgreSQL store for reading only, next to the agent that writes it. */
   public static StoreReports openPostgres(String url, String where, TenantsConfig tenants, BaselineConfig baseline) {
     return new StoreReports(PostgresHistoryStore.openReadOnly(url, where), tenants, baseline);
   }
-
 
   @Override
   public Api.HotQueriesJson hotQueries(ReportQuery q) throws ReportFailure {

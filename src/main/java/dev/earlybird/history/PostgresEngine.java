@@ -32,8 +32,6 @@ final class PostgresEngine implements StoreEngine {
   private static final Duration START_WAIT = Duration.ofSeconds(10);
   /** Idle read connections kept open; reads beyond run on connections opened for them and closed after. */
   private static final int IDLE_READERS = 4;
-  /** How often the database size is read again for {@link #sizeBytes()}, which must not query. */
-  private static final Duration SIZE_EVERY = Duration.ofMinutes(1);
 
   private final String url;
   private final Properties props;
@@ -44,8 +42,8 @@ final class PostgresEngine implements StoreEngine {
   /** Whether this engine held the writer lock before: only the first claim waits for it. */
   private boolean everHeld;
   private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+  /** The database's size as last read (at open, after each maintenance): {@link #sizeBytes()} runs every poll. */
   private volatile long sizeBytes;
-  private volatile long sizeReadAtNanos = System.nanoTime() - SIZE_EVERY.toNanos();
 
   /**
    * @param url a {@code jdbc:postgresql://} URL, credentials included (parameters or the driver's own sources)
@@ -158,18 +156,19 @@ final class PostgresEngine implements StoreEngine {
       ps.execute();
     }
     w.commit();
+    readSize(w); // the store just opened: the metric's first value
   }
 
   @Override
   public <T> T read(JdbcHistoryStore.SqlRead<T> read) throws SQLException {
-    Connection c = idle.pollFirst();
-    if (c == null) {
-      c = connect();
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      c.setReadOnly(true);
-    }
+    Connection pooled = idle.pollFirst();
+    Connection c = pooled != null ? pooled : connect();
     boolean reusable = false;
     try {
+      if (pooled == null) {
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        c.setReadOnly(true);
+      }
       T out = read.run(c);
       c.rollback();
       reusable = true;
@@ -183,30 +182,25 @@ final class PostgresEngine implements StoreEngine {
     }
   }
 
-  /** Autovacuum gives space back. */
+  /** Autovacuum gives space back; this reads the size the store metric reports, after each maintenance. */
   @Override
   public void compact(Connection w) throws SQLException {
     w.commit();
+    readSize(w);
   }
 
-  /** The database's size as last read (read again when a minute old); the whole database, other data too. */
+  private void readSize(Connection w) throws SQLException {
+    try (var s = w.createStatement();
+        var rs = s.executeQuery("SELECT pg_catalog.pg_database_size(pg_catalog.current_database())")) {
+      rs.next();
+      sizeBytes = rs.getLong(1);
+    }
+    w.commit();
+  }
+
+  /** The whole database's size (other data too) as read when the store opened and after each maintenance. */
   @Override
   public long sizeBytes() {
-    if (System.nanoTime() - sizeReadAtNanos >= SIZE_EVERY.toNanos()) {
-      sizeReadAtNanos = System.nanoTime();
-      try {
-        read(c -> {
-          try (var s = c.createStatement();
-              var rs = s.executeQuery("SELECT pg_catalog.pg_database_size(pg_catalog.current_database())")) {
-            rs.next();
-            sizeBytes = rs.getLong(1);
-          }
-          return null;
-        });
-      } catch (SQLException e) {
-        // the last size stands until the server answers again
-      }
-    }
     return sizeBytes;
   }
 
