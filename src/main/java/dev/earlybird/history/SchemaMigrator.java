@@ -75,7 +75,8 @@ final class SchemaMigrator {
               + current
               + " but this Earlybird build knows versions up to "
               + latestVersion()
-              + ": it was written by a newer Earlybird. Run that newer version, or point `store:` at another file.");
+              + ": it was written by a newer Earlybird. Run that newer version, or point `store:` at another file or "
+              + "database.");
     }
     Set<Integer> applied = appliedVersions(c);
     Set<Integer> known = new HashSet<>(MIGRATIONS.stream().map(SchemaMigrator::version).toList());
@@ -83,7 +84,7 @@ final class SchemaMigrator {
       if (!known.contains(v)) {
         throw new HistoryException("history store " + storeName + " has schema version " + v + ", which this "
             + "Earlybird build does not know: it was written by another Earlybird build. Run that build, or point "
-            + "`store:` at another file.");
+            + "`store:` at another file or database.");
       }
     }
     for (String name : MIGRATIONS) {
