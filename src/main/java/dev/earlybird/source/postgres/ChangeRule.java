@@ -2,7 +2,9 @@ package dev.earlybird.source.postgres;
 
 import dev.earlybird.model.Counters;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * When an entry's counters are known without reading them: the probe's few values equal those of the entry as last
@@ -25,6 +27,9 @@ import java.util.OptionalDouble;
  * </ul>
  *
  * A value that is not equal to itself (NaN) counts as changed, so such an entry is always read whole.
+ *
+ * <p>Two facts of the header, read in the same round trip as the probe, make a read take every entry whole whatever the
+ * probe shows ({@link #readEveryEntry}): a full reset, and before 17 an eviction.
  */
 final class ChangeRule {
   private ChangeRule() {}
@@ -51,6 +56,34 @@ final class ChangeRule {
   static boolean unchanged(Counters before, Counters now) {
     return unchanged(before, now.calls(), now.plans(), now.statsSince(), now.totalExecMs(), now.totalPlanMs(),
         now.cpuMs());
+  }
+
+  /**
+   * Whether a read must take every entry whole whatever its probe shows, from the header of pg_stat_statements_info
+   * (14+) read with it, against the last read's:
+   *
+   * <ul>
+   *   <li>{@code stats_reset} moved: every entry was removed, so every entry now is a new life. The probe would see
+   *       nearly all of them changed anyway; reading them whole also spares the reset from the rare entry whose new
+   *       life matches the old one's probe.
+   *   <li>{@code dealloc} moved (or dropped: the info was reset) and the probe cannot tell lives apart by birth
+   *       (before 17, no {@code stats_since}): entries were evicted, and one evicted and run again under the same key
+   *       counts from zero. Its total times tell it from the old life, unless the clock is so coarse that the sums
+   *       come out equal; the full read then still sees any other counter lower ({@code StatementDiff}). From 17 on
+   *       {@code stats_since} is the life's birth, so the probe catches each re-created entry alone, and a server
+   *       that evicts on every poll ({@code pg_stat_statements.max} too small) keeps the probe's savings.
+   * </ul>
+   *
+   * Before 14 there is no header to compare (both empty): only the probe's times tell lives apart.
+   *
+   * @param birthKnown whether the probe reads {@code stats_since} (pg_stat_statements 1.11, PostgreSQL 17, or newer)
+   */
+  static boolean readEveryEntry(Optional<Instant> resetBefore, OptionalLong deallocBefore, Optional<Instant> resetNow,
+      OptionalLong deallocNow, boolean birthKnown) {
+    if (!resetBefore.equals(resetNow)) {
+      return true;
+    }
+    return !birthKnown && !deallocBefore.equals(deallocNow);
   }
 
   private static boolean sameCpu(OptionalDouble a, OptionalDouble b) {

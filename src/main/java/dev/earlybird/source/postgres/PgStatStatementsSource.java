@@ -42,9 +42,11 @@ import java.util.function.Predicate;
  * ({@link StatementQueries#changedCounters}) and COMMIT; the other entries keep the counters this source read last,
  * which the probe shows they still have. The snapshot is the one a full read would have given, at a fraction of the
  * bytes (docs/benchmarks.md). When more than {@link #CHANGED_SHARE_LIMIT} of the entries changed (a reset, heavy
- * churn), the second round trip reads every entry instead, and the next poll reads whole in one round trip until a
- * poll shows few changes again. Where pg_stat_kcache is readable (see {@link
- * StatementQueries#kcacheReadable}) the counter query joins its CPU time per statement; if that join fails for
+ * churn), or the header shows a full reset or, before 17, evictions ({@link ChangeRule#readEveryEntry}), the second
+ * round trip reads every entry instead, and the next poll reads whole in one round trip until a poll shows few
+ * changes and no such header again. Nothing read before is trusted after a new connection, another counter query, or
+ * server facts that name another server (its start time or system identifier). Where pg_stat_kcache is readable (see
+ * {@link StatementQueries#kcacheReadable}) the counter query joins its CPU time per statement; if that join fails for
  * want of the extension or a privilege, the read is repeated without it and this source stops joining it, so an
  * optional extension never costs the statistics.
  */
@@ -71,9 +73,12 @@ public final class PgStatStatementsSource implements AutoCloseable {
   private final boolean probing;
   /**
    * The entries of the last snapshot as read from this server, or null when there is none to trust: before the first
-   * read, after a failed one, a new connection (the server may have restarted) or another counter query.
+   * read, after a failed one, a new connection (the server may have restarted), another counter query, or server facts
+   * of another server or another start of it (behind a pooler the connection may stay).
    */
   private Map<StatementKey, Counters> lastEntries;
+  /** The header read with {@link #lastEntries}. */
+  private Header lastHeader;
   /** Whether the next snapshot probes: the last one saw few enough changes. */
   private boolean probeNext;
   private SnapshotRead lastRead;
@@ -205,11 +210,12 @@ public final class PgStatStatementsSource implements AutoCloseable {
 
   private Snapshot readSnapshot(Connection c) throws SQLException, SourceException {
     Map<StatementKey, Counters> before = lastEntries;
+    Header was = lastHeader;
     // Until this read succeeds nothing from an earlier one is trusted: a failed read may have left it half done.
     lastEntries = null;
     Snapshot next;
     try {
-      next = before != null && probeNext ? readProbed(c, before) : readFull(c, before);
+      next = before != null && probeNext ? readProbed(c, before, was) : readFull(c, before);
     } catch (SQLException e) {
       ReadOnlyTransaction.endFailed(c, e);
       throw e;
@@ -221,8 +227,19 @@ public final class PgStatStatementsSource implements AutoCloseable {
     }
     lastEntries = next.entries();
     lastSize = lastEntries.size();
-    probeNext = probing && lastRead.changed() <= CHANGED_SHARE_LIMIT * lastRead.entries();
+    Header now = Header.of(next);
+    lastHeader = now;
+    // After a read whose header called for reading whole, the next poll reads whole in one round trip, as before
+    // probing: a server before 17 that evicts on every poll then costs what it did, not a probe on top.
+    probeNext = probing && !(before != null && readEveryEntry(was, now))
+        && lastRead.changed() <= CHANGED_SHARE_LIMIT * lastRead.entries();
     return next;
+  }
+
+  /** Whether the header of a read, against the last read's, says to read every entry ({@link ChangeRule}). */
+  private boolean readEveryEntry(Header was, Header now) {
+    return ChangeRule.readEveryEntry(was.statsReset(), was.dealloc(), now.statsReset(), now.dealloc(),
+        pgssVersion.atLeast(1, 11));
   }
 
   /** One round trip: the header and every entry's counters. */
@@ -241,17 +258,20 @@ public final class PgStatStatementsSource implements AutoCloseable {
 
   /**
    * Two round trips in one transaction: the header and the probe of every entry, then the counters of the entries the
-   * probe shows changed (or all of them, if that is most) and COMMIT.
+   * probe shows changed (or all of them, if that is most or the header says so) and COMMIT.
    */
-  private Snapshot readProbed(Connection c, Map<StatementKey, Counters> before) throws SQLException, SourceException {
+  private Snapshot readProbed(Connection c, Map<StatementKey, Counters> before, Header was)
+      throws SQLException, SourceException {
     PreparedStatement probe = probeStatement(c);
     Header header = readHeader(probe, probe.execute());
-    EntryProbe found;
+    boolean everyEntry = readEveryEntry(was, header);
+    EntryProbe found = null;
     try (ResultSet rs = ReadOnlyTransaction.resultSet(probe, probe.getMoreResults())) {
-      found = EntryProbe.read(rs, target(), before, joinsKcache());
+      if (!everyEntry) {
+        found = EntryProbe.read(rs, target(), before, joinsKcache());
+      }
     }
-    int changed = found.changed().size();
-    if (changed > CHANGED_SHARE_LIMIT * found.entries()) {
+    if (everyEntry || found.changed().size() > CHANGED_SHARE_LIMIT * found.entries()) {
       PreparedStatement every = everyStatement(c);
       CounterRows.Read read;
       try (ResultSet rs = ReadOnlyTransaction.resultSet(every, every.execute())) {
@@ -263,6 +283,7 @@ public final class PgStatStatementsSource implements AutoCloseable {
       return header.snapshot(target(), read.entries());
     }
     Map<StatementKey, Counters> entries = found.unchanged();
+    int changed = found.changed().size();
     int rows = 0;
     if (changed == 0) {
       try (Statement commit = c.createStatement()) {
@@ -300,6 +321,10 @@ public final class PgStatStatementsSource implements AutoCloseable {
 
   /** The server's clock and the reset/eviction facts of a read. */
   private record Header(Instant takenAt, Optional<Instant> statsReset, OptionalLong dealloc) {
+    static Header of(Snapshot s) {
+      return new Header(s.takenAt(), s.statsReset(), s.dealloc());
+    }
+
     Snapshot snapshot(String target, Map<StatementKey, Counters> entries) {
       return new Snapshot(target, takenAt, statsReset, dealloc, entries);
     }
@@ -491,6 +516,11 @@ public final class PgStatStatementsSource implements AutoCloseable {
       // Another extension version, or pg_stat_kcache came or went: prepare the queries that match, and trust no
       // counters read with the old ones (a column may mean something else now).
       closeStatements();
+      lastEntries = null;
+    }
+    if (serverInfo != null && (!info.startedAt().equals(serverInfo.startedAt())
+        || !java.util.Objects.equals(info.systemIdentifier(), serverInfo.systemIdentifier()))) {
+      // Another server, or this one restarted, behind a connection that stayed (a pooler): read it whole.
       lastEntries = null;
     }
     serverInfo = info;

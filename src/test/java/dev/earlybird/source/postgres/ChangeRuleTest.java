@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.earlybird.model.Counters;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class ChangeRuleTest {
@@ -52,6 +54,28 @@ class ChangeRuleTest {
     Counters before = counters(5, 1, 10.5, 0.25, null, OptionalDouble.empty());
     assertThat(ChangeRule.unchanged(before, counters(5, 1, 10.5, 0.25, null, OptionalDouble.empty()))).isTrue();
     assertThat(ChangeRule.unchanged(before, counters(6, 1, 11.5, 0.25, null, OptionalDouble.empty()))).isFalse();
+  }
+
+  @Test
+  void aFullResetReadsEveryEntryOnEveryVersion() {
+    Optional<Instant> reset = Optional.of(BORN);
+    Optional<Instant> later = Optional.of(BORN.plusSeconds(60));
+    // The info view is reset with the entries: dealloc back to 0.
+    assertThat(ChangeRule.readEveryEntry(reset, OptionalLong.of(7), later, OptionalLong.of(0), true)).isTrue();
+    assertThat(ChangeRule.readEveryEntry(reset, OptionalLong.of(7), later, OptionalLong.of(0), false)).isTrue();
+    assertThat(ChangeRule.readEveryEntry(reset, OptionalLong.of(7), reset, OptionalLong.of(7), false)).isFalse();
+  }
+
+  @Test
+  void evictionsReadEveryEntryOnlyWhereTheProbeCannotTellLivesApart() {
+    Optional<Instant> reset = Optional.of(BORN);
+    // 14 to 16: the probe has only the times to tell an evicted and re-created entry from the old one.
+    assertThat(ChangeRule.readEveryEntry(reset, OptionalLong.of(7), reset, OptionalLong.of(9), false)).isTrue();
+    // 17+: stats_since is each life's birth, so the probe catches a re-created entry by itself.
+    assertThat(ChangeRule.readEveryEntry(reset, OptionalLong.of(7), reset, OptionalLong.of(9), true)).isFalse();
+    // 13 has no pg_stat_statements_info: nothing in the header to go by.
+    assertThat(ChangeRule.readEveryEntry(Optional.empty(), OptionalLong.empty(), Optional.empty(),
+        OptionalLong.empty(), false)).isFalse();
   }
 
   private static Counters counters(long calls, long plans, double execMs, double planMs, Instant since,
