@@ -13,6 +13,7 @@ import dev.earlybird.source.postgres.PgStatStatementsSource;
 import dev.earlybird.source.postgres.SnapshotRead;
 import dev.earlybird.testing.PgServer;
 import dev.earlybird.testing.PostgresServers;
+import dev.earlybird.testing.TcpRelay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -68,9 +69,9 @@ public class PollBench {
       double setupS = (System.nanoTime() - setupStarted) / 1e9;
       log("setup done in %.1f s", setupS);
       int port = server.get().port();
-      try (var rawRelay = new ByteCountingRelay("raw", port);
-          var pollRelay = new ByteCountingRelay("poll", port);
-          var fullRelay = new ByteCountingRelay("full", port);
+      try (var rawRelay = new TcpRelay(port);
+          var pollRelay = new TcpRelay(port);
+          var fullRelay = new TcpRelay(port);
           var raw = new RawCounterRead(endpoint(rawRelay));
           var source = new PgStatStatementsSource(endpoint(pollRelay));
           var fullSource = PgStatStatementsSource.fullReadsOnly(endpoint(fullRelay));
@@ -155,7 +156,7 @@ public class PollBench {
   }
 
   /** Through the relay, as the agent would connect (password-less superuser: the harness' trust auth). */
-  private static PgEndpoint endpoint(ByteCountingRelay relay) {
+  private static PgEndpoint endpoint(TcpRelay relay) {
     return PgEndpoint.of(TARGET, "jdbc:postgresql://127.0.0.1:" + relay.port() + "/postgres", "postgres", null);
   }
 
