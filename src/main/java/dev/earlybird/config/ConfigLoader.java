@@ -1,5 +1,6 @@
 package dev.earlybird.config;
 
+import dev.earlybird.model.Shard;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
@@ -24,7 +25,7 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class ConfigLoader {
   static final List<String> TOP_KEYS =
       List.of("listen", "store", "poll", "retention", "targets", "tenants", "analysis", "alerts", "web", "aws",
-          "discovery", "metrics", "advisor");
+          "discovery", "metrics", "advisor", "shards");
 
   private ConfigLoader() {}
 
@@ -68,7 +69,7 @@ public final class ConfigLoader {
 
   private static AgentConfig bind(MapNode top) {
     HostPort listen = top.value("listen", HostPort::parse, HostPort.DEFAULT);
-    StoreConfig store = top.value("store", StoreConfig::parse, StoreConfig.DEFAULT);
+    StoreConfig store = shards(top, top.value("store", StoreConfig::parse, StoreConfig.DEFAULT));
     PollConfig poll = PollBinder.poll(top.map("poll", PollBinder.POLL_KEYS));
     RetentionConfig retention = PollBinder.retention(top.map("retention", PollBinder.RETENTION_KEYS));
     List<TargetConfig> targets = TargetsBinder.bind(top.list("targets"));
@@ -83,6 +84,23 @@ public final class ConfigLoader {
     return top.build(() -> new AgentConfig(
             listen, store, poll, retention, targets, tenants, analysis, alerts, web, aws, discovery, metrics, advisor))
         .orElse(null);
+  }
+
+  /** {@code shards: n} splits the targets between n replicas, which only a shared PostgreSQL store allows. */
+  private static StoreConfig shards(MapNode top, StoreConfig store) {
+    Optional<Integer> shards = top.optional("shards", Values.integer(1, Shard.MAX_COUNT));
+    if (shards.isEmpty()) {
+      return store;
+    }
+    if (store instanceof StoreConfig.Postgres p) {
+      return p.withShards(shards.get());
+    }
+    if (shards.get() > 1) {
+      top.get("shards").ifPresent(n -> n.problem("several replicas need a shared store, but the store is " + store
+          + "; expected `store: jdbc:postgresql://host:5432/earlybird` (an embedded DuckDB file has one writer), "
+          + "or remove `shards`"));
+    }
+    return store;
   }
 
   private static Node compose(String yamlText, Problems problems) {

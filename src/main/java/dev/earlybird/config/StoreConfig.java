@@ -1,5 +1,6 @@
 package dev.earlybird.config;
 
+import dev.earlybird.model.Shard;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -48,13 +49,29 @@ public sealed interface StoreConfig permits StoreConfig.DuckDb, StoreConfig.Post
     }
   }
 
-  /** A shared PostgreSQL store; the URL may carry credentials as parameters, which print as {@code ***}. */
-  record Postgres(String jdbcUrl) implements StoreConfig {
+  /**
+   * A shared PostgreSQL store; the URL may carry credentials as parameters, which print as {@code ***}.
+   *
+   * @param shards how many replicas share the targets ({@code shards:}); 1 for a lone agent
+   */
+  record Postgres(String jdbcUrl, int shards) implements StoreConfig {
     public Postgres {
       Objects.requireNonNull(jdbcUrl, "jdbcUrl");
       if (!jdbcUrl.startsWith(TargetConfig.URL_PREFIX)) {
         throw new IllegalArgumentException("store URL must start with " + TargetConfig.URL_PREFIX);
       }
+      if (shards < 1 || shards > Shard.MAX_COUNT) {
+        throw new IllegalArgumentException("shards must be 1 to " + Shard.MAX_COUNT);
+      }
+    }
+
+    /** One agent on this store. */
+    public Postgres(String jdbcUrl) {
+      this(jdbcUrl, 1);
+    }
+
+    public Postgres withShards(int count) {
+      return new Postgres(jdbcUrl, count);
     }
 
     @Override

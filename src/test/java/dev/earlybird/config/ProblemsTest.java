@@ -223,7 +223,7 @@ class ProblemsTest {
   void substitutionInKeysIsNotApplied() {
     assertThat(TestConfigs.problems("${env:X}: 1\n", java.util.Map.of("X", "poll")))
         .containsExactly("test.yml:1: ${env:X}: unknown key; expected one of listen, store, poll, retention, "
-            + "targets, tenants, analysis, alerts, web, aws, discovery, metrics, advisor");
+            + "targets, tenants, analysis, alerts, web, aws, discovery, metrics, advisor, shards");
   }
 
   @Test
