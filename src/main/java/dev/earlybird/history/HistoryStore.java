@@ -7,7 +7,7 @@ package dev.earlybird.history;
  */
 public interface HistoryStore
     extends PollWrites, FindingStore, PinnedBaselineStore, CloudWatchStore, PerformanceInsightsStore, StatementReads,
-        StoreUpkeep, AutoCloseable {
+        StoreUpkeep, ShardClaims, AutoCloseable {
   @Override
   void close();
 }

@@ -144,6 +144,10 @@ public final class JdbcHistoryStore implements HistoryStore {
     long started = System.nanoTime();
     write("record a poll of " + poll.target(), writer -> {
       Snapshot next = poll.snapshot().orElse(null);
+      engine.holdRollups(writer, false); // a rollup must not run between this poll's read of the watermarks and commit
+      if (engine.shared()) {
+        checkBasis(writer, poll);
+      }
       // The first statement of the transaction (this SELECT or the UPDATE below) is also what makes the
       // Appenders join the transaction.
       SnapshotTable.Stored previous = committed.containsKey(poll.target())
@@ -167,6 +171,34 @@ public final class JdbcHistoryStore implements HistoryStore {
       }
     });
     lastWriteLatency = Duration.ofNanos(System.nanoTime() - started);
+  }
+
+  /**
+   * On a shared store: refuses the poll unless the target's stored snapshot is still the one it diffed from, and forgets
+   * the cached snapshot state if another replica wrote since this one did. The row stays locked until commit, so a
+   * replica writing the same target at the same moment waits and then sees this poll's snapshot.
+   */
+  private void checkBasis(Connection writer, PollRecord poll) throws SQLException {
+    Long storedAt = null;
+    long version = -1;
+    try (PreparedStatement ps =
+        writer.prepareStatement("SELECT taken_at_us, version FROM last_snapshot WHERE target = ? FOR UPDATE")) {
+      ps.setString(1, poll.target());
+      try (var rs = ps.executeQuery()) {
+        if (rs.next()) {
+          storedAt = rs.getLong(1);
+          version = rs.getLong(2);
+        }
+      }
+    }
+    SnapshotTable.Stored cached = committed.get(poll.target());
+    if (cached != null && cached.version() != version) {
+      committed.remove(poll.target());
+    }
+    if (poll.basis().isPresent() && (storedAt == null || storedAt != Columns.micros(poll.basis().get()))) {
+      throw new SnapshotMovedException("target " + poll.target() + " was polled by another Earlybird replica since "
+          + "its previous poll here; this poll is not stored, and the next continues from the stored snapshot");
+    }
   }
 
   /** UPDATE, then INSERT if the target is new: cheaper than DuckDB's ON CONFLICT on every poll. */
@@ -318,18 +350,30 @@ public final class JdbcHistoryStore implements HistoryStore {
 
   @Override
   public void maintain(Instant now, Retention retention) {
+    boolean[] ran = {false};
     write("roll up and apply retention", writer -> {
-      watermarks = Rollups.maintain(writer, watermarks(writer), now, retention);
-      // PI rows are per minute and many: kept as long as raw intervals.
-      PiTables.purge(writer, Columns.micros(now.minus(retention.intervals())));
-      // CloudWatch datapoints are per period already (a minute by default): kept as long as hourly rollups.
-      CloudWatchTable.purge(writer, now.minus(retention.hourly()));
-      Alerting.purge(writer, now, retention);
-      // A plan or catalog not refreshed for that long belongs to a statement or database that is gone.
-      AdvisorStore.purge(writer, now.minus(retention.daily()));
-      writer.commit();
+      if (!engine.beginMaintenance(writer)) {
+        return; // another agent sharing the store is running it
+      }
+      ran[0] = true;
+      maintainHeld(writer, now, retention);
+      engine.endMaintenance(writer); // a failure instead drops the session, and the lock with it
     });
-    checkpoint();
+    if (ran[0]) {
+      checkpoint();
+    }
+  }
+
+  private void maintainHeld(Connection writer, Instant now, Retention retention) throws SQLException {
+    watermarks = Rollups.maintain(writer, engine, watermarks(writer), now, retention);
+    // PI rows are per minute and many: kept as long as raw intervals.
+    PiTables.purge(writer, Columns.micros(now.minus(retention.intervals())));
+    // CloudWatch datapoints are per period already (a minute by default): kept as long as hourly rollups.
+    CloudWatchTable.purge(writer, now.minus(retention.hourly()));
+    Alerting.purge(writer, now, retention);
+    // A plan or catalog not refreshed for that long belongs to a statement or database that is gone.
+    AdvisorStore.purge(writer, now.minus(retention.daily()));
+    writer.commit();
   }
 
   /**
@@ -450,13 +494,25 @@ public final class JdbcHistoryStore implements HistoryStore {
     });
   }
 
+  @Override
+  public Set<Integer> claimShards() {
+    List<Set<Integer>> held = new ArrayList<>(1);
+    write("claim this agent's shards", writer -> held.add(engine.claimShards(writer)));
+    return held.get(0);
+  }
+
+  @Override
+  public Map<Integer, String> shardOwners() {
+    return read("who holds each shard", engine::shardOwners);
+  }
+
   private interface SqlWork {
     void run(Connection writer) throws SQLException;
   }
 
   /** The watermarks as committed: read again after a failed write forgot them. */
   private Rollups.Watermarks watermarks(Connection writer) throws SQLException {
-    if (watermarks == null) {
+    if (watermarks == null || engine.shared()) { // another replica may have rolled up since
       watermarks = Rollups.load(writer);
     }
     return watermarks;
@@ -474,8 +530,12 @@ public final class JdbcHistoryStore implements HistoryStore {
     writeLock.lock();
     try {
       work.run(engine.writer());
-    } catch (BaselineException e) {
-      reset(); // a request refused (a name taken, say): the store itself is fine
+    } catch (BaselineException | SnapshotMovedException e) {
+      // A request refused (a name taken, a poll another replica overtook): the store itself is fine, and the
+      // connection keeps its session (and with it the replica's locks).
+      committed.clear();
+      watermarks = null;
+      engine.rollbackWriter();
       throw e;
     } catch (SQLException | RuntimeException e) {
       reset();

@@ -13,6 +13,9 @@ import java.util.Optional;
  *
  * @param ioTimed whether the server had {@code track_io_timing} on when polled: stored with each interval, it decides
  *     how their CPU is estimated for as long as they are kept, whatever the setting is later
+ * @param basis when the snapshot the intervals were diffed from was taken; empty when the poll did not diff (a failure,
+ *     a first poll). On a shared store the write is refused unless that is still the target's stored snapshot: if
+ *     another replica stored a poll meanwhile, these intervals would count its calls a second time.
  */
 public record PollRecord(
     String target,
@@ -20,7 +23,8 @@ public record PollRecord(
     Optional<Snapshot> snapshot,
     List<StatementInterval> intervals,
     Optional<String> error,
-    boolean ioTimed) {
+    boolean ioTimed,
+    Optional<Instant> basis) {
 
   public PollRecord {
     intervals = List.copyOf(intervals);
@@ -38,9 +42,20 @@ public record PollRecord(
         });
   }
 
+  /**
+   * A good poll.
+   *
+   * @param basis when the snapshot it diffed from was taken; null when it did not diff
+   */
+  public static PollRecord success(
+      Snapshot snapshot, List<StatementInterval> intervals, boolean ioTimed, Instant basis) {
+    return new PollRecord(snapshot.target(), snapshot.takenAt(), Optional.of(snapshot), intervals, Optional.empty(),
+        ioTimed, Optional.ofNullable(basis));
+  }
+
+  /** A good poll whose basis is not checked (a lone agent's store, or one written only here). */
   public static PollRecord success(Snapshot snapshot, List<StatementInterval> intervals, boolean ioTimed) {
-    return new PollRecord(
-        snapshot.target(), snapshot.takenAt(), Optional.of(snapshot), intervals, Optional.empty(), ioTimed);
+    return success(snapshot, intervals, ioTimed, null);
   }
 
   /** A poll of a server with {@code track_io_timing} off (or not known on): CPU is execution time. */
@@ -49,6 +64,6 @@ public record PollRecord(
   }
 
   public static PollRecord failure(String target, Instant polledAt, String error) {
-    return new PollRecord(target, polledAt, Optional.empty(), List.of(), Optional.of(error), false);
+    return new PollRecord(target, polledAt, Optional.empty(), List.of(), Optional.of(error), false, Optional.empty());
   }
 }

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.locks.LockSupport;
 
@@ -13,12 +15,12 @@ import java.util.concurrent.locks.LockSupport;
  * after a failure, so the store recovers by itself once the server is back; reads take an idle connection or open
  * one, each read a REPEATABLE READ READ ONLY transaction, so that a read's statements see one snapshot as on DuckDB.
  *
- * <p>One agent writes a store at a time: its write connection holds a session-level advisory lock, taken when the
- * connection opens, so the lock is held exactly while that session can write. A second agent started on the same
- * database waits ten seconds for it, then is refused with a message saying so (two agents polling the same targets
- * into one store would count their statements twice). A write connection dropped after a failure (the server
- * restarting, say) releases the lock with its session, and the next write's connection takes it again; if another
- * agent took it meanwhile, this one's writes fail instead of writing next to it.
+ * <p>Replicas share the store by session-level advisory locks on their write connections ({@link ShardLocks}), taken
+ * when the connection opens, so the locks are held exactly while that session can write. A replica started as a shard
+ * another live replica runs as (a second lone agent on the same database, say) waits ten seconds for it, then is
+ * refused with a message saying so: two agents polling the same targets into one store would count their statements
+ * twice. A write connection dropped after a failure (the server restarting, say) releases its locks with its session;
+ * the next write's connection takes the presence lock again and the next claim its shards.
  *
  * <p>The connections must reach PostgreSQL directly or through a session-mode pooler: the schema and writer locks are
  * session-level advisory locks, which a transaction-mode pooler would hand to other clients.
@@ -26,10 +28,10 @@ import java.util.concurrent.locks.LockSupport;
 final class PostgresEngine implements StoreEngine {
   /** The advisory lock key migrations run under: "earlybird" in ASCII, read as a number. */
   static final long SCHEMA_LOCK = 0x6561726c79626972L;
-  /** The advisory lock key the writing agent holds: "earlybird writer" hashed into the key space by hand. */
-  static final long WRITER_LOCK = 0x6561726c79770001L;
-  /** How long an agent starting waits for the writer lock before it gives up. */
+  /** How long an agent starting waits for its presence lock before it gives up. */
   private static final Duration START_WAIT = Duration.ofSeconds(10);
+  /** How long a reconnecting writer waits for it: another replica may be looking at it for a moment. */
+  private static final Duration RECONNECT_WAIT = Duration.ofSeconds(1);
   /** Idle read connections kept open; reads beyond run on connections opened for them and closed after. */
   private static final int IDLE_READERS = 4;
 
@@ -37,10 +39,12 @@ final class PostgresEngine implements StoreEngine {
   private final Properties props;
   private final String where;
   private final boolean readOnly;
-  /** The write connection, holding {@link #WRITER_LOCK}; null until the first write and after a failure. */
+  /** The write connection, holding this replica's locks; null until the first write and after a failure. */
   private Connection writer;
-  /** Whether this engine held the writer lock before: only the first claim waits for it. */
+  /** Whether this engine held its presence lock before: only the first session waits long for it. */
   private boolean everHeld;
+  /** Null for a read-only engine. */
+  private final ShardLocks locks;
   private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
   /** The database's size as last read (at open, after each maintenance): {@link #sizeBytes()} runs every poll. */
   private volatile long sizeBytes;
@@ -48,12 +52,14 @@ final class PostgresEngine implements StoreEngine {
   /**
    * @param url a {@code jdbc:postgresql://} URL, credentials included (parameters or the driver's own sources)
    * @param where how messages name the store: the URL without credentials
-   * @param readOnly reads only (the command line's reports next to a running agent): no writer lock, no writes
+   * @param locks the locks this replica shares the store by; null: reads only (the command line's reports next to a
+   *     running agent), no locks, no writes
    */
-  PostgresEngine(String url, String where, boolean readOnly) {
+  PostgresEngine(String url, String where, ShardLocks locks) {
     this.url = url;
     this.where = where;
-    this.readOnly = readOnly;
+    this.readOnly = locks == null;
+    this.locks = locks;
     this.props = new Properties();
     props.setProperty("ApplicationName", "earlybird store");
     // A server that vanished must fail the write, not hang the writer thread; a rollup of a big day stays well below.
@@ -84,11 +90,17 @@ final class PostgresEngine implements StoreEngine {
   }
 
   @Override
+  public boolean shared() {
+    return true;
+  }
+
+  @Override
   public Connection writer() throws SQLException {
     if (writer == null) {
       Connection c = connect();
       try {
-        takeWriterLock(c);
+        keepAlive(c);
+        arrive(c);
       } catch (SQLException | RuntimeException e) {
         StoreEngine.closeQuietly(c);
         throw e;
@@ -98,30 +110,82 @@ final class PostgresEngine implements StoreEngine {
     return writer;
   }
 
-  /** Takes the writer lock on {@code c}, the new write connection, or throws {@link StoreInUseException}. */
-  private void takeWriterLock(Connection c) throws SQLException {
-    boolean held;
-    try (var ps = c.prepareStatement("SELECT pg_catalog.pg_try_advisory_lock(?)")) {
-      ps.setLong(1, WRITER_LOCK);
-      // At start, an agent killed a moment ago may still hold the lock until the server sees its connection close.
-      long deadline = System.nanoTime() + (everHeld ? 0 : START_WAIT.toNanos());
-      while (!(held = tryLock(ps)) && System.nanoTime() < deadline) {
-        LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
-      }
+  /**
+   * Asks the server to probe the writer's connection, so that a replica whose machine vanished (no FIN, no RST) loses
+   * its locks within about half a minute and another replica takes its shards, not after the kernel's two hours.
+   */
+  private static void keepAlive(Connection c) throws SQLException {
+    try (var s = c.createStatement()) {
+      s.execute("SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3");
     }
-    c.commit(); // a session lock outlives the transaction that took it
-    if (!held) {
-      throw new StoreInUseException("history store " + where + " is written by another Earlybird agent (it holds the "
-          + "store's writer lock): stop that agent, or give this one a database of its own. Several agents on one "
-          + "store are not supported yet.", null);
+    c.commit();
+  }
+
+  /** Takes this replica's presence lock on {@code c}, the new write connection, or throws {@link StoreInUseException}. */
+  private void arrive(Connection c) throws SQLException {
+    if (!locks.arrive(c, everHeld ? RECONNECT_WAIT : START_WAIT)) {
+      var home = locks.home();
+      String as = home.count() == 1 ? "" : " as shard " + home;
+      throw new StoreInUseException("history store " + where + " is written by another Earlybird agent running" + as
+          + " (it holds that shard's lock): stop that agent, give this one a database of its own, or run them as "
+          + "replicas of one fleet with `shards:` and a shard each (--shard INDEX/COUNT).", null);
     }
     everHeld = true;
   }
 
-  private static boolean tryLock(java.sql.PreparedStatement ps) throws SQLException {
-    try (var rs = ps.executeQuery()) {
-      return rs.next() && rs.getBoolean(1);
+  /** The key of the lock ordering poll writes and rollups: "earlyrol" in ASCII, read as a number. */
+  static final long ROLLUP_LOCK = 0x6561726c79726f6cL;
+  /** The key of the lock the agent running maintenance holds: "earlymnt" in ASCII, read as a number. */
+  static final long MAINTENANCE_LOCK = 0x6561726c796d6e74L;
+
+  @Override
+  public void holdRollups(Connection w, boolean exclusive) throws SQLException {
+    lockCall(w, exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared", ROLLUP_LOCK);
+  }
+
+  @Override
+  public boolean beginMaintenance(Connection w) throws SQLException {
+    boolean mine = lockCall(w, "pg_try_advisory_lock", MAINTENANCE_LOCK);
+    w.commit();
+    return mine;
+  }
+
+  @Override
+  public void endMaintenance(Connection w) throws SQLException {
+    lockCall(w, "pg_advisory_unlock", MAINTENANCE_LOCK);
+    w.commit();
+  }
+
+  /** Calls advisory lock function {@code function} on {@code key}; returns its result (true for those returning void). */
+  private static boolean lockCall(Connection w, String function, long key) throws SQLException {
+    try (var ps = w.prepareStatement("SELECT CAST(pg_catalog." + function + "(?) AS text)")) {
+      ps.setLong(1, key);
+      try (var rs = ps.executeQuery()) {
+        return rs.next() && !"false".equals(rs.getString(1));
+      }
     }
+  }
+
+  @Override
+  public void rollbackWriter() {
+    if (writer != null) {
+      try {
+        writer.rollback();
+      } catch (SQLException e) {
+        discardWriter();
+      }
+    }
+  }
+
+  /** Takes and gives back shards on the write connection ({@link ShardLocks#claim}). */
+  @Override
+  public Set<Integer> claimShards(Connection w) throws SQLException {
+    return locks.claim(w);
+  }
+
+  @Override
+  public Map<Integer, String> shardOwners(Connection r) throws SQLException {
+    return ShardLocks.owners(r);
   }
 
   /**
@@ -138,23 +202,18 @@ final class PostgresEngine implements StoreEngine {
       }
       StoreEngine.closeQuietly(writer);
       writer = null;
+      locks.left();
     }
   }
 
   @Override
   public void lockSchema(Connection w) throws SQLException {
-    try (var ps = w.prepareStatement("SELECT pg_catalog.pg_advisory_lock(?)")) {
-      ps.setLong(1, SCHEMA_LOCK);
-      ps.execute();
-    }
+    lockCall(w, "pg_advisory_lock", SCHEMA_LOCK);
   }
 
   @Override
   public void unlockSchema(Connection w) throws SQLException {
-    try (var ps = w.prepareStatement("SELECT pg_catalog.pg_advisory_unlock(?)")) {
-      ps.setLong(1, SCHEMA_LOCK);
-      ps.execute();
-    }
+    lockCall(w, "pg_advisory_unlock", SCHEMA_LOCK);
     w.commit();
     readSize(w); // the store just opened: the metric's first value
   }

@@ -1,5 +1,6 @@
 package dev.earlybird.history;
 
+import dev.earlybird.model.Shard;
 import java.time.InstantSource;
 
 /** Opens the shared store: a {@link JdbcHistoryStore} on a PostgreSQL database ({@link PostgresEngine}). */
@@ -12,9 +13,16 @@ public final class PostgresHistoryStore {
    *
    * @param url a {@code jdbc:postgresql://} URL, credentials included
    * @param where how messages name the store: the URL without credentials
+   * @param shard which of the replicas sharing the store this agent is ({@link Shard#ALONE} for a lone agent)
+   * @param replica how this agent is named to the others (its host or pod name)
    */
+  public static JdbcHistoryStore open(String url, String where, InstantSource clock, Shard shard, String replica) {
+    return start(new PostgresEngine(url, where, new ShardLocks(shard, replica, clock)), clock);
+  }
+
+  /** A lone agent's store. */
   public static JdbcHistoryStore open(String url, String where, InstantSource clock) {
-    return start(new PostgresEngine(url, where, false), clock);
+    return open(url, where, clock, Shard.ALONE, "earlybird");
   }
 
   /**
@@ -22,7 +30,7 @@ public final class PostgresHistoryStore {
    * be this build's.
    */
   public static JdbcHistoryStore openReadOnly(String url, String where) {
-    return start(new PostgresEngine(url, where, true), InstantSource.system());
+    return start(new PostgresEngine(url, where, null), InstantSource.system());
   }
 
   private static JdbcHistoryStore start(PostgresEngine engine, InstantSource clock) {

@@ -102,12 +102,14 @@ final class Rollups {
    * Runs rollups then retention, one transaction per step; returns the new watermarks. The connection has
    * autocommit off; on failure the current step is rolled back and the exception propagates.
    */
-  static Watermarks maintain(Connection c, Watermarks wm, Instant now, Retention r) throws SQLException {
+  static Watermarks maintain(Connection c, StoreEngine engine, Watermarks wm, Instant now, Retention r)
+      throws SQLException {
     long nowUs = Columns.micros(now);
     IntervalPartitions.prepare(c, now);
     long hourly = wm.hourly();
     long newHourly = Columns.floorTo(nowUs - GRACE.toNanos() / 1000, HOUR_US);
     if (newHourly > hourly) {
+      engine.holdRollups(c, true); // waits for polls writing now: this step sees them all
       exec(
           c,
           """
@@ -125,6 +127,7 @@ final class Rollups {
     long daily = wm.daily();
     long newDaily = Columns.floorTo(hourly, DAY_US);
     if (newDaily > daily) {
+      engine.holdRollups(c, true); // a late poll folds into statement_hourly: none may run while it is summed
       // Hourly bucket b is in day b - (b % DAY): both are aligned to UTC midnight.
       exec(
           c,

@@ -27,7 +27,7 @@ final class SchemaMigrator {
       List.of("V1__init.sql", "V2__findings.sql", "V3__pinned_baselines.sql", "V4__kcache_cpu.sql",
           "V5__server_start.sql", "V6__performance_insights.sql", "V7__cloudwatch.sql", "V8__redact_query_texts.sql",
           "V9__io_timing.sql", "V10__alerts.sql", "V11__advisor.sql", "V12__window_spans.sql",
-          "V13__postgres_layout.sql");
+          "V13__postgres_layout.sql", "V14__shards.sql");
 
   /** Work a migration does in code after its SQL, in the same transaction (what SQL alone cannot do). */
   private static final Map<String, CodeStep> CODE = Map.of("V8__redact_query_texts.sql", QueryTextScrub::run,

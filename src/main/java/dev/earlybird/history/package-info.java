@@ -3,8 +3,12 @@
  * findings, pinned baselines, CloudWatch, Performance Insights, statement reads, upkeep; a class that needs one role
  * takes that role), its SQL and transactions over JDBC
  * ({@link dev.earlybird.history.JdbcHistoryStore}) on an engine that holds only how connections are opened and
- * replaced (the embedded DuckDB file: {@link dev.earlybird.history.DuckDbHistoryStore}; a PostgreSQL database, one
- * writing agent at a time: {@link dev.earlybird.history.PostgresHistoryStore}), bulk inserts through the one
+ * replaced (the embedded DuckDB file: {@link dev.earlybird.history.DuckDbHistoryStore}; a PostgreSQL database that
+ * several replicas share: {@link dev.earlybird.history.PostgresHistoryStore}), the advisory locks the replicas split
+ * the fleet's shards by ({@code ShardLocks}, claimed through {@link dev.earlybird.history.ShardClaims} and kept as
+ * {@link dev.earlybird.history.Ownership}), the checks that keep a shared store exact (a poll is refused when another
+ * replica stored the target since: {@link dev.earlybird.history.SnapshotMovedException}; polls and rollups are ordered
+ * by a lock; one replica at a time runs maintenance), bulk inserts through the one
  * seam where engines differ ({@code BulkRows}: DuckDB's Appender, PostgreSQL's COPY), schema migrations (SQL, and code
  * where SQL cannot do the work: {@link dev.earlybird.history.QueryTextScrub}), the single writer thread
  * ({@link dev.earlybird.history.HistoryWriter}), hourly/daily rollups and retention, whether the store writes

@@ -336,6 +336,16 @@ final class TimedStore implements HistoryStore {
   }
 
   @Override
+  public java.util.Set<Integer> claimShards() {
+    return store.claimShards();
+  }
+
+  @Override
+  public Map<Integer, String> shardOwners() {
+    return store.shardOwners();
+  }
+
+  @Override
   public StoreHealth health() {
     return store.health();
   }
