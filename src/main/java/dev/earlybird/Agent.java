@@ -24,6 +24,7 @@ import dev.earlybird.history.JdbcHistoryStore;
 import dev.earlybird.history.PostgresHistoryStore;
 import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.HistoryWriter;
+import dev.earlybird.history.Ownership;
 import dev.earlybird.history.Retention;
 import dev.earlybird.metrics.AdvisorMetrics;
 import dev.earlybird.metrics.AgentMetrics;
@@ -44,6 +45,8 @@ import dev.earlybird.schedule.Maintenance;
 import dev.earlybird.schedule.MorningReview;
 import dev.earlybird.schedule.PollLoop;
 import dev.earlybird.schedule.ReviewLoop;
+import dev.earlybird.schedule.ShardLoop;
+import dev.earlybird.model.Shard;
 import dev.earlybird.schedule.PiLoop;
 import dev.earlybird.schedule.StoreHealthLog;
 import dev.earlybird.metrics.PiMetrics;
@@ -113,6 +116,8 @@ public final class Agent implements AutoCloseable {
   private final AlertMetrics alertMetrics;
   private final AdvisorMetrics advisorMetrics;
   private final HistoryWriter writer;
+  /** Which targets this agent polls and whether it does the fleet's duties (all of it, unless replicas share a store). */
+  private final Ownership ownership;
   private final PollLoop polls;
   /** Shared by every AWS source; null until a target or discovery talks to AWS (a reload may add the first). */
   private volatile AwsClients aws;
@@ -150,14 +155,14 @@ public final class Agent implements AutoCloseable {
       AdvisorLoop advisor,
       WebServer.Handlers handlers) {}
 
-  private Agent(AgentConfig config, InstantSource clock, ConfigSource source) {
+  private Agent(AgentConfig config, InstantSource clock, ConfigSource source, Shard shard, String replica) {
     this.clock = clock;
     this.source = source;
     List<String> names = config.targets().stream().map(TargetConfig::name).toList();
     this.metrics = new AgentMetrics(Version.current(), config.metrics());
     this.fleet = new FleetState(names);
     config.targets().forEach(t -> fleet.add(t.name(), new FleetState.Origin(false, t.aws())));
-    JdbcHistoryStore opened = openStore(config.store());
+    JdbcHistoryStore opened = openStore(config.store(), shard, replica);
     this.store = opened;
     this.alerting = opened.alerting();
     this.advisorStore = opened.advisor();
@@ -178,12 +183,23 @@ public final class Agent implements AutoCloseable {
     metrics.storeHealth(() -> store.health().up(), () -> store.health().errors());
     this.readiness = new Readiness(store.health());
     this.writer = new HistoryWriter(store, 64);
+    Optional<ShardLoop> shards = Optional.empty();
+    if (config.store() instanceof StoreConfig.Postgres) {
+      this.ownership = Ownership.replica(shard, replica);
+      Duration every = config.poll().interval().compareTo(CLAIM_EVERY) < 0 ? config.poll().interval() : CLAIM_EVERY;
+      shards = Optional.of(new ShardLoop(store, ownership, fleet, every, clock));
+      shards.get().claim(); // before the first polls: they are of this replica's shards
+    } else {
+      this.ownership = Ownership.alone(replica);
+    }
+    fleet.owners(ownership::owner);
     this.aws = needsAws(config) ? AwsClients.standard(config.aws()) : null;
     inUse.set(build(config));
     this.polls = new PollLoop(config.targets().stream().map(this::poller).toList(), config.poll().interval(), clock);
     this.discovery = config.discovery()
         .map(d -> new DiscoveryLoop(new RdsDiscovery(aws, d), Set.copyOf(names), this::poller, polls, fleet, metrics,
             new DiscoveryMetrics(metrics), clock));
+    shards.ifPresent(loops::add);
     loops.add(polls);
     cloudWatchLoop(config).ifPresent(loops::add);
     discovery.ifPresent(loops::add);
@@ -210,7 +226,15 @@ public final class Agent implements AutoCloseable {
         ? Duration.ofMinutes(5) : interval.multipliedBy(8);
     return new TargetPoller(t, () -> config().poll(), () -> config().tenants(),
         target -> new PgStatStatementsSource(endpoint(target, poll, aws)), store, writer, metrics, fleet, clock,
-        new Backoff(interval, backoffCap, random));
+        new Backoff(interval, backoffCap, random), ownership::owns);
+  }
+
+  /** How often a replica sharing a store claims its shards, at the most: a dead replica's are taken over that fast. */
+  private static final Duration CLAIM_EVERY = Duration.ofSeconds(15);
+
+  /** The targets whose AWS sides this agent reads: those of its shards. */
+  private List<TargetConfig> ownedTargets() {
+    return currentTargets().stream().filter(t -> ownership.owns(t.name())).toList();
   }
 
   /** The AWS sides read the fleet as it is now: the static targets in use and what discovery found. */
@@ -222,7 +246,7 @@ public final class Agent implements AutoCloseable {
   /** Empty until a target is linked to CloudWatch (or discovery runs). */
   private Optional<Loop> cloudWatchLoop(AgentConfig config) {
     boolean needed = config.discovery().isPresent() || config.targets().stream().anyMatch(CloudWatchLoop::linked);
-    return needed ? Optional.of(new CloudWatchLoop(this::currentTargets, config.aws(),
+    return needed ? Optional.of(new CloudWatchLoop(this::ownedTargets, config.aws(),
         new CloudWatchSource(aws, config.aws().cloudwatchPeriod()), writer, metrics, new CloudWatchMetrics(metrics),
         clock)) : Optional.empty();
   }
@@ -231,7 +255,7 @@ public final class Agent implements AutoCloseable {
   private Optional<Loop> piLoop(AgentConfig config) {
     boolean needed = config.discovery().isPresent()
         || config.targets().stream().anyMatch(t -> t.aws().flatMap(a -> a.dbiResourceId()).isPresent());
-    return needed ? Optional.of(new PiLoop(this::currentTargets, PiSource.of(aws, config.poll().queryText()), store,
+    return needed ? Optional.of(new PiLoop(this::ownedTargets, PiSource.of(aws, config.poll().queryText()), store,
         writer, metrics, new PiMetrics(metrics), config.aws(), config.poll().interval(), clock)) : Optional.empty();
   }
 
@@ -252,7 +276,7 @@ public final class Agent implements AutoCloseable {
     // Polls ending in a window may land up to about one poll after it ends.
     Duration interval = config.poll().interval();
     Duration settle = interval.compareTo(Duration.ofSeconds(30)) < 0 ? interval.plusSeconds(1) : Duration.ofSeconds(31);
-    AnalysisLoop analysis = new AnalysisLoop(analyzer, metrics, clock, settle);
+    AnalysisLoop analysis = new AnalysisLoop(analyzer, metrics, clock, settle, ownership::leads);
     Api api = new Api(fleet, hotList, config.tenants(), clock, store::databases);
     BaselineApi baselines = new BaselineApi(
         api, store, writer, new BaselineComparison(store, config.tenants()), config.web().token());
@@ -262,16 +286,16 @@ public final class Agent implements AutoCloseable {
     MorningReview review = new MorningReview(store, alerting.reviews(), hotList, config.tenants(), policy, text,
         (target, workdayStart) -> forecaster.forecastFrom(target, clock.instant(), workdayStart), clock);
     ReviewLoop reviews = new ReviewLoop(store, alerting.reviews(), review, config.tenants(), config.alerts(),
-        alertMetrics, clock);
+        alertMetrics, clock, ownership::leads);
     Pages pages = new Pages(fleet, api, baselines, findings, queries, reviews::upcoming);
     DispatchLoop delivery = new DispatchLoop(new Dispatcher(alerting.outbox(), alerting.alerts(), alerting.silences(),
         Senders.of(config.alerts().receivers(), config.alerts().resendInterval()), config.alerts().maxAge(),
-        config.alerts().resendInterval(), this::targetDown, alertMetrics, clock, random));
+        config.alerts().resendInterval(), this::targetDown, alertMetrics, clock, random), ownership::leads);
     AdvisorLoop advisor = new AdvisorLoop(new AdvisorPass(store, advisorStore, board, this::currentTargets,
         t -> new AdvisorConnections(advisorEndpoint(t, config), config.advisor().maxConnectionsPerTarget(),
             ADVISOR_IDLE, AdvisorConnections.DEFAULT_BORROW_TIMEOUT, clock), config.advisor(), config.analysis(),
         config.tenants(), advisorMetrics, clock),
-        config.advisor().interval());
+        config.advisor().interval(), ownership::leads);
     return new InUse(config, analysis, maintenance, reviews, delivery, advisor,
         new WebServer.Handlers(api, findings, queries, baselines, pages,
             new AlertsApi(alerting, config.web().token(), clock),
@@ -327,11 +351,12 @@ public final class Agent implements AutoCloseable {
     return config.discovery().isPresent() || config.targets().stream().anyMatch(t -> t.aws().isPresent());
   }
 
-  private static JdbcHistoryStore openStore(StoreConfig store) {
+  private static JdbcHistoryStore openStore(StoreConfig store, Shard shard, String replica) {
     return switch (store) {
       case StoreConfig.DuckDb d -> DuckDbHistoryStore.open(d.file());
       // Printed without credentials: the URL's password parameter never reaches a message.
-      case StoreConfig.Postgres p -> PostgresHistoryStore.open(p.jdbcUrl(), p.toString(), InstantSource.system());
+      case StoreConfig.Postgres p ->
+          PostgresHistoryStore.open(p.jdbcUrl(), p.toString(), InstantSource.system(), shard, replica);
     };
   }
 
@@ -348,7 +373,23 @@ public final class Agent implements AutoCloseable {
    *     null if nothing can be read again
    */
   public static Agent start(AgentConfig config, InstantSource clock, ConfigSource source) {
-    Agent agent = new Agent(config, clock, source);
+    return start(config, clock, source, Shard.ALONE, Replicas.hostName());
+  }
+
+  /**
+   * Like {@link #start(AgentConfig, InstantSource, ConfigSource)}, as one of the replicas sharing a PostgreSQL store.
+   *
+   * @param shard this replica's shard; its count must be the store's {@code shards} (1 for a lone agent)
+   * @param replica how this agent is named to the others and in {@code /api/v1/targets}
+   */
+  public static Agent start(AgentConfig config, InstantSource clock, ConfigSource source, Shard shard,
+      String replica) {
+    int count = config.store() instanceof StoreConfig.Postgres p ? p.shards() : 1;
+    if (shard.count() != count) {
+      throw new IllegalArgumentException("shard " + shard + " is one of " + shard.count() + " replicas, but the config "
+          + "says shards: " + count + "; give every replica the same count");
+    }
+    Agent agent = new Agent(config, clock, source, shard, replica);
     try {
       agent.web.start(config.listen().host(), config.listen().port());
       // Before polling starts, so discovered targets are polled from the first tick; a failure here only leaves
@@ -358,8 +399,15 @@ public final class Agent implements AutoCloseable {
       agent.metrics.configLoaded(true, clock.instant());
       agent.readiness.set(true);
       agent.startedUp = true;
-      log.info("Earlybird {} polling {} target(s) every {}; listening on {}", Version.current(),
-          agent.polls.targets().size(), Durations.format(config.poll().interval()), agent.url());
+      if (count > 1) {
+        log.info("Earlybird {} replica {} (shard {}) of a fleet of {} target(s), polling those of shard(s) {} every {}; "
+            + "listening on {}", Version.current(), replica, shard, agent.polls.targets().size(),
+            agent.ownership.held().isEmpty() ? "(none yet)" : new java.util.TreeSet<>(agent.ownership.held()),
+            Durations.format(config.poll().interval()), agent.url());
+      } else {
+        log.info("Earlybird {} polling {} target(s) every {}; listening on {}", Version.current(),
+            agent.polls.targets().size(), Durations.format(config.poll().interval()), agent.url());
+      }
       return agent;
     } catch (RuntimeException e) {
       agent.close();

@@ -144,6 +144,14 @@ public final class Analyzer {
     return Optional.of(Instant.ofEpochMilli(latest));
   }
 
+  /**
+   * Forgets the analysis watermark read from the store: another agent sharing the store may evaluate windows while
+   * this one does not (it gave the fleet's duties up), so it reads the store's again before its next window.
+   */
+  public void forgetWatermark() {
+    watermarkUs = null;
+  }
+
   public Evaluation evaluate(Instant end) {
     long started = System.nanoTime();
     Period window = new Period(end.minus(window()), end);

@@ -1,9 +1,12 @@
 package dev.earlybird.cli;
 
 import dev.earlybird.Agent;
+import dev.earlybird.Replicas;
 import dev.earlybird.config.AgentConfig;
 import dev.earlybird.config.ConfigLoader;
 import dev.earlybird.config.Durations;
+import dev.earlybird.config.StoreConfig;
+import dev.earlybird.model.Shard;
 import dev.earlybird.web.AddressInUseException;
 import java.io.PrintWriter;
 import java.time.InstantSource;
@@ -15,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
@@ -35,6 +39,11 @@ public final class RunCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
   @Spec CommandSpec spec;
 
+  @Option(names = "--shard", paramLabel = "INDEX/COUNT",
+      description = "This replica's shard, when several share a PostgreSQL store: 0/2 is the first of two. Without it, "
+          + "`shards: COUNT` in the config takes the index from the end of the host name (a StatefulSet pod's).")
+  String shard;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
@@ -49,9 +58,27 @@ public final class RunCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    int shards = loaded.get().store() instanceof StoreConfig.Postgres p ? p.shards() : 1;
+    if (shard != null && !(loaded.get().store() instanceof StoreConfig.Postgres)) {
+      err.println("earlybird run: --shard needs a shared store, but the store is " + loaded.get().store() + "; set "
+          + "`store: jdbc:postgresql://host:5432/earlybird` in " + config.file + " (an embedded DuckDB file has one "
+          + "writer), or drop --shard");
+      err.flush();
+      return 2;
+    }
+    String host = Replicas.hostName();
+    Shard me;
+    try {
+      me = Replicas.shard(Optional.ofNullable(shard), shards, host);
+    } catch (IllegalArgumentException e) {
+      err.println("earlybird run: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
     Agent agent;
     try {
-      agent = Agent.start(loaded.get(), InstantSource.system(), () -> ConfigLoader.load(config.file));
+      agent = Agent.start(loaded.get(), InstantSource.system(), () -> ConfigLoader.load(config.file), me,
+          Replicas.name(host, me, shard != null));
     } catch (AddressInUseException e) {
       err.println("earlybird run: " + e.getMessage() + "; stop that process, or give the config's `listen` key "
           + "another address (e.g. listen: \"127.0.0.1:9861\")");

@@ -298,13 +298,28 @@ public final class AgentMetrics {
    * its active findings'. Call it after the target's poller has stopped, or a last poll would bring some back.
    */
   public void removeTarget(String target) {
-    statements.forget(target);
-    targets.remove(target);
-    databases.keySet().removeIf(l -> l.target().equals(target));
+    removePolling(target);
     findingsActive.keySet().removeIf(l -> l.target().equals(target));
     forecastRatios.remove(target);
     for (Meter m : List.copyOf(registry.getMeters())) {
       if (target.equals(m.getId().getTag("target"))) {
+        registry.remove(m);
+      }
+    }
+  }
+
+  /**
+   * Removes what polling a target exports, for a target another replica polls now; its findings and forecast stay
+   * (the replica holding shard 0 evaluates the whole fleet and exports them).
+   */
+  public void removePolling(String target) {
+    statements.forget(target);
+    targets.remove(target);
+    databases.keySet().removeIf(l -> l.target().equals(target));
+    for (Meter m : List.copyOf(registry.getMeters())) {
+      String name = m.getId().getName();
+      if (target.equals(m.getId().getTag("target")) && !name.startsWith("earlybird.findings")
+          && !name.startsWith("earlybird.forecast")) {
         registry.remove(m);
       }
     }
@@ -363,6 +378,21 @@ public final class AgentMetrics {
     });
     evaluations.register(registry).increment();
     analysisDuration.record(took);
+  }
+
+  /**
+   * Drops the findings and forecast series: another replica sharing the store evaluates the fleet now, and exports
+   * them; two replicas exporting them, one with old values, would double an alert's count.
+   */
+  public void stopEvaluating() {
+    findingsActive.clear();
+    forecastRatios.clear();
+    for (Meter m : List.copyOf(registry.getMeters())) {
+      String name = m.getId().getName();
+      if (name.equals("earlybird.findings.active") || name.equals("earlybird.forecast.cpu")) {
+        registry.remove(m);
+      }
+    }
   }
 
   private AtomicLong findingGauge(FindingLabels l) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -17,6 +18,8 @@ import java.util.function.UnaryOperator;
 public final class FleetState {
   private final Map<String, TargetStatus> byName = new ConcurrentHashMap<>();
   private final Map<String, Origin> origins = new ConcurrentHashMap<>();
+  /** Who polls each target: this agent, or the replica sharing the store that holds its shard; null: nobody now. */
+  private volatile Function<String, Optional<String>> owners = name -> Optional.empty();
 
   /**
    * Where a target came from.
@@ -62,6 +65,16 @@ public final class FleetState {
 
   public Origin origin(String target) {
     return origins.getOrDefault(target, Origin.STATIC);
+  }
+
+  /** Says who polls each target from now on (replicas sharing a store read it from their last shard claim). */
+  public void owners(Function<String, Optional<String>> owners) {
+    this.owners = Objects.requireNonNull(owners, "owners");
+  }
+
+  /** Which agent polls {@code target}; empty while nobody does. */
+  public Optional<String> owner(String target) {
+    return owners.apply(target);
   }
 
   public List<TargetStatus> all() {

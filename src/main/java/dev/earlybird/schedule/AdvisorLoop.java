@@ -2,6 +2,7 @@ package dev.earlybird.schedule;
 
 import dev.earlybird.config.Durations;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +21,21 @@ public final class AdvisorLoop implements Loop {
   private Thread thread;
   private String lastError;
 
+  /** Whether this agent advises now: replicas sharing a store leave it to the one holding shard 0. */
+  private final BooleanSupplier leads;
+
   public AdvisorLoop(AdvisorPass pass, Duration interval) {
+    this(pass, interval, () -> true);
+  }
+
+  /**
+   * @param leads whether this agent advises the fleet now (it holds shard 0, so the analysis that reads the
+   *     advisor's judgements runs here too); read at each pass
+   */
+  public AdvisorLoop(AdvisorPass pass, Duration interval, BooleanSupplier leads) {
     this.pass = pass;
     this.interval = interval;
+    this.leads = leads;
   }
 
   @Override
@@ -40,7 +53,9 @@ public final class AdvisorLoop implements Loop {
     while (running) {
       long started = System.nanoTime();
       try {
-        pass.run(() -> running);
+        if (leads.getAsBoolean()) {
+          pass.run(() -> running);
+        }
         lastError = null;
       } catch (RuntimeException e) {
         if (!String.valueOf(e.getMessage()).equals(lastError)) {

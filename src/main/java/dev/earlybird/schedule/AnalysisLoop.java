@@ -10,6 +10,7 @@ import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +31,20 @@ public final class AnalysisLoop implements Loop {
   private volatile boolean running;
   private Thread thread;
   private String lastError;
+  /** Whether this agent evaluated last tick; its findings series go when it stops. */
+  private boolean evaluating;
+  /** Whether this agent evaluates now: replicas sharing a store leave it to the one holding shard 0. */
+  private final BooleanSupplier leads;
 
   /** @param settle how long after a window's end its polls may still be landing (about one poll) */
   public AnalysisLoop(Analyzer analyzer, AgentMetrics metrics, InstantSource clock, Duration settle) {
+    this(analyzer, metrics, clock, settle, () -> true);
+  }
+
+  /** @param leads whether this agent evaluates the fleet now (it holds shard 0); read at each tick */
+  public AnalysisLoop(
+      Analyzer analyzer, AgentMetrics metrics, InstantSource clock, Duration settle, BooleanSupplier leads) {
+    this.leads = leads;
     this.analyzer = analyzer;
     this.metrics = metrics;
     this.clock = clock;
@@ -61,6 +73,15 @@ public final class AnalysisLoop implements Loop {
 
   /** Evaluates the latest complete window if it was not evaluated yet; returns its end. */
   Optional<Instant> runDue() {
+    if (!leads.getAsBoolean()) {
+      analyzer.forgetWatermark(); // whoever leads meanwhile moves it on
+      if (evaluating) {
+        evaluating = false;
+        metrics.stopEvaluating();
+      }
+      return Optional.empty();
+    }
+    evaluating = true;
     try {
       Optional<Instant> due = analyzer.due(clock.instant(), settle);
       if (due.isEmpty()) {

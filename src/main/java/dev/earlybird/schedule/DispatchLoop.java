@@ -2,6 +2,7 @@ package dev.earlybird.schedule;
 
 import dev.earlybird.alert.Dispatcher;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +20,17 @@ public final class DispatchLoop implements Loop {
   private Thread thread;
   private String lastError;
 
+  /** Whether this agent delivers now: replicas sharing a store leave it to the one holding shard 0. */
+  private final BooleanSupplier leads;
+
   public DispatchLoop(Dispatcher dispatcher) {
+    this(dispatcher, () -> true);
+  }
+
+  /** @param leads whether this agent delivers the fleet's alerts now (it holds shard 0); read at each tick */
+  public DispatchLoop(Dispatcher dispatcher, BooleanSupplier leads) {
     this.dispatcher = dispatcher;
+    this.leads = leads;
   }
 
   @Override
@@ -34,7 +44,9 @@ public final class DispatchLoop implements Loop {
     thread = Thread.ofPlatform().daemon().name("alert-dispatch").start(() -> {
       while (running) {
         try {
-          dispatcher.round();
+          if (leads.getAsBoolean()) {
+            dispatcher.round();
+          }
           lastError = null;
         } catch (RuntimeException e) {
           if (!String.valueOf(e.getMessage()).equals(lastError)) {

@@ -10,6 +10,7 @@ import dev.earlybird.history.TargetRecord;
 import dev.earlybird.metrics.AlertMetrics;
 import dev.earlybird.model.DatabaseInfo;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalDate;
@@ -45,11 +46,15 @@ public final class ReviewLoop implements Loop {
   private final AlertsConfig alerts;
   private final AlertMetrics metrics;
   private final InstantSource clock;
+  /** Whether this agent runs the reviews now: replicas sharing a store leave them to the one holding shard 0. */
+  private final BooleanSupplier leads;
   private final ReviewQueue queue;
   private final Set<String> known = new HashSet<>();
   /** Per tenant, the targets holding its databases, as of the last refresh. */
   private Map<String, List<String>> targetsOf = Map.of();
   private Instant nextRefresh = Instant.MIN;
+  /** How often a replica that does not run the reviews looks whether it does now. */
+  private static final Duration STANDBY_CHECK = Duration.ofSeconds(5);
   private volatile boolean running;
   private Thread thread;
 
@@ -61,6 +66,20 @@ public final class ReviewLoop implements Loop {
       AlertsConfig alerts,
       AlertMetrics metrics,
       InstantSource clock) {
+    this(store, reviews, review, tenants, alerts, metrics, clock, () -> true);
+  }
+
+  /** @param leads whether this agent runs the reviews now (it holds shard 0); read at each round */
+  public ReviewLoop(
+      StatementReads store,
+      ReviewStore reviews,
+      MorningReview review,
+      TenantsConfig tenants,
+      AlertsConfig alerts,
+      AlertMetrics metrics,
+      InstantSource clock,
+      BooleanSupplier leads) {
+    this.leads = leads;
     this.store = store;
     this.reviews = reviews;
     this.review = review;
@@ -102,6 +121,13 @@ public final class ReviewLoop implements Loop {
 
   /** Refreshes the tenants when it is time, then runs the reviews due now; returns how many ran. */
   int runDue() {
+    if (!leads.getAsBoolean()) {
+      // Another replica runs them meanwhile: when this one leads again, it starts from what the store says is done.
+      known.forEach(queue::remove);
+      known.clear();
+      nextRefresh = clock.instant().plus(STANDBY_CHECK); // read the tenants afresh once leading again
+      return 0;
+    }
     try {
       Instant now = clock.instant();
       if (!now.isBefore(nextRefresh)) {

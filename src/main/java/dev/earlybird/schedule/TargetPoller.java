@@ -8,6 +8,7 @@ import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.HistoryStore;
 import dev.earlybird.history.HistoryWriter;
 import dev.earlybird.history.PollRecord;
+import dev.earlybird.history.SnapshotMovedException;
 import dev.earlybird.history.StoreWriteException;
 import dev.earlybird.history.TextKey;
 import dev.earlybird.metrics.AgentMetrics;
@@ -40,6 +41,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -70,6 +72,12 @@ public final class TargetPoller {
   private final FleetState fleet;
   private final InstantSource clock;
   private final Backoff backoff;
+  /** Whether this agent polls the target now (it holds its shard); read at each tick. */
+  private final Predicate<String> owned;
+  /** Not polled here at the moment: another replica holds the target's shard. */
+  private boolean standingBy;
+  /** Whether any tick ran yet: at start, a target of another replica's shard is left to it without a word. */
+  private boolean ticked;
 
   private PgStatStatementsSource source;
   private ServerInfo server;
@@ -108,6 +116,26 @@ public final class TargetPoller {
       FleetState fleet,
       InstantSource clock,
       Backoff backoff) {
+    this(target, poll, tenants, connector, store, writer, metrics, fleet, clock, backoff, name -> true);
+  }
+
+  /**
+   * @param owned whether this agent polls a target now: replicas sharing a store poll only the targets of the shards
+   *     they hold, and the others' pollers stand by
+   */
+  public TargetPoller(
+      TargetConfig target,
+      Supplier<PollConfig> poll,
+      Supplier<TenantsConfig> tenants,
+      Function<TargetConfig, PgStatStatementsSource> connector,
+      HistoryStore store,
+      HistoryWriter writer,
+      AgentMetrics metrics,
+      FleetState fleet,
+      InstantSource clock,
+      Backoff backoff,
+      Predicate<String> owned) {
+    this.owned = owned;
     this.target = target;
     this.poll = poll;
     this.tenants = tenants;
@@ -118,6 +146,10 @@ public final class TargetPoller {
     this.fleet = fleet;
     this.clock = clock;
     this.backoff = backoff;
+    registerMetrics();
+  }
+
+  private void registerMetrics() {
     List<String> reasons = Arrays.stream(ErrorReason.values()).map(ErrorReason::label).toList();
     metrics.registerTarget(target.name(), SOURCE, reasons);
     // The AWS sources of a linked target count their errors under the same reasons, from 0 too.
@@ -127,6 +159,32 @@ public final class TargetPoller {
     });
   }
 
+  /**
+   * Whether this agent polls the target at this tick. A target whose shard another replica holds is left to it: the
+   * connection is closed and its series go (the owner exports them). When the shard comes back, the poller reads the
+   * stored snapshot again before its next diff, since the other replica stored polls meanwhile.
+   */
+  private boolean ownedNow() {
+    boolean mine = owned.test(target.name());
+    boolean first = !ticked;
+    ticked = true;
+    // One line per target at debug: a shard taken over or given back is logged once, for all its targets.
+    if (!mine && !standingBy) {
+      standingBy = true;
+      closeSource();
+      restored = false;
+      metrics.removePolling(target.name());
+      if (!first) {
+        log.debug("target {}: left to the replica that holds its shard now", target.name());
+      }
+    } else if (mine && standingBy) {
+      standingBy = false;
+      registerMetrics();
+      log.debug("target {}: polled here now, from its stored snapshot", target.name());
+    }
+    return mine;
+  }
+
   public String targetName() {
     return target.name();
   }
@@ -134,7 +192,7 @@ public final class TargetPoller {
   /** One poll; never throws for a database's failure (it is counted, logged once per change, and retried). */
   public void pollOnce() {
     Instant started = clock.instant();
-    if (!backoff.mayTry(started)) {
+    if (!ownedNow() || !backoff.mayTry(started)) {
       return;
     }
     try {
@@ -251,7 +309,7 @@ public final class TargetPoller {
             Durations.format(poll.get().textRefresh()), e.getMessage());
       }
     }
-    write(next, diff, texts);
+    write(next, diff, texts, base);
     publish(diff);
     HiddenEntries.Totals hiddenWork = HiddenDiff.between(hiddenBase, hidden);
     metrics.hiddenEntries(target.name(), hidden.entries(), hiddenWork.calls(), hiddenWork.execMs() / 1000.0);
@@ -304,10 +362,11 @@ public final class TargetPoller {
     metrics.retainDatabases(target.name(), Set.copyOf(names.values()));
   }
 
-  private void write(Snapshot next, DiffResult diff, List<StatementText> texts) {
+  /** @param base the snapshot the intervals were diffed from; null when the poll started afresh */
+  private void write(Snapshot next, DiffResult diff, List<StatementText> texts, Snapshot base) {
     long t0 = System.nanoTime();
     PollRecord record =
-        PollRecord.success(next, diff.intervals(), server.trackIoTiming());
+        PollRecord.success(next, diff.intervals(), server.trackIoTiming(), base == null ? null : base.takenAt());
     submit(
         s -> {
           if (!texts.isEmpty()) {
@@ -421,6 +480,11 @@ public final class TargetPoller {
    */
   private void notStored(StoreFailure e, Instant started) {
     restored = false;
+    if (e.getCause() instanceof SnapshotMovedException moved) {
+      // Not a failure: a replica that held the target's shard for a while stored polls; the next diff starts there.
+      log.info("{}", moved.getMessage());
+      return;
+    }
     if (StoreWriteException.isCause(e) || !store.health().up()) { // the store said so once
       log.debug("target {}: the history store did not store this poll: {}", target.name(), e.getMessage());
     } else {

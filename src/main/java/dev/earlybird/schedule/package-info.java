@@ -11,6 +11,9 @@
  * the loop that delivers the alert outbox ({@link dev.earlybird.schedule.DispatchLoop}); and the tuning advisor's
  * loop ({@link dev.earlybird.schedule.AdvisorLoop}), whose passes ({@link dev.earlybird.schedule.AdvisorPass}) plan
  * statements, read catalogs and settings in the monitored databases and leave their judgements for the analysis.
+ * Replicas sharing a PostgreSQL store claim their shards ({@link dev.earlybird.schedule.ShardLoop}); a poller stands by
+ * while another replica holds its target's shard, and the analysis, advisor, reviews and alert delivery run on the
+ * replica holding shard 0.
  * Depends on everything
  * below it; nothing depends on it but the composition root.
  */

@@ -16,6 +16,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -58,7 +59,8 @@ public final class Api {
    * One target: the contract's fields, then {@code discovered} (found by RDS discovery, not listed under
    * {@code targets:}), its AWS link ({@code null} without one), and whether its data is incomplete: {@code degraded}
    * says why and how to fix it ({@code null} when complete), {@code hiddenStatements} counts the entries its role
-   * could not identify.
+   * could not identify; {@code owner} names the agent that polls it (several replicas may share a store), {@code null}
+   * while none does.
    */
   record TargetJson(
       String name,
@@ -70,10 +72,12 @@ public final class Api {
       boolean discovered,
       AwsJson aws,
       String degraded,
-      int hiddenStatements) {
-    static TargetJson of(TargetStatus s, FleetState.Origin origin) {
+      int hiddenStatements,
+      String owner) {
+    static TargetJson of(TargetStatus s, FleetState.Origin origin, Optional<String> owner) {
       return new TargetJson(s.name(), s.up(), s.lastPollAt(), s.serverVersion(), s.statements(), s.lastError(),
-          origin.discovered(), origin.aws().map(AwsJson::of).orElse(null), s.degraded(), s.hiddenStatements());
+          origin.discovered(), origin.aws().map(AwsJson::of).orElse(null), s.degraded(), s.hiddenStatements(),
+          owner.orElse(null));
     }
   }
 
@@ -86,7 +90,7 @@ public final class Api {
   }
 
   void targets(Context ctx) {
-    ctx.json(fleet.all().stream().map(s -> TargetJson.of(s, fleet.origin(s.name()))).toList());
+    ctx.json(fleet.all().stream().map(s -> TargetJson.of(s, fleet.origin(s.name()), fleet.owner(s.name()))).toList());
   }
 
   public record HotQueryJson(

@@ -72,6 +72,8 @@ public final class FleetApi {
    * @param health {@code up}, {@code down} or {@code degraded} (up, but its data is incomplete: {@code degraded} says
    *     why)
    * @param cpu null before any statement was stored in the last 24 hours
+   * @param polledBy the replica that polls it, where several share the store (null for a lone agent, and while no
+   *     replica polls it)
    */
   public record TargetJson(
       String name,
@@ -82,7 +84,8 @@ public final class FleetApi {
       String lastError,
       String degraded,
       CpuJson cpu,
-      FindingCounts findings) {}
+      FindingCounts findings,
+      String polledBy) {}
 
   /**
    * One morning review ahead.
@@ -102,19 +105,24 @@ public final class FleetApi {
     Map<String, TargetCpu> hour = store.targetCpu(now.minus(Duration.ofHours(1)), now);
     Map<String, TargetCpu> day = store.targetCpu(now.minus(Duration.ofHours(24)), now);
     Map<String, Map<Severity, Long>> findings = store.activeFindingCounts();
-    List<TargetJson> targets = fleet.all().stream()
-        .map(t -> target(t, hour.get(t.name()), day.get(t.name()), findings.getOrDefault(t.name(), Map.of())))
+    List<TargetStatus> all = fleet.all();
+    // A lone agent polls everything: naming it on every row would say nothing.
+    boolean shared = all.stream().map(t -> fleet.owner(t.name())).distinct().count() > 1;
+    List<TargetJson> targets = all.stream()
+        .map(t -> target(t, hour.get(t.name()), day.get(t.name()), findings.getOrDefault(t.name(), Map.of()),
+            shared ? fleet.owner(t.name()).orElse(null) : null))
         .toList();
     List<ReviewJson> next = reviews.next(REVIEWS_SHOWN).stream().map(r -> review(r.getKey(), r.getValue())).toList();
     return new FleetJson(now, targets, next);
   }
 
-  private static TargetJson target(TargetStatus s, TargetCpu hour, TargetCpu day, Map<Severity, Long> findings) {
+  private static TargetJson target(TargetStatus s, TargetCpu hour, TargetCpu day, Map<Severity, Long> findings,
+      String polledBy) {
     String health = !s.up() ? "down" : s.degraded() != null ? "degraded" : "up";
     CpuJson cpu = day == null ? null : new CpuJson(Api.round(hour == null ? 0 : hour.cpuMs()), Api.round(day.cpuMs()),
         day.calls(), CpuSource.values()[Math.clamp(day.weakestSource(), 0, CpuSource.values().length - 1)].label());
     return new TargetJson(s.name(), health, s.lastPollAt(), s.serverVersion(), s.statements(), s.lastError(),
-        s.degraded(), cpu, FindingCounts.of(findings));
+        s.degraded(), cpu, FindingCounts.of(findings), polledBy);
   }
 
   private ReviewJson review(String tenant, Instant at) {
