@@ -9,15 +9,9 @@ import dev.earlybird.testing.PgServer;
 import dev.earlybird.testing.PostgresServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -48,10 +42,7 @@ class AgentRunIT {
     for (int i = 0; i < DATABASES; i++) {
       String db = "tenant_t" + i;
       pg.createDatabase(db);
-      try (Connection c = pg.superuser(db); Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE marker_t (id int PRIMARY KEY, v text)");
-        s.execute("INSERT INTO marker_t SELECT g, 'v' || g FROM generate_series(1, 100) g");
-      }
+      MarkerWorkload.prepare(pg, db);
     }
     pg.createDatabase("scratch_excluded");
   }
@@ -85,51 +76,17 @@ class AgentRunIT {
         .formatted(port, store, pg.jdbcUrl("postgres"), deadPort);
   }
 
-  /** Runs the marker statement {@code times} times in every tenant database. */
   private static void workload(int times) throws SQLException {
-    for (int i = 0; i < DATABASES; i++) {
-      try (Connection c = pg.superuser("tenant_t" + i);
-          PreparedStatement ps = c.prepareStatement("SELECT v FROM marker_t WHERE id = ?")) {
-        for (int n = 0; n < times; n++) {
-          ps.setInt(1, 1 + n % 100);
-          try (ResultSet rs = ps.executeQuery()) {
-            assertThat(rs.next()).isTrue();
-          }
-        }
-      }
-    }
+    MarkerWorkload.run(pg, IntStream.range(0, DATABASES).mapToObj(i -> "tenant_t" + i).toList(), times);
   }
 
-  /** queryId of the marker statement per database, as the server sees it. */
   private static Map<String, String> markerQueryIds() throws SQLException {
-    Map<String, String> ids = new HashMap<>();
-    try (Connection c = pg.superuser("postgres");
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                """
-                SELECT d.datname, s.queryid FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
-                WHERE s.query LIKE 'SELECT v FROM marker_t WHERE id = $1'""")) {
-      while (rs.next()) {
-        ids.put(rs.getString(1), Long.toString(rs.getLong(2)));
-      }
-    }
-    return ids;
+    return MarkerWorkload.queryIds(pg);
   }
 
-  /** Calls of the marker statement per database, as the agent's history has them. */
   private static Map<String, Long> storedMarkerCalls(AgentProcess agent, Map<String, String> ids, Instant from)
       throws Exception {
-    JsonNode hot =
-        agent.json("/api/v1/hot-queries?target=main&limit=1000&from=" + from + "&to=" + Instant.now().plusSeconds(3600));
-    Map<String, Long> calls = new HashMap<>();
-    for (JsonNode q : hot.get("queries")) {
-      String db = q.get("database").asText();
-      if (q.get("queryId").asText().equals(ids.get(db))) {
-        calls.merge(db, q.get("calls").asLong(), Long::sum);
-      }
-    }
-    return calls;
+    return MarkerWorkload.storedCalls(agent, ids, from, "&target=main");
   }
 
   private static Instant lastPoll(AgentProcess agent) throws Exception {

@@ -10,15 +10,10 @@ import dev.earlybird.testing.PgServer;
 import dev.earlybird.testing.PostgresServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,10 +52,7 @@ class ShardsIT {
     }
     for (String db : targets.values()) {
       pg.createDatabase(db);
-      try (Connection c = pg.superuser(db); Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE marker_t (id int PRIMARY KEY, v text)");
-        s.execute("INSERT INTO marker_t SELECT g, 'v' || g FROM generate_series(1, 100) g");
-      }
+      MarkerWorkload.prepare(pg, db);
     }
   }
 
@@ -96,48 +88,17 @@ class ShardsIT {
         Duration.ofSeconds(60), Map.of("HOSTNAME", "earlybird-" + ordinal));
   }
 
-  /** Runs the marker statement {@code times} times in every database. */
   private static void workload(int times) throws SQLException {
-    for (String db : targets.values()) {
-      try (Connection c = pg.superuser(db);
-          PreparedStatement ps = c.prepareStatement("SELECT v FROM marker_t WHERE id = ?")) {
-        for (int n = 0; n < times; n++) {
-          ps.setInt(1, 1 + n % 100);
-          try (ResultSet rs = ps.executeQuery()) {
-            assertThat(rs.next()).isTrue();
-          }
-        }
-      }
-    }
+    MarkerWorkload.run(pg, targets.values(), times);
   }
 
-  /** queryId of the marker statement per database, as the server sees it. */
   private static Map<String, String> markerQueryIds() throws SQLException {
-    Map<String, String> ids = new HashMap<>();
-    try (Connection c = pg.superuser("postgres");
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("""
-            SELECT d.datname, s.queryid FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
-            WHERE s.query LIKE 'SELECT v FROM marker_t WHERE id = $1'""")) {
-      while (rs.next()) {
-        ids.put(rs.getString(1), Long.toString(rs.getLong(2)));
-      }
-    }
-    return ids;
+    return MarkerWorkload.queryIds(pg);
   }
 
-  /** Calls of the marker statement per database in the shared history, as a replica's API has them. */
   private static Map<String, Long> storedMarkerCalls(AgentProcess agent, Map<String, String> ids, Instant from)
       throws Exception {
-    JsonNode hot = agent.json("/api/v1/hot-queries?limit=1000&from=" + from + "&to=" + Instant.now().plusSeconds(3600));
-    Map<String, Long> calls = new HashMap<>();
-    for (JsonNode q : hot.get("queries")) {
-      String db = q.get("database").asText();
-      if (q.get("queryId").asText().equals(ids.get(db))) {
-        calls.merge(db, q.get("calls").asLong(), Long::sum);
-      }
-    }
-    return calls;
+    return MarkerWorkload.storedCalls(agent, ids, from, "");
   }
 
   /** Who polls each target, and when it was last polled, as {@code agent} says. */
