@@ -103,7 +103,16 @@ final class FindingTable {
   }
 
   static OptionalLong watermark(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT value_us FROM analysis_watermark WHERE name = ?")) {
+    return watermark(c, "");
+  }
+
+  /** The watermark, its row locked until commit: a replica evaluating at the same moment waits, then sees it. */
+  static OptionalLong watermarkForUpdate(Connection c) throws SQLException {
+    return watermark(c, " FOR UPDATE");
+  }
+
+  private static OptionalLong watermark(Connection c, String lock) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT value_us FROM analysis_watermark WHERE name = ?" + lock)) {
       ps.setString(1, WATERMARK);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();

@@ -455,6 +455,13 @@ public final class JdbcHistoryStore implements HistoryStore {
   public void recordEvaluation(
       Instant windowEnd, List<Finding> changed, List<String> deletedIds, AlertWrites alerts) {
     write("record findings", writer -> {
+      if (engine.shared()) {
+        OptionalLong done = FindingTable.watermarkForUpdate(writer);
+        if (done.isPresent() && done.getAsLong() >= Columns.micros(windowEnd)) {
+          throw new WindowEvaluatedException("the analysis window ending " + windowEnd + " was evaluated by another "
+              + "Earlybird replica; its findings stand, and this replica goes on from the stored watermark");
+        }
+      }
       FindingTable.record(writer, windowEnd, changed, deletedIds);
       AlertTables.record(writer, alerts);
       writer.commit();
@@ -530,7 +537,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     writeLock.lock();
     try {
       work.run(engine.writer());
-    } catch (BaselineException | SnapshotMovedException e) {
+    } catch (BaselineException | SnapshotMovedException | WindowEvaluatedException e) {
       // A request refused (a name taken, a poll another replica overtook): the store itself is fine, and the
       // connection keeps its session (and with it the replica's locks).
       committed.clear();

@@ -3,6 +3,7 @@ package dev.earlybird.schedule;
 import dev.earlybird.analysis.Analyzer;
 import dev.earlybird.config.Durations;
 import dev.earlybird.history.StoreWriteException;
+import dev.earlybird.history.WindowEvaluatedException;
 import dev.earlybird.metrics.AgentMetrics;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,6 +103,12 @@ public final class AnalysisLoop implements Loop {
       lastError = null;
       return due;
     } catch (RuntimeException e) {
+      Optional<Throwable> overtaken = causeOf(e, WindowEvaluatedException.class);
+      if (overtaken.isPresent()) {
+        log.info("{}", overtaken.get().getMessage());
+        analyzer.forgetWatermark();
+        return Optional.empty();
+      }
       if (StoreWriteException.isCause(e)) {
         log.debug("analysis could not store its findings; will retry: {}", e.getMessage()); // the store said so once
       } else if (!String.valueOf(e.getMessage()).equals(lastError)) {
@@ -110,6 +117,15 @@ public final class AnalysisLoop implements Loop {
       }
       return Optional.empty();
     }
+  }
+
+  private static Optional<Throwable> causeOf(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return Optional.of(t);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Stops scheduling; an evaluation in flight finishes (its window was complete when it began). */

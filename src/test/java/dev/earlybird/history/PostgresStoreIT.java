@@ -143,6 +143,21 @@ class PostgresStoreIT {
   }
 
   @Test
+  void aWindowAnotherReplicaEvaluatedIsNotEvaluatedAgain() {
+    pg.createDatabase("evaluated");
+    try (JdbcHistoryStore a = replica("evaluated", 0); JdbcHistoryStore b = replica("evaluated", 1)) {
+      Instant window = T0.plus(Duration.ofMinutes(10));
+      a.recordEvaluation(window, List.of(), List.of(), AlertWrites.NONE);
+      // B held the fleet's duties a moment too long and evaluated the same window from what it had read.
+      assertThatThrownBy(() -> b.recordEvaluation(window, List.of(), List.of(), AlertWrites.NONE))
+          .isInstanceOf(WindowEvaluatedException.class).hasMessageContaining("evaluated by another Earlybird replica");
+      assertThat(b.health().up()).isTrue();
+      b.recordEvaluation(window.plus(Duration.ofMinutes(10)), List.of(), List.of(), AlertWrites.NONE);
+      assertThat(a.analysisWatermark()).hasValue(Columns.micros(window.plus(Duration.ofMinutes(10))));
+    }
+  }
+
+  @Test
   void oneReplicaAtATimeRunsMaintenance() throws Exception {
     pg.createDatabase("maintained");
     Instant later = T0.plus(Duration.ofHours(3));
