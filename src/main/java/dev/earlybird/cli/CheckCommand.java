@@ -48,6 +48,8 @@ import picocli.CommandLine.Spec;
           + ".track; with IAM auth, that a token can be made; for AWS targets, Performance Insights (enabled, "
           + "reachable, permitted) and CloudWatch access.",
       "With discovery, each region is listed first and the instances found are checked too.",
+      "The history store: a PostgreSQL store reachable, its schema, the right to create it, who holds its shards; "
+          + "a DuckDB file's directory writable.",
       "Per alert receiver: Alertmanager ready, SMTP login, URL and key shape."
     })
 public final class CheckCommand implements Callable<Integer> {
@@ -74,12 +76,13 @@ public final class CheckCommand implements Callable<Integer> {
         discoveryFailed = discover(cfg, cfg.discovery().get(), aws, targets, out);
       }
       int failedTargets = checkTargets(cfg, targets, aws, out);
+      boolean storeFailed = checkStore(cfg, out);
       int failedReceivers = checkReceivers(cfg, out);
-      out.printf("%d of %d target(s) passed%s%s%n", targets.size() - failedTargets, targets.size(),
-          discoveryFailed ? "; discovery FAILED" : "",
+      out.printf("%d of %d target(s) passed%s%s%s%n", targets.size() - failedTargets, targets.size(),
+          discoveryFailed ? "; discovery FAILED" : "", storeFailed ? "; store FAILED" : "",
           failedReceivers == 0 ? "" : "; " + failedReceivers + " receiver(s) FAILED");
       out.flush();
-      return failedTargets == 0 && !discoveryFailed && failedReceivers == 0 ? 0 : 1;
+      return failedTargets == 0 && !discoveryFailed && !storeFailed && failedReceivers == 0 ? 0 : 1;
     }
   }
 
@@ -154,14 +157,28 @@ public final class CheckCommand implements Callable<Integer> {
       boolean failed = checks.stream().anyMatch(c -> c.status() == CheckResult.Status.FAIL);
       failedTargets += failed ? 1 : 0;
       out.printf("target %s: %s%n", t.name(), failed ? "FAILED" : "ok");
-      for (CheckResult c : checks) {
-        out.printf("  %-4s %s: %s%n", c.status(), c.name(), c.detail());
-        if (!c.fix().isBlank()) {
-          out.printf("       fix: %s%n", c.fix());
-        }
-      }
+      print(checks, out);
     }
     return failedTargets;
+  }
+
+  /** The history store's lines; true if one failed. */
+  private static boolean checkStore(AgentConfig cfg, PrintWriter out) {
+    List<CheckResult> checks = StoreCheck.run(cfg.store());
+    boolean failed = checks.stream().anyMatch(c -> c.status() == CheckResult.Status.FAIL);
+    // Printed without credentials: the URL's password parameter never reaches the output.
+    out.printf("store %s: %s%n", cfg.store(), failed ? "FAILED" : "ok");
+    print(checks, out);
+    return failed;
+  }
+
+  private static void print(List<CheckResult> checks, PrintWriter out) {
+    for (CheckResult c : checks) {
+      out.printf("  %-4s %s: %s%n", c.status(), c.name(), c.detail());
+      if (!c.fix().isBlank()) {
+        out.printf("       fix: %s%n", c.fix());
+      }
+    }
   }
 
   /** One line per alert receiver, checked in parallel (nothing is sent); returns how many failed. */

@@ -94,6 +94,32 @@ class CliIT {
   }
 
   @Test
+  void checkSaysWhetherAPostgresStoreCanBeUsedWithoutShowingItsPassword(@TempDir Path dir) throws Exception {
+    PgServer pg = PostgresServers.shared(17);
+    pg.createDatabase("cli_store");
+    String target = "targets:\n  - name: good\n    url: \"%s\"\n    user: postgres\n".formatted(pg.jdbcUrl("postgres"));
+    Path cfg = dir.resolve("store.yml");
+    String store = pg.jdbcUrl("cli_store") + "?user=postgres";
+    Files.writeString(cfg, target + "store: \"" + store + "\"\n");
+    AgentProcess.Result fresh = AgentProcess.runToEnd(TIMEOUT, "check", "--config", cfg.toString());
+    assertThat(fresh.exitCode()).as(fresh.output()).isZero();
+    assertThat(fresh.output()).contains("store " + store + ": ok")
+        .contains("PASS reachable: PostgreSQL 17.").contains("no Earlybird tables yet: the first agent creates them");
+
+    dev.earlybird.history.PostgresHistoryStore.open(store, pg.jdbcUrl("cli_store"), java.time.InstantSource.system())
+        .close();
+    AgentProcess.Result made = AgentProcess.runToEnd(TIMEOUT, "check", "--config", cfg.toString());
+    assertThat(made.output()).containsPattern("PASS schema: version \\d+, this Earlybird's");
+
+    Files.writeString(cfg, target + "store: \"jdbc:postgresql://127.0.0.1:1/earlybird?user=eb&password=s3cret\"\n");
+    AgentProcess.Result down = AgentProcess.runToEnd(TIMEOUT, "check", "--config", cfg.toString());
+    assertThat(down.exitCode()).isEqualTo(1);
+    assertThat(down.output()).contains("store jdbc:postgresql://127.0.0.1:1/earlybird?user=eb&password=***: FAILED")
+        .contains("FAIL reachable").contains("fix: Check the store URL's host, port and database")
+        .contains("1 of 1 target(s) passed; store FAILED").doesNotContain("s3cret");
+  }
+
+  @Test
   void checkListsEachReceiverWithoutSendingAnything(@TempDir Path dir) throws Exception {
     PgServer pg = PostgresServers.shared(17);
     Alertmanager am = Alertmanager.shared();
