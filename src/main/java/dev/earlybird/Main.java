@@ -2,6 +2,7 @@ package dev.earlybird;
 
 import dev.earlybird.cli.BaselineCommand;
 import dev.earlybird.cli.CheckCommand;
+import dev.earlybird.cli.CopyStoreCommand;
 import dev.earlybird.cli.DemoCommand;
 import dev.earlybird.cli.HealthcheckCommand;
 import dev.earlybird.cli.ReportCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
     description = "Watches query performance across PostgreSQL fleets.",
     subcommands = {
       RunCommand.class, CheckCommand.class, ReportCommand.class, BaselineCommand.class, DemoCommand.class,
-      HealthcheckCommand.class, CommandLine.HelpCommand.class
+      HealthcheckCommand.class, CopyStoreCommand.class, CommandLine.HelpCommand.class
     })
 public final class Main {
   public static void main(String[] args) {

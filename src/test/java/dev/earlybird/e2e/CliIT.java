@@ -7,6 +7,7 @@ import dev.earlybird.testing.PgServer;
 import dev.earlybird.testing.PostgresServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,6 +118,59 @@ class CliIT {
     assertThat(down.output()).contains("store jdbc:postgresql://127.0.0.1:1/earlybird?user=eb&password=***: FAILED")
         .contains("FAIL reachable").contains("fix: Check the store URL's host, port and database")
         .contains("1 of 1 target(s) passed; store FAILED").doesNotContain("s3cret");
+  }
+
+  @Test
+  void copyStoreMovesAnAgentsHistoryIntoANewPostgresStore(@TempDir Path dir) throws Exception {
+    PgServer pg = PostgresServers.shared(17);
+    pg.createDatabase("cli_copy");
+    int port = AgentProcess.freePort();
+    String targets = "targets:\n  - name: good\n    url: \"%s\"\n    user: postgres\n".formatted(pg.jdbcUrl("postgres"));
+    Path old = Files.writeString(dir.resolve("old.yml"), "listen: \"127.0.0.1:%d\"\nstore: \"duckdb:%s\"\n"
+        .formatted(port, dir.resolve("eb.duckdb")) + "poll: { interval: 1s }\n" + targets);
+    Path next = Files.writeString(dir.resolve("new.yml"), "store: \"%s?user=postgres\"\n"
+        .formatted(pg.jdbcUrl("cli_copy")) + targets);
+    java.time.Instant start = java.time.Instant.now().minusSeconds(60);
+    AgentProcess agent = AgentProcess.run(old, port, dir.resolve("agent.log"));
+    try {
+      org.awaitility.Awaitility.await("statements stored").atMost(java.time.Duration.ofSeconds(30)).until(() ->
+          agent.json("/api/v1/hot-queries?from=" + start).get("queries").size() > 0);
+    } finally {
+      assertThat(agent.stop()).isIn(0, 143);
+    }
+
+    AgentProcess.Separate copy = AgentProcess.runApart(TIMEOUT, "copy-store", "--config", old.toString(), "--to",
+        next.toString());
+    assertThat(copy.exitCode()).as(copy.err()).isZero();
+    assertThat(copy.out()).contains("statement_interval").contains("row counts match the source")
+        .contains("store: \"" + pg.jdbcUrl("cli_copy") + "?user=postgres\"");
+
+    String[] report = {"report", "--format", "json", "--from", start.toString(), "--config"};
+    AgentProcess.Separate before = AgentProcess.runApart(TIMEOUT, concat(report, old.toString()));
+    AgentProcess.Separate after = AgentProcess.runApart(TIMEOUT, concat(report, next.toString()));
+    assertThat(after.exitCode()).as(after.err()).isZero();
+    assertThat(statements(after.out())).as("the new store reports what the old one held")
+        .isEqualTo(statements(before.out())).isNotEmpty();
+
+    AgentProcess.Separate again = AgentProcess.runApart(TIMEOUT, "copy-store", "--config", old.toString(), "--to",
+        next.toString());
+    assertThat(again.exitCode()).isEqualTo(2);
+    assertThat(again.err()).contains("holds history already").contains("copy only into a new, empty store");
+  }
+
+  /** Each statement of a JSON report with its calls and time (the shares depend on when the report ran). */
+  private static List<String> statements(String report) throws Exception {
+    List<String> out = new java.util.ArrayList<>();
+    for (var q : new com.fasterxml.jackson.databind.ObjectMapper().readTree(report).get("queries")) {
+      out.add(q.get("queryId").asText() + " " + q.get("calls").asLong() + " " + q.get("totalExecMs").asDouble());
+    }
+    return out;
+  }
+
+  private static String[] concat(String[] a, String b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + 1);
+    out[a.length] = b;
+    return out;
   }
 
   @Test

@@ -62,7 +62,7 @@ class StoreEquivalenceTest {
   }
 
   /** Two targets, four databases (two tenants share a family), statements with and without CPU figures and calls. */
-  private static void write(JdbcHistoryStore s) {
+  static void write(JdbcHistoryStore s) {
     for (String t : List.of("a", "b")) {
       s.upsertDatabases(t, List.of(new DatabaseInfo(t, 1, "tenant_x"), new DatabaseInfo(t, 2, "tenant_y")));
     }
