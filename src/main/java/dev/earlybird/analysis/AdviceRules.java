@@ -86,7 +86,7 @@ final class AdviceRules {
   }
 
   java.util.Optional<Evidence.Advice> tempSpill(Usage u, double hours) {
-    double mbPerCall = u.tempBlksWritten() * BLOCK_BYTES / MB / u.calls();
+    double mbPerCall = u.sums().tempBlksWritten() * BLOCK_BYTES / MB / u.calls();
     if (mbPerCall < MIN_SPILL_MB_PER_CALL || !matters(u.execMs() / hours)) {
       return java.util.Optional.empty();
     }
@@ -110,10 +110,10 @@ final class AdviceRules {
   }
 
   java.util.Optional<Evidence.Advice> planningTime(Usage u, double hours) {
-    if (u.plans() <= 0 || u.planMs() <= u.execMs() || !matters(u.planMs() / hours)) {
+    if (u.sums().plans() <= 0 || u.sums().planMs() <= u.execMs() || !matters(u.sums().planMs() / hours)) {
       return java.util.Optional.empty();
     }
-    double planPer = u.planMs() / u.plans();
+    double planPer = u.sums().planMs() / u.sums().plans();
     if (planPer < MIN_PLAN_MS) {
       return java.util.Optional.empty();
     }
@@ -123,30 +123,30 @@ final class AdviceRules {
             + "(a server-side prepared statement; pgJDBC does so after prepareThreshold executions of one "
             + "PreparedStatement), or, where a generic plan serves every parameter, plan_cache_mode = "
             + "force_generic_plan for the role", planPer, execPer),
-        null, numbers("planMsPerPlan", round(planPer), "execMsPerCall", round(execPer), "plans", u.plans(),
-            "planMsPerHour", round(u.planMs() / hours))));
+        null, numbers("planMsPerPlan", round(planPer), "execMsPerCall", round(execPer), "plans", u.sums().plans(),
+            "planMsPerHour", round(u.sums().planMs() / hours))));
   }
 
   java.util.Optional<Evidence.Advice> jit(Usage u, double hours) {
-    if (u.jitMs() < 0.5 * u.execMs() || u.jitMs() <= 0 || !matters(u.jitMs() / hours)) {
+    if (u.sums().jitMs() < 0.5 * u.execMs() || u.sums().jitMs() <= 0 || !matters(u.sums().jitMs() / hours)) {
       return java.util.Optional.empty();
     }
     return java.util.Optional.of(new Evidence.Advice("jit", String.format(Locale.ROOT,
         "JIT compilation takes %.0f%% of its execution time (%.2f of %.2f ms per call): JIT does not pay off for "
             + "it; raise jit_above_cost for the role that runs it, or SET LOCAL jit = off in its transaction",
-        100 * u.jitMs() / u.execMs(), u.jitMs() / u.calls(), u.execMs() / u.calls()),
-        null, numbers("jitMsPerCall", round(u.jitMs() / u.calls()), "execMsPerCall", round(u.execMs() / u.calls()),
-            "jitSharePct", round(100 * u.jitMs() / u.execMs()))));
+        100 * u.sums().jitMs() / u.execMs(), u.sums().jitMs() / u.calls(), u.execMs() / u.calls()),
+        null, numbers("jitMsPerCall", round(u.sums().jitMs() / u.calls()), "execMsPerCall", round(u.execMs() / u.calls()),
+            "jitSharePct", round(100 * u.sums().jitMs() / u.execMs()))));
   }
 
   java.util.Optional<Evidence.Advice> lowHitRatio(Usage u, double hours) {
-    long blocks = u.sharedBlksHit() + u.sharedBlksRead();
-    if (u.sharedBlksRead() < MIN_READ_BLOCKS || blocks == 0) {
+    long blocks = u.sums().sharedBlksHit() + u.sums().sharedBlksRead();
+    if (u.sums().sharedBlksRead() < MIN_READ_BLOCKS || blocks == 0) {
       return java.util.Optional.empty();
     }
-    double hit = (double) u.sharedBlksHit() / blocks;
+    double hit = (double) u.sums().sharedBlksHit() / blocks;
     boolean timed = u.ioTimedIntervals() > 0;
-    double ioShare = timed && u.execMs() > 0 ? u.ioReadMs() / u.execMs() : Double.NaN;
+    double ioShare = timed && u.execMs() > 0 ? u.sums().ioReadMs() / u.execMs() : Double.NaN;
     if (hit >= MAX_HIT_RATIO || (timed && ioShare < 0.5) || !matters(u.execMs() / hours)) {
       return java.util.Optional.empty();
     }
@@ -154,11 +154,11 @@ final class AdviceRules {
     return java.util.Optional.of(new Evidence.Advice("low_hit_ratio", String.format(Locale.ROOT,
         "finds only %.0f%% of its blocks in shared buffers (%,d read from disk in the window%s): it is IO-bound, "
             + "not CPU-bound; an index that reads fewer blocks helps first, then more memory for the cache "
-            + "(shared_buffers, or a larger instance)", 100 * hit, u.sharedBlksRead(), waiting),
+            + "(shared_buffers, or a larger instance)", 100 * hit, u.sums().sharedBlksRead(), waiting),
         null, timed
-            ? numbers("hitRatioPct", round(100 * hit), "blocksRead", u.sharedBlksRead(), "ioReadSharePct",
+            ? numbers("hitRatioPct", round(100 * hit), "blocksRead", u.sums().sharedBlksRead(), "ioReadSharePct",
                 round(100 * ioShare))
-            : numbers("hitRatioPct", round(100 * hit), "blocksRead", u.sharedBlksRead())));
+            : numbers("hitRatioPct", round(100 * hit), "blocksRead", u.sums().sharedBlksRead())));
   }
 
   java.util.Optional<Evidence.Advice> nPlusOne(Usage u, Duration window) {

@@ -43,7 +43,7 @@ public final class AppliedCheck {
   }
 
   /** No calls: the side of a comparison where the statement did not run. */
-  public static final Usage NONE = new Usage(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  public static final Usage NONE = Usage.NONE;
 
   /** The finding's summary once its advice is applied: what happened to the statement's time per call. */
   public static String summary(Evidence.Applied a) {

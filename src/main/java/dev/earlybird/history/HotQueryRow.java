@@ -40,19 +40,19 @@ public record HotQueryRow(
   }
 
   public long sharedBlksHit() {
-    return usage.sharedBlksHit();
+    return usage.sums().sharedBlksHit();
   }
 
   public long sharedBlksRead() {
-    return usage.sharedBlksRead();
+    return usage.sums().sharedBlksRead();
   }
 
   public long tempBlksWritten() {
-    return usage.tempBlksWritten();
+    return usage.sums().tempBlksWritten();
   }
 
   public double planMs() {
-    return usage.planMs();
+    return usage.sums().planMs();
   }
 
   public double meanMs() {

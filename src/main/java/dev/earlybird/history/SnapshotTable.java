@@ -1,10 +1,13 @@
 package dev.earlybird.history;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import dev.earlybird.model.Counters;
 import dev.earlybird.model.Snapshot;
 import dev.earlybird.model.StatementKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
@@ -64,9 +67,7 @@ final class SnapshotTable {
         for (var e : changed) {
           appendEntry(a, version, false, e.getKey(), e.getValue());
         }
-        Counters none =
-            new Counters(
-                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, OptionalDouble.empty());
+        Counters none = new Counters(CounterValues.ZERO, 0, 0, 0, 0, null, OptionalDouble.empty());
         for (StatementKey k : vanished) {
           appendEntry(a, version, true, k, none);
         }
@@ -110,13 +111,22 @@ final class SnapshotTable {
       throws SQLException {
     a.add(k.target()).add(version).add(vanished);
     a.add(k.dbId()).add(k.userId()).add(k.queryId()).add(k.toplevel());
-    a.add(x.calls()).add(x.rows()).add(x.sharedBlksHit()).add(x.sharedBlksRead());
-    a.add(x.sharedBlksDirtied()).add(x.sharedBlksWritten()).add(x.localBlksHit()).add(x.localBlksRead());
-    a.add(x.tempBlksRead()).add(x.tempBlksWritten()).add(x.plans()).add(x.walRecords());
-    a.add(x.walFpi()).add(x.walBytes());
-    a.add(x.totalExecMs()).add(x.meanExecMs()).add(x.stddevExecMs()).add(x.blkReadTimeMs());
-    a.add(x.blkWriteTimeMs()).add(x.tempBlkReadTimeMs()).add(x.tempBlkWriteTimeMs());
-    a.add(x.totalPlanMs()).add(x.jitTotalMs());
+    CounterValues v = x.values();
+    // last_snapshot_entry has the counters in their order too; the derived ones are stored as what they are derived
+    // from, in their place.
+    for (Counter c : Counter.values()) {
+      switch (c) {
+        case EXEC_SUMSQ_MS -> a.add(x.meanExecMs()).add(x.stddevExecMs());
+        case TEMP_IO_MS -> a.add(x.tempBlkReadTimeMs()).add(x.tempBlkWriteTimeMs());
+        default -> {
+          if (c.kind() == Counter.Kind.LONG) {
+            a.add(v.longValue(c));
+          } else {
+            a.add(v.doubleValue(c));
+          }
+        }
+      }
+    }
     a.addNullable(x.statsSince() == null ? null : Columns.micros(x.statsSince()));
     if (x.cpuMs().isPresent()) {
       a.add(x.cpuMs().getAsDouble());
@@ -124,6 +134,23 @@ final class SnapshotTable {
       a.addNull();
     }
     a.endRow();
+  }
+
+  /** A stored entry's counters, by column name. */
+  private static Counters readEntry(ResultSet rs, Instant statsSince, OptionalDouble cpuMs) throws SQLException {
+    var v = new CounterValues.Builder();
+    for (Counter c : Counter.values()) {
+      if (c.snapshotColumn() == null) {
+        continue;
+      }
+      if (c.kind() == Counter.Kind.LONG) {
+        v.set(c, rs.getLong(c.snapshotColumn()));
+      } else {
+        v.set(c, rs.getDouble(c.snapshotColumn()));
+      }
+    }
+    return new Counters(v.build(), rs.getDouble("mean_exec_ms"), rs.getDouble("stddev_exec_ms"),
+        rs.getDouble("temp_blk_read_time_ms"), rs.getDouble("temp_blk_write_time_ms"), statsSince, cpuMs);
   }
 
   /** The stored state of a target: rows applied in version order, newest row per key wins. */
@@ -167,17 +194,7 @@ final class SnapshotTable {
           var statsSince = rs.wasNull() ? null : Columns.instant(since);
           double cpu = rs.getDouble("cpu_ms");
           var cpuMs = rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(cpu);
-          entries.put(
-              key,
-              new Counters(
-                  rs.getLong("calls"), rs.getDouble("total_exec_ms"), rs.getDouble("mean_exec_ms"),
-                  rs.getDouble("stddev_exec_ms"), rs.getLong("rows"), rs.getLong("shared_blks_hit"),
-                  rs.getLong("shared_blks_read"), rs.getLong("shared_blks_dirtied"), rs.getLong("shared_blks_written"),
-                  rs.getLong("local_blks_hit"), rs.getLong("local_blks_read"), rs.getLong("temp_blks_read"),
-                  rs.getLong("temp_blks_written"), rs.getDouble("blk_read_time_ms"), rs.getDouble("blk_write_time_ms"),
-                  rs.getDouble("temp_blk_read_time_ms"), rs.getDouble("temp_blk_write_time_ms"), rs.getLong("plans"),
-                  rs.getDouble("total_plan_ms"), rs.getLong("wal_records"), rs.getLong("wal_fpi"),
-                  rs.getLong("wal_bytes"), rs.getDouble("jit_total_ms"), statsSince, cpuMs));
+          entries.put(key, readEntry(rs, statsSince, cpuMs));
         }
       }
     }

@@ -1,5 +1,6 @@
 package dev.earlybird.history;
 
+import dev.earlybird.model.CounterValues;
 import dev.earlybird.model.PerCall;
 import java.util.OptionalDouble;
 
@@ -7,6 +8,8 @@ import java.util.OptionalDouble;
  * Sums of interval deltas over some set of intervals (a poll, an hour, a window). Sums of squares are kept
  * so that mean and variance of per-call execution time follow for any aggregate.
  *
+ * @param intervals how many intervals were summed
+ * @param sums every counter summed over them
  * @param cpuMs pg_stat_kcache's CPU time summed over the {@code cpuIntervals} intervals that had a figure; see
  *     {@link #knownCpuMs()} for the CPU time of the whole aggregate
  * @param ioTimedIntervals how many of the intervals were polled while the server had {@code track_io_timing} on;
@@ -16,66 +19,54 @@ import java.util.OptionalDouble;
  */
 public record Usage(
     long intervals,
-    long calls,
-    long rows,
-    long sharedBlksHit,
-    long sharedBlksRead,
-    long sharedBlksDirtied,
-    long sharedBlksWritten,
-    long localBlksHit,
-    long localBlksRead,
-    long tempBlksRead,
-    long tempBlksWritten,
-    long plans,
-    long walRecords,
-    long walFpi,
-    long walBytes,
-    double execMs,
-    double execSumSquaresMs,
-    double ioReadMs,
-    double ioWriteMs,
-    double tempIoMs,
-    double planMs,
-    double jitMs,
+    CounterValues sums,
     double cpuMs,
     long cpuIntervals,
     long ioTimedIntervals,
     OptionalDouble piCpuMs) {
 
+  /** Nothing summed: no intervals. */
+  public static final Usage NONE = new Usage(0, CounterValues.ZERO, 0, 0, 0);
+
   public Usage {
+    java.util.Objects.requireNonNull(sums, "sums");
     java.util.Objects.requireNonNull(piCpuMs, "piCpuMs");
   }
 
   /** Sums as stored, without a Performance Insights figure. */
-  public Usage(long intervals, long calls, long rows, long sharedBlksHit, long sharedBlksRead, long sharedBlksDirtied,
-      long sharedBlksWritten, long localBlksHit, long localBlksRead, long tempBlksRead, long tempBlksWritten,
-      long plans, long walRecords, long walFpi, long walBytes, double execMs, double execSumSquaresMs,
-      double ioReadMs, double ioWriteMs, double tempIoMs, double planMs, double jitMs, double cpuMs,
-      long cpuIntervals, long ioTimedIntervals) {
-    this(intervals, calls, rows, sharedBlksHit, sharedBlksRead, sharedBlksDirtied, sharedBlksWritten, localBlksHit,
-        localBlksRead, tempBlksRead, tempBlksWritten, plans, walRecords, walFpi, walBytes, execMs, execSumSquaresMs,
-        ioReadMs, ioWriteMs, tempIoMs, planMs, jitMs, cpuMs, cpuIntervals, ioTimedIntervals, OptionalDouble.empty());
+  public Usage(long intervals, CounterValues sums, double cpuMs, long cpuIntervals, long ioTimedIntervals) {
+    this(intervals, sums, cpuMs, cpuIntervals, ioTimedIntervals, OptionalDouble.empty());
   }
 
   /** The sums of both aggregates, without a Performance Insights figure (PI is attached per window after a read). */
   public Usage plus(Usage b) {
     return new Usage(
-        intervals + b.intervals, calls + b.calls, rows + b.rows, sharedBlksHit + b.sharedBlksHit,
-        sharedBlksRead + b.sharedBlksRead, sharedBlksDirtied + b.sharedBlksDirtied,
-        sharedBlksWritten + b.sharedBlksWritten, localBlksHit + b.localBlksHit, localBlksRead + b.localBlksRead,
-        tempBlksRead + b.tempBlksRead, tempBlksWritten + b.tempBlksWritten, plans + b.plans,
-        walRecords + b.walRecords, walFpi + b.walFpi, walBytes + b.walBytes, execMs + b.execMs,
-        execSumSquaresMs + b.execSumSquaresMs, ioReadMs + b.ioReadMs, ioWriteMs + b.ioWriteMs, tempIoMs + b.tempIoMs,
-        planMs + b.planMs, jitMs + b.jitMs, cpuMs + b.cpuMs, cpuIntervals + b.cpuIntervals,
+        intervals + b.intervals,
+        sums.plus(b.sums),
+        cpuMs + b.cpuMs,
+        cpuIntervals + b.cpuIntervals,
         ioTimedIntervals + b.ioTimedIntervals);
   }
 
   /** The same sums with Performance Insights' CPU time of the same window attached. */
   public Usage withPiCpuMs(double ms) {
-    return new Usage(intervals, calls, rows, sharedBlksHit, sharedBlksRead, sharedBlksDirtied, sharedBlksWritten,
-        localBlksHit, localBlksRead, tempBlksRead, tempBlksWritten, plans, walRecords, walFpi, walBytes, execMs,
-        execSumSquaresMs, ioReadMs, ioWriteMs, tempIoMs, planMs, jitMs, cpuMs, cpuIntervals, ioTimedIntervals,
-        OptionalDouble.of(Math.max(0, ms)));
+    return new Usage(intervals, sums, cpuMs, cpuIntervals, ioTimedIntervals, OptionalDouble.of(Math.max(0, ms)));
+  }
+
+  public long calls() {
+    return sums.calls();
+  }
+
+  public long rows() {
+    return sums.rows();
+  }
+
+  public double execMs() {
+    return sums.execMs();
+  }
+
+  public double execSumSquaresMs() {
+    return sums.execSumSquaresMs();
   }
 
   /**
@@ -96,20 +87,20 @@ public record Usage(
 
   /** Block read + write + temp IO time. */
   public double ioMs() {
-    return ioReadMs + ioWriteMs + tempIoMs;
+    return sums.ioMs();
   }
 
   /** CPU estimate when track_io_timing is on; clamped on the aggregate, not per interval. */
   public double execMinusIoMs() {
-    return Math.max(0, execMs - ioMs());
+    return Math.max(0, sums.execMs() - ioMs());
   }
 
   public double meanExecMs() {
-    return PerCall.mean(calls, execMs);
+    return PerCall.mean(sums.calls(), sums.execMs());
   }
 
   /** Population variance of per-call execution time over the aggregate, never negative. */
   public double execVarianceMs2() {
-    return PerCall.variance(calls, execMs, execSumSquaresMs);
+    return PerCall.variance(sums.calls(), sums.execMs(), sums.execSumSquaresMs());
   }
 }

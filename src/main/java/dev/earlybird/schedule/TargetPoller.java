@@ -410,8 +410,8 @@ public final class TargetPoller {
       CpuAttribution.Cpu cpu = CpuAttribution.of(i, io); // each statement's best figure, summed by its layer
       cpuBySource.computeIfAbsent(db, d -> new HashMap<>()).merge(cpu.source().label(), cpu.ms() / 1000.0,
           Double::sum);
-      a[3] += i.rows();
-      a[4] += i.tempBlksWritten() * 8192.0;
+      a[3] += i.counters().rows();
+      a[4] += i.counters().tempBlksWritten() * 8192.0;
       if (perStatement) {
         statements.add(new StatementSeries.Activity(
             new StatementSeries.Key(target.name(), db, tenants.get().tenantOf(db), i.key().queryId()),

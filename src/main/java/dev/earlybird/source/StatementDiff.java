@@ -114,7 +114,7 @@ public final class StatementDiff {
         // Texts are fetched per key, so a key is new whatever its values.
         newKeys.add(key);
       }
-      if (!isSane(now)) {
+      if (!now.isSane()) {
         bad++;
         continue;
       }
@@ -126,7 +126,7 @@ public final class StatementDiff {
         continue;
       }
       boolean wasRecreated;
-      if (!isSane(before)) {
+      if (!before.isSane()) {
         // Nothing sane to subtract from (it was counted as bad in the previous diff). Only when we know the
         // entry was re-created are its counters usable; otherwise treat it like first sight.
         if (!statsResetChanged && !statsSinceChanged(before, now)) {
@@ -162,7 +162,7 @@ public final class StatementDiff {
   private static DiffResult firstSight(Map<StatementKey, Counters> nextEntries) {
     int bad = 0;
     for (Counters c : nextEntries.values()) {
-      if (!isSane(c)) {
+      if (!c.isSane()) {
         bad++;
       }
     }
@@ -180,38 +180,13 @@ public final class StatementDiff {
     if (birthKnown ? statsSinceChanged(before, now) : statsResetChanged) {
       return true;
     }
-    return anyLower(before, now);
+    return now.anyBelow(before);
   }
 
   private static boolean statsSinceChanged(Counters before, Counters now) {
     return before.statsSince() != null
         && now.statsSince() != null
         && !before.statsSince().equals(now.statsSince());
-  }
-
-  /** Any cumulative counter lower than before (mean and stddev are not cumulative, so they may drop). */
-  private static boolean anyLower(Counters b, Counters n) {
-    return n.calls() < b.calls()
-        || n.totalExecMs() < b.totalExecMs()
-        || n.rows() < b.rows()
-        || n.sharedBlksHit() < b.sharedBlksHit()
-        || n.sharedBlksRead() < b.sharedBlksRead()
-        || n.sharedBlksDirtied() < b.sharedBlksDirtied()
-        || n.sharedBlksWritten() < b.sharedBlksWritten()
-        || n.localBlksHit() < b.localBlksHit()
-        || n.localBlksRead() < b.localBlksRead()
-        || n.tempBlksRead() < b.tempBlksRead()
-        || n.tempBlksWritten() < b.tempBlksWritten()
-        || n.blkReadTimeMs() < b.blkReadTimeMs()
-        || n.blkWriteTimeMs() < b.blkWriteTimeMs()
-        || n.tempBlkReadTimeMs() < b.tempBlkReadTimeMs()
-        || n.tempBlkWriteTimeMs() < b.tempBlkWriteTimeMs()
-        || n.plans() < b.plans()
-        || n.totalPlanMs() < b.totalPlanMs()
-        || n.walRecords() < b.walRecords()
-        || n.walFpi() < b.walFpi()
-        || n.walBytes() < b.walBytes()
-        || n.jitTotalMs() < b.jitTotalMs();
   }
 
   /**
@@ -234,105 +209,18 @@ public final class StatementDiff {
     return c.calls() == 0 && c.plans() == 0 && c.totalExecMs() == 0 && c.totalPlanMs() == 0;
   }
 
-  /** Finite and non-negative everywhere, including the reconstructed sum of squares (which can overflow). */
-  static boolean isSane(Counters c) {
-    return (c.calls()
-            | c.rows()
-            | c.sharedBlksHit()
-            | c.sharedBlksRead()
-            | c.sharedBlksDirtied()
-            | c.sharedBlksWritten()
-            | c.localBlksHit()
-            | c.localBlksRead()
-            | c.tempBlksRead()
-            | c.tempBlksWritten()
-            | c.plans()
-            | c.walRecords()
-            | c.walFpi()
-            | c.walBytes())
-            >= 0 // the sign bit of any negative long survives the OR
-        && nonNegative(c.totalExecMs())
-        && nonNegative(c.meanExecMs())
-        && nonNegative(c.stddevExecMs())
-        && nonNegative(c.blkReadTimeMs())
-        && nonNegative(c.blkWriteTimeMs())
-        && nonNegative(c.tempBlkReadTimeMs())
-        && nonNegative(c.tempBlkWriteTimeMs())
-        && nonNegative(c.totalPlanMs())
-        && nonNegative(c.jitTotalMs())
-        && Double.isFinite(c.sumSquaresExecMs());
-  }
-
-  /** False for NaN (every comparison with NaN is false), negative values and infinity. */
-  private static boolean nonNegative(double v) {
-    return v >= 0 && v < Double.POSITIVE_INFINITY;
-  }
-
   /**
    * An entry born within the interval: everything it ever counted happened in it (its CPU time from pg_stat_kcache,
    * which keeps separate entries, is decided by {@link CpuDiff}).
    */
   private static StatementInterval whole(
       StatementKey key, Instant start, Instant end, Counters n, OptionalDouble cpuMs) {
-    return new StatementInterval(
-        key,
-        start,
-        end,
-        n.calls(),
-        n.totalExecMs(),
-        n.sumSquaresExecMs(),
-        n.rows(),
-        n.sharedBlksHit(),
-        n.sharedBlksRead(),
-        n.sharedBlksDirtied(),
-        n.sharedBlksWritten(),
-        n.localBlksHit(),
-        n.localBlksRead(),
-        n.tempBlksRead(),
-        n.tempBlksWritten(),
-        n.blkReadTimeMs(),
-        n.blkWriteTimeMs(),
-        n.tempBlkReadTimeMs() + n.tempBlkWriteTimeMs(),
-        n.plans(),
-        n.totalPlanMs(),
-        n.walRecords(),
-        n.walFpi(),
-        n.walBytes(),
-        n.jitTotalMs(),
-        cpuMs);
+    return new StatementInterval(key, start, end, n.values(), cpuMs);
   }
 
   /** Field-wise difference; the caller has checked that no counter went down. */
   private static StatementInterval delta(
       StatementKey key, Instant start, Instant end, Counters b, Counters n) {
-    // The sums of squares are large and nearly equal when an old entry ran a few calls of similar times:
-    // rounding can leave their difference slightly below zero, which is a variance of 0, not negative.
-    double sumSquares = Math.max(0, n.sumSquaresExecMs() - b.sumSquaresExecMs());
-    return new StatementInterval(
-        key,
-        start,
-        end,
-        n.calls() - b.calls(),
-        n.totalExecMs() - b.totalExecMs(),
-        sumSquares,
-        n.rows() - b.rows(),
-        n.sharedBlksHit() - b.sharedBlksHit(),
-        n.sharedBlksRead() - b.sharedBlksRead(),
-        n.sharedBlksDirtied() - b.sharedBlksDirtied(),
-        n.sharedBlksWritten() - b.sharedBlksWritten(),
-        n.localBlksHit() - b.localBlksHit(),
-        n.localBlksRead() - b.localBlksRead(),
-        n.tempBlksRead() - b.tempBlksRead(),
-        n.tempBlksWritten() - b.tempBlksWritten(),
-        n.blkReadTimeMs() - b.blkReadTimeMs(),
-        n.blkWriteTimeMs() - b.blkWriteTimeMs(),
-        (n.tempBlkReadTimeMs() - b.tempBlkReadTimeMs()) + (n.tempBlkWriteTimeMs() - b.tempBlkWriteTimeMs()),
-        n.plans() - b.plans(),
-        n.totalPlanMs() - b.totalPlanMs(),
-        n.walRecords() - b.walRecords(),
-        n.walFpi() - b.walFpi(),
-        n.walBytes() - b.walBytes(),
-        n.jitTotalMs() - b.jitTotalMs(),
-        CpuDiff.between(b, n));
+    return new StatementInterval(key, start, end, n.minus(b), CpuDiff.between(b, n));
   }
 }

@@ -44,8 +44,8 @@ public final class QueriesApi {
       var u = p.usage();
       return new PointJson(p.start(), p.end(), p.resolution().name().toLowerCase(java.util.Locale.ROOT), u.calls(),
           Api.round(u.execMs()), Api.round(u.meanExecMs()), Api.round(Math.sqrt(u.execVarianceMs2())),
-          Api.round(u.ioMs()), Api.round(cpuEstimateMs(u)), u.rows(), u.sharedBlksHit(), u.sharedBlksRead(),
-          u.tempBlksWritten());
+          Api.round(u.ioMs()), Api.round(cpuEstimateMs(u)), u.rows(), u.sums().sharedBlksHit(), u.sums().sharedBlksRead(),
+          u.sums().tempBlksWritten());
     }
 
     /** Execution minus IO time where the whole point was polled with track_io_timing on, else execution time. */

@@ -1,5 +1,7 @@
 package dev.earlybird.analysis;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.earlybird.history.Usage;
@@ -15,8 +17,16 @@ class AdviceRulesTest {
   /** A window's usage: the counters each rule reads; the rest zero. */
   static Usage usage(long calls, long rows, double execMs, long hit, long read, long tempWritten, long plans,
       double planMs, double jitMs, double ioReadMs, long ioTimed) {
-    return new Usage(1, calls, rows, hit, read, 0, 0, 0, 0, 0, tempWritten, plans, 0, 0, 0, execMs, 0, ioReadMs, 0, 0,
-        planMs, jitMs, execMs, 1, ioTimed, OptionalDouble.empty());
+    return new Usage(1, CounterValues.ZERO.with(Counter.CALLS, calls)
+            .with(Counter.ROWS, rows)
+            .with(Counter.SHARED_BLKS_HIT, hit)
+            .with(Counter.SHARED_BLKS_READ, read)
+            .with(Counter.TEMP_BLKS_WRITTEN, tempWritten)
+            .with(Counter.PLANS, plans)
+            .with(Counter.EXEC_MS, execMs)
+            .with(Counter.IO_READ_MS, ioReadMs)
+            .with(Counter.PLAN_MS, planMs)
+            .with(Counter.JIT_MS, jitMs), execMs, 1, ioTimed, OptionalDouble.empty());
   }
 
   @Test

@@ -243,14 +243,14 @@ class AdvisorRulesIT {
 
       Usage withoutJit = StatementReads.usage(start, off, dbId, true).get(queryId);
       assertThat(withoutJit.calls()).isEqualTo(20);
-      assertThat(withoutJit.jitMs()).isZero();
+      assertThat(withoutJit.sums().jitMs()).isZero();
       assertThat(rules.jit(withoutJit, hours(start, off))).isEmpty();
 
       Usage withJit = StatementReads.usage(off, on, dbId, true).get(queryId);
       assertThat(withJit.calls()).isEqualTo(20);
       Evidence.Advice advice = rules.jit(withJit, hours(off, on)).orElseThrow();
       assertThat(advice.numbers().get("jitSharePct")).isGreaterThanOrEqualTo(50);
-      assertThat(advice.numbers().get("jitMsPerCall")).isEqualTo(withJit.jitMs() / 20, within(0.001));
+      assertThat(advice.numbers().get("jitMsPerCall")).isEqualTo(withJit.sums().jitMs() / 20, within(0.001));
       assertThat(advice.advice()).startsWith("JIT compilation takes ").contains("raise jit_above_cost");
     }
   }
@@ -284,7 +284,7 @@ class AdvisorRulesIT {
     assertThat(advice.numbers().get("ioReadSharePct")).isGreaterThanOrEqualTo(50);
 
     Usage lookup = usage.get(StatementReads.queryId(server, db, "SELECT length(body) FROM recent"));
-    assertThat(lookup.sharedBlksHit()).isGreaterThan(10 * lookup.sharedBlksRead());
+    assertThat(lookup.sums().sharedBlksHit()).isGreaterThan(10 * lookup.sums().sharedBlksRead());
     assertThat(rules.lowHitRatio(lookup, hours(before, after))).isEmpty();
   }
 

@@ -1,5 +1,7 @@
 package dev.earlybird.analysis;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.earlybird.config.AnalysisConfig;
@@ -89,8 +91,10 @@ class AnalyzerTest {
     for (Load l : loads) {
       Draw d = Draw.of(random, l.calls(), l.meanMs(), l.sdMs());
       intervals.add(new StatementInterval(new StatementKey(TARGET, l.db(), 10, l.queryId(), true), start, clock,
-          l.calls(), d.sumMs(), d.sumSquaresMs(), l.calls(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-          java.util.OptionalDouble.empty()));
+              CounterValues.ZERO.with(Counter.CALLS, l.calls())
+              .with(Counter.EXEC_MS, d.sumMs())
+              .with(Counter.EXEC_SUMSQ_MS, d.sumSquaresMs())
+              .with(Counter.ROWS, l.calls()), java.util.OptionalDouble.empty()));
     }
     Snapshot snap = new Snapshot(TARGET, clock, Optional.empty(), OptionalLong.empty(), Map.of());
     store.recordPoll(PollRecord.success(snap, intervals, ioTimed));

@@ -1,5 +1,7 @@
 package dev.earlybird.analysis;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static dev.earlybird.analysis.Catalogs.NOW;
 import static dev.earlybird.analysis.Catalogs.btree;
 import static dev.earlybird.analysis.Catalogs.catalog;
@@ -21,7 +23,11 @@ class AppliedCheckTest {
   static Usage usage(long calls, double mean, double sd, double ioMs) {
     double exec = calls * mean;
     double squares = calls * (sd * sd + mean * mean);
-    return new Usage(1, calls, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, exec, squares, ioMs, 0, 0, 0, 0, 0, 0, 1);
+    return new Usage(1, CounterValues.ZERO.with(Counter.CALLS, calls)
+            .with(Counter.ROWS, calls)
+            .with(Counter.EXEC_MS, exec)
+            .with(Counter.EXEC_SUMSQ_MS, squares)
+            .with(Counter.IO_READ_MS, ioMs), 0, 0, 1);
   }
 
   @Test

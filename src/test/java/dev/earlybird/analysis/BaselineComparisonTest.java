@@ -1,5 +1,7 @@
 package dev.earlybird.analysis;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
@@ -35,8 +37,9 @@ class BaselineComparisonTest {
   /** One interval's sums, polled with track_io_timing on ({@code io} is its IO time) or off (no IO time). */
   private static HotQueryRow row(
       String target, String db, long queryId, long calls, double execMs, double ioMs, boolean timed) {
-    Usage u = new Usage(1, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, execMs, 0, timed ? ioMs : 0, 0, 0, 0, 0, 0, 0,
-        timed ? 1 : 0);
+    Usage u = new Usage(1, CounterValues.ZERO.with(Counter.CALLS, calls)
+            .with(Counter.EXEC_MS, execMs)
+            .with(Counter.IO_READ_MS, timed ? ioMs : 0), 0, 0, timed ? 1 : 0);
     return new HotQueryRow(target, db, 1, queryId, "f" + queryId, "SELECT " + queryId, u);
   }
 
@@ -94,8 +97,9 @@ class BaselineComparisonTest {
 
   /** 100 calls of {@code meanMs} per call with a variance of 1 ms², as the sums keep it. */
   private static HotQueryRow spread(double meanMs) {
-    Usage u = new Usage(1, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100 * meanMs, 100 * (1 + meanMs * meanMs), 0, 0,
-        0, 0, 0, 0, 0, 0);
+    Usage u = new Usage(1, CounterValues.ZERO.with(Counter.CALLS, 100)
+            .with(Counter.EXEC_MS, 100 * meanMs)
+            .with(Counter.EXEC_SUMSQ_MS, 100 * (1 + meanMs * meanMs)), 0, 0, 0);
     return new HotQueryRow("a", "tenant_x", 1, 1, "f1", "SELECT 1", u);
   }
 
@@ -164,8 +168,10 @@ class BaselineComparisonTest {
 
   private static void poll(JdbcHistoryStore store, Instant end, long calls, double execMs) {
     StatementKey k = new StatementKey("a", 1, 10, 7, true);
-    StatementInterval i = new StatementInterval(k, end.minusSeconds(60), end, calls, execMs, execMs * execMs / calls,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, java.util.OptionalDouble.empty());
+    StatementInterval i = new StatementInterval(k, end.minusSeconds(60), end,
+            CounterValues.ZERO.with(Counter.CALLS, calls)
+            .with(Counter.EXEC_MS, execMs)
+            .with(Counter.EXEC_SUMSQ_MS, execMs * execMs / calls), java.util.OptionalDouble.empty());
     store.recordPoll(
         PollRecord.success(new Snapshot("a", end, Optional.empty(), OptionalLong.empty(), Map.of()), List.of(i), true));
   }

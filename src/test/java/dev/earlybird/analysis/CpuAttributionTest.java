@@ -1,5 +1,7 @@
 package dev.earlybird.analysis;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.earlybird.history.Usage;
@@ -17,8 +19,9 @@ class CpuAttributionTest {
    * track_io_timing on for {@code ioTimed} of them.
    */
   private static Usage usage(double execMs, double ioMs, double cpuMs, long cpuIntervals, long ioTimed) {
-    return new Usage(
-        4, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, execMs, 0, ioMs, 0, 0, 0, 0, cpuMs, cpuIntervals, ioTimed);
+    return new Usage(4, CounterValues.ZERO.with(Counter.CALLS, 10)
+            .with(Counter.EXEC_MS, execMs)
+            .with(Counter.IO_READ_MS, ioMs), cpuMs, cpuIntervals, ioTimed);
   }
 
   @ParameterizedTest(name = "exec {0}, io {1}, kcache {2} in {3}/4 intervals, IO timed in {4}/4: {6} {5}")
@@ -51,8 +54,11 @@ class CpuAttributionTest {
   void anIntervalIsAnAggregateOfOne(Double cpuMs, boolean trackIo, double expectedMs, CpuSource expectedSource) {
     var key = new StatementKey("t", 1, 1, 1, true);
     var interval =
-        new StatementInterval(key, Instant.EPOCH, Instant.EPOCH.plusSeconds(60), 2, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            20, 10, 0, 0, 0, 0, 0, 0, 0, cpuMs == null ? OptionalDouble.empty() : OptionalDouble.of(cpuMs));
+        new StatementInterval(key, Instant.EPOCH, Instant.EPOCH.plusSeconds(60),
+                CounterValues.ZERO.with(Counter.CALLS, 2)
+                .with(Counter.EXEC_MS, 100)
+                .with(Counter.IO_READ_MS, 20)
+                .with(Counter.IO_WRITE_MS, 10), cpuMs == null ? OptionalDouble.empty() : OptionalDouble.of(cpuMs));
     assertThat(CpuAttribution.of(interval, trackIo)).isEqualTo(new CpuAttribution.Cpu(expectedMs, expectedSource));
   }
 }

@@ -1,5 +1,7 @@
 package dev.earlybird.analysis;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.earlybird.config.BaselineConfig;
@@ -39,8 +41,12 @@ class CpuHistoryTest {
    * had track_io_timing on (with it off, PostgreSQL records no IO time).
    */
   private static void poll(JdbcHistoryStore store, Instant end, boolean timed) {
-    StatementInterval i = new StatementInterval(new StatementKey("pg1", 1, 10, 7, true), end.minus(STEP), end, 10,
-        100, 1000, 10, 0, 0, 0, 0, 0, 0, 0, 0, timed ? 40 : 0, 0, 0, 0, 0, 0, 0, 0, 0, OptionalDouble.empty());
+    StatementInterval i = new StatementInterval(new StatementKey("pg1", 1, 10, 7, true), end.minus(STEP), end,
+            CounterValues.ZERO.with(Counter.CALLS, 10)
+            .with(Counter.EXEC_MS, 100)
+            .with(Counter.EXEC_SUMSQ_MS, 1000)
+            .with(Counter.ROWS, 10)
+            .with(Counter.IO_READ_MS, timed ? 40 : 0), OptionalDouble.empty());
     Snapshot snap = new Snapshot("pg1", end, Optional.empty(), OptionalLong.empty(), Map.of());
     store.recordPoll(PollRecord.success(snap, List.of(i), timed));
   }

@@ -1,5 +1,7 @@
 package dev.earlybird.analysis;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.earlybird.config.AnalysisConfig;
@@ -42,7 +44,9 @@ class DetectorTest {
   /** Sums for {@code calls} calls with the given per-call mean and standard deviation. */
   static Usage usage(long calls, double mean, double sd) {
     double sum = calls * mean, sumsq = calls * (sd * sd + mean * mean);
-    return new Usage(1, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, sum, sumsq, 0, 0, 0, 0, 0, 0, 0, 0);
+    return new Usage(1, CounterValues.ZERO.with(Counter.CALLS, calls)
+            .with(Counter.EXEC_MS, sum)
+            .with(Counter.EXEC_SUMSQ_MS, sumsq), 0, 0, 0);
   }
 
   List<dev.earlybird.analysis.Observation> regressions(Usage window, Usage baseline) {

@@ -1,5 +1,7 @@
 package dev.earlybird.analysis;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -17,8 +19,9 @@ class ForecastTest {
 
   /** Sums of {@code calls} calls of {@code execMs} execution time in all, {@code ioMs} of it block reads. */
   static Usage usage(long calls, double execMs, double ioMs, boolean ioTimed) {
-    return new Usage(1, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, execMs, 0, ioMs, 0, 0, 0, 0, 0, 0,
-        ioTimed ? 1 : 0);
+    return new Usage(1, CounterValues.ZERO.with(Counter.CALLS, calls)
+            .with(Counter.EXEC_MS, execMs)
+            .with(Counter.IO_READ_MS, ioMs), 0, 0, ioTimed ? 1 : 0);
   }
 
   static Usage usage(long calls, double execMs) {

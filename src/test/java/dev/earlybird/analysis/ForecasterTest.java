@@ -1,5 +1,7 @@
 package dev.earlybird.analysis;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.earlybird.config.AnalysisConfig;
@@ -110,9 +112,11 @@ class ForecasterTest {
           }
           double perCall = meanMs[s] * (1 + 0.2 * load(local)) * (db == 1 && s == 0 && !mid.isBefore(slowFrom) ? slowFactor : 1);
           double exec = calls * perCall;
-          out.add(new StatementInterval(new StatementKey(TARGET, db, 10, 100 + s, true), from, to, calls, exec,
-              calls * perCall * perCall * 1.2, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-              OptionalDouble.empty()));
+          out.add(new StatementInterval(new StatementKey(TARGET, db, 10, 100 + s, true), from, to,
+                  CounterValues.ZERO.with(Counter.CALLS, calls)
+                  .with(Counter.EXEC_MS, exec)
+                  .with(Counter.EXEC_SUMSQ_MS, calls * perCall * perCall * 1.2)
+                  .with(Counter.ROWS, calls), OptionalDouble.empty()));
         }
       }
       return out;

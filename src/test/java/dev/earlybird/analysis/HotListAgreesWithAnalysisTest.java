@@ -1,5 +1,7 @@
 package dev.earlybird.analysis;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.earlybird.config.AnalysisConfig;
@@ -87,8 +89,12 @@ class HotListAgreesWithAnalysisTest {
     /** One poll's interval, polled with track_io_timing on. */
     StatementInterval interval(Random random, Instant start, Instant end) {
       Draw d = Draw.of(random, calls, meanMs, sdMs);
-      return new StatementInterval(new StatementKey(TARGET, db, 10, queryId, true), start, end, calls, d.sumMs(),
-          d.sumSquaresMs(), calls, 0, 0, 0, 0, 0, 0, 0, 0, ioMs, 0, 0, 0, 0, 0, 0, 0, 0, kcacheMs);
+      return new StatementInterval(new StatementKey(TARGET, db, 10, queryId, true), start, end,
+              CounterValues.ZERO.with(Counter.CALLS, calls)
+              .with(Counter.EXEC_MS, d.sumMs())
+              .with(Counter.EXEC_SUMSQ_MS, d.sumSquaresMs())
+              .with(Counter.ROWS, calls)
+              .with(Counter.IO_READ_MS, ioMs), kcacheMs);
     }
   }
 

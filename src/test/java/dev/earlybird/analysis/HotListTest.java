@@ -1,5 +1,7 @@
 package dev.earlybird.analysis;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.earlybird.history.HotQueryRow;
@@ -10,7 +12,9 @@ import org.junit.jupiter.api.Test;
 class HotListTest {
   /** One interval's sums, polled with track_io_timing on or off. */
   private static Usage usage(long calls, double execMs, double ioMs, boolean timed) {
-    return new Usage(1, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, execMs, 0, ioMs, 0, 0, 0, 0, 0, 0, timed ? 1 : 0);
+    return new Usage(1, CounterValues.ZERO.with(Counter.CALLS, calls)
+            .with(Counter.EXEC_MS, execMs)
+            .with(Counter.IO_READ_MS, ioMs), 0, 0, timed ? 1 : 0);
   }
 
   private static HotQueryRow row(
@@ -58,8 +62,8 @@ class HotListTest {
   @Test
   void measuredCpuRanksAStatementThatWaitsBelowOneThatComputes() {
     // A sleeper: long execution, no IO, next to no CPU; a computation: shorter, all CPU (pg_stat_kcache).
-    Usage sleeper = new Usage(2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2000, 0, 0, 0, 0, 0, 0, 0.2, 2, 2);
-    Usage computes = new Usage(2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 800, 0, 0, 0, 0, 0, 0, 780, 2, 2);
+    Usage sleeper = new Usage(2, CounterValues.ZERO.with(Counter.CALLS, 2).with(Counter.EXEC_MS, 2000), 0.2, 2, 2);
+    Usage computes = new Usage(2, CounterValues.ZERO.with(Counter.CALLS, 2).with(Counter.EXEC_MS, 800), 780, 2, 2);
     List<HotQuery> hot =
         HotList.rank(
             List.of(new HotQueryRow("a", "d", 1, 1, "f1", "SELECT pg_sleep($1)", sleeper),

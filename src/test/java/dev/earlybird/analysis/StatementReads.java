@@ -1,5 +1,6 @@
 package dev.earlybird.analysis;
 
+import dev.earlybird.model.CounterValues;
 import dev.earlybird.history.Usage;
 import dev.earlybird.model.Counters;
 import dev.earlybird.model.Snapshot;
@@ -49,21 +50,11 @@ final class StatementReads {
   }
 
   private static Usage delta(Counters a, Counters b, boolean ioTimed) {
-    return new Usage(1, b.calls() - a.calls(), b.rows() - a.rows(), b.sharedBlksHit() - a.sharedBlksHit(),
-        b.sharedBlksRead() - a.sharedBlksRead(), b.sharedBlksDirtied() - a.sharedBlksDirtied(),
-        b.sharedBlksWritten() - a.sharedBlksWritten(), b.localBlksHit() - a.localBlksHit(),
-        b.localBlksRead() - a.localBlksRead(), b.tempBlksRead() - a.tempBlksRead(),
-        b.tempBlksWritten() - a.tempBlksWritten(), b.plans() - a.plans(), b.walRecords() - a.walRecords(),
-        b.walFpi() - a.walFpi(), b.walBytes() - a.walBytes(), b.totalExecMs() - a.totalExecMs(),
-        b.sumSquaresExecMs() - a.sumSquaresExecMs(), b.blkReadTimeMs() - a.blkReadTimeMs(),
-        b.blkWriteTimeMs() - a.blkWriteTimeMs(),
-        b.tempBlkReadTimeMs() + b.tempBlkWriteTimeMs() - a.tempBlkReadTimeMs() - a.tempBlkWriteTimeMs(),
-        b.totalPlanMs() - a.totalPlanMs(), b.jitTotalMs() - a.jitTotalMs(), 0, 0, ioTimed ? 1 : 0);
+    return new Usage(1, b.minus(a), 0, 0, ioTimed ? 1 : 0);
   }
 
   private static Counters zero(Counters like) {
-    return new Counters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, like.statsSince(),
-        java.util.OptionalDouble.empty());
+    return new Counters(CounterValues.ZERO, 0, 0, 0, 0, like.statsSince(), java.util.OptionalDouble.empty());
   }
 
   /** The queryid of the one statement of {@code database} whose text starts with {@code prefix}. */

@@ -1,5 +1,7 @@
 package dev.earlybird.bench;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import dev.earlybird.config.TenantsConfig;
 import dev.earlybird.history.CallTime;
 import dev.earlybird.history.CandidateFilter;
@@ -164,11 +166,18 @@ public class StoreBench {
         for (int q = 0; q < 20_000; q++) {
           StatementKey k = new StatementKey("bench-poll", 16384 + q % 70, 10, q, true);
           long calls = (run + 2L) * (q % 13 + 1);
-          entries.put(k, new Counters(calls, calls * 1.5, 1.5, 0.1, calls, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-              calls, 0.01 * calls, 0, 0, 0, 0, from, java.util.OptionalDouble.empty()));
-          intervals.add(new StatementInterval(k, from, to, q % 13 + 1, 1.5 * (q % 13 + 1), 2.25 * (q % 13 + 1),
-              q % 13 + 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, q % 13 + 1, 0.01, 0, 0, 0, 0,
-              java.util.OptionalDouble.empty()));
+          entries.put(k, new Counters(CounterValues.ZERO.with(Counter.CALLS, calls)
+                  .with(Counter.EXEC_MS, calls * 1.5)
+                  .with(Counter.ROWS, calls)
+                  .with(Counter.SHARED_BLKS_HIT, calls)
+                  .with(Counter.PLANS, calls)
+                  .with(Counter.PLAN_MS, 0.01 * calls), 1.5, 0.1, 0, 0, from, java.util.OptionalDouble.empty()));
+          intervals.add(new StatementInterval(k, from, to, CounterValues.ZERO.with(Counter.CALLS, q % 13 + 1)
+                  .with(Counter.EXEC_MS, 1.5 * (q % 13 + 1))
+                  .with(Counter.EXEC_SUMSQ_MS, 2.25 * (q % 13 + 1))
+                  .with(Counter.ROWS, q % 13 + 1)
+                  .with(Counter.PLANS, q % 13 + 1)
+                  .with(Counter.PLAN_MS, 0.01), java.util.OptionalDouble.empty()));
         }
         var snapshot = new Snapshot("bench-poll", to, Optional.empty(), java.util.OptionalLong.empty(), entries);
         long t = System.nanoTime();

@@ -1,5 +1,7 @@
 package dev.earlybird.bench;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import dev.earlybird.model.DatabaseInfo;
 import dev.earlybird.model.StatementInterval;
 import dev.earlybird.model.StatementKey;
@@ -254,8 +256,11 @@ final class SyntheticFleet {
         n += k;
       }
       if (n > 0) {
-        out.add(new StatementInterval(new StatementKey(TARGET, oid(s.db()), 10, s.queryId(), true), from, to, n, sum,
-            sumsq, n, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, java.util.OptionalDouble.empty()));
+        out.add(new StatementInterval(new StatementKey(TARGET, oid(s.db()), 10, s.queryId(), true), from, to,
+                CounterValues.ZERO.with(Counter.CALLS, n)
+                .with(Counter.EXEC_MS, sum)
+                .with(Counter.EXEC_SUMSQ_MS, sumsq)
+                .with(Counter.ROWS, n), java.util.OptionalDouble.empty()));
       }
     }
     return out;

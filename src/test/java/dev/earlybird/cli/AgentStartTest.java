@@ -1,5 +1,7 @@
 package dev.earlybird.cli;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
@@ -85,8 +87,9 @@ class AgentStartTest {
     // A store with one successful poll of the target, as an earlier run left it; the target is down now.
     java.time.Instant polled = java.time.Instant.parse("2026-12-06T22:15:07.123456Z");
     var key = new dev.earlybird.model.StatementKey("nowhere", 5, 10, 42, true);
-    var counters = new dev.earlybird.model.Counters(4, 40, 10, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, null, java.util.OptionalDouble.empty());
+    var counters = new dev.earlybird.model.Counters(CounterValues.ZERO.with(Counter.CALLS, 4)
+            .with(Counter.EXEC_MS, 40)
+            .with(Counter.ROWS, 4), 10, 1, 0, 0, null, java.util.OptionalDouble.empty());
     try (var store = dev.earlybird.history.DuckDbHistoryStore.open(dir.resolve("h.duckdb"), () -> polled)) {
       store.recordPoll(dev.earlybird.history.PollRecord.success(new dev.earlybird.model.Snapshot("nowhere", polled,
           java.util.Optional.empty(), java.util.OptionalLong.empty(), java.util.Map.of(key, counters)),

@@ -1,5 +1,7 @@
 package dev.earlybird.cli;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -75,9 +77,12 @@ class ReportCommandTest {
   }
 
   private static StatementInterval interval(String target, long db, long queryId, long calls, double execMs, double ioMs) {
-    return new StatementInterval(new StatementKey(target, db, 10, queryId, true), END.minusSeconds(60), END, calls,
-        execMs, execMs * execMs / calls, calls, 0, 0, 0, 0, 0, 0, 0, 0, ioMs, 0, 0, 0, 0, 0, 0, 0, 0,
-        java.util.OptionalDouble.empty());
+    return new StatementInterval(new StatementKey(target, db, 10, queryId, true), END.minusSeconds(60), END,
+            CounterValues.ZERO.with(Counter.CALLS, calls)
+            .with(Counter.EXEC_MS, execMs)
+            .with(Counter.EXEC_SUMSQ_MS, execMs * execMs / calls)
+            .with(Counter.ROWS, calls)
+            .with(Counter.IO_READ_MS, ioMs), java.util.OptionalDouble.empty());
   }
 
   private static void poll(JdbcHistoryStore s, String target, List<StatementInterval> intervals, boolean ioTimed) {

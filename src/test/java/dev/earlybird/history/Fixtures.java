@@ -1,5 +1,7 @@
 package dev.earlybird.history;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import dev.earlybird.model.Counters;
 import dev.earlybird.model.Snapshot;
 import dev.earlybird.model.StatementInterval;
@@ -26,10 +28,26 @@ final class Fixtures {
    */
   static Counters counters(long calls, long seed, Instant statsSince) {
     double mean = 1.25 + seed % 7;
-    return new Counters(
-        calls, calls * mean, mean, 0.5 + seed % 3, calls * 2 + 1, calls * 3 + 2, calls + 3, seed + 4, seed + 5,
-        seed + 6, seed + 7, seed + 8, calls + 9, calls * 0.125 + 0.1, calls * 0.0625 + 0.2, 0.3 + seed, 0.4 + seed,
-        calls + 10, calls * 0.01 + 0.5, calls + 11, seed + 12, calls * 100 + 13, 0.75 + seed, statsSince,
+    return new Counters(CounterValues.ZERO.with(Counter.CALLS, calls)
+            .with(Counter.EXEC_MS, calls * mean)
+            .with(Counter.ROWS, calls * 2 + 1)
+            .with(Counter.SHARED_BLKS_HIT, calls * 3 + 2)
+            .with(Counter.SHARED_BLKS_READ, calls + 3)
+            .with(Counter.SHARED_BLKS_DIRTIED, seed + 4)
+            .with(Counter.SHARED_BLKS_WRITTEN, seed + 5)
+            .with(Counter.LOCAL_BLKS_HIT, seed + 6)
+            .with(Counter.LOCAL_BLKS_READ, seed + 7)
+            .with(Counter.TEMP_BLKS_READ, seed + 8)
+            .with(Counter.TEMP_BLKS_WRITTEN, calls + 9)
+            .with(Counter.IO_READ_MS, calls * 0.125 + 0.1)
+            .with(Counter.IO_WRITE_MS, calls * 0.0625 + 0.2)
+            .with(Counter.PLANS, calls + 10)
+            .with(Counter.PLAN_MS, calls * 0.01 + 0.5)
+            .with(Counter.WAL_RECORDS, calls + 11)
+            .with(Counter.WAL_FPI, seed + 12)
+            .with(Counter.WAL_BYTES, calls * 100 + 13)
+            .with(Counter.JIT_MS, 0.75 + seed),
+        mean, 0.5 + seed % 3, 0.3 + seed, 0.4 + seed, statsSince,
         seed % 2 == 1 ? OptionalDouble.of(calls * 0.5 + 0.875) : OptionalDouble.empty());
   }
 
@@ -40,9 +58,27 @@ final class Fixtures {
 
   static StatementInterval interval(
       StatementKey k, Instant start, Instant end, long calls, double execMs, OptionalDouble cpuMs) {
-    return new StatementInterval(
-        k, start, end, calls, execMs, execMs * execMs / Math.max(1, calls), calls * 2, calls * 10, calls, 1, 2, 3, 4,
-        5, 6, 0.25 * calls, 0.125 * calls, 0.0625 * calls, calls, 0.5 * calls, 7, 8, 9, 0.01 * calls, cpuMs);
+    return new StatementInterval(k, start, end, CounterValues.ZERO.with(Counter.CALLS, calls)
+            .with(Counter.EXEC_MS, execMs)
+            .with(Counter.EXEC_SUMSQ_MS, execMs * execMs / Math.max(1, calls))
+            .with(Counter.ROWS, calls * 2)
+            .with(Counter.SHARED_BLKS_HIT, calls * 10)
+            .with(Counter.SHARED_BLKS_READ, calls)
+            .with(Counter.SHARED_BLKS_DIRTIED, 1)
+            .with(Counter.SHARED_BLKS_WRITTEN, 2)
+            .with(Counter.LOCAL_BLKS_HIT, 3)
+            .with(Counter.LOCAL_BLKS_READ, 4)
+            .with(Counter.TEMP_BLKS_READ, 5)
+            .with(Counter.TEMP_BLKS_WRITTEN, 6)
+            .with(Counter.IO_READ_MS, 0.25 * calls)
+            .with(Counter.IO_WRITE_MS, 0.125 * calls)
+            .with(Counter.TEMP_IO_MS, 0.0625 * calls)
+            .with(Counter.PLANS, calls)
+            .with(Counter.PLAN_MS, 0.5 * calls)
+            .with(Counter.WAL_RECORDS, 7)
+            .with(Counter.WAL_FPI, 8)
+            .with(Counter.WAL_BYTES, 9)
+            .with(Counter.JIT_MS, 0.01 * calls), cpuMs);
   }
 
   static Snapshot snapshot(String target, Instant at, Map<StatementKey, Counters> entries) {

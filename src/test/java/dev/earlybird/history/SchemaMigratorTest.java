@@ -1,5 +1,7 @@
 package dev.earlybird.history;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -141,9 +143,12 @@ class SchemaMigratorTest {
     java.time.Instant t0 = java.time.Instant.parse("2026-03-01T10:00:00Z"), end = t0.plusSeconds(600);
     try (var store = DuckDbHistoryStore.open(file, () -> end)) {
       for (String target : java.util.List.of("timed", "untimed")) {
-        var i = new dev.earlybird.model.StatementInterval(Fixtures.key(target, 1, 10, 7, true), t0, end, 10, 100,
-            1000, 10, 0, 0, 0, 0, 0, 0, 0, 0, target.equals("timed") ? 40 : 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            java.util.OptionalDouble.empty());
+        var i = new dev.earlybird.model.StatementInterval(Fixtures.key(target, 1, 10, 7, true), t0, end,
+                CounterValues.ZERO.with(Counter.CALLS, 10)
+                .with(Counter.EXEC_MS, 100)
+                .with(Counter.EXEC_SUMSQ_MS, 1000)
+                .with(Counter.ROWS, 10)
+                .with(Counter.IO_READ_MS, target.equals("timed") ? 40 : 0), java.util.OptionalDouble.empty());
         store.recordPoll(PollRecord.success(Fixtures.snapshot(target, end, java.util.Map.of()), java.util.List.of(i)));
       }
     }

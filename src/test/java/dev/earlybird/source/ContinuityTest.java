@@ -1,5 +1,7 @@
 package dev.earlybird.source;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.earlybird.model.Counters;
@@ -108,8 +110,9 @@ class ContinuityTest {
   }
 
   private static Snapshot snap(Instant at, Instant statsReset, long calls) {
-    var counters = new Counters(calls, calls * 2.0, 2.0, 0, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, null, OptionalDouble.empty());
+    var counters = new Counters(CounterValues.ZERO.with(Counter.CALLS, calls)
+            .with(Counter.EXEC_MS, calls * 2.0)
+            .with(Counter.ROWS, calls), 2.0, 0, 0, 0, null, OptionalDouble.empty());
     return new Snapshot("pg", at, Optional.ofNullable(statsReset),
         statsReset == null ? OptionalLong.empty() : OptionalLong.of(0), Map.of(A, counters));
   }

@@ -1,5 +1,7 @@
 package dev.earlybird.source;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.earlybird.model.Counters;
@@ -74,8 +76,9 @@ class HiddenDiffTest {
   }
 
   private static Counters counters(long calls) {
-    return new Counters(calls, calls * 2.0, 2.0, 0, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null,
-        OptionalDouble.empty());
+    return new Counters(CounterValues.ZERO.with(Counter.CALLS, calls)
+            .with(Counter.EXEC_MS, calls * 2.0)
+            .with(Counter.ROWS, calls), 2.0, 0, 0, 0, null, OptionalDouble.empty());
   }
 
   @Test

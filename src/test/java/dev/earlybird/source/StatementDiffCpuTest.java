@@ -1,5 +1,7 @@
 package dev.earlybird.source;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static dev.earlybird.source.StatementDiffTest.A;
 import static dev.earlybird.source.StatementDiffTest.B;
 import static dev.earlybird.source.StatementDiffTest.C;
@@ -96,7 +98,7 @@ class StatementDiffCpuTest {
   /** Counters with calls, execution time and a kcache CPU time (null: none); every call took the same time. */
   private static Counters c(long calls, double execMs, Double cpuMs) {
     Counters base = StatementDiffTest.c(calls, execMs);
-    return new Counters(base.calls(), base.totalExecMs(), base.meanExecMs(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, null, cpuMs == null ? OptionalDouble.empty() : OptionalDouble.of(cpuMs));
+    return new Counters(base.values(), base.meanExecMs(), 0, 0, 0, null,
+        cpuMs == null ? OptionalDouble.empty() : OptionalDouble.of(cpuMs));
   }
 }

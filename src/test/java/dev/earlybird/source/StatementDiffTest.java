@@ -1,5 +1,7 @@
 package dev.earlybird.source;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,9 +9,9 @@ import dev.earlybird.model.Counters;
 import dev.earlybird.model.Snapshot;
 import dev.earlybird.model.StatementInterval;
 import dev.earlybird.model.StatementKey;
-import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -211,14 +213,51 @@ class StatementDiffTest {
 
   // ---- every field ----
 
+  /** An entry with every counter set, read after {@code before} in the first test. */
+  static final Counters AFTER =
+      new Counters(CounterValues.ZERO.with(Counter.CALLS, 25)
+              .with(Counter.EXEC_MS, 400)
+              .with(Counter.ROWS, 80)
+              .with(Counter.SHARED_BLKS_HIT, 1900)
+              .with(Counter.SHARED_BLKS_READ, 260)
+              .with(Counter.SHARED_BLKS_DIRTIED, 35)
+              .with(Counter.SHARED_BLKS_WRITTEN, 41)
+              .with(Counter.LOCAL_BLKS_HIT, 15)
+              .with(Counter.LOCAL_BLKS_READ, 16)
+              .with(Counter.TEMP_BLKS_READ, 17)
+              .with(Counter.TEMP_BLKS_WRITTEN, 28)
+              .with(Counter.IO_READ_MS, 3.0)
+              .with(Counter.IO_WRITE_MS, 5.0)
+              .with(Counter.PLANS, 30)
+              .with(Counter.PLAN_MS, 9.5)
+              .with(Counter.WAL_RECORDS, 190)
+              .with(Counter.WAL_FPI, 10)
+              .with(Counter.WAL_BYTES, 19000)
+              .with(Counter.JIT_MS, 4.5), 16, 3, 1.25, 0.75, null, OptionalDouble.empty());
+
   @Test
   void everyFieldIsTheDifferenceAndTheIntervalSpansTheTwoReads() {
     Counters before =
-        new Counters(10, 100, 10, 2, 50, 1000, 200, 30, 40, 5, 6, 7, 8, 1.5, 2.5, 0.25, 0.5, 12, 3.5, 90, 9, 9000, 4.0,
-            null, OptionalDouble.empty());
-    Counters after =
-        new Counters(25, 400, 16, 3, 80, 1900, 260, 35, 41, 15, 16, 17, 28, 3.0, 5.0, 1.25, 0.75, 30, 9.5, 190, 10,
-            19000, 4.5, null, OptionalDouble.empty());
+        new Counters(CounterValues.ZERO.with(Counter.CALLS, 10)
+                .with(Counter.EXEC_MS, 100)
+                .with(Counter.ROWS, 50)
+                .with(Counter.SHARED_BLKS_HIT, 1000)
+                .with(Counter.SHARED_BLKS_READ, 200)
+                .with(Counter.SHARED_BLKS_DIRTIED, 30)
+                .with(Counter.SHARED_BLKS_WRITTEN, 40)
+                .with(Counter.LOCAL_BLKS_HIT, 5)
+                .with(Counter.LOCAL_BLKS_READ, 6)
+                .with(Counter.TEMP_BLKS_READ, 7)
+                .with(Counter.TEMP_BLKS_WRITTEN, 8)
+                .with(Counter.IO_READ_MS, 1.5)
+                .with(Counter.IO_WRITE_MS, 2.5)
+                .with(Counter.PLANS, 12)
+                .with(Counter.PLAN_MS, 3.5)
+                .with(Counter.WAL_RECORDS, 90)
+                .with(Counter.WAL_FPI, 9)
+                .with(Counter.WAL_BYTES, 9000)
+                .with(Counter.JIT_MS, 4.0), 10, 2, 0.25, 0.5, null, OptionalDouble.empty());
+    Counters after = AFTER;
     StatementInterval i =
         single(StatementDiff.between(snap(T0, Map.of(A, before)), snap(T1, Map.of(A, after))));
 
@@ -227,69 +266,62 @@ class StatementDiffTest {
     assertThat(i.end()).isEqualTo(T1);
     assertThat(i.calls()).isEqualTo(15);
     assertThat(i.execMs()).isEqualTo(300.0);
-    assertThat(i.execSumSquaresMs()).isEqualTo(25 * (9.0 + 256.0) - 10 * (4.0 + 100.0));
-    assertThat(i.rows()).isEqualTo(30);
-    assertThat(i.sharedBlksHit()).isEqualTo(900);
-    assertThat(i.sharedBlksRead()).isEqualTo(60);
-    assertThat(i.sharedBlksDirtied()).isEqualTo(5);
-    assertThat(i.sharedBlksWritten()).isEqualTo(1);
-    assertThat(i.localBlksHit()).isEqualTo(10);
-    assertThat(i.localBlksRead()).isEqualTo(10);
-    assertThat(i.tempBlksRead()).isEqualTo(10);
-    assertThat(i.tempBlksWritten()).isEqualTo(20);
-    assertThat(i.ioReadMs()).isEqualTo(1.5);
-    assertThat(i.ioWriteMs()).isEqualTo(2.5);
-    assertThat(i.tempIoMs()).isEqualTo(1.25);
-    assertThat(i.plans()).isEqualTo(18);
-    assertThat(i.planMs()).isEqualTo(6.0);
-    assertThat(i.walRecords()).isEqualTo(100);
-    assertThat(i.walFpi()).isEqualTo(1);
-    assertThat(i.walBytes()).isEqualTo(10000);
-    assertThat(i.jitMs()).isEqualTo(0.5);
+    assertThat(i.counters().doubleValue(Counter.EXEC_SUMSQ_MS)).isEqualTo(25 * (9.0 + 256.0) - 10 * (4.0 + 100.0));
+    assertThat(i.counters().longValue(Counter.ROWS)).isEqualTo(30);
+    assertThat(i.counters().longValue(Counter.SHARED_BLKS_HIT)).isEqualTo(900);
+    assertThat(i.counters().longValue(Counter.SHARED_BLKS_READ)).isEqualTo(60);
+    assertThat(i.counters().longValue(Counter.SHARED_BLKS_DIRTIED)).isEqualTo(5);
+    assertThat(i.counters().longValue(Counter.SHARED_BLKS_WRITTEN)).isEqualTo(1);
+    assertThat(i.counters().longValue(Counter.LOCAL_BLKS_HIT)).isEqualTo(10);
+    assertThat(i.counters().longValue(Counter.LOCAL_BLKS_READ)).isEqualTo(10);
+    assertThat(i.counters().longValue(Counter.TEMP_BLKS_READ)).isEqualTo(10);
+    assertThat(i.counters().longValue(Counter.TEMP_BLKS_WRITTEN)).isEqualTo(20);
+    assertThat(i.counters().doubleValue(Counter.IO_READ_MS)).isEqualTo(1.5);
+    assertThat(i.counters().doubleValue(Counter.IO_WRITE_MS)).isEqualTo(2.5);
+    assertThat(i.counters().doubleValue(Counter.TEMP_IO_MS)).isEqualTo(1.25);
+    assertThat(i.counters().longValue(Counter.PLANS)).isEqualTo(18);
+    assertThat(i.counters().doubleValue(Counter.PLAN_MS)).isEqualTo(6.0);
+    assertThat(i.counters().longValue(Counter.WAL_RECORDS)).isEqualTo(100);
+    assertThat(i.counters().longValue(Counter.WAL_FPI)).isEqualTo(1);
+    assertThat(i.counters().longValue(Counter.WAL_BYTES)).isEqualTo(10000);
+    assertThat(i.counters().doubleValue(Counter.JIT_MS)).isEqualTo(0.5);
   }
 
   @Test
   void aNewEntryIsWrittenWithAllItsCounters() {
-    Counters after =
-        new Counters(25, 400, 16, 3, 80, 1900, 260, 35, 41, 15, 16, 17, 28, 3.0, 5.0, 1.25, 0.75, 30, 9.5, 190, 10,
-            19000, 4.5, null, OptionalDouble.empty());
+    Counters after = AFTER;
     StatementInterval i = single(StatementDiff.between(snap(T0, Map.of()), snap(T1, Map.of(A, after))));
 
     assertThat(i)
         .isEqualTo(
-            new StatementInterval(A, T0, T1, 25, 400, after.sumSquaresExecMs(), 80, 1900, 260, 35, 41, 15, 16, 17,
-                28, 3.0, 5.0, 2.0, 30, 9.5, 190, 10, 19000, 4.5, OptionalDouble.empty()));
+            new StatementInterval(A, T0, T1, AFTER.values(), OptionalDouble.empty()));
+    // Derived as the reading has them: temp IO is read + write time, the sum of squares from mean and stddev.
+    assertThat(i.counters().doubleValue(Counter.TEMP_IO_MS)).isEqualTo(2.0);
+    assertThat(i.counters().execSumSquaresMs()).isEqualTo(25 * (3.0 * 3.0 + 16.0 * 16.0));
   }
 
-  /** The cumulative counters; mean and stddev are not cumulative and may go either way. */
-  static IntStream cumulativeFields() {
-    return IntStream.range(0, 23).filter(f -> f != 2 && f != 3);
+  /** The counters pg_stat_statements has (mean and stddev are not cumulative and may go either way). */
+  static Stream<String> cumulativeFields() {
+    return Stream.concat(
+        Arrays.stream(Counter.values()).filter(c -> c.pgssColumn() != null).map(Counter::name),
+        Stream.of("TEMP_BLK_READ_TIME", "TEMP_BLK_WRITE_TIME"));
   }
 
   @ParameterizedTest(name = "{0} went down")
   @MethodSource("cumulativeFields")
-  void anyCounterGoingDownMeansReCreatedAndNeverANegativeDelta(int field) {
-    double[] before = new double[23];
-    double[] after = new double[23];
-    for (int f = 0; f < 23; f++) {
-      before[f] = 100;
-      after[f] = 150;
-    }
-    before[2] = 1; // mean 1 ms, stddev 0: consistent with 100 calls in 100 ms
-    before[3] = 0;
-    after[2] = 1;
-    after[3] = 0;
-    after[field] = 40;
+  void anyCounterGoingDownMeansReCreatedAndNeverANegativeDelta(String field) {
+    Counters before = reading(100, null);
+    Counters after = reading(150, field);
     Map<StatementKey, Counters> idle = Map.of(B, c(5, 5), C, c(1, 1));
-    Snapshot previous = snap(T0, with(idle, A, counters(before)));
-    Snapshot next = snap(T1, with(idle, A, counters(after)));
+    Snapshot previous = snap(T0, with(idle, A, before));
+    Snapshot next = snap(T1, with(idle, A, after));
 
     DiffResult result = StatementDiff.between(previous, next);
 
     StatementInterval i = single(result);
-    assertThat(result.recreatedEntries()).as(Counters.class.getRecordComponents()[field].getName()).isEqualTo(1);
-    assertThat(i.calls()).isEqualTo((long) after[0]);
-    assertThat(i.execMs()).isEqualTo(after[1]);
+    assertThat(result.recreatedEntries()).as(field).isEqualTo(1);
+    assertThat(i.calls()).isEqualTo(after.calls());
+    assertThat(i.execMs()).isEqualTo(after.totalExecMs());
     assertNoNegativeField(i);
   }
 
@@ -313,8 +345,8 @@ class StatementDiffTest {
 
   @Test
   void aSumOfSquaresThatOverflowsIsABadValue() {
-    Counters huge = new Counters(10, 1e300, 1e200, 1e200, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        null, OptionalDouble.empty());
+    Counters huge = new Counters(CounterValues.ZERO.with(Counter.CALLS, 10)
+            .with(Counter.EXEC_MS, 1e300), 1e200, 1e200, 0, 0, null, OptionalDouble.empty());
     DiffResult result = StatementDiff.between(snap(T0, Map.of()), snap(T1, Map.of(A, huge)));
     assertThat(result.badValues()).isEqualTo(1);
     assertThat(result.intervals()).isEmpty();
@@ -346,22 +378,32 @@ class StatementDiffTest {
   /** Counters where every call took the same time (stddev 0); everything but calls and time is 0. */
   static Counters c(long calls, double execMs, Instant statsSince) {
     double mean = calls == 0 ? 0 : execMs / calls;
-    return new Counters(
-        calls, execMs, mean, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, statsSince, OptionalDouble.empty());
+    return new Counters(CounterValues.ZERO.with(Counter.CALLS, calls)
+            .with(Counter.EXEC_MS, execMs), mean, 0, 0, 0, statsSince, OptionalDouble.empty());
   }
 
-  /** Counters from their 23 numeric components in declaration order (longs truncated). */
-  static Counters counters(double[] v) {
-    return new Counters((long) v[0], v[1], v[2], v[3], (long) v[4], (long) v[5], (long) v[6], (long) v[7],
-        (long) v[8], (long) v[9], (long) v[10], (long) v[11], (long) v[12], v[13], v[14], v[15], v[16],
-        (long) v[17], v[18], (long) v[19], (long) v[20], (long) v[21], v[22], null, OptionalDouble.empty());
+  /**
+   * Every counter pg_stat_statements has at {@code v}, but the one named {@code lowered} at 40; 1 ms per call with no
+   * spread (consistent with any calls and time).
+   */
+  static Counters reading(double v, String lowered) {
+    var values = CounterValues.ZERO;
+    for (Counter c : Counter.values()) {
+      if (c.pgssColumn() != null) {
+        double x = c.name().equals(lowered) ? 40 : v;
+        values = c.kind() == Counter.Kind.LONG ? values.with(c, (long) x) : values.with(c, x);
+      }
+    }
+    double tempRead = "TEMP_BLK_READ_TIME".equals(lowered) ? 40 : v;
+    double tempWrite = "TEMP_BLK_WRITE_TIME".equals(lowered) ? 40 : v;
+    return new Counters(values, 1, 0, tempRead, tempWrite, null, OptionalDouble.empty());
   }
 
   /** Expected interval between counters made by {@link #c}: only calls, time and sum of squares move. */
   static StatementInterval iv(StatementKey key, Counters before, Counters after) {
-    return new StatementInterval(key, T0, T1, after.calls() - before.calls(),
-        after.totalExecMs() - before.totalExecMs(), after.sumSquaresExecMs() - before.sumSquaresExecMs(), 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, OptionalDouble.empty());
+    return new StatementInterval(key, T0, T1, CounterValues.ZERO.with(Counter.CALLS, after.calls() - before.calls())
+            .with(Counter.EXEC_MS, after.totalExecMs() - before.totalExecMs())
+            .with(Counter.EXEC_SUMSQ_MS, after.sumSquaresExecMs() - before.sumSquaresExecMs()), OptionalDouble.empty());
   }
 
   static DiffResult result(List<StatementInterval> intervals, boolean reset, int newEntries, int vanished,
@@ -394,13 +436,11 @@ class StatementDiffTest {
 
   static void assertNoNegativeField(StatementInterval interval) {
     List<String> negative = new ArrayList<>();
-    for (RecordComponent rc : StatementInterval.class.getRecordComponents()) {
-      try {
-        if (rc.getAccessor().invoke(interval) instanceof Number n && n.doubleValue() < 0) {
-          negative.add(rc.getName() + "=" + n);
-        }
-      } catch (ReflectiveOperationException e) {
-        throw new AssertionError(e);
+    for (Counter c : Counter.values()) {
+      double v = c.kind() == Counter.Kind.LONG
+          ? interval.counters().longValue(c) : interval.counters().doubleValue(c);
+      if (v < 0) {
+        negative.add(c + "=" + v);
       }
     }
     assertThat(negative).as("negative fields of %s", interval).isEmpty();

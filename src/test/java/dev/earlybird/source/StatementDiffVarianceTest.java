@@ -1,5 +1,7 @@
 package dev.earlybird.source;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -53,8 +55,8 @@ class StatementDiffVarianceTest {
 
     Counters read() {
       double stddev = calls > 1 ? Math.sqrt(sumVar / calls) : 0;
-      return new Counters(
-          calls, total, mean, stddev, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, OptionalDouble.empty());
+      return new Counters(CounterValues.ZERO.with(Counter.CALLS, calls)
+              .with(Counter.EXEC_MS, total), mean, stddev, 0, 0, null, OptionalDouble.empty());
     }
   }
 
@@ -143,7 +145,7 @@ class StatementDiffVarianceTest {
 
     StatementInterval interval = StatementDiff.between(snap(T0, before), snap(T1, entry.read())).intervals().get(0);
 
-    assertThat(interval.execSumSquaresMs()).isGreaterThanOrEqualTo(0);
+    assertThat(interval.counters().execSumSquaresMs()).isGreaterThanOrEqualTo(0);
     assertThat(interval.execVarianceMs2()).isGreaterThanOrEqualTo(0).isLessThan(1e-6);
   }
 
@@ -152,15 +154,16 @@ class StatementDiffVarianceTest {
     // 10 calls of 1 ms, then one call of 0 ms read with a stddev rounded down to 0: the reconstructed sum of
     // squares drops from 10 to 9.09. Rounding does this in small amounts; it must never become negative.
     Counters before =
-        new Counters(10, 10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, OptionalDouble.empty());
+        new Counters(CounterValues.ZERO.with(Counter.CALLS, 10)
+                .with(Counter.EXEC_MS, 10), 1, 0, 0, 0, null, OptionalDouble.empty());
     Counters after =
-        new Counters(
-            11, 10, 10.0 / 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, OptionalDouble.empty());
+        new Counters(CounterValues.ZERO.with(Counter.CALLS, 11)
+                .with(Counter.EXEC_MS, 10), 10.0 / 11, 0, 0, 0, null, OptionalDouble.empty());
 
     StatementInterval interval = StatementDiff.between(snap(T0, before), snap(T1, after)).intervals().get(0);
 
     assertThat(interval.calls()).isEqualTo(1);
-    assertThat(interval.execSumSquaresMs()).isZero();
+    assertThat(interval.counters().execSumSquaresMs()).isZero();
     assertThat(interval.execVarianceMs2()).isZero();
   }
 

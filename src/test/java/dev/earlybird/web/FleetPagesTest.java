@@ -1,5 +1,7 @@
 package dev.earlybird.web;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -111,8 +113,10 @@ class FleetPagesTest {
 
   /** A minute's interval ending at {@code end} with a pg_stat_kcache CPU time. */
   private void poll(String target, long dbId, long queryId, Instant end, long calls, double cpuMs) {
-    var i = new StatementInterval(new StatementKey(target, dbId, 10, queryId, true), end.minusSeconds(60), end, calls,
-        cpuMs * 2, 0, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, OptionalDouble.of(cpuMs));
+    var i = new StatementInterval(new StatementKey(target, dbId, 10, queryId, true), end.minusSeconds(60), end,
+            CounterValues.ZERO.with(Counter.CALLS, calls)
+            .with(Counter.EXEC_MS, cpuMs * 2)
+            .with(Counter.ROWS, calls), OptionalDouble.of(cpuMs));
     store.recordPoll(PollRecord.success(new Snapshot(target, end, Optional.empty(), OptionalLong.empty(), Map.of()),
         List.of(i), true));
   }

@@ -1,5 +1,7 @@
 package dev.earlybird.web;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,9 +34,11 @@ final class StoreSeeds {
 
   /** One poll interval of a minute ending at {@code end}, with a pg_stat_kcache CPU time of half the execution. */
   static StatementInterval interval(String target, long dbId, long queryId, Instant end, long calls, double execMs) {
-    return new StatementInterval(new StatementKey(target, dbId, 10, queryId, true), end.minusSeconds(60), end, calls,
-        execMs, execMs * execMs / calls, calls, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        OptionalDouble.of(execMs / 2));
+    return new StatementInterval(new StatementKey(target, dbId, 10, queryId, true), end.minusSeconds(60), end,
+            CounterValues.ZERO.with(Counter.CALLS, calls)
+            .with(Counter.EXEC_MS, execMs)
+            .with(Counter.EXEC_SUMSQ_MS, execMs * execMs / calls)
+            .with(Counter.ROWS, calls), OptionalDouble.of(execMs / 2));
   }
 
   static void poll(HistoryStore store, String target, Instant at, List<StatementInterval> intervals) {

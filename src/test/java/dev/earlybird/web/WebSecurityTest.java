@@ -1,5 +1,7 @@
 package dev.earlybird.web;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.earlybird.analysis.BaselineComparison;
@@ -74,9 +76,15 @@ class WebSecurityTest {
   static void seed(JdbcHistoryStore store) {
     StatementKey key = new StatementKey("pg1", 5, 10, 42, true);
     Counters c =
-        new Counters(4, 40, 10, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, OptionalDouble.empty());
-    StatementInterval i = new StatementInterval(key, NOW.minusSeconds(60), NOW, 4, 40, 404, 4,
-        0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, OptionalDouble.empty());
+        new Counters(CounterValues.ZERO.with(Counter.CALLS, 4)
+                .with(Counter.EXEC_MS, 40)
+                .with(Counter.ROWS, 4), 10, 1, 0, 0, null, OptionalDouble.empty());
+    StatementInterval i = new StatementInterval(key, NOW.minusSeconds(60), NOW,
+            CounterValues.ZERO.with(Counter.CALLS, 4)
+            .with(Counter.EXEC_MS, 40)
+            .with(Counter.EXEC_SUMSQ_MS, 404)
+            .with(Counter.ROWS, 4)
+            .with(Counter.IO_READ_MS, 10), OptionalDouble.empty());
     store.upsertDatabases("pg1", List.of(new DatabaseInfo("pg1", 5, "tenant acme/é")));
     store.saveTexts(List.of(new StatementText("pg1", 5, 42, "SELECT '<script>alert(1)</script>'", false, "abc")));
     store.recordPoll(PollRecord.success(

@@ -1,5 +1,7 @@
 package dev.earlybird.web;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,10 +66,16 @@ class WebServerTest {
     writer = new HistoryWriter(store, 8);
     StatementKey key = new StatementKey("pg1", 5, 10, QUERY_ID, true);
     Counters c =
-        new Counters(4, 40, 10, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, OptionalDouble.empty());
+        new Counters(CounterValues.ZERO.with(Counter.CALLS, 4)
+                .with(Counter.EXEC_MS, 40)
+                .with(Counter.ROWS, 4), 10, 1, 0, 0, null, OptionalDouble.empty());
     Snapshot snap = new Snapshot("pg1", NOW, Optional.empty(), OptionalLong.empty(), Map.of(key, c));
-    StatementInterval i = new StatementInterval(key, NOW.minusSeconds(60), NOW, 4, 40, 404, 4,
-        0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, OptionalDouble.empty());
+    StatementInterval i = new StatementInterval(key, NOW.minusSeconds(60), NOW,
+            CounterValues.ZERO.with(Counter.CALLS, 4)
+            .with(Counter.EXEC_MS, 40)
+            .with(Counter.EXEC_SUMSQ_MS, 404)
+            .with(Counter.ROWS, 4)
+            .with(Counter.IO_READ_MS, 10), OptionalDouble.empty());
     store.upsertDatabases("pg1", List.of(new DatabaseInfo("pg1", 5, "tenant_acme")));
     store.saveTexts(List.of(new StatementText("pg1", 5, QUERY_ID, "SELECT '" + EVIL + "'", false, "abc")));
     store.recordPoll(PollRecord.success(snap, List.of(i), true));

@@ -1,5 +1,7 @@
 package dev.earlybird.source.postgres;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import dev.earlybird.model.Counters;
 import dev.earlybird.model.HiddenEntries;
 import dev.earlybird.model.StatementKey;
@@ -16,6 +18,8 @@ import java.util.OptionalDouble;
  * HiddenEntries}.
  */
 final class CounterRows {
+  private static final Counter[] COUNTERS = Counter.values();
+
   private CounterRows() {}
 
   /** The entries read, and the hidden ones among the rows. */
@@ -31,8 +35,8 @@ final class CounterRows {
       long queryId = rs.getLong(StatementQueries.QUERYID);
       if (rs.wasNull()) {
         hidden.add(rs.getLong(StatementQueries.DBID), rs.getLong(StatementQueries.USERID),
-            rs.getBoolean(StatementQueries.TOPLEVEL), rs.getLong(StatementQueries.CALLS),
-            rs.getDouble(StatementQueries.TOTAL_EXEC));
+            rs.getBoolean(StatementQueries.TOPLEVEL), rs.getLong(StatementQueries.column(Counter.CALLS)),
+            rs.getDouble(StatementQueries.column(Counter.EXEC_MS)));
         continue;
       }
       Instant since = null;
@@ -51,36 +55,30 @@ final class CounterRows {
               rs.getLong(StatementQueries.USERID),
               queryId,
               rs.getBoolean(StatementQueries.TOPLEVEL));
-      var counters =
-          new Counters(
-              rs.getLong(StatementQueries.CALLS),
-              rs.getDouble(StatementQueries.TOTAL_EXEC),
-              rs.getDouble(StatementQueries.MEAN_EXEC),
-              rs.getDouble(StatementQueries.STDDEV_EXEC),
-              rs.getLong(StatementQueries.ROWS),
-              rs.getLong(StatementQueries.SHARED_HIT),
-              rs.getLong(StatementQueries.SHARED_READ),
-              rs.getLong(StatementQueries.SHARED_DIRTIED),
-              rs.getLong(StatementQueries.SHARED_WRITTEN),
-              rs.getLong(StatementQueries.LOCAL_HIT),
-              rs.getLong(StatementQueries.LOCAL_READ),
-              rs.getLong(StatementQueries.TEMP_READ),
-              rs.getLong(StatementQueries.TEMP_WRITTEN),
-              rs.getDouble(StatementQueries.BLK_READ_TIME),
-              rs.getDouble(StatementQueries.BLK_WRITE_TIME),
-              rs.getDouble(StatementQueries.TEMP_READ_TIME),
-              rs.getDouble(StatementQueries.TEMP_WRITE_TIME),
-              rs.getLong(StatementQueries.PLANS),
-              rs.getDouble(StatementQueries.TOTAL_PLAN),
-              rs.getLong(StatementQueries.WAL_RECORDS),
-              rs.getLong(StatementQueries.WAL_FPI),
-              rs.getLong(StatementQueries.WAL_BYTES),
-              rs.getDouble(StatementQueries.JIT_TOTAL),
-              since,
-              cpuMs(rs));
+      var counters = counters(rs, since);
       entries.put(key, counters);
     }
     return new Read(entries, hidden.result());
+  }
+
+  /** One row's counters, in the order the counter query selects them. */
+  private static Counters counters(ResultSet rs, Instant since) throws SQLException {
+    var v = new CounterValues.Builder();
+    for (Counter c : COUNTERS) {
+      int column = StatementQueries.column(c);
+      if (c.pgssColumn() == null) {
+        continue; // derived: its inputs are read below
+      }
+      if (c.kind() == Counter.Kind.LONG) {
+        v.set(c, rs.getLong(column));
+      } else {
+        v.set(c, rs.getDouble(column));
+      }
+    }
+    int meanStddev = StatementQueries.column(Counter.EXEC_SUMSQ_MS);
+    int tempIo = StatementQueries.column(Counter.TEMP_IO_MS);
+    return new Counters(v.build(), rs.getDouble(meanStddev), rs.getDouble(meanStddev + 1), rs.getDouble(tempIo),
+        rs.getDouble(tempIo + 1), since, cpuMs(rs));
   }
 
   /** {@code stats_since} as the counter query sends it: microseconds since the epoch. */

@@ -1,6 +1,9 @@
 package dev.earlybird.source.postgres;
 
+import dev.earlybird.model.Counter;
 import dev.earlybird.model.KcacheInfo;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Every SQL statement the source runs, in one place. The counter query is chosen by the installed
@@ -8,7 +11,8 @@ import dev.earlybird.model.KcacheInfo;
  * SQL definition that is installed, and after {@code pg_upgrade} an old definition (e.g. 1.8 on a 17 server)
  * stays until someone runs {@code ALTER EXTENSION pg_stat_statements UPDATE}.
  *
- * <p>The counter query always returns the same 29 columns in the same order ({@link #COUNTER_COLUMNS}); a column
+ * <p>The counter query always returns the same 29 columns in the same order ({@link #COUNTER_COLUMNS}: the key, the
+ * {@link Counter}s ({@link #SELECTED}), {@code stats_since}, the CPU time); a column
  * the version lacks is a constant ({@code true} for toplevel before 1.9, 0 for times, NULL for stats_since and for
  * the CPU time when pg_stat_kcache cannot be read), so the reader decodes every version with one loop. Each
  * statement carries the {@code /* earlybird *&#47;} marker so a DBA can find and attribute our own load in
@@ -22,38 +26,83 @@ import dev.earlybird.model.KcacheInfo;
 final class StatementQueries {
   private StatementQueries() {}
 
-  /** Columns of every counter query, 1-based as JDBC counts. */
-  static final int DBID = 1,
-      USERID = 2,
-      QUERYID = 3,
-      TOPLEVEL = 4,
-      CALLS = 5,
-      TOTAL_EXEC = 6,
-      MEAN_EXEC = 7,
-      STDDEV_EXEC = 8,
-      ROWS = 9,
-      SHARED_HIT = 10,
-      SHARED_READ = 11,
-      SHARED_DIRTIED = 12,
-      SHARED_WRITTEN = 13,
-      LOCAL_HIT = 14,
-      LOCAL_READ = 15,
-      TEMP_READ = 16,
-      TEMP_WRITTEN = 17,
-      BLK_READ_TIME = 18,
-      BLK_WRITE_TIME = 19,
-      TEMP_READ_TIME = 20,
-      TEMP_WRITE_TIME = 21,
-      PLANS = 22,
-      TOTAL_PLAN = 23,
-      WAL_RECORDS = 24,
-      WAL_FPI = 25,
-      WAL_BYTES = 26,
-      JIT_TOTAL = 27,
-      STATS_SINCE_MICROS = 28,
-      KCACHE_CPU_MS = 29;
+  /** Columns of every counter query, 1-based as JDBC counts: the statement key, then the counters ({@link #column}). */
+  static final int DBID = 1, USERID = 2, QUERYID = 3, TOPLEVEL = 4;
 
-  static final int COUNTER_COLUMNS = 29;
+  /**
+   * The counters in the order the counter query selects them: pg_stat_statements' own order, as it always has. The
+   * server identifies a statement by its parse tree, so another order would be another queryid for the agent's own
+   * query (a DBA may follow its load by it), and a new entry in pg_stat_statements where the old one was.
+   */
+  static final List<Counter> SELECTED =
+      List.of(
+          Counter.CALLS,
+          Counter.EXEC_MS,
+          Counter.EXEC_SUMSQ_MS,
+          Counter.ROWS,
+          Counter.SHARED_BLKS_HIT,
+          Counter.SHARED_BLKS_READ,
+          Counter.SHARED_BLKS_DIRTIED,
+          Counter.SHARED_BLKS_WRITTEN,
+          Counter.LOCAL_BLKS_HIT,
+          Counter.LOCAL_BLKS_READ,
+          Counter.TEMP_BLKS_READ,
+          Counter.TEMP_BLKS_WRITTEN,
+          Counter.IO_READ_MS,
+          Counter.IO_WRITE_MS,
+          Counter.TEMP_IO_MS,
+          Counter.PLANS,
+          Counter.PLAN_MS,
+          Counter.WAL_RECORDS,
+          Counter.WAL_FPI,
+          Counter.WAL_BYTES,
+          Counter.JIT_MS);
+
+  private static final int[] COUNTER_COLUMN = new int[Counter.values().length];
+  /** After the counters: {@code stats_since} (microseconds) and pg_stat_kcache's CPU time. */
+  static final int STATS_SINCE_MICROS;
+
+  static {
+    int next = TOPLEVEL + 1;
+    for (Counter c : SELECTED) {
+      COUNTER_COLUMN[c.ordinal()] = next;
+      next += inputs(c);
+    }
+    STATS_SINCE_MICROS = next;
+  }
+
+  static final int KCACHE_CPU_MS = STATS_SINCE_MICROS + 1;
+  static final int COUNTER_COLUMNS = KCACHE_CPU_MS;
+
+  /**
+   * The column of counter {@code c} in the counter query. A derived counter ({@link Counter#pgssColumn()} null) has
+   * the columns it is derived from there: mean and stddev of execution time for the sum of squares, temp block read
+   * and write time for the temp IO time.
+   */
+  static int column(Counter c) {
+    return COUNTER_COLUMN[c.ordinal()];
+  }
+
+  private static int inputs(Counter c) {
+    return c.pgssColumn() == null ? 2 : 1;
+  }
+
+  /** What the counter query selects for {@code c} on pg_stat_statements {@code v}: {@link #inputs} columns. */
+  private static String select(Counter c, PgssVersion v) {
+    return switch (c) {
+      case EXEC_SUMSQ_MS -> "mean_exec_time, stddev_exec_time";
+      case TEMP_IO_MS -> v.atLeast(1, 10) ? "temp_blk_read_time, temp_blk_write_time" : "0::float8, 0::float8";
+      case IO_READ_MS -> v.atLeast(1, 11) ? c.pgssColumn() : "blk_read_time";
+      case IO_WRITE_MS -> v.atLeast(1, 11) ? c.pgssColumn() : "blk_write_time";
+      case JIT_MS ->
+          v.atLeast(1, 11)
+              ? c.pgssColumn()
+              : v.atLeast(1, 10)
+                  ? "jit_generation_time + jit_inlining_time + jit_optimization_time + jit_emission_time"
+                  : "0::float8";
+      default -> c.pgssColumn();
+    };
+  }
 
   /**
    * The oldest pg_stat_kcache the counter query reads. 2.2 and 2.3 share the columns used here: the key
@@ -128,34 +177,20 @@ final class StatementQueries {
    */
   static String counters(PgssVersion v, String pgssSchema, String kcacheSchema) {
     String toplevel = v.atLeast(1, 9) ? "toplevel" : "true";
-    String ioRead = v.atLeast(1, 11) ? "shared_blk_read_time + local_blk_read_time" : "blk_read_time";
-    String ioWrite = v.atLeast(1, 11) ? "shared_blk_write_time + local_blk_write_time" : "blk_write_time";
-    String tempIo = v.atLeast(1, 10) ? "temp_blk_read_time, temp_blk_write_time" : "0::float8, 0::float8";
-    String jit =
-        v.atLeast(1, 11)
-            ? "jit_generation_time + jit_inlining_time + jit_optimization_time + jit_emission_time + jit_deform_time"
-            : v.atLeast(1, 10)
-                ? "jit_generation_time + jit_inlining_time + jit_optimization_time + jit_emission_time"
-                : "0::float8";
+    String counters =
+        SELECTED.stream().map(c -> select(c, v)).collect(Collectors.joining(",\n       "));
     // Microseconds since the epoch as int8: 8 bytes on the wire and a primitive read, no timestamp parsing per row.
     String statsSince =
         v.atLeast(1, 11) ? "(extract(epoch FROM stats_since) * 1000000)::int8" : "NULL::int8";
     return """
-        /* earlybird */ SELECT dbid::int8, userid::int8, queryid, %s, calls,
-               total_exec_time, mean_exec_time, stddev_exec_time, rows,
-               shared_blks_hit, shared_blks_read, shared_blks_dirtied, shared_blks_written,
-               local_blks_hit, local_blks_read, temp_blks_read, temp_blks_written,
-               %s, %s, %s,
-               plans, total_plan_time, wal_records, wal_fpi, wal_bytes::int8,
-               %s, %s, %s
+        /* earlybird */ SELECT dbid::int8, userid::int8, queryid, %s,
+               %s,
+               %s, %s
           FROM %s.pg_stat_statements(false)%s
          WHERE dbid::int8 = ANY(?)"""
         .formatted(
             toplevel,
-            ioRead,
-            ioWrite,
-            tempIo,
-            jit,
+            counters,
             statsSince,
             kcacheSchema == null ? "NULL::float8" : "k.cpu_s * 1000",
             quoteIdent(pgssSchema),

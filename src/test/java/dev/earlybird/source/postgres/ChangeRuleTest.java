@@ -1,5 +1,7 @@
 package dev.earlybird.source.postgres;
 
+import dev.earlybird.model.Counter;
+import dev.earlybird.model.CounterValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.earlybird.model.Counters;
@@ -80,7 +82,11 @@ class ChangeRuleTest {
 
   private static Counters counters(long calls, long plans, double execMs, double planMs, Instant since,
       OptionalDouble cpuMs) {
-    return new Counters(calls, execMs, calls == 0 ? 0 : execMs / calls, 0, calls, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        plans, planMs, 0, 0, 0, 0, since, cpuMs);
+    return new Counters(CounterValues.ZERO.with(Counter.CALLS, calls)
+            .with(Counter.EXEC_MS, execMs)
+            .with(Counter.ROWS, calls)
+            .with(Counter.SHARED_BLKS_HIT, 3)
+            .with(Counter.PLANS, plans)
+            .with(Counter.PLAN_MS, planMs), calls == 0 ? 0 : execMs / calls, 0, 0, 0, since, cpuMs);
   }
 }

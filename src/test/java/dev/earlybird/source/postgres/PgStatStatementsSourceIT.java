@@ -65,14 +65,14 @@ class PgStatStatementsSourceIT {
       assertThat(snapshot.takenAt()).isBetween(before.minusSeconds(60), Instant.now().plusSeconds(60));
       Counters selectCounters = snapshot.entries().get(topLevelKey(snapshot, dbId, select));
       assertThat(selectCounters.calls()).isEqualTo(7);
-      assertThat(selectCounters.rows()).isEqualTo(7);
+      assertThat(selectCounters.values().rows()).isEqualTo(7);
       assertThat(selectCounters.totalExecMs()).isPositive();
       assertThat(selectCounters.meanExecMs()).isPositive();
-      assertThat(selectCounters.sharedBlksHit() + selectCounters.sharedBlksRead()).isPositive();
-      assertThat(selectCounters.blkReadTimeMs()).isGreaterThanOrEqualTo(0);
+      assertThat(selectCounters.values().sharedBlksHit() + selectCounters.values().sharedBlksRead()).isPositive();
+      assertThat(selectCounters.values().ioReadMs()).isGreaterThanOrEqualTo(0);
       Counters joinCounters = snapshot.entries().get(topLevelKey(snapshot, dbId, join));
       assertThat(joinCounters.calls()).isEqualTo(7);
-      assertThat(joinCounters.rows()).isEqualTo(7L * Workload.ORDERS_PER_CUSTOMER);
+      assertThat(joinCounters.values().rows()).isEqualTo(7L * Workload.ORDERS_PER_CUSTOMER);
       if (major >= 14) {
         assertThat(snapshot.dealloc()).isPresent();
         assertThat(snapshot.statsReset()).isPresent();

@@ -2,7 +2,9 @@ package dev.earlybird.source.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.earlybird.model.Counter;
 import dev.earlybird.model.KcacheInfo;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,6 +21,25 @@ class StatementQueriesTest {
     assertThat(sql).contains("\"public\".pg_stat_statements(false)").doesNotContain("query,").doesNotContain("(true)");
     // The texts, too, come from the extension's own schema, quoted as an identifier.
     assertThat(StatementQueries.texts("my \"ext\"")).contains("FROM \"my \"\"ext\"\"\".pg_stat_statements(true)");
+  }
+
+  @Test
+  void theCounterQuerySelectsEveryCounterOnceInPgStatStatementsOrderAsItAlwaysHas() {
+    assertThat(StatementQueries.SELECTED).containsExactlyInAnyOrder(Counter.values());
+    // The same parse tree as ever: the agent's own statement keeps its queryid on the servers it watches.
+    assertThat(StatementQueries.counters(PgssVersion.parse("1.11"), "public", null).replaceAll("\\s+", " "))
+        .isEqualTo("/* earlybird */ SELECT dbid::int8, userid::int8, queryid, toplevel, calls, total_exec_time,"
+            + " mean_exec_time, stddev_exec_time, rows, shared_blks_hit, shared_blks_read, shared_blks_dirtied,"
+            + " shared_blks_written, local_blks_hit, local_blks_read, temp_blks_read, temp_blks_written,"
+            + " shared_blk_read_time + local_blk_read_time, shared_blk_write_time + local_blk_write_time,"
+            + " temp_blk_read_time, temp_blk_write_time, plans, total_plan_time, wal_records, wal_fpi, wal_bytes::int8,"
+            + " jit_generation_time + jit_inlining_time + jit_optimization_time + jit_emission_time + jit_deform_time,"
+            + " (extract(epoch FROM stats_since) * 1000000)::int8, NULL::float8"
+            + " FROM \"public\".pg_stat_statements(false) WHERE dbid::int8 = ANY(?)");
+    assertThat(StatementQueries.column(Counter.CALLS)).isEqualTo(5);
+    assertThat(StatementQueries.column(Counter.EXEC_SUMSQ_MS)).isEqualTo(7);
+    assertThat(StatementQueries.column(Counter.TEMP_IO_MS)).isEqualTo(20);
+    assertThat(StatementQueries.STATS_SINCE_MICROS).isEqualTo(28);
   }
 
   @ParameterizedTest
