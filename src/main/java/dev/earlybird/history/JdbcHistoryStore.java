@@ -431,19 +431,22 @@ public final class JdbcHistoryStore implements HistoryStore {
   }
 
   @Override
-  public void recordServerStart(String target, Instant startedAt) {
+  public void recordServerStart(String target, Instant startedAt, String version) {
     write("record the server start of " + target, writer -> {
       int updated;
-      try (PreparedStatement ps = writer.prepareStatement("UPDATE target SET server_started_us = ? WHERE name = ?")) {
+      try (PreparedStatement ps = writer.prepareStatement(
+          "UPDATE target SET server_started_us = ?, server_version = ? WHERE name = ?")) {
         ps.setLong(1, Columns.micros(startedAt));
-        ps.setString(2, target);
+        ps.setString(2, version);
+        ps.setString(3, target);
         updated = ps.executeUpdate();
       }
       if (updated == 0) {
         try (PreparedStatement ps = writer.prepareStatement(
-            "INSERT INTO target (name, up, statements, server_started_us) VALUES (?, false, 0, ?)")) {
+            "INSERT INTO target (name, up, statements, server_started_us, server_version) VALUES (?, false, 0, ?, ?)")) {
           ps.setString(1, target);
           ps.setLong(2, Columns.micros(startedAt));
+          ps.setString(3, version);
           ps.executeUpdate();
         }
       }

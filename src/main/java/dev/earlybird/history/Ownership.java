@@ -37,11 +37,6 @@ public final class Ownership {
     return home;
   }
 
-  /** How this agent is named to the others (and in {@code /api/v1/targets}). */
-  public String replica() {
-    return replica;
-  }
-
   public Set<Integer> held() {
     return held;
   }
@@ -56,7 +51,7 @@ public final class Ownership {
     return held.contains(0);
   }
 
-  public int shardOf(String target) {
+  private int shardOf(String target) {
     return Shard.of(target, home.count());
   }
 

@@ -28,8 +28,11 @@ public interface PollWrites {
   /** Stores texts not stored yet; the first text stored for a (target, dbId, queryId) is kept. */
   void saveTexts(List<StatementText> texts);
 
-  /** Records when a target's server started (read at each connect). */
-  void recordServerStart(String target, Instant startedAt);
+  /**
+   * Records when a target's server started and its version (read at each connect), so every agent reading the store
+   * (replicas sharing it, reports) can show them.
+   */
+  void recordServerStart(String target, Instant startedAt, String version);
 
   Optional<Snapshot> lastSnapshot(String target);
 

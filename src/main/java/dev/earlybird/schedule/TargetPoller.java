@@ -231,7 +231,8 @@ public final class TargetPoller {
       server = source.serverInfo();
       databasesReadAt = Instant.MIN;
       Instant startedAt = server.startedAt();
-      submit(s -> s.recordServerStart(target.name(), startedAt));
+      String version = server.version();
+      submit(s -> s.recordServerStart(target.name(), startedAt, version));
       String connected = "connected, PostgreSQL " + server.version() + ", pg_stat_statements " + server.pgssVersion()
           + (source.joinsKcache()
               ? ", pg_stat_kcache " + server.kcache().version() + " (CPU measured per statement)"

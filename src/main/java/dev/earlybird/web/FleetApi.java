@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -106,11 +108,13 @@ public final class FleetApi {
     Map<String, TargetCpu> day = store.targetCpu(now.minus(Duration.ofHours(24)), now);
     Map<String, Map<Severity, Long>> findings = store.activeFindingCounts();
     List<TargetStatus> all = fleet.all();
+    Map<String, String> owners = new HashMap<>();
+    all.forEach(t -> owners.put(t.name(), fleet.owner(t.name()).orElse(null)));
     // A lone agent polls everything: naming it on every row would say nothing.
-    boolean shared = all.stream().map(t -> fleet.owner(t.name())).distinct().count() > 1;
+    boolean shared = new HashSet<>(owners.values()).size() > 1;
     List<TargetJson> targets = all.stream()
         .map(t -> target(t, hour.get(t.name()), day.get(t.name()), findings.getOrDefault(t.name(), Map.of()),
-            shared ? fleet.owner(t.name()).orElse(null) : null))
+            shared ? owners.get(t.name()) : null))
         .toList();
     List<ReviewJson> next = reviews.next(REVIEWS_SHOWN).stream().map(r -> review(r.getKey(), r.getValue())).toList();
     return new FleetJson(now, targets, next);

@@ -154,8 +154,8 @@ final class TimedStore implements HistoryStore {
   }
 
   @Override
-  public void recordServerStart(String target, Instant startedAt) {
-    store.recordServerStart(target, startedAt);
+  public void recordServerStart(String target, Instant startedAt, String version) {
+    store.recordServerStart(target, startedAt, version);
   }
 
   @Override

@@ -150,6 +150,13 @@ class ShardsIT {
         assertThat(owners(first)).isEqualTo(split);
         assertThat(seen(a).values()).allSatisfy(s -> assertThat(s.lastPollAt()).isNotNull());
       });
+      // Targets polled elsewhere show what their replica stored, and the fleet page says who polls each.
+      await("replica 1's targets' servers known to replica 0").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        for (JsonNode t : a.json("/api/v1/targets")) {
+          assertThat(t.get("serverVersion").asText()).as(t.get("name").asText()).startsWith("16.");
+        }
+      });
+      assertThat(a.get("/")).contains("polled by earlybird-1").contains("polled by earlybird-0");
       String metricsA = a.get("/metrics");
       for (String t : targets.keySet()) {
         String up = "earlybird_target_up{target=\"" + t + "\"}";

@@ -77,7 +77,7 @@ class SchemaMigratorTest {
       s.execute("ALTER TABLE target DROP COLUMN server_started_us");
     }
     try (var store = DuckDbHistoryStore.open(file)) {
-      store.recordServerStart("t1", java.time.Instant.parse("2026-01-01T00:00:00Z"));
+      store.recordServerStart("t1", java.time.Instant.parse("2026-01-01T00:00:00Z"), "17.2");
       assertThat(store.serverStarts()).containsKey("t1");
     }
     try (var c = DriverManager.getConnection("jdbc:duckdb:" + file);
